@@ -1,0 +1,60 @@
+//===- FunctionGraph.h - Dataflow graph of a function body ------*- C++ -*-===//
+//
+// The MLIR side of the memory model: turns a function's single block into the
+// dialect-free DataflowGraph (sizes from tensor types, weights, views,
+// element-wise and destination-passing ops) and applies a schedule back.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SERENITY_ANALYSIS_FUNCTIONGRAPH_H
+#define SERENITY_ANALYSIS_FUNCTIONGRAPH_H
+
+#include "serenity/Core/DataflowGraph.h"
+
+#include "mlir/IR/Operation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <optional>
+#include <vector>
+
+namespace serenity {
+
+/// Bytes of a value of `type` under the memory model: elements times bytes
+/// per element for a statically shaped ranked tensor, 0 for a non-tensor.
+/// None when the type cannot be sized (dynamic shape, unranked, unknown
+/// element type).
+std::optional<uint64_t> getActivationBytes(mlir::Type type);
+
+class FunctionGraph {
+public:
+  /// Builds the graph of `function`'s body. Emits an error at the function or
+  /// the offending op and fails when the body cannot be scheduled.
+  static mlir::FailureOr<FunctionGraph>
+  build(mlir::FunctionOpInterface function);
+
+  const DataflowGraph &getGraph() const { return graph; }
+  mlir::Operation *getOperation(NodeId node) const { return operations[node]; }
+  mlir::Value getValue(ValueId value) const { return values[value]; }
+
+  /// Moves the body's ops into `order` (a valid schedule of the graph): weight
+  /// ops first in their current order, then `order`, the terminator last.
+  void applySchedule(llvm::ArrayRef<NodeId> order) const;
+
+private:
+  explicit FunctionGraph(mlir::Block &body) : body(&body) {}
+  mlir::LogicalResult addOperation(mlir::Operation *op);
+  ValueId lookup(mlir::Value value) const { return valueIds.lookup(value); }
+
+  mlir::Block *body;
+  DataflowGraph graph;
+  std::vector<mlir::Operation *> operations;
+  std::vector<mlir::Value> values;
+  llvm::DenseMap<mlir::Value, ValueId> valueIds;
+  /// The last node with read or write effects, to keep their order.
+  std::optional<NodeId> lastEffectfulNode;
+};
+
+} // namespace serenity
+
+#endif // SERENITY_ANALYSIS_FUNCTIONGRAPH_H

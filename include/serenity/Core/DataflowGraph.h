@@ -1,0 +1,111 @@
+//===- DataflowGraph.h - Dialect-free dataflow graph ------------*- C++ -*-===//
+//
+// The graph that every Serenity algorithm works on: nodes (operations) that
+// consume and produce values (tensors) of a known byte size. It knows nothing
+// about MLIR, so schedulers and the memory model are tested on plain graphs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SERENITY_CORE_DATAFLOWGRAPH_H
+#define SERENITY_CORE_DATAFLOWGRAPH_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace serenity {
+
+using NodeId = unsigned;
+using ValueId = unsigned;
+
+/// How a node may store one of its results without a buffer of its own. The
+/// memory model decides which of these it honours (see MemoryModel.h).
+enum class StorageKind {
+  /// Always a new buffer of the value's size.
+  Fresh,
+  /// An alias of its single storage operand (reshape, collapse_shape, ...).
+  View,
+  /// May write into one of its storage operands, of equal byte size, when the
+  /// node is that operand buffer's last use (tosa.add, tosa.clamp, ...).
+  Elementwise,
+  /// Destination-passing style: writes into its init operand when the node is
+  /// that buffer's last use, as one-shot bufferization does.
+  Destination,
+};
+
+struct GraphValue {
+  std::string name;
+  uint64_t bytes = 0;
+  /// The producing node; none for a function argument.
+  std::optional<NodeId> producer;
+  bool returned = false;
+  StorageKind storage = StorageKind::Fresh;
+  /// Operands of the producer whose buffer this value may use (see storage).
+  llvm::SmallVector<ValueId, 2> storageOperands;
+  /// Nodes that read this value, ascending, each once.
+  llvm::SmallVector<NodeId, 2> users;
+
+  bool isArgument() const { return !producer.has_value(); }
+};
+
+struct GraphNode {
+  std::string name;
+  /// A weight node produces a constant (size 0) and has no operands; it is not
+  /// scheduled and is considered executed before every other node.
+  bool isWeight = false;
+  /// Values read, each once, in first-use order.
+  llvm::SmallVector<ValueId, 4> operands;
+  llvm::SmallVector<ValueId, 1> results;
+  /// Nodes that must run before this one: producers of operands plus extra
+  /// ordering edges (side effects). Ascending, each once.
+  llvm::SmallVector<NodeId, 4> predecessors;
+  llvm::SmallVector<NodeId, 4> successors;
+};
+
+/// Nodes are added in program order; every operand must exist when its user is
+/// added, so node ids always form a valid topological order.
+class DataflowGraph {
+public:
+  ValueId addArgument(uint64_t bytes, llvm::StringRef name = "");
+  NodeId addNode(llvm::StringRef name, llvm::ArrayRef<ValueId> operands);
+  /// A node with no operands whose results are constants (size 0).
+  NodeId addWeight(llvm::StringRef name);
+  ValueId addResult(NodeId node, uint64_t bytes,
+                    StorageKind storage = StorageKind::Fresh,
+                    llvm::ArrayRef<ValueId> storageOperands = {},
+                    llvm::StringRef name = "");
+  /// Requires `before` to execute before `after` (before < after).
+  void addOrderingEdge(NodeId before, NodeId after);
+  void markReturned(ValueId value);
+
+  unsigned getNumNodes() const { return nodes.size(); }
+  unsigned getNumValues() const { return values.size(); }
+  const GraphNode &getNode(NodeId id) const { return nodes[id]; }
+  const GraphValue &getValue(ValueId id) const { return values[id]; }
+  llvm::ArrayRef<ValueId> getArguments() const { return arguments; }
+
+  /// The nodes that are scheduled (all but weights), in program order.
+  std::vector<NodeId> getProgramOrder() const;
+  /// Number of nodes that are scheduled.
+  unsigned getNumScheduledNodes() const;
+
+  /// True if `order` holds every non-weight node exactly once and respects
+  /// every dependency.
+  bool isValidSchedule(llvm::ArrayRef<NodeId> order) const;
+
+private:
+  void addPredecessor(NodeId node, NodeId pred);
+
+  std::vector<GraphNode> nodes;
+  std::vector<GraphValue> values;
+  llvm::SmallVector<ValueId, 4> arguments;
+};
+
+} // namespace serenity
+
+#endif // SERENITY_CORE_DATAFLOWGRAPH_H

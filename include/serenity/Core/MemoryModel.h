@@ -1,0 +1,114 @@
+//===- MemoryModel.h - Activation memory of a schedule ----------*- C++ -*-===//
+//
+// The memory model of docs/memory-model.md, in one place: which bytes are live
+// while each node runs, for the `strict` and the `inplace` model. The liveness
+// report, every scheduler and the benchmarks use this class.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SERENITY_CORE_MEMORYMODEL_H
+#define SERENITY_CORE_MEMORYMODEL_H
+
+#include "serenity/Core/DataflowGraph.h"
+#include "serenity/Core/NodeSet.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace serenity {
+
+enum class MemoryModel {
+  /// Every value is its own buffer; only destination-passing ops write into
+  /// their dying init (as TFLite and one-shot bufferization do).
+  Strict,
+  /// Views alias their operand; element-wise ops write into a dying operand.
+  Inplace,
+};
+
+llvm::StringRef stringifyMemoryModel(MemoryModel model);
+std::optional<MemoryModel> parseMemoryModel(llvm::StringRef name);
+
+/// What executing one node does to the live bytes.
+struct StepEffect {
+  /// Bytes live while the node runs: live before plus its new buffers.
+  uint64_t footprint = 0;
+  /// Bytes of new buffers the node allocates.
+  uint64_t allocated = 0;
+  /// Bytes released right after the node.
+  uint64_t freed = 0;
+  /// Bytes live after the node: live before + allocated - freed.
+  uint64_t liveAfter = 0;
+};
+
+/// Live bytes along a whole schedule.
+struct LivenessTrace {
+  std::vector<StepEffect> steps;
+  uint64_t peak = 0;
+  /// Index into the schedule of the first step that reaches the peak; none
+  /// when the schedule is empty.
+  std::optional<unsigned> peakStep;
+};
+
+/// Evaluates schedules of one graph under one memory model. Live bytes after a
+/// set of executed nodes depend on the set only, not on the order it ran in,
+/// which is what makes the set a sound DP state.
+class LivenessModel {
+public:
+  LivenessModel(const DataflowGraph &graph, MemoryModel model);
+
+  const DataflowGraph &getGraph() const { return graph; }
+  MemoryModel getModel() const { return model; }
+
+  /// Bytes live before the first node: the arguments that are used or returned.
+  uint64_t getInitialLiveBytes() const { return initialLiveBytes; }
+  /// The set every schedule starts from: the weight nodes.
+  const NodeSet &getInitialSet() const { return initialSet; }
+
+  /// The effect of running `node` after exactly the nodes of `scheduled`, with
+  /// `liveBefore` bytes live.
+  StepEffect step(NodeWords scheduled, uint64_t liveBefore, NodeId node) const;
+
+  /// Live bytes at every step of `order`, a valid schedule of the graph.
+  LivenessTrace simulate(llvm::ArrayRef<NodeId> order) const;
+  uint64_t peakOf(llvm::ArrayRef<NodeId> order) const {
+    return simulate(order).peak;
+  }
+
+  /// The largest footprint a node has under every schedule: its operands and
+  /// its buffers that it can never take over from an operand. A lower bound on
+  /// every schedule's peak.
+  uint64_t getMinimumFootprint(NodeId node) const;
+
+private:
+  /// A buffer: a value and, under `inplace`, every view of it.
+  struct BufferClass {
+    ValueId root;
+    uint64_t bytes;
+    bool returned = false;
+    bool rootIsArgument = false;
+    /// Nodes that read any member.
+    NodeSet users;
+  };
+
+  unsigned classOf(ValueId value) const { return valueClass[value]; }
+  bool isHonoured(StorageKind storage) const;
+
+  const DataflowGraph &graph;
+  MemoryModel model;
+  std::vector<unsigned> valueClass;
+  std::vector<BufferClass> classes;
+  /// Per node: classes of its operands, each once.
+  std::vector<llvm::SmallVector<unsigned, 4>> operandClasses;
+  uint64_t initialLiveBytes = 0;
+  uint64_t argumentBytes = 0;
+  NodeSet initialSet;
+};
+
+} // namespace serenity
+
+#endif // SERENITY_CORE_MEMORYMODEL_H

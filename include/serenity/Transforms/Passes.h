@@ -1,0 +1,24 @@
+//===- Passes.h - Serenity passes -------------------------------*- C++ -*-===//
+
+#ifndef SERENITY_TRANSFORMS_PASSES_H
+#define SERENITY_TRANSFORMS_PASSES_H
+
+#include "serenity/Dialect/Serenity/SerenityDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+
+namespace serenity {
+
+#define GEN_PASS_DECL
+#include "serenity/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "serenity/Transforms/Passes.h.inc"
+
+} // namespace serenity
+
+#endif // SERENITY_TRANSFORMS_PASSES_H

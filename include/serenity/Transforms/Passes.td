@@ -1,0 +1,71 @@
+//===- Passes.td - Serenity passes -------------------------*- tablegen -*-===//
+
+#ifndef SERENITY_TRANSFORMS_PASSES_TD
+#define SERENITY_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SerenityLiveness : Pass<"serenity-liveness", "::mlir::ModuleOp"> {
+  let summary = "Report the activation memory of every function as written";
+  let description = [{
+    For every function with a body, walks its ops in their current order and
+    reports, per op, the bytes live while it runs (its footprint), the bytes
+    it allocates and the bytes freed right after it, then the peak and the op
+    where it first occurs. Weight ops (constants) are listed first and count
+    zero bytes. Byte counts follow docs/memory-model.md under `memory-model`.
+
+    The IR is not changed. A function that cannot be sized (several blocks,
+    a dynamic or unranked tensor) gets an error and the pass fails.
+
+    Example: `serenity-opt --serenity-liveness="format=json output=r.json"`.
+  }];
+  let options = [
+    Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
+           "Memory model: strict or inplace">,
+    Option<"format", "format", "std::string", "\"text\"",
+           "Report format: text or json">,
+    Option<"output", "output", "std::string", "\"-\"",
+           "File to write the report to ('-' for stdout)">,
+  ];
+}
+
+def SerenitySchedule : Pass<"serenity-schedule", "::mlir::func::FuncOp"> {
+  let summary = "Reorder a function's ops for the lowest peak activation memory";
+  let description = [{
+    Builds the dataflow graph of the function's single block, finds the order
+    of its ops with the lowest peak activation memory under `memory-model`,
+    and moves the ops into that order: weight ops (constants) first in their
+    original order, then every other op, the terminator last. The order is
+    the result that bufferization and memory planners downstream consume.
+
+    `algorithm=optimal` (the default) runs SERENITY's dynamic program over
+    partial schedules, memoized by the set of scheduled ops, with the best
+    heuristic's peak as its budget; it proves its result optimal or, when
+    `time-limit-ms` or `max-states` stops it, keeps the best order found and
+    reports `best-found`. The heuristics `program`, `rpo`, `list` (XLA's list
+    scheduler), `dfs` (XLA's DFS scheduler) and `best-heuristic` (the lowest
+    peak of those four) are available for comparison.
+
+    The pass records a `#serenity.schedule` report on the function under the
+    attribute name `serenity.schedule`: the new peak, the peak of the order
+    it received, a proven lower bound, the algorithm, the memory model and
+    the status.
+
+    A function with several blocks, a dynamic or unranked tensor, or an
+    invalid option gets an error at the function or op and is left unchanged.
+  }];
+  let options = [
+    Option<"algorithm", "algorithm", "std::string", "\"optimal\"",
+           "optimal, best-heuristic, list, dfs, rpo or program">,
+    Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
+           "Memory model: strict or inplace">,
+    Option<"timeLimitMs", "time-limit-ms", "int64_t", "60000",
+           "Wall-time limit of the optimal search in ms (0: none)">,
+    Option<"maxStates", "max-states", "int64_t", "2000000",
+           "Limit on the partial schedules the optimal search creates "
+           "(0: none)">,
+  ];
+  let dependentDialects = ["::serenity::SerenityDialect"];
+}
+
+#endif // SERENITY_TRANSFORMS_PASSES_TD

@@ -1,0 +1,169 @@
+//===- Heuristics.cpp - Greedy and traversal schedulers -------------------===//
+//
+// The baselines the optimal search must beat, and whose best peak is its
+// initial budget.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Core/Scheduler.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <utility>
+
+using namespace serenity;
+
+std::vector<NodeId> serenity::scheduleProgramOrder(const DataflowGraph &graph) {
+  return graph.getProgramOrder();
+}
+
+std::vector<NodeId>
+serenity::scheduleReversePostOrder(const DataflowGraph &graph) {
+  unsigned numNodes = graph.getNumNodes();
+  std::vector<bool> visited(numNodes, false);
+  std::vector<NodeId> postOrder;
+  // Iterative DFS: whole networks are deeper than the call stack allows.
+  std::vector<std::pair<NodeId, unsigned>> stack;
+  for (NodeId root = 0; root < numNodes; ++root) {
+    if (visited[root] || graph.getNode(root).isWeight)
+      continue;
+    visited[root] = true;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      auto &[node, next] = stack.back();
+      const auto &successors = graph.getNode(node).successors;
+      if (next < successors.size()) {
+        NodeId succ = successors[next++];
+        if (!visited[succ]) {
+          visited[succ] = true;
+          stack.push_back({succ, 0});
+        }
+        continue;
+      }
+      postOrder.push_back(node);
+      stack.pop_back();
+    }
+  }
+  std::reverse(postOrder.begin(), postOrder.end());
+  return postOrder;
+}
+
+std::vector<NodeId> serenity::scheduleList(const LivenessModel &liveness) {
+  const DataflowGraph &graph = liveness.getGraph();
+  unsigned numNodes = graph.getNumNodes();
+  NodeSet scheduled = liveness.getInitialSet();
+  std::vector<unsigned> pendingPreds(numNodes);
+  std::vector<NodeId> ready;
+  for (NodeId id = 0; id < numNodes; ++id) {
+    if (graph.getNode(id).isWeight)
+      continue;
+    pendingPreds[id] = graph.getNode(id).predecessors.size();
+    if (pendingPreds[id] == 0)
+      ready.push_back(id);
+  }
+
+  std::vector<NodeId> order;
+  uint64_t live = liveness.getInitialLiveBytes();
+  while (!ready.empty()) {
+    // Highest (freed - allocated); ties go to the node written first.
+    unsigned bestIndex = 0;
+    int64_t bestGain = 0;
+    StepEffect bestEffect;
+    for (unsigned i = 0, e = ready.size(); i < e; ++i) {
+      StepEffect effect = liveness.step(scheduled.getWords(), live, ready[i]);
+      int64_t gain = int64_t(effect.freed) - int64_t(effect.allocated);
+      if (i == 0 || gain > bestGain ||
+          (gain == bestGain && ready[i] < ready[bestIndex])) {
+        bestIndex = i;
+        bestGain = gain;
+        bestEffect = effect;
+      }
+    }
+    NodeId node = ready[bestIndex];
+    ready.erase(ready.begin() + bestIndex);
+    order.push_back(node);
+    scheduled.insert(node);
+    live = bestEffect.liveAfter;
+    for (NodeId succ : graph.getNode(node).successors)
+      if (--pendingPreds[succ] == 0)
+        ready.push_back(succ);
+  }
+  return order;
+}
+
+std::vector<NodeId> serenity::scheduleDepthFirst(const LivenessModel &liveness) {
+  const DataflowGraph &graph = liveness.getGraph();
+  unsigned numNodes = graph.getNumNodes();
+
+  // As XLA's DFSMemoryScheduler: every node's subtree size and the number of
+  // extra users within it, accumulated along operands (approximate on DAGs).
+  std::vector<uint64_t> subtreeBytes(numNodes, 0);
+  std::vector<uint64_t> extraUsers(numNodes, 0);
+  for (NodeId id = 0; id < numNodes; ++id) {
+    const GraphNode &node = graph.getNode(id);
+    if (node.isWeight)
+      continue;
+    for (ValueId result : node.results) {
+      const GraphValue &value = graph.getValue(result);
+      subtreeBytes[id] += value.bytes;
+      if (value.users.size() > 1)
+        extraUsers[id] += value.users.size() - 1;
+    }
+    for (NodeId pred : node.predecessors) {
+      subtreeBytes[id] += subtreeBytes[pred];
+      extraUsers[id] += extraUsers[pred];
+    }
+  }
+  auto visitFirst = [&](NodeId a, NodeId b) {
+    if (extraUsers[a] != extraUsers[b])
+      return extraUsers[a] > extraUsers[b];
+    if (subtreeBytes[a] != subtreeBytes[b])
+      return subtreeBytes[a] > subtreeBytes[b];
+    return a < b;
+  };
+
+  std::vector<bool> visited(numNodes, false);
+  std::vector<NodeId> order;
+  std::vector<std::pair<NodeId, unsigned>> stack;
+  std::vector<std::vector<NodeId>> sortedPreds(numNodes);
+  for (NodeId id = 0; id < numNodes; ++id) {
+    sortedPreds[id].assign(graph.getNode(id).predecessors.begin(),
+                           graph.getNode(id).predecessors.end());
+    std::stable_sort(sortedPreds[id].begin(), sortedPreds[id].end(),
+                     visitFirst);
+  }
+  // Roots are the sinks, in program order; every node reaches one.
+  for (NodeId root = 0; root < numNodes; ++root) {
+    const GraphNode &rootNode = graph.getNode(root);
+    if (rootNode.isWeight || !rootNode.successors.empty() || visited[root])
+      continue;
+    visited[root] = true;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      auto &[node, next] = stack.back();
+      if (next < sortedPreds[node].size()) {
+        NodeId pred = sortedPreds[node][next++];
+        if (!visited[pred]) {
+          visited[pred] = true;
+          stack.push_back({pred, 0});
+        }
+        continue;
+      }
+      order.push_back(node);
+      stack.pop_back();
+    }
+  }
+  return order;
+}
+
+uint64_t serenity::computeStaticLowerBound(const LivenessModel &liveness) {
+  const DataflowGraph &graph = liveness.getGraph();
+  if (graph.getNumScheduledNodes() == 0)
+    return liveness.simulate({}).peak;
+  uint64_t bound = liveness.getInitialLiveBytes();
+  for (NodeId id = 0, e = graph.getNumNodes(); id < e; ++id)
+    if (!graph.getNode(id).isWeight)
+      bound = std::max(bound, liveness.getMinimumFootprint(id));
+  return bound;
+}

@@ -1,0 +1,177 @@
+//===- MemoryModel.cpp - Activation memory of a schedule ------------------===//
+//
+// Implements the contract of docs/memory-model.md. Buffers are tracked as
+// classes: a value together with (under `inplace`) its views. A class is live
+// from its root's producer until every member's users ran, or forever when a
+// member is returned.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Core/MemoryModel.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cassert>
+
+using namespace serenity;
+
+llvm::StringRef serenity::stringifyMemoryModel(MemoryModel model) {
+  switch (model) {
+  case MemoryModel::Strict:
+    return "strict";
+  case MemoryModel::Inplace:
+    return "inplace";
+  }
+  llvm_unreachable("unknown memory model");
+}
+
+std::optional<MemoryModel> serenity::parseMemoryModel(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<MemoryModel>>(name)
+      .Case("strict", MemoryModel::Strict)
+      .Case("inplace", MemoryModel::Inplace)
+      .Default(std::nullopt);
+}
+
+bool LivenessModel::isHonoured(StorageKind storage) const {
+  switch (storage) {
+  case StorageKind::Fresh:
+    return false;
+  case StorageKind::Destination:
+    return true;
+  case StorageKind::View:
+  case StorageKind::Elementwise:
+    return model == MemoryModel::Inplace;
+  }
+  llvm_unreachable("unknown storage kind");
+}
+
+LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
+    : graph(graph), model(model), initialSet(graph.getNumNodes()) {
+  unsigned numNodes = graph.getNumNodes();
+  valueClass.resize(graph.getNumValues());
+  // Values are numbered in definition order, so a view's operand already has
+  // its class when the view is visited.
+  for (ValueId id = 0, e = graph.getNumValues(); id < e; ++id) {
+    const GraphValue &value = graph.getValue(id);
+    if (value.storage == StorageKind::View && isHonoured(value.storage)) {
+      assert(value.storageOperands.size() == 1 && "a view has one source");
+      valueClass[id] = valueClass[value.storageOperands.front()];
+    } else {
+      valueClass[id] = classes.size();
+      BufferClass buffer{id, value.bytes, false, value.isArgument(),
+                         NodeSet(numNodes)};
+      classes.push_back(std::move(buffer));
+    }
+    BufferClass &buffer = classes[valueClass[id]];
+    buffer.returned |= value.returned;
+    for (NodeId user : value.users)
+      buffer.users.insert(user);
+  }
+
+  operandClasses.resize(numNodes);
+  for (NodeId id = 0; id < numNodes; ++id) {
+    const GraphNode &node = graph.getNode(id);
+    if (node.isWeight)
+      initialSet.insert(id);
+    for (ValueId operand : node.operands) {
+      unsigned cls = classOf(operand);
+      if (!llvm::is_contained(operandClasses[id], cls))
+        operandClasses[id].push_back(cls);
+    }
+  }
+
+  for (ValueId arg : graph.getArguments()) {
+    argumentBytes += graph.getValue(arg).bytes;
+    const BufferClass &buffer = classes[classOf(arg)];
+    bool used = buffer.returned ||
+                llvm::any_of(buffer.users.getWords(),
+                             [](uint64_t word) { return word != 0; });
+    if (buffer.root == arg && used)
+      initialLiveBytes += buffer.bytes;
+  }
+}
+
+StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
+                               NodeId nodeId) const {
+  const GraphNode &node = graph.getNode(nodeId);
+  auto diesHere = [&](const BufferClass &buffer) {
+    return !buffer.returned &&
+           isCoveredBy(buffer.users.getWords(), scheduled, nodeId);
+  };
+
+  StepEffect effect;
+  // Operand buffers whose storage a result takes over: they do not die here,
+  // they live on as that result.
+  llvm::SmallVector<unsigned, 2> takenOver;
+  for (ValueId resultId : node.results) {
+    const GraphValue &result = graph.getValue(resultId);
+    const BufferClass &resultClass = classes[classOf(resultId)];
+    if (resultClass.root != resultId)
+      continue; // A view: it adds no bytes.
+    bool reuses = false;
+    if (isHonoured(result.storage)) {
+      for (ValueId candidate : result.storageOperands) {
+        unsigned cls = classOf(candidate);
+        const BufferClass &buffer = classes[cls];
+        if (buffer.bytes != result.bytes || llvm::is_contained(takenOver, cls))
+          continue;
+        if (result.storage == StorageKind::Elementwise && buffer.rootIsArgument)
+          continue;
+        if (!diesHere(buffer))
+          continue;
+        takenOver.push_back(cls);
+        reuses = true;
+        break;
+      }
+    }
+    if (!reuses)
+      effect.allocated += result.bytes;
+    if (diesHere(resultClass))
+      effect.freed += result.bytes;
+  }
+  for (unsigned cls : operandClasses[nodeId]) {
+    const BufferClass &buffer = classes[cls];
+    if (!llvm::is_contained(takenOver, cls) && diesHere(buffer))
+      effect.freed += buffer.bytes;
+  }
+  effect.footprint = liveBefore + effect.allocated;
+  assert(effect.footprint >= effect.freed && "freeing more than is live");
+  effect.liveAfter = effect.footprint - effect.freed;
+  return effect;
+}
+
+LivenessTrace LivenessModel::simulate(llvm::ArrayRef<NodeId> order) const {
+  assert(graph.isValidSchedule(order) && "not a valid schedule");
+  LivenessTrace trace;
+  NodeSet scheduled = initialSet;
+  uint64_t live = initialLiveBytes;
+  if (order.empty())
+    trace.peak = argumentBytes;
+  for (unsigned i = 0, e = order.size(); i < e; ++i) {
+    StepEffect effect = step(scheduled.getWords(), live, order[i]);
+    if (!trace.peakStep || effect.footprint > trace.peak) {
+      trace.peak = effect.footprint;
+      trace.peakStep = i;
+    }
+    trace.steps.push_back(effect);
+    live = effect.liveAfter;
+    scheduled.insert(order[i]);
+  }
+  return trace;
+}
+
+uint64_t LivenessModel::getMinimumFootprint(NodeId nodeId) const {
+  const GraphNode &node = graph.getNode(nodeId);
+  uint64_t bytes = 0;
+  for (unsigned cls : operandClasses[nodeId])
+    bytes += classes[cls].bytes;
+  for (ValueId resultId : node.results) {
+    const GraphValue &result = graph.getValue(resultId);
+    if (classes[classOf(resultId)].root != resultId)
+      continue;
+    if (!isHonoured(result.storage))
+      bytes += result.bytes;
+  }
+  return bytes;
+}

@@ -1,0 +1,245 @@
+//===- OptimalScheduler.cpp - SERENITY's dynamic program ------------------===//
+//
+// A partial schedule is summarized by the set of nodes it ran: live bytes
+// after it depend on that set only, so among all partial schedules of a set
+// only the one with the lowest peak so far matters. The states are expanded
+// best-first (lowest peak so far, then most nodes), like Dijkstra's algorithm
+// with `max` in place of `+`: the first complete schedule taken from the queue
+// is optimal, and the peak at the head of the queue is always a lower bound.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Core/Scheduler.h"
+
+#include "llvm/Support/Debug.h"
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+#include <queue>
+
+#define DEBUG_TYPE "serenity-schedule"
+
+using namespace serenity;
+
+namespace {
+
+constexpr uint32_t kNoState = ~uint32_t(0);
+
+struct SearchState {
+  uint64_t live;
+  uint64_t peak;
+  uint32_t parent;
+  NodeId last;
+  uint32_t depth;
+  bool expanded = false;
+};
+
+struct QueueEntry {
+  uint64_t peak;
+  uint32_t depth;
+  uint64_t sequence;
+  uint32_t state;
+  /// Lowest peak first, then deepest, then oldest: deterministic.
+  bool operator<(const QueueEntry &other) const {
+    if (peak != other.peak)
+      return peak > other.peak;
+    if (depth != other.depth)
+      return depth < other.depth;
+    return sequence > other.sequence;
+  }
+};
+
+/// States and their node sets, with an open-addressing index from set to
+/// state. Sets are stored inline in one pool to keep millions of states cheap.
+class StateTable {
+public:
+  explicit StateTable(unsigned numWords) : numWords(numWords) {
+    slots.assign(1024, kNoState);
+  }
+
+  size_t size() const { return states.size(); }
+  SearchState &operator[](uint32_t id) { return states[id]; }
+  NodeWords getSet(uint32_t id) const {
+    return NodeWords(pool.data() + size_t(id) * numWords, numWords);
+  }
+
+  /// The state of `set`, or kNoState.
+  uint32_t lookup(NodeWords set) const {
+    for (size_t slot = hash(set) & (slots.size() - 1);;
+         slot = (slot + 1) & (slots.size() - 1)) {
+      uint32_t id = slots[slot];
+      if (id == kNoState || getSet(id) == set)
+        return id;
+    }
+  }
+
+  uint32_t insert(NodeWords set, const SearchState &state) {
+    if ((states.size() + 1) * 2 > slots.size())
+      grow();
+    uint32_t id = states.size();
+    states.push_back(state);
+    pool.insert(pool.end(), set.begin(), set.end());
+    place(id);
+    return id;
+  }
+
+private:
+  static size_t hash(NodeWords set) {
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (uint64_t word : set) {
+      h ^= word + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+      h *= 0xff51afd7ed558ccdULL;
+    }
+    return h ^ (h >> 33);
+  }
+
+  void place(uint32_t id) {
+    size_t slot = hash(getSet(id)) & (slots.size() - 1);
+    while (slots[slot] != kNoState)
+      slot = (slot + 1) & (slots.size() - 1);
+    slots[slot] = id;
+  }
+
+  void grow() {
+    slots.assign(slots.size() * 2, kNoState);
+    for (uint32_t id = 0, e = states.size(); id < e; ++id)
+      place(id);
+  }
+
+  unsigned numWords;
+  std::vector<uint64_t> pool;
+  std::vector<SearchState> states;
+  std::vector<uint32_t> slots;
+};
+
+} // namespace
+
+Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
+                                         const SchedulerOptions &options,
+                                         Schedule incumbent) {
+  const DataflowGraph &graph = liveness.getGraph();
+  unsigned numNodes = graph.getNumNodes();
+  unsigned numWords = numWordsFor(numNodes);
+  uint32_t numToSchedule = graph.getNumScheduledNodes();
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(options.timeLimitMs);
+
+  incumbent.lowerBound =
+      std::max(incumbent.lowerBound, computeStaticLowerBound(liveness));
+  if (incumbent.lowerBound >= incumbent.peak) {
+    incumbent.status = ScheduleStatus::Optimal;
+    return incumbent;
+  }
+
+  // Predecessor sets, to test readiness with word operations.
+  std::vector<NodeSet> predecessors(numNodes, NodeSet(numNodes));
+  for (NodeId id = 0; id < numNodes; ++id)
+    for (NodeId pred : graph.getNode(id).predecessors)
+      predecessors[id].insert(pred);
+
+  StateTable table(numWords);
+  std::priority_queue<QueueEntry> queue;
+  uint64_t sequence = 0, expansions = 0;
+  uint64_t initialLive = liveness.getInitialLiveBytes();
+  uint32_t root = table.insert(liveness.getInitialSet().getWords(),
+                               {initialLive, initialLive, kNoState, 0, 0});
+  queue.push({initialLive, 0, sequence++, root});
+
+  const uint64_t budget = incumbent.peak;
+  uint32_t complete = kNoState;
+  bool stoppedAtLimit = false;
+  uint64_t frontierPeak = initialLive;
+  NodeSet childSet(numNodes);
+  llvm::SmallVector<std::pair<NodeId, StepEffect>, 16> children;
+
+  while (!queue.empty()) {
+    QueueEntry entry = queue.top();
+    queue.pop();
+    SearchState &state = table[entry.state];
+    if (state.expanded || entry.peak != state.peak)
+      continue; // A stale entry: the state was reached again more cheaply.
+    state.expanded = true;
+    frontierPeak = entry.peak;
+    if (state.depth == numToSchedule) {
+      complete = entry.state;
+      break;
+    }
+    if ((options.maxStates && table.size() >= options.maxStates) ||
+        (options.timeLimitMs && (++expansions & 255) == 0 &&
+         std::chrono::steady_clock::now() >= deadline)) {
+      stoppedAtLimit = true;
+      break;
+    }
+
+    NodeWords set = table.getSet(entry.state);
+    uint64_t live = state.live, peak = state.peak;
+    uint32_t depth = state.depth;
+    children.clear();
+    for (NodeId node = 0; node < numNodes; ++node) {
+      if (containsNode(set, node) ||
+          !isCoveredBy(predecessors[node].getWords(), set, node))
+        continue;
+      StepEffect effect = liveness.step(set, live, node);
+      if (options.pruneDominated && effect.footprint <= peak &&
+          effect.liveAfter <= live) {
+        children.assign(1, {node, effect});
+        break;
+      }
+      if (effect.footprint < budget)
+        children.push_back({node, effect});
+    }
+
+    for (auto &[node, effect] : children) {
+      uint64_t childPeak = std::max(peak, effect.footprint);
+      childSet.assign(set);
+      childSet.insert(node);
+      uint32_t child = table.lookup(childSet.getWords());
+      if (child == kNoState) {
+        child = table.insert(childSet.getWords(), {effect.liveAfter, childPeak,
+                                                   entry.state, node,
+                                                   depth + 1});
+      } else {
+        SearchState &known = table[child];
+        assert(known.live == effect.liveAfter &&
+               "live bytes must depend on the set only");
+        if (known.expanded || known.peak <= childPeak)
+          continue;
+        known.peak = childPeak;
+        known.parent = entry.state;
+        known.last = node;
+      }
+      queue.push({childPeak, depth + 1, sequence++, child});
+    }
+  }
+
+  incumbent.exploredStates = table.size();
+  LLVM_DEBUG(llvm::dbgs() << "[serenity-schedule] search: "
+                          << table.size() << " states, budget " << budget
+                          << (complete != kNoState ? ", improved" : "")
+                          << (stoppedAtLimit ? ", stopped at a limit" : "")
+                          << "\n");
+  if (complete != kNoState) {
+    std::vector<NodeId> order(numToSchedule);
+    for (uint32_t id = complete; table[id].parent != kNoState;
+         id = table[id].parent)
+      order[table[id].depth - 1] = table[id].last;
+    incumbent.order = std::move(order);
+    incumbent.peak = table[complete].peak;
+    incumbent.lowerBound = incumbent.peak;
+    incumbent.producedBy = Algorithm::Optimal;
+    incumbent.status = ScheduleStatus::Optimal;
+    return incumbent;
+  }
+  if (stoppedAtLimit) {
+    incumbent.lowerBound = std::max(incumbent.lowerBound, frontierPeak);
+    incumbent.status = incumbent.lowerBound >= incumbent.peak
+                           ? ScheduleStatus::Optimal
+                           : ScheduleStatus::BestFound;
+    return incumbent;
+  }
+  // Nothing below the budget exists: the incumbent is optimal.
+  incumbent.lowerBound = incumbent.peak;
+  incumbent.status = ScheduleStatus::Optimal;
+  return incumbent;
+}

@@ -1,0 +1,78 @@
+//===- Liveness.cpp - The --serenity-liveness pass ------------------------===//
+
+#include "serenity/Analysis/LivenessReport.h"
+#include "serenity/Transforms/Passes.h"
+
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace serenity {
+#define GEN_PASS_DEF_SERENITYLIVENESS
+#include "serenity/Transforms/Passes.h.inc"
+} // namespace serenity
+
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+struct LivenessPass : public serenity::impl::SerenityLivenessBase<LivenessPass> {
+  using Base::Base;
+
+  void runOnOperation() final;
+};
+
+} // namespace
+
+void LivenessPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
+  if (!model) {
+    module.emitError() << "serenity-liveness: unknown memory-model '"
+                       << memoryModel << "'; expected strict or inplace";
+    return signalPassFailure();
+  }
+  if (format != "text" && format != "json") {
+    module.emitError() << "serenity-liveness: unknown format '" << format
+                       << "'; expected text or json";
+    return signalPassFailure();
+  }
+
+  std::vector<FunctionLiveness> reports;
+  bool failedAny = false;
+  module.walk([&](FunctionOpInterface function) {
+    if (function.isExternal())
+      return;
+    FailureOr<FunctionLiveness> report =
+        FunctionLiveness::compute(function, *model);
+    if (failed(report))
+      failedAny = true;
+    else
+      reports.push_back(std::move(*report));
+  });
+  if (failedAny)
+    return signalPassFailure();
+
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(output, &error);
+  if (!file) {
+    module.emitError() << "serenity-liveness: cannot write '" << output
+                       << "': " << error;
+    return signalPassFailure();
+  }
+  llvm::raw_ostream &os = file->os();
+  if (format == "json") {
+    llvm::json::Array functions;
+    for (const FunctionLiveness &report : reports)
+      functions.push_back(report.toJSON());
+    os << llvm::formatv(
+              "{0:2}", llvm::json::Value(llvm::json::Object{
+                           {"functions", std::move(functions)}}))
+       << "\n";
+  } else {
+    for (const FunctionLiveness &report : reports)
+      report.printText(os);
+  }
+  file->keep();
+  markAllAnalysesPreserved();
+}

@@ -1,0 +1,88 @@
+//===- Schedule.cpp - The --serenity-schedule pass ------------------------===//
+
+#include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Core/Scheduler.h"
+#include "serenity/Dialect/Serenity/SerenityAttrs.h"
+#include "serenity/Transforms/Passes.h"
+
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "serenity-schedule"
+
+namespace serenity {
+#define GEN_PASS_DEF_SERENITYSCHEDULE
+#include "serenity/Transforms/Passes.h.inc"
+} // namespace serenity
+
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+struct SchedulePass : public serenity::impl::SerenityScheduleBase<SchedulePass> {
+  using Base::Base;
+
+  void runOnOperation() final;
+
+private:
+  /// Reads the textual options; emits an error at `func` if one is invalid.
+  FailureOr<std::pair<SchedulerOptions, MemoryModel>>
+  parseOptions(func::FuncOp func);
+};
+
+} // namespace
+
+FailureOr<std::pair<SchedulerOptions, MemoryModel>>
+SchedulePass::parseOptions(func::FuncOp func) {
+  SchedulerOptions options;
+  std::optional<Algorithm> parsedAlgorithm = parseAlgorithm(algorithm);
+  if (!parsedAlgorithm)
+    return func.emitError()
+           << "serenity-schedule: unknown algorithm '" << algorithm
+           << "'; expected optimal, best-heuristic, list, dfs, rpo or program";
+  options.algorithm = *parsedAlgorithm;
+  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
+  if (!model)
+    return func.emitError() << "serenity-schedule: unknown memory-model '"
+                            << memoryModel << "'; expected strict or inplace";
+  if (timeLimitMs < 0)
+    return func.emitError() << "serenity-schedule: time-limit-ms must not be "
+                               "negative, got "
+                            << timeLimitMs;
+  if (maxStates < 0)
+    return func.emitError()
+           << "serenity-schedule: max-states must not be negative, got "
+           << maxStates;
+  options.timeLimitMs = timeLimitMs;
+  options.maxStates = maxStates;
+  return std::make_pair(options, *model);
+}
+
+void SchedulePass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  if (func.isExternal())
+    return;
+  auto parsed = parseOptions(func);
+  if (failed(parsed))
+    return signalPassFailure();
+  auto [options, model] = *parsed;
+
+  FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
+  if (failed(graph))
+    return signalPassFailure();
+  LivenessModel liveness(graph->getGraph(), model);
+  uint64_t inputPeak = liveness.peakOf(graph->getGraph().getProgramOrder());
+  Schedule schedule = scheduleGraph(liveness, options);
+  LLVM_DEBUG(llvm::dbgs() << "[serenity-schedule] @" << func.getSymName()
+                          << ": peak " << inputPeak << " -> " << schedule.peak
+                          << " (" << stringifyScheduleStatus(schedule.status)
+                          << ", " << schedule.exploredStates << " states)\n");
+
+  graph->applySchedule(schedule.order);
+  func->setAttr(SerenityDialect::kScheduleAttrName,
+                ScheduleReportAttr::get(
+                    &getContext(), schedule.peak, inputPeak,
+                    schedule.lowerBound, options.algorithm,
+                    schedule.producedBy, model, schedule.status,
+                    schedule.exploredStates));
+}
