@@ -150,7 +150,7 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
   uint32_t complete = kNoState;
   bool stoppedAtLimit = false;
   uint64_t frontierPeak = initialLive;
-  NodeSet childSet(numNodes);
+  NodeSet current(numNodes), childSet(numNodes);
   llvm::SmallVector<std::pair<NodeId, StepEffect>, 16> children;
 
   while (!queue.empty()) {
@@ -172,7 +172,9 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
       break;
     }
 
-    NodeWords set = table.getSet(entry.state);
+    // Copied: inserting children may move the pool the table keeps sets in.
+    current.assign(table.getSet(entry.state));
+    NodeWords set = current.getWords();
     uint64_t live = state.live, peak = state.peak;
     uint32_t depth = state.depth;
     children.clear();

@@ -1,0 +1,206 @@
+//===- MemoryModelTest.cpp - Peaks of hand-computed graphs ----------------===//
+
+#include "ReferenceModel.h"
+#include "serenity/Core/MemoryModel.h"
+
+#include "gtest/gtest.h"
+
+using namespace serenity;
+
+namespace {
+
+std::vector<uint64_t> footprints(const LivenessTrace &trace) {
+  std::vector<uint64_t> result;
+  for (const StepEffect &step : trace.steps)
+    result.push_back(step.footprint);
+  return result;
+}
+
+// a(16) -> n0 -> b(32) -> n1 -> c(8), c returned.
+TEST(MemoryModelTest, ChainFreesOperandsAfterTheirLastUse) {
+  DataflowGraph graph;
+  ValueId a = graph.addArgument(16);
+  NodeId n0 = graph.addNode("n0", {a});
+  ValueId b = graph.addResult(n0, 32);
+  NodeId n1 = graph.addNode("n1", {b});
+  graph.markReturned(graph.addResult(n1, 8));
+  for (MemoryModel model : {MemoryModel::Strict, MemoryModel::Inplace}) {
+    LivenessModel liveness(graph, model);
+    EXPECT_EQ(liveness.getInitialLiveBytes(), 16u);
+    LivenessTrace trace = liveness.simulate({n0, n1});
+    EXPECT_EQ(footprints(trace), (std::vector<uint64_t>{48, 40}));
+    EXPECT_EQ(trace.steps[0].allocated, 32u);
+    EXPECT_EQ(trace.steps[0].freed, 16u);
+    EXPECT_EQ(trace.steps[1].freed, 32u);
+    EXPECT_EQ(trace.steps[1].liveAfter, 8u);
+    EXPECT_EQ(trace.peak, 48u);
+    EXPECT_EQ(trace.peakStep, 0u);
+  }
+}
+
+// a(8) -> n0 expand -> b(64) -> n1 clamp (element-wise) -> c(64)
+//      -> n2 reduce -> d(8), returned.
+TEST(MemoryModelTest, ElementwiseWritesIntoDyingOperandOnlyWhenInplace) {
+  DataflowGraph graph;
+  ValueId a = graph.addArgument(8);
+  NodeId n0 = graph.addNode("expand", {a});
+  ValueId b = graph.addResult(n0, 64);
+  NodeId n1 = graph.addNode("clamp", {b});
+  ValueId c = graph.addResult(n1, 64, StorageKind::Elementwise, {b});
+  NodeId n2 = graph.addNode("reduce", {c});
+  graph.markReturned(graph.addResult(n2, 8));
+
+  LivenessTrace strict = LivenessModel(graph, MemoryModel::Strict)
+                             .simulate({n0, n1, n2});
+  EXPECT_EQ(footprints(strict), (std::vector<uint64_t>{72, 128, 72}));
+  EXPECT_EQ(strict.peak, 128u);
+  EXPECT_EQ(strict.peakStep, 1u);
+
+  LivenessTrace inplace = LivenessModel(graph, MemoryModel::Inplace)
+                              .simulate({n0, n1, n2});
+  EXPECT_EQ(footprints(inplace), (std::vector<uint64_t>{72, 64, 72}));
+  EXPECT_EQ(inplace.steps[1].allocated, 0u);
+  EXPECT_EQ(inplace.steps[1].freed, 0u);
+  EXPECT_EQ(inplace.peak, 72u);
+  EXPECT_EQ(inplace.peakStep, 0u);
+}
+
+TEST(MemoryModelTest, ElementwiseDoesNotWriteIntoALiveOperand) {
+  DataflowGraph graph;
+  ValueId a = graph.addArgument(8);
+  NodeId n0 = graph.addNode("expand", {a});
+  ValueId b = graph.addResult(n0, 64);
+  NodeId n1 = graph.addNode("clamp", {b});
+  ValueId c = graph.addResult(n1, 64, StorageKind::Elementwise, {b});
+  NodeId n2 = graph.addNode("add", {b, c});
+  graph.markReturned(graph.addResult(n2, 64, StorageKind::Elementwise, {b, c}));
+  LivenessTrace trace = LivenessModel(graph, MemoryModel::Inplace)
+                            .simulate({n0, n1, n2});
+  // clamp: b is still read by add; add: writes into b, c dies unreused.
+  EXPECT_EQ(footprints(trace), (std::vector<uint64_t>{72, 128, 128}));
+  EXPECT_EQ(trace.steps[2].allocated, 0u);
+  EXPECT_EQ(trace.steps[2].freed, 64u);
+  EXPECT_EQ(trace.steps[2].liveAfter, 64u);
+}
+
+TEST(MemoryModelTest, ElementwiseNeverWritesIntoAnArgument) {
+  DataflowGraph graph;
+  ValueId a = graph.addArgument(64);
+  NodeId n0 = graph.addNode("clamp", {a});
+  graph.markReturned(graph.addResult(n0, 64, StorageKind::Elementwise, {a}));
+  EXPECT_EQ(LivenessModel(graph, MemoryModel::Inplace).peakOf({n0}), 128u);
+}
+
+// a(8) -> n0 -> b(64) -> n1 reshape (view) -> r(64) -> n2 -> c(64) -> n3 -> d.
+TEST(MemoryModelTest, ViewsAliasOnlyWhenInplace) {
+  DataflowGraph graph;
+  ValueId a = graph.addArgument(8);
+  NodeId n0 = graph.addNode("expand", {a});
+  ValueId b = graph.addResult(n0, 64);
+  NodeId n1 = graph.addNode("reshape", {b});
+  ValueId r = graph.addResult(n1, 64, StorageKind::View, {b});
+  NodeId n2 = graph.addNode("conv", {r, b});
+  ValueId c = graph.addResult(n2, 32);
+  NodeId n3 = graph.addNode("reduce", {c});
+  graph.markReturned(graph.addResult(n3, 8));
+
+  LivenessTrace strict = LivenessModel(graph, MemoryModel::Strict)
+                             .simulate({n0, n1, n2, n3});
+  EXPECT_EQ(footprints(strict), (std::vector<uint64_t>{72, 128, 160, 40}));
+  LivenessTrace inplace = LivenessModel(graph, MemoryModel::Inplace)
+                              .simulate({n0, n1, n2, n3});
+  // The view adds nothing and keeps b's buffer alive until conv.
+  EXPECT_EQ(footprints(inplace), (std::vector<uint64_t>{72, 64, 96, 40}));
+  EXPECT_EQ(inplace.steps[2].freed, 64u);
+}
+
+// Destination-passing: fill writes a fresh buffer (its init is empty), matmul
+// writes into the filled buffer when it is its last use, in both models.
+TEST(MemoryModelTest, DestinationReusesDyingInitInBothModels) {
+  DataflowGraph graph;
+  ValueId a = graph.addArgument(32);
+  NodeId empty = graph.addNode("tensor.empty", {});
+  ValueId e = graph.addResult(empty, 0);
+  NodeId fill = graph.addNode("linalg.fill", {e});
+  ValueId f = graph.addResult(fill, 32);
+  NodeId matmul = graph.addNode("linalg.matmul", {a, f});
+  graph.markReturned(
+      graph.addResult(matmul, 32, StorageKind::Destination, {f}));
+  for (MemoryModel model : {MemoryModel::Strict, MemoryModel::Inplace}) {
+    LivenessTrace trace =
+        LivenessModel(graph, model).simulate({empty, fill, matmul});
+    EXPECT_EQ(footprints(trace), (std::vector<uint64_t>{32, 64, 64}));
+    EXPECT_EQ(trace.steps[2].allocated, 0u);
+    EXPECT_EQ(trace.steps[2].liveAfter, 32u);
+  }
+}
+
+TEST(MemoryModelTest, DestinationCopiesWhenInitIsStillNeeded) {
+  DataflowGraph graph;
+  ValueId a = graph.addArgument(32);
+  NodeId fill = graph.addNode("fill", {});
+  ValueId f = graph.addResult(fill, 32);
+  NodeId matmul = graph.addNode("matmul", {a, f});
+  ValueId m = graph.addResult(matmul, 32, StorageKind::Destination, {f});
+  NodeId add = graph.addNode("add", {m, f});
+  graph.markReturned(graph.addResult(add, 32));
+  LivenessTrace trace =
+      LivenessModel(graph, MemoryModel::Strict).simulate({fill, matmul, add});
+  EXPECT_EQ(footprints(trace), (std::vector<uint64_t>{64, 96, 96}));
+}
+
+TEST(MemoryModelTest, UnusedArgumentIsNeverLiveAndReturnedOneAlways) {
+  DataflowGraph graph;
+  graph.addArgument(1000); // Nothing reads it.
+  ValueId kept = graph.addArgument(10);
+  graph.markReturned(kept);
+  ValueId x = graph.addArgument(4);
+  NodeId n0 = graph.addNode("n0", {x, x}); // Read twice, counted once.
+  ValueId unused = graph.addResult(n0, 100); // No user: freed right after.
+  (void)unused;
+  NodeId n1 = graph.addNode("n1", {});
+  graph.markReturned(graph.addResult(n1, 1));
+  LivenessModel liveness(graph, MemoryModel::Strict);
+  EXPECT_EQ(liveness.getInitialLiveBytes(), 14u);
+  LivenessTrace trace = liveness.simulate({n0, n1});
+  EXPECT_EQ(footprints(trace), (std::vector<uint64_t>{114, 11}));
+  EXPECT_EQ(trace.steps[0].freed, 104u);
+}
+
+TEST(MemoryModelTest, WeightsCostNothing) {
+  DataflowGraph graph;
+  ValueId a = graph.addArgument(16);
+  NodeId w = graph.addWeight("tosa.const");
+  ValueId weight = graph.addResult(w, 0);
+  NodeId conv = graph.addNode("conv", {a, weight});
+  graph.markReturned(graph.addResult(conv, 16));
+  EXPECT_EQ(graph.getProgramOrder(), std::vector<NodeId>{conv});
+  EXPECT_EQ(LivenessModel(graph, MemoryModel::Strict).peakOf({conv}), 32u);
+}
+
+TEST(MemoryModelTest, EmptyScheduleHoldsTheArguments) {
+  DataflowGraph graph;
+  graph.markReturned(graph.addArgument(24));
+  graph.addArgument(8);
+  LivenessTrace trace = LivenessModel(graph, MemoryModel::Strict).simulate({});
+  EXPECT_EQ(trace.peak, 32u);
+  EXPECT_FALSE(trace.peakStep.has_value());
+}
+
+TEST(MemoryModelTest, AgreesWithReferenceOnHandGraphs) {
+  DataflowGraph graph;
+  ValueId a = graph.addArgument(8);
+  NodeId n0 = graph.addNode("expand", {a});
+  ValueId b = graph.addResult(n0, 64);
+  NodeId n1 = graph.addNode("reshape", {b});
+  ValueId r = graph.addResult(n1, 64, StorageKind::View, {b});
+  NodeId n2 = graph.addNode("clamp", {r});
+  ValueId c = graph.addResult(n2, 64, StorageKind::Elementwise, {r});
+  NodeId n3 = graph.addNode("reduce", {c});
+  graph.markReturned(graph.addResult(n3, 8));
+  for (MemoryModel model : {MemoryModel::Strict, MemoryModel::Inplace})
+    EXPECT_EQ(footprints(LivenessModel(graph, model).simulate({n0, n1, n2, n3})),
+              reference::referenceFootprints(graph, model, {n0, n1, n2, n3}));
+}
+
+} // namespace

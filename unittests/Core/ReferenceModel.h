@@ -1,0 +1,38 @@
+//===- ReferenceModel.h - The memory model, literally -----------*- C++ -*-===//
+//
+// A second, deliberately naive implementation of docs/memory-model.md that
+// tracks buffers and remaining uses value by value while walking one order.
+// The tests check the core's LivenessModel and schedulers against it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SERENITY_UNITTESTS_CORE_REFERENCEMODEL_H
+#define SERENITY_UNITTESTS_CORE_REFERENCEMODEL_H
+
+#include "serenity/Core/DataflowGraph.h"
+#include "serenity/Core/MemoryModel.h"
+
+#include <string>
+#include <vector>
+
+namespace serenity::reference {
+
+/// Footprint of every step of `order`, computed from scratch.
+std::vector<uint64_t> referenceFootprints(const DataflowGraph &graph,
+                                          MemoryModel model,
+                                          const std::vector<NodeId> &order);
+uint64_t referencePeak(const DataflowGraph &graph, MemoryModel model,
+                       const std::vector<NodeId> &order);
+
+/// The lowest reference peak over every valid schedule (exhaustive).
+uint64_t bruteForcePeak(const DataflowGraph &graph, MemoryModel model);
+
+/// The graph as text, for failure messages.
+std::string describeGraph(const DataflowGraph &graph);
+
+/// Number of valid schedules, to keep brute force affordable.
+uint64_t countSchedules(const DataflowGraph &graph);
+
+} // namespace serenity::reference
+
+#endif // SERENITY_UNITTESTS_CORE_REFERENCEMODEL_H

@@ -1,0 +1,222 @@
+//===- SchedulerTest.cpp - Schedulers against brute force -----------------===//
+
+#include "ReferenceModel.h"
+#include "serenity/Core/Scheduler.h"
+
+#include "gtest/gtest.h"
+
+#include <random>
+
+using namespace serenity;
+
+namespace {
+
+/// A random function body: arguments, weights, nodes reading earlier values,
+/// with views, element-wise and destination-passing results, returned values
+/// and the odd ordering edge.
+DataflowGraph makeRandomGraph(std::mt19937 &rng, unsigned maxNodes) {
+  auto pick = [&](unsigned n) {
+    return std::uniform_int_distribution<unsigned>(0, n - 1)(rng);
+  };
+  auto chance = [&](double p) {
+    return std::bernoulli_distribution(p)(rng);
+  };
+  DataflowGraph graph;
+  std::vector<ValueId> available;
+  unsigned numArguments = pick(3);
+  for (unsigned i = 0; i < numArguments; ++i)
+    available.push_back(graph.addArgument(8 * (1 + pick(8))));
+  if (chance(0.3))
+    available.push_back(graph.addResult(graph.addWeight("w"), 0));
+
+  unsigned numNodes = 1 + pick(maxNodes);
+  std::vector<NodeId> scheduled;
+  for (unsigned i = 0; i < numNodes; ++i) {
+    std::vector<ValueId> operands;
+    if (!available.empty()) {
+      unsigned numOperands = pick(4);
+      for (unsigned j = 0; j < numOperands; ++j)
+        operands.push_back(available[pick(available.size())]);
+    }
+    NodeId node = graph.addNode("n", operands);
+    if (!scheduled.empty() && chance(0.1))
+      graph.addOrderingEdge(scheduled[pick(scheduled.size())], node);
+    scheduled.push_back(node);
+    const GraphNode &info = graph.getNode(node);
+    std::vector<ValueId> realOperands;
+    for (ValueId v : info.operands)
+      if (graph.getValue(v).bytes > 0)
+        realOperands.push_back(v);
+    unsigned numResults = chance(0.15) ? 2 : (chance(0.1) ? 0 : 1);
+    for (unsigned r = 0; r < numResults; ++r) {
+      unsigned kind = pick(4);
+      ValueId result;
+      if (!realOperands.empty() && kind != 0) {
+        ValueId source = realOperands[pick(realOperands.size())];
+        uint64_t bytes = graph.getValue(source).bytes;
+        StorageKind storage = kind == 1   ? StorageKind::View
+                              : kind == 2 ? StorageKind::Elementwise
+                                          : StorageKind::Destination;
+        result = graph.addResult(node, bytes, storage, {source});
+      } else {
+        result = graph.addResult(node, 8 * pick(9));
+      }
+      available.push_back(result);
+      if (chance(0.15))
+        graph.markReturned(result);
+    }
+  }
+  if (!available.empty())
+    graph.markReturned(available.back());
+  return graph;
+}
+
+const MemoryModel kModels[] = {MemoryModel::Strict, MemoryModel::Inplace};
+const Algorithm kHeuristics[] = {Algorithm::Program,
+                                 Algorithm::ReversePostOrder, Algorithm::List,
+                                 Algorithm::DepthFirst};
+
+TEST(SchedulerTest, MemoryModelAgreesWithReferenceOnRandomOrders) {
+  std::mt19937 rng(7);
+  for (unsigned trial = 0; trial < 500; ++trial) {
+    DataflowGraph graph = makeRandomGraph(rng, 10);
+    for (MemoryModel model : kModels) {
+      LivenessModel liveness(graph, model);
+      for (Algorithm algorithm : kHeuristics) {
+        SchedulerOptions options;
+        options.algorithm = algorithm;
+        Schedule schedule = scheduleGraph(liveness, options);
+        ASSERT_TRUE(graph.isValidSchedule(schedule.order));
+        std::vector<uint64_t> expected =
+            reference::referenceFootprints(graph, model, schedule.order);
+        LivenessTrace trace = liveness.simulate(schedule.order);
+        std::vector<uint64_t> actual;
+        for (const StepEffect &step : trace.steps)
+          actual.push_back(step.footprint);
+        ASSERT_EQ(actual, expected)
+            << "trial " << trial << " model "
+            << stringifyMemoryModel(model).str() << " order "
+            << ::testing::PrintToString(schedule.order) << "\n"
+            << reference::describeGraph(graph);
+        EXPECT_EQ(schedule.peak, trace.peak);
+      }
+    }
+  }
+}
+
+TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
+  std::mt19937 rng(2020);
+  unsigned checked = 0;
+  while (checked < 1000) {
+    DataflowGraph graph = makeRandomGraph(rng, 10);
+    if (reference::countSchedules(graph) > 20000)
+      continue; // Keep the exhaustive search affordable.
+    ++checked;
+    for (MemoryModel model : kModels) {
+      LivenessModel liveness(graph, model);
+      uint64_t expected = reference::bruteForcePeak(graph, model);
+      for (bool pruneDominated : {false, true}) {
+        SchedulerOptions options;
+        options.pruneDominated = pruneDominated;
+        Schedule schedule = scheduleGraph(liveness, options);
+        ASSERT_TRUE(graph.isValidSchedule(schedule.order));
+        ASSERT_EQ(schedule.status, ScheduleStatus::Optimal);
+        ASSERT_EQ(schedule.peak, expected)
+            << "graph " << checked << " model " << stringifyMemoryModel(model).str()
+            << " pruneDominated " << pruneDominated;
+        ASSERT_EQ(reference::referencePeak(graph, model, schedule.order),
+                  expected);
+        ASSERT_EQ(schedule.lowerBound, expected);
+      }
+    }
+  }
+}
+
+TEST(SchedulerTest, OptimalIsNeverAboveAnyHeuristic) {
+  std::mt19937 rng(11);
+  for (unsigned trial = 0; trial < 300; ++trial) {
+    DataflowGraph graph = makeRandomGraph(rng, 24);
+    for (MemoryModel model : kModels) {
+      LivenessModel liveness(graph, model);
+      Schedule optimal = scheduleGraph(liveness, {});
+      ASSERT_TRUE(graph.isValidSchedule(optimal.order));
+      EXPECT_EQ(optimal.status, ScheduleStatus::Optimal);
+      for (Algorithm algorithm :
+           {Algorithm::Program, Algorithm::ReversePostOrder, Algorithm::List,
+            Algorithm::DepthFirst, Algorithm::BestHeuristic}) {
+        SchedulerOptions options;
+        options.algorithm = algorithm;
+        Schedule heuristic = scheduleGraph(liveness, options);
+        EXPECT_EQ(heuristic.status, ScheduleStatus::Heuristic);
+        EXPECT_LE(optimal.peak, heuristic.peak)
+            << stringifyAlgorithm(algorithm).str();
+        EXPECT_LE(heuristic.lowerBound, optimal.peak);
+      }
+    }
+  }
+}
+
+/// Four branches x -> big(100) -> small(1), joined at the end. Every order
+/// peaks above the largest single-node footprint (x + big = 110), so the
+/// search cannot stop before it explores.
+DataflowGraph makeBranches() {
+  DataflowGraph graph;
+  ValueId x = graph.addArgument(10);
+  std::vector<ValueId> smalls;
+  for (int i = 0; i < 4; ++i) {
+    NodeId big = graph.addNode("big", {x});
+    ValueId bigValue = graph.addResult(big, 100);
+    NodeId small = graph.addNode("small", {bigValue});
+    smalls.push_back(graph.addResult(small, 1));
+  }
+  NodeId join = graph.addNode("concat", smalls);
+  graph.markReturned(graph.addResult(join, 4));
+  return graph;
+}
+
+TEST(SchedulerTest, BranchesAreScheduledOneAtATime) {
+  DataflowGraph graph = makeBranches();
+  LivenessModel liveness(graph, MemoryModel::Strict);
+  Schedule schedule = scheduleGraph(liveness, {});
+  EXPECT_EQ(schedule.status, ScheduleStatus::Optimal);
+  // The last big runs with x, three smalls and its own result live: 113.
+  EXPECT_EQ(schedule.peak, 113u);
+  EXPECT_EQ(schedule.order,
+            (std::vector<NodeId>{0, 1, 2, 3, 4, 5, 6, 7, 8}));
+}
+
+TEST(SchedulerTest, TinyLimitsStillReturnAValidOrder) {
+  DataflowGraph graph = makeBranches();
+  LivenessModel liveness(graph, MemoryModel::Strict);
+  SchedulerOptions options;
+  options.maxStates = 1;
+  Schedule schedule = scheduleGraph(liveness, options);
+  EXPECT_TRUE(graph.isValidSchedule(schedule.order));
+  EXPECT_EQ(schedule.status, ScheduleStatus::BestFound);
+  EXPECT_EQ(schedule.peak, liveness.peakOf(schedule.order));
+  EXPECT_LT(schedule.lowerBound, schedule.peak);
+  EXPECT_GE(schedule.lowerBound, 110u);
+
+  std::mt19937 rng(3);
+  for (unsigned trial = 0; trial < 50; ++trial) {
+    DataflowGraph random = makeRandomGraph(rng, 40);
+    LivenessModel randomLiveness(random, MemoryModel::Inplace);
+    SchedulerOptions limited;
+    limited.maxStates = 3;
+    limited.timeLimitMs = 1;
+    Schedule result = scheduleGraph(randomLiveness, limited);
+    EXPECT_TRUE(random.isValidSchedule(result.order));
+    EXPECT_LE(result.lowerBound, result.peak);
+    EXPECT_EQ(result.peak, randomLiveness.peakOf(result.order));
+  }
+}
+
+TEST(SchedulerTest, AlgorithmNamesRoundTrip) {
+  for (Algorithm algorithm :
+       {Algorithm::Program, Algorithm::ReversePostOrder, Algorithm::List,
+        Algorithm::DepthFirst, Algorithm::BestHeuristic, Algorithm::Optimal})
+    EXPECT_EQ(parseAlgorithm(stringifyAlgorithm(algorithm)), algorithm);
+  EXPECT_FALSE(parseAlgorithm("fastest").has_value());
+}
+
+} // namespace
