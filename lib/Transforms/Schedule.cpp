@@ -48,11 +48,11 @@ SchedulePass::parseOptions(func::FuncOp func) {
   if (timeLimitMs < 0)
     return func.emitError() << "serenity-schedule: time-limit-ms must not be "
                                "negative, got "
-                            << timeLimitMs;
+                            << static_cast<int64_t>(timeLimitMs);
   if (maxStates < 0)
     return func.emitError()
            << "serenity-schedule: max-states must not be negative, got "
-           << maxStates;
+           << static_cast<int64_t>(maxStates);
   options.timeLimitMs = timeLimitMs;
   options.maxStates = maxStates;
   return std::make_pair(options, *model);
