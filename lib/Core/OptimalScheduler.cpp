@@ -125,8 +125,9 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(options.timeLimitMs);
 
-  incumbent.lowerBound =
-      std::max(incumbent.lowerBound, computeStaticLowerBound(liveness));
+  if (options.useLowerBounds)
+    incumbent.lowerBound =
+        std::max(incumbent.lowerBound, computeStaticLowerBound(liveness));
   if (incumbent.lowerBound >= incumbent.peak) {
     incumbent.status = ScheduleStatus::Optimal;
     return incumbent;

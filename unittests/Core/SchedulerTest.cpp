@@ -115,15 +115,16 @@ TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
     for (MemoryModel model : kModels) {
       LivenessModel liveness(graph, model);
       uint64_t expected = reference::bruteForcePeak(graph, model);
-      for (bool pruneDominated : {false, true}) {
+      for (bool pruned : {false, true}) {
         SchedulerOptions options;
-        options.pruneDominated = pruneDominated;
+        options.pruneDominated = pruned;
+        options.useLowerBounds = pruned;
         Schedule schedule = scheduleGraph(liveness, options);
         ASSERT_TRUE(graph.isValidSchedule(schedule.order));
         ASSERT_EQ(schedule.status, ScheduleStatus::Optimal);
         ASSERT_EQ(schedule.peak, expected)
             << "graph " << checked << " model " << stringifyMemoryModel(model).str()
-            << " pruneDominated " << pruneDominated;
+            << (pruned ? " pruned" : " plain");
         ASSERT_EQ(reference::referencePeak(graph, model, schedule.order),
                   expected);
         ASSERT_EQ(schedule.lowerBound, expected);

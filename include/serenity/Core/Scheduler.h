@@ -59,6 +59,10 @@ struct SchedulerOptions {
   /// Take at once a ready node that neither raises the peak reached so far nor
   /// the live bytes; never changes the optimal peak, only the work.
   bool pruneDominated = true;
+  /// Stop as soon as the incumbent's peak meets a lower bound. Off, the search
+  /// proves optimality by exhausting every state below the incumbent (the
+  /// plain DP, for comparison).
+  bool useLowerBounds = true;
 };
 
 struct Schedule {

@@ -11,8 +11,9 @@ def SerenityLiveness : Pass<"serenity-liveness", "::mlir::ModuleOp"> {
     For every function with a body, walks its ops in their current order and
     reports, per op, the bytes live while it runs (its footprint), the bytes
     it allocates and the bytes freed right after it, then the peak and the op
-    where it first occurs. Weight ops (constants) are listed first and count
-    zero bytes. Byte counts follow docs/memory-model.md under `memory-model`.
+    where it first occurs. Weight ops (constants) cost zero bytes and are
+    only counted. Byte counts follow docs/memory-model.md under
+    `memory-model`.
 
     The IR is not changed. A function that cannot be sized (several blocks,
     a dynamic or unranked tensor) gets an error and the pass fails.

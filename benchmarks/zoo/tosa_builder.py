@@ -1,0 +1,224 @@
+"""Emits TOSA functions (MLIR 22 syntax) op by op, in the order they are built.
+
+The order in which a model calls the builder is the order of the ops in the
+emitted function: the model-definition ("TFLite") order that Serenity's
+schedules are compared with.
+"""
+
+import struct
+
+import numpy as np
+
+F32_MAX = 3.4028234663852886e38
+
+
+def tensor_type(shape, element="f32"):
+    return "tensor<" + "x".join(str(d) for d in shape) + "x" + element + ">"
+
+
+class Value:
+    def __init__(self, name, shape):
+        self.name = name
+        self.shape = tuple(shape)
+
+    @property
+    def type(self):
+        return tensor_type(self.shape)
+
+
+class TosaBuilder:
+    """Builds one func.func. Weights are constants: random normal values from
+    a seeded generator (non-splat), or splats when `splat_weights` is set to
+    keep files small."""
+
+    def __init__(self, name, seed=0, splat_weights=False):
+        self.name = name
+        self.rng = np.random.default_rng(seed)
+        self.splat_weights = splat_weights
+        self.arguments = []
+        self.constants = []
+        self.ops = []
+        self.counter = 0
+        self.zero_point = None
+        self.op_counts = {}
+
+    # -- values ------------------------------------------------------------
+    def _fresh(self, hint):
+        self.counter += 1
+        return "%" + hint + str(self.counter)
+
+    def argument(self, shape):
+        value = Value("%arg" + str(len(self.arguments)), shape)
+        self.arguments.append(value)
+        return value
+
+    def _constant(self, shape, scale=0.1):
+        value = Value(self._fresh("w"), shape)
+        if self.splat_weights:
+            literal = "dense<%s>" % repr(float(np.float32(scale)))
+        else:
+            data = (self.rng.standard_normal(int(np.prod(shape))) * scale).astype(
+                "<f4"
+            )
+            literal = 'dense<"0x%s">' % data.tobytes().hex().upper()
+        self.constants.append(
+            '  %s = "tosa.const"() <{values = %s : %s}> : () -> %s'
+            % (value.name, literal, value.type, value.type)
+        )
+        return value
+
+    def _zp(self):
+        if self.zero_point is None:
+            self.zero_point = Value(self._fresh("zp"), (1,))
+            self.constants.append(
+                '  %s = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}>'
+                " : () -> tensor<1xf32>" % self.zero_point.name
+            )
+        return self.zero_point
+
+    def _shape_constant(self, values):
+        name = self._fresh("s")
+        self.constants.append(
+            "  %s = tosa.const_shape {values = dense<[%s]> : tensor<%dxindex>}"
+            " : () -> !tosa.shape<%d>"
+            % (name, ", ".join(str(v) for v in values), len(values), len(values))
+        )
+        return name
+
+    def _emit(self, op, operands, attrs, shape, hint="v"):
+        result = Value(self._fresh(hint), shape)
+        operand_types = ", ".join(o.type for o in operands)
+        operand_names = ", ".join(o.name for o in operands)
+        self.ops.append(
+            '  %s = "tosa.%s"(%s) {%s} : (%s) -> %s'
+            % (result.name, op, operand_names, attrs, operand_types, result.type)
+        )
+        self.op_counts[op] = self.op_counts.get(op, 0) + 1
+        return result
+
+    # -- ops -----------------------------------------------------------------
+    def relu(self, x):
+        attrs = "max_val = %r : f32, min_val = 0.0 : f32" % F32_MAX
+        return self._emit("clamp", [x], attrs, x.shape, "relu")
+
+    def add(self, a, b):
+        return self._emit("add", [a, b], "", a.shape, "add")
+
+    def mul(self, a, b):
+        return self._emit("mul", [a, b, self._shift()], "", a.shape, "mul")
+
+    def _shift(self):
+        if not hasattr(self, "_shift_name"):
+            self._shift_name = self._fresh("shift")
+            self.constants.append(
+                '  %s = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>'
+                " : () -> tensor<1xi8>" % self._shift_name
+            )
+        return _Typed(self._shift_name, "tensor<1xi8>")
+
+    def scalar(self, value, rank):
+        shape = (1,) * rank
+        name = self._fresh("c")
+        self.constants.append(
+            '  %s = "tosa.const"() <{values = dense<%r> : %s}> : () -> %s'
+            % (name, float(value), tensor_type(shape), tensor_type(shape))
+        )
+        return Value(name, shape)
+
+    @staticmethod
+    def _out_size(size, kernel, stride, pad_before, pad_after, dilation=1):
+        return (size + pad_before + pad_after - dilation * (kernel - 1) - 1) // stride + 1
+
+    def conv(self, x, out_channels, kernel=(1, 1), stride=1, pad=None, dilation=1,
+             bias=True):
+        kh, kw = kernel
+        if pad is None:
+            pad = (kh // 2, kh // 2, kw // 2, kw // 2)
+        n, h, w, c = x.shape
+        fan_in = kh * kw * c
+        weight = self._constant((out_channels, kh, kw, c), scale=(2.0 / fan_in) ** 0.5)
+        b = self._constant((out_channels,), scale=0.01 if bias else 0.0)
+        zp = self._zp()
+        oh = self._out_size(h, kh, stride, pad[0], pad[1], dilation)
+        ow = self._out_size(w, kw, stride, pad[2], pad[3], dilation)
+        attrs = (
+            "acc_type = f32, dilation = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>,"
+            " stride = array<i64: %d, %d>" % ((dilation, dilation) + tuple(pad) + (stride, stride))
+        )
+        return self._emit("conv2d", [x, weight, b, zp, zp], attrs, (n, oh, ow, out_channels),
+                          "conv")
+
+    def depthwise(self, x, kernel=3, stride=1, dilation=1, multiplier=1, pad=None):
+        n, h, w, c = x.shape
+        if pad is None:
+            p = dilation * (kernel - 1) // 2
+            pad = (p, p, p, p)
+        weight = self._constant((kernel, kernel, c, multiplier),
+                                scale=(2.0 / (kernel * kernel)) ** 0.5)
+        b = self._constant((c * multiplier,), scale=0.0)
+        zp = self._zp()
+        oh = self._out_size(h, kernel, stride, pad[0], pad[1], dilation)
+        ow = self._out_size(w, kernel, stride, pad[2], pad[3], dilation)
+        attrs = (
+            "acc_type = f32, dilation = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>,"
+            " stride = array<i64: %d, %d>" % ((dilation, dilation) + tuple(pad) + (stride, stride))
+        )
+        return self._emit("depthwise_conv2d", [x, weight, b, zp, zp], attrs,
+                          (n, oh, ow, c * multiplier), "dw")
+
+    def max_pool(self, x, kernel=3, stride=1, pad=1):
+        n, h, w, c = x.shape
+        oh = self._out_size(h, kernel, stride, pad, pad)
+        ow = self._out_size(w, kernel, stride, pad, pad)
+        attrs = ("kernel = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>,"
+                 " stride = array<i64: %d, %d>" % (kernel, kernel, pad, pad, pad, pad,
+                                                   stride, stride))
+        return self._emit("max_pool2d", [x], attrs, (n, oh, ow, c), "maxpool")
+
+    def avg_pool(self, x, kernel=3, stride=1, pad=1):
+        n, h, w, c = x.shape
+        oh = self._out_size(h, kernel, stride, pad, pad)
+        ow = self._out_size(w, kernel, stride, pad, pad)
+        zp = self._zp()
+        attrs = ("acc_type = f32, kernel = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>,"
+                 " stride = array<i64: %d, %d>" % (kernel, kernel, pad, pad, pad, pad,
+                                                   stride, stride))
+        return self._emit("avg_pool2d", [x, zp, zp], attrs, (n, oh, ow, c), "avgpool")
+
+    def global_avg_pool(self, x):
+        n, h, w, c = x.shape
+        zp = self._zp()
+        attrs = ("acc_type = f32, kernel = array<i64: %d, %d>, pad = array<i64: 0, 0, 0, 0>,"
+                 " stride = array<i64: 1, 1>" % (h, w))
+        return self._emit("avg_pool2d", [x, zp, zp], attrs, (n, 1, 1, c), "gap")
+
+    def concat(self, values, axis=3):
+        shape = list(values[0].shape)
+        shape[axis] = sum(v.shape[axis] for v in values)
+        return self._emit("concat", values, "axis = %d : i32" % axis, shape, "cat")
+
+    def slice(self, x, start, size):
+        start_name = self._shape_constant(start)
+        size_name = self._shape_constant(size)
+        shape_type = "!tosa.shape<%d>" % len(start)
+        return self._emit("slice", [x, _Typed(start_name, shape_type),
+                                    _Typed(size_name, shape_type)], "", size, "slice")
+
+    # -- output --------------------------------------------------------------
+    def render(self, results):
+        args = ", ".join("%s: %s" % (a.name, a.type) for a in self.arguments)
+        result_types = ", ".join(r.type for r in results)
+        lines = ["func.func @%s(%s) -> (%s) {" % (self.name, args, result_types)]
+        lines += self.constants
+        lines += self.ops
+        lines.append("  return %s : %s" % (", ".join(r.name for r in results), result_types))
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+class _Typed:
+    """An SSA name with an explicit type, for non-tensor operands."""
+
+    def __init__(self, name, type_):
+        self.name = name
+        self.type = type_
