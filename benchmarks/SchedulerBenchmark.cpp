@@ -71,8 +71,7 @@ int main(int argc, char **argv) {
   std::vector<mlir::OwningOpRef<mlir::ModuleOp>> modules;
   std::vector<std::unique_ptr<FunctionGraph>> graphs;
   for (int i = 1; i < argc; ++i) {
-    modules.push_back(
-        mlir::parseSourceFile<mlir::ModuleOp>(argv[i], &context));
+    modules.push_back(mlir::parseSourceFile<mlir::ModuleOp>(argv[i], &context));
     if (!modules.back()) {
       llvm::errs() << "cannot parse " << argv[i] << "\n";
       return 1;
@@ -94,11 +93,11 @@ int main(int argc, char **argv) {
         name = file + ":" + name;
       for (MemoryModel model : {MemoryModel::Strict, MemoryModel::Inplace})
         for (const Variant &variant : kVariants)
-          benchmark::RegisterBenchmark(
-              (name + "/" + stringifyMemoryModel(model).str() + "/" +
-               variant.name)
-                  .c_str(),
-              runSchedule, core, model, variant)
+          benchmark::RegisterBenchmark((name + "/" +
+                                        stringifyMemoryModel(model).str() +
+                                        "/" + variant.name)
+                                           .c_str(),
+                                       runSchedule, core, model, variant)
               ->Unit(benchmark::kMillisecond);
     });
     if (!ok)

@@ -129,27 +129,41 @@ class TosaBuilder:
     def _out_size(size, kernel, stride, pad_before, pad_after, dilation=1):
         return (size + pad_before + pad_after - dilation * (kernel - 1) - 1) // stride + 1
 
+    @classmethod
+    def _window(cls, x, kernel, stride, pad, dilation=1):
+        """Output height and width of a kernel sliding over x (NHWC)."""
+        kh, kw = kernel
+        return (cls._out_size(x.shape[1], kh, stride, pad[0], pad[1], dilation),
+                cls._out_size(x.shape[2], kw, stride, pad[2], pad[3], dilation))
+
+    @staticmethod
+    def _window_attrs(stride, pad, dilation=None, kernel=None, accumulate=True):
+        attrs = ["acc_type = f32"] if accumulate else []
+        if dilation is not None:
+            attrs.append("dilation = array<i64: %d, %d>" % (dilation, dilation))
+        if kernel is not None:
+            attrs.append("kernel = array<i64: %d, %d>" % tuple(kernel))
+        attrs.append("pad = array<i64: %d, %d, %d, %d>" % tuple(pad))
+        attrs.append("stride = array<i64: %d, %d>" % (stride, stride))
+        return ", ".join(attrs)
+
     def conv(self, x, out_channels, kernel=(1, 1), stride=1, pad=None, dilation=1,
              bias=True):
         kh, kw = kernel
         if pad is None:
             pad = (kh // 2, kh // 2, kw // 2, kw // 2)
-        n, h, w, c = x.shape
-        fan_in = kh * kw * c
-        weight = self._constant((out_channels, kh, kw, c), scale=(2.0 / fan_in) ** 0.5)
+        fan_in = kh * kw * x.shape[3]
+        weight = self._constant((out_channels, kh, kw, x.shape[3]),
+                                scale=(2.0 / fan_in) ** 0.5)
         b = self._constant((out_channels,), scale=0.01 if bias else 0.0)
         zp = self._zp()
-        oh = self._out_size(h, kh, stride, pad[0], pad[1], dilation)
-        ow = self._out_size(w, kw, stride, pad[2], pad[3], dilation)
-        attrs = (
-            "acc_type = f32, dilation = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>,"
-            " stride = array<i64: %d, %d>" % ((dilation, dilation) + tuple(pad) + (stride, stride))
-        )
-        return self._emit("conv2d", [x, weight, b, zp, zp], attrs, (n, oh, ow, out_channels),
-                          "conv")
+        oh, ow = self._window(x, kernel, stride, pad, dilation)
+        return self._emit("conv2d", [x, weight, b, zp, zp],
+                          self._window_attrs(stride, pad, dilation),
+                          (x.shape[0], oh, ow, out_channels), "conv")
 
     def depthwise(self, x, kernel=3, stride=1, dilation=1, multiplier=1, pad=None):
-        n, h, w, c = x.shape
+        c = x.shape[3]
         if pad is None:
             p = dilation * (kernel - 1) // 2
             pad = (p, p, p, p)
@@ -157,40 +171,28 @@ class TosaBuilder:
                                 scale=(2.0 / (kernel * kernel)) ** 0.5)
         b = self._constant((c * multiplier,), scale=0.0)
         zp = self._zp()
-        oh = self._out_size(h, kernel, stride, pad[0], pad[1], dilation)
-        ow = self._out_size(w, kernel, stride, pad[2], pad[3], dilation)
-        attrs = (
-            "acc_type = f32, dilation = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>,"
-            " stride = array<i64: %d, %d>" % ((dilation, dilation) + tuple(pad) + (stride, stride))
-        )
-        return self._emit("depthwise_conv2d", [x, weight, b, zp, zp], attrs,
-                          (n, oh, ow, c * multiplier), "dw")
+        oh, ow = self._window(x, (kernel, kernel), stride, pad, dilation)
+        return self._emit("depthwise_conv2d", [x, weight, b, zp, zp],
+                          self._window_attrs(stride, pad, dilation),
+                          (x.shape[0], oh, ow, c * multiplier), "dw")
+
+    def _pool(self, op, x, kernel, stride, pad, operands, hint):
+        pads = (pad, pad, pad, pad)
+        oh, ow = self._window(x, kernel, stride, pads)
+        attrs = self._window_attrs(stride, pads, kernel=kernel,
+                                   accumulate=op == "avg_pool2d")
+        return self._emit(op, [x] + operands, attrs, (x.shape[0], oh, ow, x.shape[3]), hint)
 
     def max_pool(self, x, kernel=3, stride=1, pad=1):
-        n, h, w, c = x.shape
-        oh = self._out_size(h, kernel, stride, pad, pad)
-        ow = self._out_size(w, kernel, stride, pad, pad)
-        attrs = ("kernel = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>,"
-                 " stride = array<i64: %d, %d>" % (kernel, kernel, pad, pad, pad, pad,
-                                                   stride, stride))
-        return self._emit("max_pool2d", [x], attrs, (n, oh, ow, c), "maxpool")
+        return self._pool("max_pool2d", x, (kernel, kernel), stride, pad, [], "maxpool")
 
     def avg_pool(self, x, kernel=3, stride=1, pad=1):
-        n, h, w, c = x.shape
-        oh = self._out_size(h, kernel, stride, pad, pad)
-        ow = self._out_size(w, kernel, stride, pad, pad)
         zp = self._zp()
-        attrs = ("acc_type = f32, kernel = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>,"
-                 " stride = array<i64: %d, %d>" % (kernel, kernel, pad, pad, pad, pad,
-                                                   stride, stride))
-        return self._emit("avg_pool2d", [x, zp, zp], attrs, (n, oh, ow, c), "avgpool")
+        return self._pool("avg_pool2d", x, (kernel, kernel), stride, pad, [zp, zp], "avgpool")
 
     def global_avg_pool(self, x):
-        n, h, w, c = x.shape
         zp = self._zp()
-        attrs = ("acc_type = f32, kernel = array<i64: %d, %d>, pad = array<i64: 0, 0, 0, 0>,"
-                 " stride = array<i64: 1, 1>" % (h, w))
-        return self._emit("avg_pool2d", [x, zp, zp], attrs, (n, 1, 1, c), "gap")
+        return self._pool("avg_pool2d", x, (x.shape[1], x.shape[2]), 1, 0, [zp, zp], "gap")
 
     def concat(self, values, axis=3):
         shape = list(values[0].shape)

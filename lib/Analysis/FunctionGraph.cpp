@@ -177,8 +177,8 @@ FailureOr<FunctionGraph> FunctionGraph::build(FunctionOpInterface function) {
   for (Operation &op : body.without_terminator())
     if (failed(result.addOperation(&op)))
       return failure();
-  if (Operation *terminator = body.mightHaveTerminator() ? body.getTerminator()
-                                                         : nullptr)
+  if (Operation *terminator =
+          body.mightHaveTerminator() ? body.getTerminator() : nullptr)
     for (Value returned : terminator->getOperands())
       result.graph.markReturned(result.lookup(returned));
   return result;

@@ -53,8 +53,8 @@ FunctionLiveness::compute(FunctionOpInterface function, MemoryModel model) {
   AsmState state(function);
   for (unsigned i = 0, e = order.size(); i < e; ++i) {
     Operation *op = graph->getOperation(order[i]);
-    report.steps.push_back(
-        {describeOp(op, state), describeLocation(op->getLoc()), trace.steps[i]});
+    report.steps.push_back({describeOp(op, state),
+                            describeLocation(op->getLoc()), trace.steps[i]});
   }
   return report;
 }
@@ -91,10 +91,8 @@ llvm::json::Value FunctionLiveness::toJSON() const {
         {"freed_bytes", int64_t(steps[i].effect.freed)},
     });
   llvm::json::Object object{
-      {"function", function},
-      {"model", stringifyMemoryModel(model)},
-      {"weights", int64_t(numWeights)},
-      {"peak_bytes", int64_t(peak)},
+      {"function", function},           {"model", stringifyMemoryModel(model)},
+      {"weights", int64_t(numWeights)}, {"peak_bytes", int64_t(peak)},
       {"steps", std::move(stepArray)},
   };
   if (peakStep) {

@@ -83,7 +83,9 @@ void DataflowGraph::addOrderingEdge(NodeId before, NodeId after) {
   addPredecessor(after, before);
 }
 
-void DataflowGraph::markReturned(ValueId value) { values[value].returned = true; }
+void DataflowGraph::markReturned(ValueId value) {
+  values[value].returned = true;
+}
 
 std::vector<NodeId> DataflowGraph::getProgramOrder() const {
   std::vector<NodeId> order;
@@ -94,7 +96,8 @@ std::vector<NodeId> DataflowGraph::getProgramOrder() const {
 }
 
 unsigned DataflowGraph::getNumScheduledNodes() const {
-  return llvm::count_if(nodes, [](const GraphNode &node) { return !node.isWeight; });
+  return llvm::count_if(nodes,
+                        [](const GraphNode &node) { return !node.isWeight; });
 }
 
 bool DataflowGraph::isValidSchedule(llvm::ArrayRef<NodeId> order) const {

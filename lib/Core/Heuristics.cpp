@@ -18,33 +18,44 @@ std::vector<NodeId> serenity::scheduleProgramOrder(const DataflowGraph &graph) {
   return graph.getProgramOrder();
 }
 
+/// Appends to `postOrder` every unvisited node reachable from `root` through
+/// `neighbors(node)`, each after all the nodes it reaches. Iterative: whole
+/// networks are deeper than the call stack allows.
+template <typename NeighborsFn>
+static void appendPostOrder(NodeId root, NeighborsFn neighbors,
+                            std::vector<bool> &visited,
+                            std::vector<NodeId> &postOrder) {
+  if (visited[root])
+    return;
+  visited[root] = true;
+  std::vector<std::pair<NodeId, unsigned>> stack = {{root, 0}};
+  while (!stack.empty()) {
+    auto &[node, next] = stack.back();
+    const auto &adjacent = neighbors(node);
+    if (next < adjacent.size()) {
+      NodeId neighbor = adjacent[next++];
+      if (!visited[neighbor]) {
+        visited[neighbor] = true;
+        stack.push_back({neighbor, 0});
+      }
+      continue;
+    }
+    postOrder.push_back(node);
+    stack.pop_back();
+  }
+}
+
 std::vector<NodeId>
 serenity::scheduleReversePostOrder(const DataflowGraph &graph) {
   unsigned numNodes = graph.getNumNodes();
   std::vector<bool> visited(numNodes, false);
   std::vector<NodeId> postOrder;
-  // Iterative DFS: whole networks are deeper than the call stack allows.
-  std::vector<std::pair<NodeId, unsigned>> stack;
-  for (NodeId root = 0; root < numNodes; ++root) {
-    if (visited[root] || graph.getNode(root).isWeight)
-      continue;
-    visited[root] = true;
-    stack.push_back({root, 0});
-    while (!stack.empty()) {
-      auto &[node, next] = stack.back();
-      const auto &successors = graph.getNode(node).successors;
-      if (next < successors.size()) {
-        NodeId succ = successors[next++];
-        if (!visited[succ]) {
-          visited[succ] = true;
-          stack.push_back({succ, 0});
-        }
-        continue;
-      }
-      postOrder.push_back(node);
-      stack.pop_back();
-    }
-  }
+  auto successors = [&](NodeId node) -> const auto & {
+    return graph.getNode(node).successors;
+  };
+  for (NodeId root = 0; root < numNodes; ++root)
+    if (!graph.getNode(root).isWeight)
+      appendPostOrder(root, successors, visited, postOrder);
   std::reverse(postOrder.begin(), postOrder.end());
   return postOrder;
 }
@@ -92,7 +103,8 @@ std::vector<NodeId> serenity::scheduleList(const LivenessModel &liveness) {
   return order;
 }
 
-std::vector<NodeId> serenity::scheduleDepthFirst(const LivenessModel &liveness) {
+std::vector<NodeId>
+serenity::scheduleDepthFirst(const LivenessModel &liveness) {
   const DataflowGraph &graph = liveness.getGraph();
   unsigned numNodes = graph.getNumNodes();
 
@@ -123,9 +135,6 @@ std::vector<NodeId> serenity::scheduleDepthFirst(const LivenessModel &liveness) 
     return a < b;
   };
 
-  std::vector<bool> visited(numNodes, false);
-  std::vector<NodeId> order;
-  std::vector<std::pair<NodeId, unsigned>> stack;
   std::vector<std::vector<NodeId>> sortedPreds(numNodes);
   for (NodeId id = 0; id < numNodes; ++id) {
     sortedPreds[id].assign(graph.getNode(id).predecessors.begin(),
@@ -133,26 +142,16 @@ std::vector<NodeId> serenity::scheduleDepthFirst(const LivenessModel &liveness) 
     std::stable_sort(sortedPreds[id].begin(), sortedPreds[id].end(),
                      visitFirst);
   }
+  auto predecessors = [&](NodeId node) -> const auto & {
+    return sortedPreds[node];
+  };
+  std::vector<bool> visited(numNodes, false);
+  std::vector<NodeId> order;
   // Roots are the sinks, in program order; every node reaches one.
   for (NodeId root = 0; root < numNodes; ++root) {
     const GraphNode &rootNode = graph.getNode(root);
-    if (rootNode.isWeight || !rootNode.successors.empty() || visited[root])
-      continue;
-    visited[root] = true;
-    stack.push_back({root, 0});
-    while (!stack.empty()) {
-      auto &[node, next] = stack.back();
-      if (next < sortedPreds[node].size()) {
-        NodeId pred = sortedPreds[node][next++];
-        if (!visited[pred]) {
-          visited[pred] = true;
-          stack.push_back({pred, 0});
-        }
-        continue;
-      }
-      order.push_back(node);
-      stack.pop_back();
-    }
+    if (!rootNode.isWeight && rootNode.successors.empty())
+      appendPostOrder(root, predecessors, visited, order);
   }
   return order;
 }

@@ -199,9 +199,9 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
       childSet.insert(node);
       uint32_t child = table.lookup(childSet.getWords());
       if (child == kNoState) {
-        child = table.insert(childSet.getWords(), {effect.liveAfter, childPeak,
-                                                   entry.state, node,
-                                                   depth + 1});
+        child =
+            table.insert(childSet.getWords(), {effect.liveAfter, childPeak,
+                                               entry.state, node, depth + 1});
       } else {
         SearchState &known = table[child];
         assert(known.live == effect.liveAfter &&
@@ -217,8 +217,8 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
   }
 
   incumbent.exploredStates = table.size();
-  LLVM_DEBUG(llvm::dbgs() << "[serenity-schedule] search: "
-                          << table.size() << " states, budget " << budget
+  LLVM_DEBUG(llvm::dbgs() << "[serenity-schedule] search: " << table.size()
+                          << " states, budget " << budget
                           << (complete != kNoState ? ", improved" : "")
                           << (stoppedAtLimit ? ", stopped at a limit" : "")
                           << "\n");

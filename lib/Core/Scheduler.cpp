@@ -96,9 +96,9 @@ static Schedule runBestHeuristic(const LivenessModel &liveness) {
   for (Algorithm algorithm : {Algorithm::Program, Algorithm::ReversePostOrder,
                               Algorithm::List, Algorithm::DepthFirst}) {
     Schedule candidate = runHeuristic(liveness, algorithm);
-    LLVM_DEBUG(llvm::dbgs() << "[serenity-schedule] "
-                            << stringifyAlgorithm(algorithm) << ": peak "
-                            << candidate.peak << "\n");
+    LLVM_DEBUG(llvm::dbgs()
+               << "[serenity-schedule] " << stringifyAlgorithm(algorithm)
+               << ": peak " << candidate.peak << "\n");
     if (algorithm == Algorithm::Program || candidate.peak < best.peak)
       best = std::move(candidate);
   }
@@ -119,8 +119,8 @@ Schedule serenity::scheduleGraph(const LivenessModel &liveness,
     schedule = runBestHeuristic(liveness);
     break;
   case Algorithm::Optimal:
-    schedule = searchOptimalSchedule(liveness, options,
-                                     runBestHeuristic(liveness));
+    schedule =
+        searchOptimalSchedule(liveness, options, runBestHeuristic(liveness));
     break;
   }
   if (schedule.status == ScheduleStatus::Heuristic)

@@ -16,7 +16,8 @@ using namespace serenity;
 
 namespace {
 
-struct LivenessPass : public serenity::impl::SerenityLivenessBase<LivenessPass> {
+struct LivenessPass
+    : public serenity::impl::SerenityLivenessBase<LivenessPass> {
   using Base::Base;
 
   void runOnOperation() final;
@@ -65,9 +66,8 @@ void LivenessPass::runOnOperation() {
     llvm::json::Array functions;
     for (const FunctionLiveness &report : reports)
       functions.push_back(report.toJSON());
-    os << llvm::formatv(
-              "{0:2}", llvm::json::Value(llvm::json::Object{
-                           {"functions", std::move(functions)}}))
+    os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                     {"functions", std::move(functions)}}))
        << "\n";
   } else {
     for (const FunctionLiveness &report : reports)

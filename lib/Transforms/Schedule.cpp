@@ -19,7 +19,8 @@ using namespace serenity;
 
 namespace {
 
-struct SchedulePass : public serenity::impl::SerenityScheduleBase<SchedulePass> {
+struct SchedulePass
+    : public serenity::impl::SerenityScheduleBase<SchedulePass> {
   using Base::Base;
 
   void runOnOperation() final;
@@ -82,7 +83,6 @@ void SchedulePass::runOnOperation() {
   func->setAttr(SerenityDialect::kScheduleAttrName,
                 ScheduleReportAttr::get(
                     &getContext(), schedule.peak, inputPeak,
-                    schedule.lowerBound, options.algorithm,
-                    schedule.producedBy, model, schedule.status,
-                    schedule.exploredStates));
+                    schedule.lowerBound, options.algorithm, schedule.producedBy,
+                    model, schedule.status, schedule.exploredStates));
 }

@@ -1,7 +1,7 @@
 //===- MemoryModelTest.cpp - Peaks of hand-computed graphs ----------------===//
 
-#include "ReferenceModel.h"
 #include "serenity/Core/MemoryModel.h"
+#include "ReferenceModel.h"
 
 #include "gtest/gtest.h"
 
@@ -14,6 +14,13 @@ std::vector<uint64_t> footprints(const LivenessTrace &trace) {
   for (const StepEffect &step : trace.steps)
     result.push_back(step.footprint);
   return result;
+}
+
+/// An 8-byte argument expanded to 64 bytes: the start several graphs share.
+std::pair<NodeId, ValueId> addExpand(DataflowGraph &graph) {
+  ValueId input = graph.addArgument(8);
+  NodeId expand = graph.addNode("expand", {input});
+  return {expand, graph.addResult(expand, 64)};
 }
 
 // a(16) -> n0 -> b(32) -> n1 -> c(8), c returned.
@@ -42,22 +49,20 @@ TEST(MemoryModelTest, ChainFreesOperandsAfterTheirLastUse) {
 //      -> n2 reduce -> d(8), returned.
 TEST(MemoryModelTest, ElementwiseWritesIntoDyingOperandOnlyWhenInplace) {
   DataflowGraph graph;
-  ValueId a = graph.addArgument(8);
-  NodeId n0 = graph.addNode("expand", {a});
-  ValueId b = graph.addResult(n0, 64);
+  auto [n0, b] = addExpand(graph);
   NodeId n1 = graph.addNode("clamp", {b});
   ValueId c = graph.addResult(n1, 64, StorageKind::Elementwise, {b});
   NodeId n2 = graph.addNode("reduce", {c});
   graph.markReturned(graph.addResult(n2, 8));
 
-  LivenessTrace strict = LivenessModel(graph, MemoryModel::Strict)
-                             .simulate({n0, n1, n2});
+  LivenessTrace strict =
+      LivenessModel(graph, MemoryModel::Strict).simulate({n0, n1, n2});
   EXPECT_EQ(footprints(strict), (std::vector<uint64_t>{72, 128, 72}));
   EXPECT_EQ(strict.peak, 128u);
   EXPECT_EQ(strict.peakStep, 1u);
 
-  LivenessTrace inplace = LivenessModel(graph, MemoryModel::Inplace)
-                              .simulate({n0, n1, n2});
+  LivenessTrace inplace =
+      LivenessModel(graph, MemoryModel::Inplace).simulate({n0, n1, n2});
   EXPECT_EQ(footprints(inplace), (std::vector<uint64_t>{72, 64, 72}));
   EXPECT_EQ(inplace.steps[1].allocated, 0u);
   EXPECT_EQ(inplace.steps[1].freed, 0u);
@@ -67,15 +72,13 @@ TEST(MemoryModelTest, ElementwiseWritesIntoDyingOperandOnlyWhenInplace) {
 
 TEST(MemoryModelTest, ElementwiseDoesNotWriteIntoALiveOperand) {
   DataflowGraph graph;
-  ValueId a = graph.addArgument(8);
-  NodeId n0 = graph.addNode("expand", {a});
-  ValueId b = graph.addResult(n0, 64);
+  auto [n0, b] = addExpand(graph);
   NodeId n1 = graph.addNode("clamp", {b});
   ValueId c = graph.addResult(n1, 64, StorageKind::Elementwise, {b});
   NodeId n2 = graph.addNode("add", {b, c});
   graph.markReturned(graph.addResult(n2, 64, StorageKind::Elementwise, {b, c}));
-  LivenessTrace trace = LivenessModel(graph, MemoryModel::Inplace)
-                            .simulate({n0, n1, n2});
+  LivenessTrace trace =
+      LivenessModel(graph, MemoryModel::Inplace).simulate({n0, n1, n2});
   // clamp: b is still read by add; add: writes into b, c dies unreused.
   EXPECT_EQ(footprints(trace), (std::vector<uint64_t>{72, 128, 128}));
   EXPECT_EQ(trace.steps[2].allocated, 0u);
@@ -94,9 +97,7 @@ TEST(MemoryModelTest, ElementwiseNeverWritesIntoAnArgument) {
 // a(8) -> n0 -> b(64) -> n1 reshape (view) -> r(64) -> n2 -> c(64) -> n3 -> d.
 TEST(MemoryModelTest, ViewsAliasOnlyWhenInplace) {
   DataflowGraph graph;
-  ValueId a = graph.addArgument(8);
-  NodeId n0 = graph.addNode("expand", {a});
-  ValueId b = graph.addResult(n0, 64);
+  auto [n0, b] = addExpand(graph);
   NodeId n1 = graph.addNode("reshape", {b});
   ValueId r = graph.addResult(n1, 64, StorageKind::View, {b});
   NodeId n2 = graph.addNode("conv", {r, b});
@@ -104,11 +105,11 @@ TEST(MemoryModelTest, ViewsAliasOnlyWhenInplace) {
   NodeId n3 = graph.addNode("reduce", {c});
   graph.markReturned(graph.addResult(n3, 8));
 
-  LivenessTrace strict = LivenessModel(graph, MemoryModel::Strict)
-                             .simulate({n0, n1, n2, n3});
+  LivenessTrace strict =
+      LivenessModel(graph, MemoryModel::Strict).simulate({n0, n1, n2, n3});
   EXPECT_EQ(footprints(strict), (std::vector<uint64_t>{72, 128, 160, 40}));
-  LivenessTrace inplace = LivenessModel(graph, MemoryModel::Inplace)
-                              .simulate({n0, n1, n2, n3});
+  LivenessTrace inplace =
+      LivenessModel(graph, MemoryModel::Inplace).simulate({n0, n1, n2, n3});
   // The view adds nothing and keeps b's buffer alive until conv.
   EXPECT_EQ(footprints(inplace), (std::vector<uint64_t>{72, 64, 96, 40}));
   EXPECT_EQ(inplace.steps[2].freed, 64u);
@@ -155,7 +156,7 @@ TEST(MemoryModelTest, UnusedArgumentIsNeverLiveAndReturnedOneAlways) {
   ValueId kept = graph.addArgument(10);
   graph.markReturned(kept);
   ValueId x = graph.addArgument(4);
-  NodeId n0 = graph.addNode("n0", {x, x}); // Read twice, counted once.
+  NodeId n0 = graph.addNode("n0", {x, x});   // Read twice, counted once.
   ValueId unused = graph.addResult(n0, 100); // No user: freed right after.
   (void)unused;
   NodeId n1 = graph.addNode("n1", {});
@@ -189,9 +190,7 @@ TEST(MemoryModelTest, EmptyScheduleHoldsTheArguments) {
 
 TEST(MemoryModelTest, AgreesWithReferenceOnHandGraphs) {
   DataflowGraph graph;
-  ValueId a = graph.addArgument(8);
-  NodeId n0 = graph.addNode("expand", {a});
-  ValueId b = graph.addResult(n0, 64);
+  auto [n0, b] = addExpand(graph);
   NodeId n1 = graph.addNode("reshape", {b});
   ValueId r = graph.addResult(n1, 64, StorageKind::View, {b});
   NodeId n2 = graph.addNode("clamp", {r});
@@ -199,8 +198,9 @@ TEST(MemoryModelTest, AgreesWithReferenceOnHandGraphs) {
   NodeId n3 = graph.addNode("reduce", {c});
   graph.markReturned(graph.addResult(n3, 8));
   for (MemoryModel model : {MemoryModel::Strict, MemoryModel::Inplace})
-    EXPECT_EQ(footprints(LivenessModel(graph, model).simulate({n0, n1, n2, n3})),
-              reference::referenceFootprints(graph, model, {n0, n1, n2, n3}));
+    EXPECT_EQ(
+        footprints(LivenessModel(graph, model).simulate({n0, n1, n2, n3})),
+        reference::referenceFootprints(graph, model, {n0, n1, n2, n3}));
 }
 
 } // namespace

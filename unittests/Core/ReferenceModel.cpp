@@ -55,8 +55,8 @@ struct ReferenceState {
       const GraphValue &value = graph.getValue(member);
       if (value.returned)
         return false;
-      bool usedByNode = std::count(value.users.begin(), value.users.end(),
-                                   node) > 0;
+      bool usedByNode =
+          std::count(value.users.begin(), value.users.end(), node) > 0;
       if (remainingUses[member] > (usedByNode ? 1 : 0))
         return false;
     }
@@ -128,8 +128,8 @@ struct ReferenceState {
 
 std::vector<uint64_t>
 serenity::reference::referenceFootprints(const DataflowGraph &graph,
-                                       MemoryModel model,
-                                       const std::vector<NodeId> &order) {
+                                         MemoryModel model,
+                                         const std::vector<NodeId> &order) {
   ReferenceState state(graph, model);
   std::vector<uint64_t> footprints;
   for (NodeId node : order)
@@ -138,8 +138,8 @@ serenity::reference::referenceFootprints(const DataflowGraph &graph,
 }
 
 uint64_t serenity::reference::referencePeak(const DataflowGraph &graph,
-                                          MemoryModel model,
-                                          const std::vector<NodeId> &order) {
+                                            MemoryModel model,
+                                            const std::vector<NodeId> &order) {
   if (order.empty()) {
     uint64_t bytes = 0;
     for (ValueId arg : graph.getArguments())
@@ -150,8 +150,9 @@ uint64_t serenity::reference::referencePeak(const DataflowGraph &graph,
   return *std::max_element(footprints.begin(), footprints.end());
 }
 
-static void forEachSchedule(const DataflowGraph &graph,
-                            const std::function<void(std::vector<NodeId> &)> &fn) {
+static void
+forEachSchedule(const DataflowGraph &graph,
+                const std::function<void(std::vector<NodeId> &)> &fn) {
   std::vector<NodeId> order;
   std::vector<bool> done(graph.getNumNodes());
   unsigned total = graph.getNumScheduledNodes();
@@ -180,7 +181,7 @@ static void forEachSchedule(const DataflowGraph &graph,
 }
 
 uint64_t serenity::reference::bruteForcePeak(const DataflowGraph &graph,
-                                           MemoryModel model) {
+                                             MemoryModel model) {
   uint64_t best = ~uint64_t(0);
   forEachSchedule(graph, [&](std::vector<NodeId> &order) {
     best = std::min(best, referencePeak(graph, model, order));
@@ -233,8 +234,8 @@ std::string serenity::reference::describeGraph(const DataflowGraph &graph) {
   text += "\n";
   for (NodeId id = 0; id < graph.getNumNodes(); ++id) {
     const GraphNode &node = graph.getNode(id);
-    text += "n" + std::to_string(id) + (node.isWeight ? " weight" : "") +
-            " reads";
+    text +=
+        "n" + std::to_string(id) + (node.isWeight ? " weight" : "") + " reads";
     for (ValueId operand : node.operands)
       text += " v" + std::to_string(operand);
     text += " after";

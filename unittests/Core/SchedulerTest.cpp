@@ -1,7 +1,7 @@
 //===- SchedulerTest.cpp - Schedulers against brute force -----------------===//
 
-#include "ReferenceModel.h"
 #include "serenity/Core/Scheduler.h"
+#include "ReferenceModel.h"
 
 #include "gtest/gtest.h"
 
@@ -18,9 +18,7 @@ DataflowGraph makeRandomGraph(std::mt19937 &rng, unsigned maxNodes) {
   auto pick = [&](unsigned n) {
     return std::uniform_int_distribution<unsigned>(0, n - 1)(rng);
   };
-  auto chance = [&](double p) {
-    return std::bernoulli_distribution(p)(rng);
-  };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
   DataflowGraph graph;
   std::vector<ValueId> available;
   unsigned numArguments = pick(3);
@@ -122,9 +120,9 @@ TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
         Schedule schedule = scheduleGraph(liveness, options);
         ASSERT_TRUE(graph.isValidSchedule(schedule.order));
         ASSERT_EQ(schedule.status, ScheduleStatus::Optimal);
-        ASSERT_EQ(schedule.peak, expected)
-            << "graph " << checked << " model " << stringifyMemoryModel(model).str()
-            << (pruned ? " pruned" : " plain");
+        ASSERT_EQ(schedule.peak, expected) << "graph " << checked << " model "
+                                           << stringifyMemoryModel(model).str()
+                                           << (pruned ? " pruned" : " plain");
         ASSERT_EQ(reference::referencePeak(graph, model, schedule.order),
                   expected);
         ASSERT_EQ(schedule.lowerBound, expected);
@@ -182,8 +180,7 @@ TEST(SchedulerTest, BranchesAreScheduledOneAtATime) {
   EXPECT_EQ(schedule.status, ScheduleStatus::Optimal);
   // The last big runs with x, three smalls and its own result live: 113.
   EXPECT_EQ(schedule.peak, 113u);
-  EXPECT_EQ(schedule.order,
-            (std::vector<NodeId>{0, 1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_EQ(schedule.order, (std::vector<NodeId>{0, 1, 2, 3, 4, 5, 6, 7, 8}));
 }
 
 TEST(SchedulerTest, TinyLimitsStillReturnAValidOrder) {

@@ -47,8 +47,8 @@ ScheduleReportAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                            Algorithm producedBy, MemoryModel model,
                            ScheduleStatus status, uint64_t states) {
   if (lowerBound > peak)
-    return emitError() << "lower_bound " << lowerBound
-                       << " exceeds the peak " << peak;
+    return emitError() << "lower_bound " << lowerBound << " exceeds the peak "
+                       << peak;
   if (isHeuristic(algorithm) != (status == ScheduleStatus::Heuristic))
     return emitError() << "status '" << stringifyScheduleStatus(status)
                        << "' does not fit algorithm '"
