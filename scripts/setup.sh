@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libgtest-dev libbenchmark-dev
-  python3 python3-numpy
+  python3 python3-numpy python3-matplotlib
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -7,7 +7,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "SERENITY"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.serenity_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
@@ -17,6 +17,11 @@ config.substitutions.append(
     ("%serenity_plugin", os.path.join(config.serenity_lib_dir, "SerenityPlugin.so"))
 )
 config.substitutions.append(("%serenity_src", config.serenity_src_root))
+# Debian's python3, which sees python3-numpy (a pyenv python3 may come first on PATH).
+config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(
+    ("%zoo", os.path.join(config.serenity_src_root, "benchmarks", "zoo", "generate.py"))
+)
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

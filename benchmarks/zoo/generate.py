@@ -3,8 +3,11 @@
 
     /usr/bin/python3 benchmarks/zoo/generate.py NAME -o FILE.mlir
     /usr/bin/python3 benchmarks/zoo/generate.py --list
+    /usr/bin/python3 benchmarks/zoo/generate.py --all -o DIR
 
-The output is deterministic: the same name and options give the same file.
+Architectures follow shared/spec/zoo.md; ops are emitted in model-definition
+order (the converter's, TFLite's order). The output is deterministic: the same
+name and options give the same file.
 """
 
 import argparse
@@ -13,8 +16,30 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from nas_cells import GENOTYPES, build_cell  # noqa: E402
+from nas_cells import (  # noqa: E402
+    CIFAR_CHANNELS,
+    CIFAR_LAYOUT,
+    GENOTYPES,
+    IMAGENET_LAYOUT,
+    build_cell,
+    build_network,
+)
+from other_nets import (  # noqa: E402
+    densenet121_block,
+    inception_v3_a,
+    randwire_network,
+    randwire_stage,
+)
 from tosa_builder import TosaBuilder  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+NAS_FAMILIES = {
+    "darts_v2": "DARTS_V2",
+    "nasnet": "NASNet-A",
+    "amoebanet": "AmoebaNet-A",
+    "pnasnet": "PNASNet",
+}
 
 
 def nas_cell(family):
@@ -26,43 +51,91 @@ def nas_cell(family):
     return build
 
 
+def nas_cifar(family):
+    def build(b):
+        x = b.argument((1, 32, 32, 3))
+        c = CIFAR_CHANNELS[family]
+        return [build_network(b, GENOTYPES[family], x, 3 * c, 1, c, CIFAR_LAYOUT)]
+
+    return build
+
+
+def nas_imagenet(family):
+    def build(b):
+        x = b.argument((1, 224, 224, 3))
+        return [build_network(b, GENOTYPES[family], x, 32, 2, 12, IMAGENET_LAYOUT)]
+
+    return build
+
+
 def nas_stack(family, num_cells, size, channels):
     """A stem and `num_cells` normal cells, each reading its two predecessors
     (CIFAR layout, reductions left out): a small irregular network."""
 
     def build(b):
         x = b.argument((1, size, size, 3))
-        stem = b.conv(x, 3 * channels, kernel=(3, 3))
-        s0 = s1 = stem
-        for _ in range(num_cells):
-            s0, s1 = s1, build_cell(b, GENOTYPES[family], s0, s1, channels, reduction=False)
-        return [b.global_avg_pool(s1)]
+        layout = "n" * num_cells
+        return [build_network(b, GENOTYPES[family], x, 3 * channels, 1, channels, layout)]
 
     return build
 
 
-MODELS = {
-    "darts_v2_cell": nas_cell("darts_v2"),
-    "nasnet_cell": nas_cell("nasnet"),
-    "amoebanet_cell": nas_cell("amoebanet"),
-    "pnasnet_cell": nas_cell("pnasnet"),
-    # The README demo: small enough to prove optimal in a moment.
-    "darts_v2_demo": nas_stack("darts_v2", 3, 32, 16),
-}
+def randwire_cell(seed):
+    def build(b):
+        x = b.argument((1, 56, 56, 78))
+        return [randwire_stage(b, x, 78, np.random.default_rng(seed))]
+
+    return build
+
+
+def randwire_net(seed):
+    def build(b):
+        return [randwire_network(b, b.argument((1, 224, 224, 3)), seed)]
+
+    return build
+
+
+# name -> (family, builder). The order is the order of the results tables.
+MODELS = {}
+for _family, _title in NAS_FAMILIES.items():
+    MODELS[_family + "_cell"] = (_title, nas_cell(_family))
+    MODELS[_family + "_cifar"] = (_title, nas_cifar(_family))
+    MODELS[_family + "_imagenet"] = (_title, nas_imagenet(_family))
+for _seed in (1, 2, 3):
+    MODELS["randwire_s%d_cell" % _seed] = ("RandWire WS(32,4,0.75)", randwire_cell(_seed))
+    MODELS["randwire_s%d_net" % _seed] = ("RandWire WS(32,4,0.75)", randwire_net(_seed))
+MODELS["densenet121_block"] = (
+    "Dense/Inception",
+    lambda b: [densenet121_block(b, b.argument((1, 56, 56, 64)))],
+)
+MODELS["inception_v3_a"] = (
+    "Dense/Inception",
+    lambda b: [inception_v3_a(b, b.argument((1, 35, 35, 192)))],
+)
+# Not part of the zoo: the README demo, small enough to prove optimal at once.
+EXTRA_MODELS = {"darts_v2_demo": ("demo", nas_stack("darts_v2", 3, 32, 16))}
+
+
+def family_of(name):
+    return {**MODELS, **EXTRA_MODELS}[name][0]
 
 
 def generate(name, seed=0, splat_weights=False):
+    """The model's MLIR text and the builder (op counts, shapes)."""
     builder = TosaBuilder(name, seed=seed, splat_weights=splat_weights)
-    results = MODELS[name](builder)
+    results = {**MODELS, **EXTRA_MODELS}[name][1](builder)
     return builder.render(results), builder
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("name", nargs="?", help="model to generate")
-    parser.add_argument("-o", "--output", default="-", help="output file ('-': stdout)")
-    parser.add_argument("--list", action="store_true", help="list the models")
+    parser.add_argument("-o", "--output", default="-",
+                        help="output file ('-': stdout); a folder with --all")
+    parser.add_argument("--list", action="store_true", help="list the zoo's models")
+    parser.add_argument("--all", action="store_true", help="write every zoo model")
     parser.add_argument("--seed", type=int, default=0, help="weight seed")
     parser.add_argument("--splat-weights", action="store_true",
                         help="splat constants instead of random ones (small files)")
@@ -70,7 +143,14 @@ def main():
     if args.list:
         print("\n".join(MODELS))
         return 0
-    if args.name not in MODELS:
+    if args.all:
+        os.makedirs(args.output, exist_ok=True)
+        for name in MODELS:
+            text, _ = generate(name, args.seed, args.splat_weights)
+            with open(os.path.join(args.output, name + ".mlir"), "w") as f:
+                f.write(text)
+        return 0
+    if args.name not in MODELS and args.name not in EXTRA_MODELS:
         parser.error("unknown model %r; --list shows them" % args.name)
     text, _ = generate(args.name, args.seed, args.splat_weights)
     if args.output == "-":

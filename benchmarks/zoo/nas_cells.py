@@ -58,34 +58,36 @@ def factorized_reduce(b, x, channels):
     pixel), concat."""
     x = b.relu(x)
     n, h, w, c = x.shape
-    left = b.conv(x, channels // 2, stride=2, pad=(0, 0, 0, 0))
+    assert h % 2 == 0 and w % 2 == 0, "FactorizedReduce halves even sizes"
+    # A 1x1 stride-2 conv samples rows 0, 2, ..., h-2: TOSA wants the window
+    # to fit exactly, so both paths read an (h-1)x(w-1) slice.
+    left = b.conv(b.slice(x, [0, 0, 0, 0], [n, h - 1, w - 1, c]), channels // 2,
+                  stride=2, pad=(0, 0, 0, 0))
     shifted = b.slice(x, [0, 1, 1, 0], [n, h - 1, w - 1, c])
     right = b.conv(shifted, channels // 2, stride=2, pad=(0, 0, 0, 0))
-    # An odd size loses a row on the shifted path: pad the conv instead.
-    if right.shape != left.shape:
-        right = b.conv(shifted, channels // 2, stride=2, pad=(0, 1, 0, 1))
     return b.concat([left, right])
 
 
 def sep_conv(b, x, channels, kernel, stride):
     x = b.relu(x)
-    x = b.depthwise(x, kernel, stride)
+    x = b.depthwise(x, kernel, stride, bias=False)
     x = b.conv(x, x.shape[3])
     x = b.relu(x)
-    x = b.depthwise(x, kernel, 1)
+    x = b.depthwise(x, kernel, 1, bias=False)
     return b.conv(x, channels)
 
 
 def dil_conv(b, x, channels, stride):
     x = b.relu(x)
-    x = b.depthwise(x, 3, stride, dilation=2)
+    x = b.depthwise(x, 3, stride, dilation=2, bias=False)
     return b.conv(x, channels)
 
 
 def conv_7x1_1x7(b, x, channels, stride):
+    # As in DARTS: the 1x7 conv strides along the width, the 7x1 along the height.
     x = b.relu(x)
-    x = b.conv(x, channels, kernel=(1, 7), stride=stride, pad=(0, 0, 3, 3))
-    return b.conv(x, channels, kernel=(7, 1), pad=(3, 3, 0, 0))
+    x = b.conv(x, channels, kernel=(1, 7), stride=(1, stride), pad=(0, 0, 3, 3))
+    return b.conv(x, channels, kernel=(7, 1), stride=(stride, 1), pad=(3, 3, 0, 0))
 
 
 def apply_op(b, name, x, channels, stride):
@@ -121,3 +123,22 @@ def build_cell(b, genotype, s0, s1, channels, reduction):
             branches.append(apply_op(b, name, states[index], channels, stride))
         states.append(b.add(branches[0], branches[1]))
     return b.concat([states[i] for i in genotype[kind + "_concat"]])
+
+
+def build_network(b, genotype, x, stem_channels, stem_stride, channels, layout):
+    """A stem conv, then cells as `layout` says ('n' normal, 'r' reduction;
+    C doubles before every reduction cell is built), then a global average
+    pool. Every cell reads the outputs of the two cells before it."""
+    stem = b.conv(x, stem_channels, kernel=(3, 3), stride=stem_stride)
+    s0 = s1 = stem
+    for kind in layout:
+        reduction = kind == "r"
+        if reduction:
+            channels *= 2
+        s0, s1 = s1, build_cell(b, genotype, s0, s1, channels, reduction)
+    return b.global_avg_pool(s1)
+
+
+CIFAR_LAYOUT = "nnnnnn" + "r" + "nnnnnn" + "r" + "nnnnnn"
+IMAGENET_LAYOUT = "rr" + "nnnn" + "r" + "nnnn" + "r" + "nnnn"
+CIFAR_CHANNELS = {"darts_v2": 36, "amoebanet": 36, "nasnet": 32, "pnasnet": 32}

@@ -53,8 +53,9 @@ class TosaBuilder:
         return value
 
     def _constant(self, shape, scale=0.1):
+        """Random weights of the given scale; zeros when scale is 0."""
         value = Value(self._fresh("w"), shape)
-        if self.splat_weights:
+        if self.splat_weights or scale == 0.0:
             literal = "dense<%s>" % repr(float(np.float32(scale)))
         else:
             data = (self.rng.standard_normal(int(np.prod(shape))) * scale).astype(
@@ -131,10 +132,25 @@ class TosaBuilder:
 
     @classmethod
     def _window(cls, x, kernel, stride, pad, dilation=1):
-        """Output height and width of a kernel sliding over x (NHWC)."""
+        """Output height and width of a kernel sliding over x (NHWC); stride is
+        one number or a (height, width) pair."""
         kh, kw = kernel
-        return (cls._out_size(x.shape[1], kh, stride, pad[0], pad[1], dilation),
-                cls._out_size(x.shape[2], kw, stride, pad[2], pad[3], dilation))
+        sh, sw = _pair(stride)
+        return (cls._out_size(x.shape[1], kh, sh, pad[0], pad[1], dilation),
+                cls._out_size(x.shape[2], kw, sw, pad[2], pad[3], dilation))
+
+    @staticmethod
+    def _fit_pads(x, kernel, stride, pad, dilation=1):
+        """TOSA wants every strided window to fit exactly; like PyTorch's
+        floor, drop the trailing padding that no window reaches."""
+        pad = list(pad)
+        for axis, (k, s) in enumerate(zip(kernel, _pair(stride))):
+            size = x.shape[1 + axis]
+            extra = (size + pad[2 * axis] + pad[2 * axis + 1] - dilation * (k - 1) - 1) % s
+            if extra > pad[2 * axis + 1]:
+                raise ValueError("a stride-%d window does not fit size %d" % (s, size))
+            pad[2 * axis + 1] -= extra
+        return tuple(pad)
 
     @staticmethod
     def _window_attrs(stride, pad, dilation=None, kernel=None, accumulate=True):
@@ -144,7 +160,7 @@ class TosaBuilder:
         if kernel is not None:
             attrs.append("kernel = array<i64: %d, %d>" % tuple(kernel))
         attrs.append("pad = array<i64: %d, %d, %d, %d>" % tuple(pad))
-        attrs.append("stride = array<i64: %d, %d>" % (stride, stride))
+        attrs.append("stride = array<i64: %d, %d>" % _pair(stride))
         return ", ".join(attrs)
 
     def conv(self, x, out_channels, kernel=(1, 1), stride=1, pad=None, dilation=1,
@@ -152,6 +168,7 @@ class TosaBuilder:
         kh, kw = kernel
         if pad is None:
             pad = (kh // 2, kh // 2, kw // 2, kw // 2)
+        pad = self._fit_pads(x, kernel, stride, pad, dilation)
         fan_in = kh * kw * x.shape[3]
         weight = self._constant((out_channels, kh, kw, x.shape[3]),
                                 scale=(2.0 / fan_in) ** 0.5)
@@ -162,14 +179,16 @@ class TosaBuilder:
                           self._window_attrs(stride, pad, dilation),
                           (x.shape[0], oh, ow, out_channels), "conv")
 
-    def depthwise(self, x, kernel=3, stride=1, dilation=1, multiplier=1, pad=None):
+    def depthwise(self, x, kernel=3, stride=1, dilation=1, multiplier=1, pad=None,
+                  bias=True):
         c = x.shape[3]
         if pad is None:
             p = dilation * (kernel - 1) // 2
             pad = (p, p, p, p)
+        pad = self._fit_pads(x, (kernel, kernel), stride, pad, dilation)
         weight = self._constant((kernel, kernel, c, multiplier),
                                 scale=(2.0 / (kernel * kernel)) ** 0.5)
-        b = self._constant((c * multiplier,), scale=0.0)
+        b = self._constant((c * multiplier,), scale=0.01 if bias else 0.0)
         zp = self._zp()
         oh, ow = self._window(x, (kernel, kernel), stride, pad, dilation)
         return self._emit("depthwise_conv2d", [x, weight, b, zp, zp],
@@ -177,7 +196,7 @@ class TosaBuilder:
                           (x.shape[0], oh, ow, c * multiplier), "dw")
 
     def _pool(self, op, x, kernel, stride, pad, operands, hint):
-        pads = (pad, pad, pad, pad)
+        pads = self._fit_pads(x, kernel, stride, (pad, pad, pad, pad))
         oh, ow = self._window(x, kernel, stride, pads)
         attrs = self._window_attrs(stride, pads, kernel=kernel,
                                    accumulate=op == "avg_pool2d")
@@ -216,6 +235,10 @@ class TosaBuilder:
         lines.append("  return %s : %s" % (", ".join(r.name for r in results), result_types))
         lines.append("}")
         return "\n".join(lines) + "\n"
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
 class _Typed:

@@ -1,0 +1,172 @@
+//===- Harness.cpp - Every scheduler on every model -----------------------===//
+//
+// serenity-harness [options] FILE.mlir...
+//
+// Parses each file once, builds the dataflow graph of each function, and runs
+// every algorithm under both memory models. Scheduling time is measured here,
+// around the core scheduler only (no parsing, no IR rewriting): the median of
+// up to --repetitions runs. Prints one CSV row per (function, model,
+// algorithm); with --trace-dir, writes the live bytes of the program order
+// and of the optimal order, step by step, as JSON for the plots.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Core/Scheduler.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace serenity;
+namespace cl = llvm::cl;
+
+static cl::list<std::string> inputFiles(cl::Positional, cl::OneOrMore,
+                                        cl::desc("<input .mlir files>"));
+static cl::opt<unsigned>
+    repetitions("repetitions", cl::init(5),
+                cl::desc("Scheduling runs per measurement (median)"));
+static cl::opt<double> repetitionBudgetMs(
+    "repetition-budget-ms", cl::init(2000),
+    cl::desc("Stop repeating once the runs took this long"));
+static cl::opt<uint64_t>
+    timeLimitMs("time-limit-ms", cl::init(5000),
+                cl::desc("Time limit of the optimal search (ms)"));
+static cl::opt<uint64_t>
+    maxStates("max-states", cl::init(2000000),
+              cl::desc("State limit of the optimal search"));
+static cl::opt<std::string>
+    traceDir("trace-dir", cl::init(""),
+             cl::desc("Write live-bytes traces (JSON) to this folder"));
+
+namespace {
+
+struct Measurement {
+  Schedule schedule;
+  double medianMs = 0;
+  unsigned runs = 0;
+};
+
+Measurement measure(const LivenessModel &liveness,
+                    const SchedulerOptions &options) {
+  Measurement result;
+  std::vector<double> times;
+  double total = 0;
+  while (times.size() < std::max(1u, unsigned(repetitions)) &&
+         (times.empty() || total < repetitionBudgetMs)) {
+    auto start = std::chrono::steady_clock::now();
+    result.schedule = scheduleGraph(liveness, options);
+    std::chrono::duration<double, std::milli> elapsed =
+        std::chrono::steady_clock::now() - start;
+    times.push_back(elapsed.count());
+    total += elapsed.count();
+  }
+  std::sort(times.begin(), times.end());
+  result.medianMs = times[times.size() / 2];
+  result.runs = times.size();
+  return result;
+}
+
+llvm::json::Array footprints(const LivenessModel &liveness,
+                             llvm::ArrayRef<NodeId> order) {
+  llvm::json::Array bytes;
+  for (const StepEffect &step : liveness.simulate(order).steps)
+    bytes.push_back(int64_t(step.footprint));
+  return bytes;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  cl::ParseCommandLineOptions(argc, argv, "Serenity benchmark harness\n");
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+
+  const Algorithm algorithms[] = {
+      Algorithm::Program,    Algorithm::ReversePostOrder,
+      Algorithm::List,       Algorithm::DepthFirst,
+      Algorithm::BestHeuristic, Algorithm::Optimal};
+  llvm::outs() << "model,function,nodes,memory_model,algorithm,peak_bytes,"
+                  "lower_bound_bytes,status,produced_by,states,time_ms,runs\n";
+  for (const std::string &file : inputFiles) {
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::parseSourceFile<mlir::ModuleOp>(file, &context);
+    if (!module) {
+      llvm::errs() << "serenity-harness: cannot parse " << file << "\n";
+      return 1;
+    }
+    std::string model = llvm::sys::path::stem(file).str();
+    bool failed = false;
+    module->walk([&](mlir::FunctionOpInterface function) {
+      if (function.isExternal() || failed)
+        return;
+      mlir::FailureOr<FunctionGraph> graph = FunctionGraph::build(function);
+      if (mlir::failed(graph)) {
+        failed = true;
+        return;
+      }
+      std::string name = function.getName().str();
+      for (MemoryModel memoryModel :
+           {MemoryModel::Strict, MemoryModel::Inplace}) {
+        LivenessModel liveness(graph->getGraph(), memoryModel);
+        std::vector<NodeId> optimalOrder;
+        for (Algorithm algorithm : algorithms) {
+          SchedulerOptions options;
+          options.algorithm = algorithm;
+          options.timeLimitMs = timeLimitMs;
+          options.maxStates = maxStates;
+          Measurement m = measure(liveness, options);
+          if (algorithm == Algorithm::Optimal)
+            optimalOrder = m.schedule.order;
+          llvm::outs() << model << "," << name << ","
+                       << graph->getGraph().getNumScheduledNodes() << ","
+                       << stringifyMemoryModel(memoryModel) << ","
+                       << stringifyAlgorithm(algorithm) << ","
+                       << m.schedule.peak << "," << m.schedule.lowerBound
+                       << "," << stringifyScheduleStatus(m.schedule.status)
+                       << "," << stringifyAlgorithm(m.schedule.producedBy)
+                       << "," << m.schedule.exploredStates << ","
+                       << llvm::format("%.4f", m.medianMs) << "," << m.runs
+                       << "\n";
+          llvm::outs().flush();
+        }
+        if (traceDir.empty())
+          continue;
+        llvm::json::Object trace{
+            {"model", model},
+            {"function", name},
+            {"memory_model", stringifyMemoryModel(memoryModel)},
+            {"program", footprints(liveness,
+                                   graph->getGraph().getProgramOrder())},
+            {"optimal", footprints(liveness, optimalOrder)},
+        };
+        llvm::SmallString<128> path(traceDir);
+        llvm::sys::path::append(path, model + "." + name + "." +
+                                          stringifyMemoryModel(memoryModel) +
+                                          ".json");
+        std::error_code error;
+        llvm::raw_fd_ostream os(path, error);
+        if (error) {
+          llvm::errs() << "serenity-harness: cannot write " << path << ": "
+                       << error.message() << "\n";
+          failed = true;
+          return;
+        }
+        os << llvm::json::Value(std::move(trace)) << "\n";
+      }
+    });
+    if (failed)
+      return 1;
+  }
+  return 0;
+}

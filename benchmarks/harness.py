@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Runs every zoo model (and any extra .mlir files) through every scheduling
+algorithm under both memory models, and writes
+
+    benchmarks/results/latest.md    tables per model family, geomean rows
+    benchmarks/results/latest.csv   one row per (model, memory model, algorithm)
+    benchmarks/results/plots/*.png  live bytes over the schedule per model
+
+Usage (after scripts/setup.sh):
+
+    /usr/bin/python3 benchmarks/harness.py [extra.mlir ...]
+
+Scheduling times are measured inside build/bin/serenity-harness around the
+core scheduler only (median of up to --repetitions runs), not parsing.
+"""
+
+import argparse
+import csv
+import datetime
+import io
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(HERE, "zoo"))
+
+import generate  # noqa: E402
+
+ALGORITHMS = ["program", "rpo", "list", "dfs", "best-heuristic", "optimal"]
+MEMORY_MODELS = ["strict", "inplace"]
+
+
+def geomean(values):
+    values = list(values)
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def kib(value):
+    return "%.1f" % (int(value) / 1024.0)
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def run_harness(build, files, args, trace_dir):
+    command = [os.path.join(build, "bin", "serenity-harness"),
+               "--repetitions=%d" % args.repetitions,
+               "--time-limit-ms=%d" % args.time_limit_ms,
+               "--max-states=%d" % args.max_states,
+               "--trace-dir=" + trace_dir] + files
+    result = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def summarize(rows):
+    """{(model, memory_model): {algorithm: row}}"""
+    table = {}
+    for row in rows:
+        table.setdefault((row["model"], row["memory_model"]), {})[row["algorithm"]] = row
+    return table
+
+
+def check_invariants(table):
+    problems = []
+    for (model, memory_model), algos in table.items():
+        optimal = int(algos["optimal"]["peak_bytes"])
+        for algorithm in ALGORITHMS[:-1]:
+            if optimal > int(algos[algorithm]["peak_bytes"]):
+                problems.append("%s/%s: optimal %d above %s %s" % (
+                    model, memory_model, optimal, algorithm,
+                    algos[algorithm]["peak_bytes"]))
+    return problems
+
+
+def reduction(algos, baseline):
+    return int(algos[baseline]["peak_bytes"]) / int(algos["optimal"]["peak_bytes"])
+
+
+def write_markdown(path, table, families, args, elapsed, command):
+    models_in_order = list(dict.fromkeys(model for model, _ in table))
+    out = []
+    out.append("# Serenity scheduler benchmark: latest run\n")
+    out.append("- date: %s UTC; commit %s" % (
+        datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), git_commit()))
+    out.append("- machine: %s, %d cores" % (cpu_name(), os.cpu_count()))
+    out.append("- command: `%s`" % command)
+    out.append("- optimal search limits: %d ms, %d states per model and memory model;"
+               " times are medians of up to %d runs of the scheduler alone"
+               % (args.time_limit_ms, args.max_states, args.repetitions))
+    out.append("- whole run: %.0f s\n" % elapsed)
+    out.append("Peaks in KiB (1024 bytes) under docs/memory-model.md. *vs program* and"
+               " *vs best* are the peak of the program order (the converter's, TFLite's)"
+               " and of the best heuristic divided by the optimal peak.\n")
+
+    out.append("## Geomean peak reduction of `optimal`\n")
+    out.append("| models | memory model | count | vs program order | vs best heuristic |"
+               " proven optimal |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: |")
+    groups = [("all zoo models", lambda m: m in generate.MODELS)]
+    groups += [(family, (lambda f: lambda m: families.get(m) == f)(family))
+               for family in dict.fromkeys(families[m] for m in models_in_order)]
+    for title, member in groups:
+        for memory_model in MEMORY_MODELS:
+            selected = [table[(m, memory_model)] for m in models_in_order
+                        if member(m) and (m, memory_model) in table]
+            if not selected:
+                continue
+            proven = sum(a["optimal"]["status"] == "optimal" for a in selected)
+            out.append("| %s | %s | %d | %.3fx | %.3fx | %d/%d |" % (
+                title, memory_model, len(selected),
+                geomean(reduction(a, "program") for a in selected),
+                geomean(reduction(a, "best-heuristic") for a in selected),
+                proven, len(selected)))
+    out.append("")
+
+    for family in dict.fromkeys(families[m] for m in models_in_order):
+        out.append("## %s\n" % family)
+        out.append("| model | memory model | ops | program | rpo | list | dfs |"
+                   " best heuristic | optimal | vs program | vs best | status |"
+                   " lower bound | states | time (ms) |")
+        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+                   " ---: | --- | ---: | ---: | ---: |")
+        for model in models_in_order:
+            if families[model] != family:
+                continue
+            for memory_model in MEMORY_MODELS:
+                algos = table[(model, memory_model)]
+                opt = algos["optimal"]
+                out.append("| %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %.3fx | %.3fx |"
+                           " %s | %s | %s | %s |" % (
+                               model, memory_model, opt["nodes"],
+                               *(kib(algos[a]["peak_bytes"]) for a in ALGORITHMS),
+                               reduction(algos, "program"),
+                               reduction(algos, "best-heuristic"),
+                               opt["status"], kib(opt["lower_bound_bytes"]),
+                               opt["states"], opt["time_ms"]))
+        out.append("")
+        out.append("Plots: " + ", ".join(
+            "[%s](plots/%s.png)" % (m, m) for m in models_in_order if families[m] == family))
+        out.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+
+
+def write_csv(path, rows, families):
+    fields = ["family"] + list(rows[0].keys())
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({"family": families[row["model"]], **row})
+
+
+def plot(trace_dir, plot_dir, models):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    os.makedirs(plot_dir, exist_ok=True)
+    for model in models:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), dpi=80)
+        for ax, memory_model in zip(axes, MEMORY_MODELS):
+            path = os.path.join(trace_dir, "%s.%s.%s.json" % (model, model, memory_model))
+            with open(path) as f:
+                trace = json.load(f)
+            for key, color, label in (("program", "tab:red", "program order"),
+                                      ("optimal", "tab:blue", "Serenity optimal")):
+                kib_values = [v / 1024.0 for v in trace[key]]
+                ax.plot(range(len(kib_values)), kib_values, color=color, lw=1, label=label)
+                peak = max(range(len(kib_values)), key=kib_values.__getitem__)
+                ax.plot([peak], [kib_values[peak]], "o", color=color, ms=5)
+                ax.annotate("%.0f KiB" % kib_values[peak], (peak, kib_values[peak]),
+                            textcoords="offset points", xytext=(4, 4), fontsize=7,
+                            color=color)
+            ax.set_title("%s (%s)" % (model, memory_model), fontsize=9)
+            ax.set_xlabel("step", fontsize=8)
+            ax.set_ylabel("live KiB", fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.legend(fontsize=7, loc="best")
+            ax.margins(y=0.15)
+        fig.tight_layout()
+        fig.savefig(os.path.join(plot_dir, model + ".png"))
+        plt.close(fig)
+
+
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                              check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("extra", nargs="*", help="more .mlir files to measure")
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--out", default=os.path.join(HERE, "results"))
+    parser.add_argument("--time-limit-ms", type=int, default=5000)
+    parser.add_argument("--max-states", type=int, default=2000000)
+    parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--no-plots", action="store_true")
+    args = parser.parse_args()
+
+    start = time.time()
+    with tempfile.TemporaryDirectory() as work:
+        files = []
+        families = {}
+        for name in generate.MODELS:
+            text, _ = generate.generate(name, splat_weights=True)
+            path = os.path.join(work, name + ".mlir")
+            with open(path, "w") as f:
+                f.write(text)
+            files.append(path)
+            families[name] = generate.family_of(name)
+        for extra in args.extra:
+            files.append(os.path.abspath(extra))
+            families[os.path.splitext(os.path.basename(extra))[0]] = "extra files"
+        trace_dir = os.path.join(work, "traces")
+        os.makedirs(trace_dir)
+        rows = run_harness(args.build, files, args, trace_dir)
+        table = summarize(rows)
+        os.makedirs(args.out, exist_ok=True)
+        if not args.no_plots:
+            plot(trace_dir, os.path.join(args.out, "plots"),
+                 list(dict.fromkeys(r["model"] for r in rows)))
+    elapsed = time.time() - start
+    command = "/usr/bin/python3 benchmarks/harness.py " + " ".join(sys.argv[1:])
+    write_csv(os.path.join(args.out, "latest.csv"), rows, families)
+    write_markdown(os.path.join(args.out, "latest.md"), table, families, args, elapsed,
+                   command.strip())
+    problems = check_invariants(table)
+    for problem in problems:
+        print("INVARIANT VIOLATED: " + problem, file=sys.stderr)
+    print("wrote %s (%.0f s)" % (os.path.join(args.out, "latest.md"), elapsed))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
