@@ -155,14 +155,3 @@ serenity::scheduleDepthFirst(const LivenessModel &liveness) {
   }
   return order;
 }
-
-uint64_t serenity::computeStaticLowerBound(const LivenessModel &liveness) {
-  const DataflowGraph &graph = liveness.getGraph();
-  if (graph.getNumScheduledNodes() == 0)
-    return liveness.simulate({}).peak;
-  uint64_t bound = liveness.getInitialLiveBytes();
-  for (NodeId id = 0, e = graph.getNumNodes(); id < e; ++id)
-    if (!graph.getNode(id).isWeight)
-      bound = std::max(bound, liveness.getMinimumFootprint(id));
-  return bound;
-}

@@ -59,11 +59,11 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
       valueClass[id] = valueClass[value.storageOperands.front()];
     } else {
       valueClass[id] = classes.size();
-      BufferClass buffer{id, value.bytes, false, value.isArgument(),
+      Buffer buffer{id, value.bytes, false, value.isArgument(),
                          NodeSet(numNodes)};
       classes.push_back(std::move(buffer));
     }
-    BufferClass &buffer = classes[valueClass[id]];
+    Buffer &buffer = classes[valueClass[id]];
     buffer.returned |= value.returned;
     for (NodeId user : value.users)
       buffer.users.insert(user);
@@ -83,7 +83,7 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
 
   for (ValueId arg : graph.getArguments()) {
     argumentBytes += graph.getValue(arg).bytes;
-    const BufferClass &buffer = classes[classOf(arg)];
+    const Buffer &buffer = classes[classOf(arg)];
     bool used = buffer.returned ||
                 llvm::any_of(buffer.users.getWords(),
                              [](uint64_t word) { return word != 0; });
@@ -95,7 +95,7 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
 StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
                                NodeId nodeId) const {
   const GraphNode &node = graph.getNode(nodeId);
-  auto diesHere = [&](const BufferClass &buffer) {
+  auto diesHere = [&](const Buffer &buffer) {
     return !buffer.returned &&
            isCoveredBy(buffer.users.getWords(), scheduled, nodeId);
   };
@@ -106,14 +106,14 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
   llvm::SmallVector<unsigned, 2> takenOver;
   for (ValueId resultId : node.results) {
     const GraphValue &result = graph.getValue(resultId);
-    const BufferClass &resultClass = classes[classOf(resultId)];
+    const Buffer &resultClass = classes[classOf(resultId)];
     if (resultClass.root != resultId)
       continue; // A view: it adds no bytes.
     bool reuses = false;
     if (isHonoured(result.storage)) {
       for (ValueId candidate : result.storageOperands) {
         unsigned cls = classOf(candidate);
-        const BufferClass &buffer = classes[cls];
+        const Buffer &buffer = classes[cls];
         if (buffer.bytes != result.bytes || llvm::is_contained(takenOver, cls))
           continue;
         if (result.storage == StorageKind::Elementwise && buffer.rootIsArgument)
@@ -131,7 +131,7 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
       effect.freed += result.bytes;
   }
   for (unsigned cls : operandClasses[nodeId]) {
-    const BufferClass &buffer = classes[cls];
+    const Buffer &buffer = classes[cls];
     if (!llvm::is_contained(takenOver, cls) && diesHere(buffer))
       effect.freed += buffer.bytes;
   }
@@ -161,16 +161,12 @@ LivenessTrace LivenessModel::simulate(llvm::ArrayRef<NodeId> order) const {
   return trace;
 }
 
-uint64_t LivenessModel::getMinimumFootprint(NodeId nodeId) const {
-  const GraphNode &node = graph.getNode(nodeId);
+uint64_t LivenessModel::getUnsharedResultBytes(NodeId nodeId) const {
   uint64_t bytes = 0;
-  for (unsigned cls : operandClasses[nodeId])
-    bytes += classes[cls].bytes;
-  for (ValueId resultId : node.results) {
+  for (ValueId resultId : graph.getNode(nodeId).results) {
     const GraphValue &result = graph.getValue(resultId);
-    if (classes[classOf(resultId)].root != resultId)
-      continue;
-    if (!isHonoured(result.storage))
+    if (classes[classOf(resultId)].root == resultId &&
+        !isHonoured(result.storage))
       bytes += result.bytes;
   }
   return bytes;

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "serenity/Core/LowerBound.h"
 #include "serenity/Core/Scheduler.h"
 
 #include "llvm/Support/Debug.h"
@@ -127,7 +128,7 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
 
   if (options.useLowerBounds)
     incumbent.lowerBound =
-        std::max(incumbent.lowerBound, computeStaticLowerBound(liveness));
+        std::max(incumbent.lowerBound, computeLowerBound(liveness));
   if (incumbent.lowerBound >= incumbent.peak) {
     incumbent.status = ScheduleStatus::Optimal;
     return incumbent;
@@ -143,14 +144,19 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
   std::priority_queue<QueueEntry> queue;
   uint64_t sequence = 0, expansions = 0;
   uint64_t initialLive = liveness.getInitialLiveBytes();
+  // Every order peaks at the lower bound or above, so partial schedules below
+  // it are all equally good: start the peak there. Ties then go to the
+  // deepest state, and the dominance rule takes every node that stays below
+  // it without branching.
+  uint64_t floor = std::max(initialLive, incumbent.lowerBound);
   uint32_t root = table.insert(liveness.getInitialSet().getWords(),
-                               {initialLive, initialLive, kNoState, 0, 0});
-  queue.push({initialLive, 0, sequence++, root});
+                               {initialLive, floor, kNoState, 0, 0});
+  queue.push({floor, 0, sequence++, root});
 
   const uint64_t budget = incumbent.peak;
   uint32_t complete = kNoState;
   bool stoppedAtLimit = false;
-  uint64_t frontierPeak = initialLive;
+  uint64_t frontierPeak = floor;
   NodeSet current(numNodes), childSet(numNodes);
   llvm::SmallVector<std::pair<NodeId, StepEffect>, 16> children;
 
@@ -227,8 +233,10 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
     for (uint32_t id = complete; table[id].parent != kNoState;
          id = table[id].parent)
       order[table[id].depth - 1] = table[id].last;
+    incumbent.peak = liveness.peakOf(order);
+    assert(incumbent.peak == table[complete].peak &&
+           "the lower bound was above an order's peak");
     incumbent.order = std::move(order);
-    incumbent.peak = table[complete].peak;
     incumbent.lowerBound = incumbent.peak;
     incumbent.producedBy = Algorithm::Optimal;
     incumbent.status = ScheduleStatus::Optimal;

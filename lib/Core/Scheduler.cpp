@@ -1,5 +1,6 @@
 //===- Scheduler.cpp - Memory-aware operator scheduling -------------------===//
 
+#include "serenity/Core/LowerBound.h"
 #include "serenity/Core/Scheduler.h"
 
 #include "llvm/ADT/StringSwitch.h"
@@ -124,7 +125,7 @@ Schedule serenity::scheduleGraph(const LivenessModel &liveness,
     break;
   }
   if (schedule.status == ScheduleStatus::Heuristic)
-    schedule.lowerBound = computeStaticLowerBound(liveness);
+    schedule.lowerBound = computeLowerBound(liveness);
   assert(liveness.getGraph().isValidSchedule(schedule.order) &&
          "scheduler produced an invalid schedule");
   return schedule;

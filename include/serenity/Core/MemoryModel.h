@@ -79,14 +79,8 @@ public:
     return simulate(order).peak;
   }
 
-  /// The largest footprint a node has under every schedule: its operands and
-  /// its buffers that it can never take over from an operand. A lower bound on
-  /// every schedule's peak.
-  uint64_t getMinimumFootprint(NodeId node) const;
-
-private:
   /// A buffer: a value and, under `inplace`, every view of it.
-  struct BufferClass {
+  struct Buffer {
     ValueId root;
     uint64_t bytes;
     bool returned = false;
@@ -94,14 +88,23 @@ private:
     /// Nodes that read any member.
     NodeSet users;
   };
+  llvm::ArrayRef<Buffer> getBuffers() const { return classes; }
+  /// The buffers a node reads, each once.
+  llvm::ArrayRef<unsigned> getOperandBuffers(NodeId node) const {
+    return operandClasses[node];
+  }
+  /// Bytes of the node's new buffers that it can never write into an operand:
+  /// what it allocates under every schedule.
+  uint64_t getUnsharedResultBytes(NodeId node) const;
 
+private:
   unsigned classOf(ValueId value) const { return valueClass[value]; }
   bool isHonoured(StorageKind storage) const;
 
   const DataflowGraph &graph;
   MemoryModel model;
   std::vector<unsigned> valueClass;
-  std::vector<BufferClass> classes;
+  std::vector<Buffer> classes;
   /// Per node: classes of its operands, each once.
   std::vector<llvm::SmallVector<unsigned, 4>> operandClasses;
   uint64_t initialLiveBytes = 0;

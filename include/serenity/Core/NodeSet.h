@@ -46,6 +46,14 @@ public:
   void insert(NodeId node) { words[node / 64] |= uint64_t(1) << (node % 64); }
   void erase(NodeId node) { words[node / 64] &= ~(uint64_t(1) << (node % 64)); }
   bool contains(NodeId node) const { return containsNode(words, node); }
+  void orWord(unsigned index, uint64_t word) { words[index] |= word; }
+  void andWord(unsigned index, uint64_t word) { words[index] &= word; }
+  /// Calls `fn(node)` for every node of the set, ascending.
+  template <typename Fn> void forEach(Fn fn) const {
+    for (unsigned i = 0, e = words.size(); i < e; ++i)
+      for (uint64_t word = words[i]; word; word &= word - 1)
+        fn(NodeId(i * 64 + __builtin_ctzll(word)));
+  }
   NodeWords getWords() const { return words; }
   bool operator==(const NodeSet &other) const { return words == other.words; }
 

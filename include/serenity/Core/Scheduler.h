@@ -84,9 +84,6 @@ std::vector<NodeId> scheduleReversePostOrder(const DataflowGraph &graph);
 std::vector<NodeId> scheduleList(const LivenessModel &liveness);
 std::vector<NodeId> scheduleDepthFirst(const LivenessModel &liveness);
 
-/// A lower bound on the peak of every schedule, from single nodes.
-uint64_t computeStaticLowerBound(const LivenessModel &liveness);
-
 /// SERENITY's dynamic program over partial schedules, memoized by the set of
 /// scheduled nodes, explored best-first. States whose peak reaches the
 /// incumbent's are pruned, so the result is the incumbent unless an order with

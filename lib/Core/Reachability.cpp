@@ -1,0 +1,28 @@
+//===- Reachability.cpp - Ancestors and descendants of every node ---------===//
+
+#include "serenity/Core/Reachability.h"
+
+using namespace serenity;
+
+static void unionInto(NodeSet &into, const NodeSet &from) {
+  NodeWords words = from.getWords();
+  for (unsigned i = 0, e = words.size(); i < e; ++i)
+    into.orWord(i, words[i]);
+}
+
+Reachability::Reachability(const DataflowGraph &graph) {
+  unsigned numNodes = graph.getNumNodes();
+  ancestors.assign(numNodes, NodeSet(numNodes));
+  descendants.assign(numNodes, NodeSet(numNodes));
+  // Node ids are a topological order.
+  for (NodeId node = 0; node < numNodes; ++node)
+    for (NodeId pred : graph.getNode(node).predecessors) {
+      unionInto(ancestors[node], ancestors[pred]);
+      ancestors[node].insert(pred);
+    }
+  for (NodeId node = numNodes; node-- > 0;)
+    for (NodeId succ : graph.getNode(node).successors) {
+      unionInto(descendants[node], descendants[succ]);
+      descendants[node].insert(succ);
+    }
+}
