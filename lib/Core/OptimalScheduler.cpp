@@ -114,6 +114,73 @@ private:
   std::vector<uint32_t> slots;
 };
 
+/// Finds the nodes whose predecessors have all run. Node ids are a
+/// topological order, so a ready node comes after the first node that has
+/// not run, and all its predecessors come at or before the last node that
+/// ran: only that window of ids is scanned, which on long networks is a
+/// cell or two instead of the whole graph.
+class ReadyNodeFinder {
+public:
+  explicit ReadyNodeFinder(const DataflowGraph &graph)
+      : numNodes(graph.getNumNodes()), nonWeights(graph.getNumNodes()) {
+    predecessors.assign(numNodes, NodeSet(numNodes));
+    lastPredecessor.assign(numNodes, -1);
+    lastReadyAfter.assign(numNodes + 1, -1);
+    for (NodeId id = 0; id < numNodes; ++id) {
+      const GraphNode &node = graph.getNode(id);
+      if (node.isWeight)
+        continue;
+      nonWeights.insert(id);
+      for (NodeId pred : node.predecessors)
+        predecessors[id].insert(pred);
+      if (node.predecessors.empty())
+        sources.push_back(id);
+      else
+        lastPredecessor[id] = node.predecessors.back();
+    }
+    // lastReadyAfter[h + 1]: the highest non-source id whose predecessors all
+    // lie at or before h.
+    for (NodeId id = 0; id < numNodes; ++id)
+      if (lastPredecessor[id] >= 0)
+        lastReadyAfter[lastPredecessor[id] + 1] =
+            std::max<int>(lastReadyAfter[lastPredecessor[id] + 1], id);
+    for (unsigned h = 1; h <= numNodes; ++h)
+      lastReadyAfter[h] = std::max(lastReadyAfter[h], lastReadyAfter[h - 1]);
+  }
+
+  /// The ready nodes of `set`, ascending.
+  void find(NodeWords set, llvm::SmallVectorImpl<NodeId> &ready) const {
+    ready.clear();
+    int first = -1, last = -1;
+    NodeWords mask = nonWeights.getWords();
+    for (unsigned i = 0, e = set.size(); i < e && first < 0; ++i)
+      if (uint64_t missing = ~set[i] & mask[i])
+        first = i * 64 + __builtin_ctzll(missing);
+    if (first < 0)
+      return; // Everything ran.
+    for (unsigned i = set.size(); i-- > 0 && last < 0;)
+      if (uint64_t ran = set[i] & mask[i])
+        last = i * 64 + 63 - __builtin_clzll(ran);
+    for (NodeId source : sources)
+      if (!containsNode(set, source))
+        ready.push_back(source);
+    for (int id = first, end = lastReadyAfter[last + 1]; id <= end; ++id)
+      if (lastPredecessor[id] >= 0 && lastPredecessor[id] <= last &&
+          !containsNode(set, id) &&
+          isCoveredBy(predecessors[id].getWords(), set, id))
+        ready.push_back(id);
+    std::sort(ready.begin(), ready.end());
+  }
+
+private:
+  unsigned numNodes;
+  NodeSet nonWeights;
+  std::vector<NodeSet> predecessors;
+  std::vector<int> lastPredecessor;
+  std::vector<int> lastReadyAfter;
+  std::vector<NodeId> sources;
+};
+
 } // namespace
 
 Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
@@ -134,11 +201,8 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
     return incumbent;
   }
 
-  // Predecessor sets, to test readiness with word operations.
-  std::vector<NodeSet> predecessors(numNodes, NodeSet(numNodes));
-  for (NodeId id = 0; id < numNodes; ++id)
-    for (NodeId pred : graph.getNode(id).predecessors)
-      predecessors[id].insert(pred);
+  ReadyNodeFinder readyNodes(graph);
+  llvm::SmallVector<NodeId, 32> ready;
 
   StateTable table(numWords);
   std::priority_queue<QueueEntry> queue;
@@ -185,10 +249,8 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
     uint64_t live = state.live, peak = state.peak;
     uint32_t depth = state.depth;
     children.clear();
-    for (NodeId node = 0; node < numNodes; ++node) {
-      if (containsNode(set, node) ||
-          !isCoveredBy(predecessors[node].getWords(), set, node))
-        continue;
+    readyNodes.find(set, ready);
+    for (NodeId node : ready) {
       StepEffect effect = liveness.step(set, live, node);
       if (options.pruneDominated && effect.footprint <= peak &&
           effect.liveAfter <= live) {

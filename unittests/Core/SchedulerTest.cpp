@@ -1,5 +1,6 @@
 //===- SchedulerTest.cpp - Schedulers against brute force -----------------===//
 
+#include "serenity/Core/LowerBound.h"
 #include "serenity/Core/Scheduler.h"
 #include "ReferenceModel.h"
 
@@ -106,7 +107,7 @@ TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
   std::mt19937 rng(2020);
   unsigned checked = 0;
   while (checked < 1000) {
-    DataflowGraph graph = makeRandomGraph(rng, 10);
+    DataflowGraph graph = makeRandomGraph(rng, 12);
     if (reference::countSchedules(graph) > 20000)
       continue; // Keep the exhaustive search affordable.
     ++checked;
@@ -127,6 +128,23 @@ TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
                   expected);
         ASSERT_EQ(schedule.lowerBound, expected);
       }
+    }
+  }
+}
+
+TEST(SchedulerTest, LowerBoundsNeverExceedTheOptimum) {
+  std::mt19937 rng(99);
+  unsigned checked = 0;
+  while (checked < 1000) {
+    DataflowGraph graph = makeRandomGraph(rng, 12);
+    if (reference::countSchedules(graph) > 20000)
+      continue;
+    ++checked;
+    for (MemoryModel model : kModels) {
+      LivenessModel liveness(graph, model);
+      uint64_t optimum = reference::bruteForcePeak(graph, model);
+      ASSERT_LE(computeLowerBound(liveness), optimum)
+          << reference::describeGraph(graph);
     }
   }
 }

@@ -10,19 +10,22 @@
 #define SERENITY_CORE_LOWERBOUND_H
 
 #include "serenity/Core/MemoryModel.h"
+#include "serenity/Core/Reachability.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace serenity {
 
-/// The largest of:
-///  - the bytes live before the first node;
-///  - per node u: its operands, the results it can never write in place, and
-///    every buffer made before u (by an ancestor of u, or an argument) that a
-///    node after u (a descendant) still reads or that is returned;
-///  - per pair of nodes u, v that may run in either order: the smaller of the
-///    two orders' forced bytes, where running u first also keeps alive the
-///    buffers made before u that v, or a node after v, reads.
+/// Per node, the bytes live while it runs in every schedule: its operands,
+/// the results it can never write in place, and every buffer made before it
+/// (by an ancestor, or as an argument) that a descendant still reads or that
+/// is returned. Weights get 0.
+std::vector<uint64_t> computeForcedFootprints(const LivenessModel &liveness,
+                                              const Reachability &reach);
+
+/// The largest forced footprint, or the bytes live before the first node if
+/// larger; for a graph without nodes, its arguments' bytes.
 uint64_t computeLowerBound(const LivenessModel &liveness);
 
 } // namespace serenity

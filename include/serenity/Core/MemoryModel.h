@@ -89,6 +89,8 @@ public:
     NodeSet users;
   };
   llvm::ArrayRef<Buffer> getBuffers() const { return classes; }
+  /// The buffer a value lives in.
+  unsigned getBufferOf(ValueId value) const { return valueClass[value]; }
   /// The buffers a node reads, each once.
   llvm::ArrayRef<unsigned> getOperandBuffers(NodeId node) const {
     return operandClasses[node];
