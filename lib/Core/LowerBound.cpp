@@ -59,8 +59,8 @@ serenity::computeForcedFootprints(const LivenessModel &liveness,
     if (buffer.returned)
       fill(between, numNodes);
     else
-      buffer.users.forEach(
-          [&](NodeId user) { unite(between, reach.ancestors[user]); });
+      for (NodeId user : buffer.users)
+        unite(between, reach.ancestors[user]);
     if (std::optional<NodeId> producer = graph.getValue(buffer.root).producer)
       intersect(between, reach.descendants[*producer]);
     between.forEach([&](NodeId node) {

@@ -59,14 +59,17 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
       valueClass[id] = valueClass[value.storageOperands.front()];
     } else {
       valueClass[id] = classes.size();
-      Buffer buffer{id, value.bytes, false, value.isArgument(),
-                         NodeSet(numNodes)};
+      Buffer buffer{id, value.bytes, false, value.isArgument(), {}};
       classes.push_back(std::move(buffer));
     }
     Buffer &buffer = classes[valueClass[id]];
     buffer.returned |= value.returned;
-    for (NodeId user : value.users)
-      buffer.users.insert(user);
+    buffer.users.append(value.users.begin(), value.users.end());
+  }
+  for (Buffer &buffer : classes) {
+    llvm::sort(buffer.users);
+    buffer.users.erase(std::unique(buffer.users.begin(), buffer.users.end()),
+                       buffer.users.end());
   }
 
   operandClasses.resize(numNodes);
@@ -84,9 +87,7 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
   for (ValueId arg : graph.getArguments()) {
     argumentBytes += graph.getValue(arg).bytes;
     const Buffer &buffer = classes[classOf(arg)];
-    bool used = buffer.returned ||
-                llvm::any_of(buffer.users.getWords(),
-                             [](uint64_t word) { return word != 0; });
+    bool used = buffer.returned || !buffer.users.empty();
     if (buffer.root == arg && used)
       initialLiveBytes += buffer.bytes;
   }
@@ -97,7 +98,9 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
   const GraphNode &node = graph.getNode(nodeId);
   auto diesHere = [&](const Buffer &buffer) {
     return !buffer.returned &&
-           isCoveredBy(buffer.users.getWords(), scheduled, nodeId);
+           llvm::all_of(buffer.users, [&](NodeId user) {
+             return user == nodeId || containsNode(scheduled, user);
+           });
   };
 
   StepEffect effect;

@@ -52,11 +52,13 @@ struct QueueEntry {
 };
 
 /// States and their node sets, with an open-addressing index from set to
-/// state. Sets are stored inline in one pool to keep millions of states cheap.
+/// state. Sets are stored inline in one pool to keep millions of states
+/// cheap; each slot keeps part of the set's hash, so that probing rarely
+/// touches the pool.
 class StateTable {
 public:
   explicit StateTable(unsigned numWords) : numWords(numWords) {
-    slots.assign(1024, kNoState);
+    slots.assign(1024, Slot{kNoState, 0});
   }
 
   size_t size() const { return states.size(); }
@@ -67,11 +69,14 @@ public:
 
   /// The state of `set`, or kNoState.
   uint32_t lookup(NodeWords set) const {
-    for (size_t slot = hash(set) & (slots.size() - 1);;
+    uint64_t h = hash(set);
+    for (size_t slot = h & (slots.size() - 1);;
          slot = (slot + 1) & (slots.size() - 1)) {
-      uint32_t id = slots[slot];
-      if (id == kNoState || getSet(id) == set)
-        return id;
+      const Slot &entry = slots[slot];
+      if (entry.state == kNoState)
+        return kNoState;
+      if (entry.tag == uint32_t(h >> 32) && getSet(entry.state) == set)
+        return entry.state;
     }
   }
 
@@ -80,30 +85,37 @@ public:
       grow();
     uint32_t id = states.size();
     states.push_back(state);
+    hashes.push_back(hash(set));
     pool.insert(pool.end(), set.begin(), set.end());
     place(id);
     return id;
   }
 
 private:
-  static size_t hash(NodeWords set) {
+  struct Slot {
+    uint32_t state;
+    uint32_t tag;
+  };
+
+  static uint64_t hash(NodeWords set) {
     uint64_t h = 0x9e3779b97f4a7c15ULL;
     for (uint64_t word : set) {
       h ^= word + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
       h *= 0xff51afd7ed558ccdULL;
     }
-    return h ^ (h >> 33);
+    return h ^ (h >> 29);
   }
 
   void place(uint32_t id) {
-    size_t slot = hash(getSet(id)) & (slots.size() - 1);
-    while (slots[slot] != kNoState)
+    uint64_t h = hashes[id];
+    size_t slot = h & (slots.size() - 1);
+    while (slots[slot].state != kNoState)
       slot = (slot + 1) & (slots.size() - 1);
-    slots[slot] = id;
+    slots[slot] = Slot{id, uint32_t(h >> 32)};
   }
 
   void grow() {
-    slots.assign(slots.size() * 2, kNoState);
+    slots.assign(slots.size() * 2, Slot{kNoState, 0});
     for (uint32_t id = 0, e = states.size(); id < e; ++id)
       place(id);
   }
@@ -111,7 +123,8 @@ private:
   unsigned numWords;
   std::vector<uint64_t> pool;
   std::vector<SearchState> states;
-  std::vector<uint32_t> slots;
+  std::vector<uint64_t> hashes;
+  std::vector<Slot> slots;
 };
 
 /// Finds the nodes whose predecessors have all run. Node ids are a
@@ -123,7 +136,7 @@ class ReadyNodeFinder {
 public:
   explicit ReadyNodeFinder(const DataflowGraph &graph)
       : numNodes(graph.getNumNodes()), nonWeights(graph.getNumNodes()) {
-    predecessors.assign(numNodes, NodeSet(numNodes));
+    predecessors.resize(numNodes);
     lastPredecessor.assign(numNodes, -1);
     lastReadyAfter.assign(numNodes + 1, -1);
     for (NodeId id = 0; id < numNodes; ++id) {
@@ -131,8 +144,8 @@ public:
       if (node.isWeight)
         continue;
       nonWeights.insert(id);
-      for (NodeId pred : node.predecessors)
-        predecessors[id].insert(pred);
+      predecessors[id].assign(node.predecessors.begin(),
+                              node.predecessors.end());
       if (node.predecessors.empty())
         sources.push_back(id);
       else
@@ -167,7 +180,8 @@ public:
     for (int id = first, end = lastReadyAfter[last + 1]; id <= end; ++id)
       if (lastPredecessor[id] >= 0 && lastPredecessor[id] <= last &&
           !containsNode(set, id) &&
-          isCoveredBy(predecessors[id].getWords(), set, id))
+          llvm::all_of(predecessors[id],
+                       [&](NodeId pred) { return containsNode(set, pred); }))
         ready.push_back(id);
     std::sort(ready.begin(), ready.end());
   }
@@ -175,7 +189,7 @@ public:
 private:
   unsigned numNodes;
   NodeSet nonWeights;
-  std::vector<NodeSet> predecessors;
+  std::vector<llvm::SmallVector<NodeId, 4>> predecessors;
   std::vector<int> lastPredecessor;
   std::vector<int> lastReadyAfter;
   std::vector<NodeId> sources;

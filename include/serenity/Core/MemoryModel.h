@@ -85,8 +85,8 @@ public:
     uint64_t bytes;
     bool returned = false;
     bool rootIsArgument = false;
-    /// Nodes that read any member.
-    NodeSet users;
+    /// Nodes that read any member, ascending, each once.
+    llvm::SmallVector<NodeId, 4> users;
   };
   llvm::ArrayRef<Buffer> getBuffers() const { return classes; }
   /// The buffer a value lives in.
