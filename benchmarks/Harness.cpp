@@ -129,7 +129,7 @@ int main(int argc, char **argv) {
           if (algorithm == Algorithm::Optimal)
             optimalOrder = m.schedule.order;
           llvm::outs() << model << "," << name << ","
-                       << graph->getGraph().getNumScheduledNodes() << ","
+                       << graph->getGraph().getNumNodes() << ","
                        << stringifyMemoryModel(memoryModel) << ","
                        << stringifyAlgorithm(algorithm) << ","
                        << m.schedule.peak << "," << m.schedule.lowerBound

@@ -53,7 +53,7 @@ void runSchedule(benchmark::State &state, const DataflowGraph *graph,
     schedule = scheduleGraph(liveness, options);
     benchmark::DoNotOptimize(schedule.order.data());
   }
-  state.counters["nodes"] = graph->getNumScheduledNodes();
+  state.counters["nodes"] = graph->getNumNodes();
   state.counters["peak_bytes"] = schedule.peak;
   state.counters["states"] = schedule.exploredStates;
   state.counters["proven"] = schedule.status == ScheduleStatus::Optimal;

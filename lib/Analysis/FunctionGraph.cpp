@@ -90,10 +90,9 @@ static bool hasOrderedEffects(Operation *op) {
 
 LogicalResult FunctionGraph::addOperation(Operation *op) {
   if (isWeightOp(op)) {
-    NodeId node = graph.addWeight(op->getName().getStringRef());
-    operations.push_back(op);
+    weightOps.push_back(op);
     for (Value result : op->getResults()) {
-      valueIds[result] = graph.addResult(node, 0);
+      valueIds[result] = graph.addConstant();
       values.push_back(result);
     }
     return success();
@@ -194,9 +193,8 @@ void FunctionGraph::applySchedule(llvm::ArrayRef<NodeId> order) const {
     else
       op->moveBefore(body, body->end());
   };
-  for (NodeId node = 0, e = graph.getNumNodes(); node < e; ++node)
-    if (graph.getNode(node).isWeight)
-      moveToEnd(operations[node]);
+  for (Operation *op : weightOps)
+    moveToEnd(op);
   for (NodeId node : order)
     moveToEnd(operations[node]);
 }

@@ -47,7 +47,7 @@ FunctionLiveness::compute(FunctionOpInterface function, MemoryModel model) {
   FunctionLiveness report;
   report.function = function.getName().str();
   report.model = model;
-  report.numWeights = graph->getGraph().getNumNodes() - order.size();
+  report.numWeights = graph->getWeightOps().size();
   report.peak = trace.peak;
   report.peakStep = trace.peakStep;
   AsmState state(function);

@@ -41,15 +41,18 @@ NodeId DataflowGraph::addNode(llvm::StringRef name,
     nodes[id].operands.push_back(operand);
     GraphValue &value = values[operand];
     value.users.push_back(id);
-    if (value.producer && !nodes[*value.producer].isWeight)
+    if (value.producer)
       addPredecessor(id, *value.producer);
   }
   return id;
 }
 
-NodeId DataflowGraph::addWeight(llvm::StringRef name) {
-  NodeId id = addNode(name, {});
-  nodes[id].isWeight = true;
+ValueId DataflowGraph::addConstant(llvm::StringRef name) {
+  ValueId id = values.size();
+  GraphValue value;
+  value.name = name.str();
+  value.constant = true;
+  values.push_back(std::move(value));
   return id;
 }
 
@@ -65,7 +68,6 @@ ValueId DataflowGraph::addResult(NodeId node, uint64_t bytes,
                         return llvm::is_contained(nodes[node].operands, v);
                       }) &&
          "storage operands must be operands of the node");
-  assert((!nodes[node].isWeight || bytes == 0) && "weights have size 0");
   ValueId id = values.size();
   GraphValue value;
   value.name = name.str();
@@ -88,24 +90,16 @@ void DataflowGraph::markReturned(ValueId value) {
 }
 
 std::vector<NodeId> DataflowGraph::getProgramOrder() const {
-  std::vector<NodeId> order;
+  std::vector<NodeId> order(nodes.size());
   for (NodeId id = 0, e = nodes.size(); id < e; ++id)
-    if (!nodes[id].isWeight)
-      order.push_back(id);
+    order[id] = id;
   return order;
 }
 
-unsigned DataflowGraph::getNumScheduledNodes() const {
-  return llvm::count_if(nodes,
-                        [](const GraphNode &node) { return !node.isWeight; });
-}
-
 bool DataflowGraph::isValidSchedule(llvm::ArrayRef<NodeId> order) const {
-  if (order.size() != getNumScheduledNodes())
+  if (order.size() != nodes.size())
     return false;
   std::vector<bool> done(nodes.size(), false);
-  for (NodeId id = 0, e = nodes.size(); id < e; ++id)
-    done[id] = nodes[id].isWeight;
   for (NodeId id : order) {
     if (id >= nodes.size() || done[id])
       return false;

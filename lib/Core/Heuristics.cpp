@@ -54,8 +54,7 @@ serenity::scheduleReversePostOrder(const DataflowGraph &graph) {
     return graph.getNode(node).successors;
   };
   for (NodeId root = 0; root < numNodes; ++root)
-    if (!graph.getNode(root).isWeight)
-      appendPostOrder(root, successors, visited, postOrder);
+    appendPostOrder(root, successors, visited, postOrder);
   std::reverse(postOrder.begin(), postOrder.end());
   return postOrder;
 }
@@ -63,12 +62,10 @@ serenity::scheduleReversePostOrder(const DataflowGraph &graph) {
 std::vector<NodeId> serenity::scheduleList(const LivenessModel &liveness) {
   const DataflowGraph &graph = liveness.getGraph();
   unsigned numNodes = graph.getNumNodes();
-  NodeSet scheduled = liveness.getInitialSet();
+  NodeSet scheduled(numNodes);
   std::vector<unsigned> pendingPreds(numNodes);
   std::vector<NodeId> ready;
   for (NodeId id = 0; id < numNodes; ++id) {
-    if (graph.getNode(id).isWeight)
-      continue;
     pendingPreds[id] = graph.getNode(id).predecessors.size();
     if (pendingPreds[id] == 0)
       ready.push_back(id);
@@ -114,8 +111,6 @@ serenity::scheduleDepthFirst(const LivenessModel &liveness) {
   std::vector<uint64_t> extraUsers(numNodes, 0);
   for (NodeId id = 0; id < numNodes; ++id) {
     const GraphNode &node = graph.getNode(id);
-    if (node.isWeight)
-      continue;
     for (ValueId result : node.results) {
       const GraphValue &value = graph.getValue(result);
       subtreeBytes[id] += value.bytes;
@@ -148,10 +143,8 @@ serenity::scheduleDepthFirst(const LivenessModel &liveness) {
   std::vector<bool> visited(numNodes, false);
   std::vector<NodeId> order;
   // Roots are the sinks, in program order; every node reaches one.
-  for (NodeId root = 0; root < numNodes; ++root) {
-    const GraphNode &rootNode = graph.getNode(root);
-    if (!rootNode.isWeight && rootNode.successors.empty())
+  for (NodeId root = 0; root < numNodes; ++root)
+    if (graph.getNode(root).successors.empty())
       appendPostOrder(root, predecessors, visited, order);
-  }
   return order;
 }

@@ -43,12 +43,11 @@ serenity::computeForcedFootprints(const LivenessModel &liveness,
   llvm::ArrayRef<LivenessModel::Buffer> buffers = liveness.getBuffers();
 
   std::vector<uint64_t> forced(numNodes, 0);
-  for (NodeId node = 0; node < numNodes; ++node)
-    if (!graph.getNode(node).isWeight) {
-      for (unsigned b : liveness.getOperandBuffers(node))
-        forced[node] += buffers[b].bytes;
-      forced[node] += liveness.getUnsharedResultBytes(node);
-    }
+  for (NodeId node = 0; node < numNodes; ++node) {
+    for (unsigned b : liveness.getOperandBuffers(node))
+      forced[node] += buffers[b].bytes;
+    forced[node] += liveness.getUnsharedResultBytes(node);
+  }
 
   for (unsigned b = 0, e = buffers.size(); b < e; ++b) {
     const LivenessModel::Buffer &buffer = buffers[b];
@@ -64,7 +63,7 @@ serenity::computeForcedFootprints(const LivenessModel &liveness,
     if (std::optional<NodeId> producer = graph.getValue(buffer.root).producer)
       intersect(between, reach.descendants[*producer]);
     between.forEach([&](NodeId node) {
-      if (node < numNodes && !graph.getNode(node).isWeight &&
+      if (node < numNodes &&
           !llvm::is_contained(liveness.getOperandBuffers(node), b))
         forced[node] += buffer.bytes;
     });
@@ -74,7 +73,7 @@ serenity::computeForcedFootprints(const LivenessModel &liveness,
 
 uint64_t serenity::computeLowerBound(const LivenessModel &liveness) {
   const DataflowGraph &graph = liveness.getGraph();
-  if (graph.getNumScheduledNodes() == 0)
+  if (graph.getNumNodes() == 0)
     return liveness.simulate({}).peak;
   std::vector<uint64_t> forced =
       computeForcedFootprints(liveness, Reachability(graph));

@@ -47,7 +47,7 @@ bool LivenessModel::isHonoured(StorageKind storage) const {
 }
 
 LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
-    : graph(graph), model(model), initialSet(graph.getNumNodes()) {
+    : graph(graph), model(model) {
   unsigned numNodes = graph.getNumNodes();
   valueClass.resize(graph.getNumValues());
   // Values are numbered in definition order, so a view's operand already has
@@ -74,10 +74,7 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
 
   operandClasses.resize(numNodes);
   for (NodeId id = 0; id < numNodes; ++id) {
-    const GraphNode &node = graph.getNode(id);
-    if (node.isWeight)
-      initialSet.insert(id);
-    for (ValueId operand : node.operands) {
+    for (ValueId operand : graph.getNode(id).operands) {
       unsigned cls = classOf(operand);
       if (!llvm::is_contained(operandClasses[id], cls))
         operandClasses[id].push_back(cls);
@@ -147,7 +144,7 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
 LivenessTrace LivenessModel::simulate(llvm::ArrayRef<NodeId> order) const {
   assert(graph.isValidSchedule(order) && "not a valid schedule");
   LivenessTrace trace;
-  NodeSet scheduled = initialSet;
+  NodeSet scheduled(graph.getNumNodes());
   uint64_t live = initialLiveBytes;
   if (order.empty())
     trace.peak = argumentBytes;

@@ -135,17 +135,11 @@ private:
 class ReadyNodeFinder {
 public:
   explicit ReadyNodeFinder(const DataflowGraph &graph)
-      : numNodes(graph.getNumNodes()), nonWeights(graph.getNumNodes()) {
-    predecessors.resize(numNodes);
+      : graph(graph), numNodes(graph.getNumNodes()) {
     lastPredecessor.assign(numNodes, -1);
     lastReadyAfter.assign(numNodes + 1, -1);
     for (NodeId id = 0; id < numNodes; ++id) {
       const GraphNode &node = graph.getNode(id);
-      if (node.isWeight)
-        continue;
-      nonWeights.insert(id);
-      predecessors[id].assign(node.predecessors.begin(),
-                              node.predecessors.end());
       if (node.predecessors.empty())
         sources.push_back(id);
       else
@@ -165,31 +159,29 @@ public:
   void find(NodeWords set, llvm::SmallVectorImpl<NodeId> &ready) const {
     ready.clear();
     int first = -1, last = -1;
-    NodeWords mask = nonWeights.getWords();
     for (unsigned i = 0, e = set.size(); i < e && first < 0; ++i)
-      if (uint64_t missing = ~set[i] & mask[i])
+      if (uint64_t missing = ~set[i])
         first = i * 64 + __builtin_ctzll(missing);
-    if (first < 0)
+    if (first < 0 || unsigned(first) >= numNodes)
       return; // Everything ran.
     for (unsigned i = set.size(); i-- > 0 && last < 0;)
-      if (uint64_t ran = set[i] & mask[i])
-        last = i * 64 + 63 - __builtin_clzll(ran);
+      if (set[i])
+        last = i * 64 + 63 - __builtin_clzll(set[i]);
     for (NodeId source : sources)
       if (!containsNode(set, source))
         ready.push_back(source);
     for (int id = first, end = lastReadyAfter[last + 1]; id <= end; ++id)
       if (lastPredecessor[id] >= 0 && lastPredecessor[id] <= last &&
           !containsNode(set, id) &&
-          llvm::all_of(predecessors[id],
+          llvm::all_of(graph.getNode(id).predecessors,
                        [&](NodeId pred) { return containsNode(set, pred); }))
         ready.push_back(id);
     std::sort(ready.begin(), ready.end());
   }
 
 private:
+  const DataflowGraph &graph;
   unsigned numNodes;
-  NodeSet nonWeights;
-  std::vector<llvm::SmallVector<NodeId, 4>> predecessors;
   std::vector<int> lastPredecessor;
   std::vector<int> lastReadyAfter;
   std::vector<NodeId> sources;
@@ -203,7 +195,7 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
   const DataflowGraph &graph = liveness.getGraph();
   unsigned numNodes = graph.getNumNodes();
   unsigned numWords = numWordsFor(numNodes);
-  uint32_t numToSchedule = graph.getNumScheduledNodes();
+  uint32_t numToSchedule = graph.getNumNodes();
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(options.timeLimitMs);
 
@@ -227,7 +219,7 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
   // deepest state, and the dominance rule takes every node that stays below
   // it without branching.
   uint64_t floor = std::max(initialLive, incumbent.lowerBound);
-  uint32_t root = table.insert(liveness.getInitialSet().getWords(),
+  uint32_t root = table.insert(NodeSet(numNodes).getWords(),
                                {initialLive, floor, kNoState, 0, 0});
   queue.push({floor, 0, sequence++, root});
 

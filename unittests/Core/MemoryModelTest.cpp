@@ -171,8 +171,7 @@ TEST(MemoryModelTest, UnusedArgumentIsNeverLiveAndReturnedOneAlways) {
 TEST(MemoryModelTest, WeightsCostNothing) {
   DataflowGraph graph;
   ValueId a = graph.addArgument(16);
-  NodeId w = graph.addWeight("tosa.const");
-  ValueId weight = graph.addResult(w, 0);
+  ValueId weight = graph.addConstant("tosa.const");
   NodeId conv = graph.addNode("conv", {a, weight});
   graph.markReturned(graph.addResult(conv, 16));
   EXPECT_EQ(graph.getProgramOrder(), std::vector<NodeId>{conv});

@@ -155,9 +155,7 @@ forEachSchedule(const DataflowGraph &graph,
                 const std::function<void(std::vector<NodeId> &)> &fn) {
   std::vector<NodeId> order;
   std::vector<bool> done(graph.getNumNodes());
-  unsigned total = graph.getNumScheduledNodes();
-  for (NodeId n = 0; n < graph.getNumNodes(); ++n)
-    done[n] = graph.getNode(n).isWeight;
+  unsigned total = graph.getNumNodes();
   std::function<void()> extend = [&]() {
     if (order.size() == total) {
       fn(order);
@@ -193,11 +191,7 @@ uint64_t serenity::reference::countSchedules(const DataflowGraph &graph) {
   // Count linear extensions by DP over subsets (graphs here are small).
   unsigned n = graph.getNumNodes();
   std::vector<uint64_t> ways(size_t(1) << n, 0);
-  unsigned start = 0;
-  for (NodeId v = 0; v < n; ++v)
-    if (graph.getNode(v).isWeight)
-      start |= 1u << v;
-  ways[start] = 1;
+  ways[0] = 1;
   for (unsigned set = 0; set < ways.size(); ++set) {
     if (!ways[set])
       continue;
@@ -235,7 +229,7 @@ std::string serenity::reference::describeGraph(const DataflowGraph &graph) {
   for (NodeId id = 0; id < graph.getNumNodes(); ++id) {
     const GraphNode &node = graph.getNode(id);
     text +=
-        "n" + std::to_string(id) + (node.isWeight ? " weight" : "") + " reads";
+        "n" + std::to_string(id) + " reads";
     for (ValueId operand : node.operands)
       text += " v" + std::to_string(operand);
     text += " after";

@@ -26,7 +26,7 @@ DataflowGraph makeRandomGraph(std::mt19937 &rng, unsigned maxNodes) {
   for (unsigned i = 0; i < numArguments; ++i)
     available.push_back(graph.addArgument(8 * (1 + pick(8))));
   if (chance(0.3))
-    available.push_back(graph.addResult(graph.addWeight("w"), 0));
+    available.push_back(graph.addConstant("w"));
 
   unsigned numNodes = 1 + pick(maxNodes);
   std::vector<NodeId> scheduled;

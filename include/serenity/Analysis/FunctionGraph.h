@@ -35,6 +35,8 @@ public:
 
   const DataflowGraph &getGraph() const { return graph; }
   mlir::Operation *getOperation(NodeId node) const { return operations[node]; }
+  /// The ops that make weights (constants), which are not graph nodes.
+  llvm::ArrayRef<mlir::Operation *> getWeightOps() const { return weightOps; }
   mlir::Value getValue(ValueId value) const { return values[value]; }
 
   /// Moves the body's ops into `order` (a valid schedule of the graph): weight
@@ -49,6 +51,7 @@ private:
   mlir::Block *body;
   DataflowGraph graph;
   std::vector<mlir::Operation *> operations;
+  std::vector<mlir::Operation *> weightOps;
   std::vector<mlir::Value> values;
   llvm::DenseMap<mlir::Value, ValueId> valueIds;
   /// The last node with read or write effects, to keep their order.

@@ -41,8 +41,10 @@ enum class StorageKind {
 struct GraphValue {
   std::string name;
   uint64_t bytes = 0;
-  /// The producing node; none for a function argument.
+  /// The producing node; none for a function argument or a constant.
   std::optional<NodeId> producer;
+  /// A weight: made before the function runs, never counted (size 0).
+  bool constant = false;
   bool returned = false;
   StorageKind storage = StorageKind::Fresh;
   /// Operands of the producer whose buffer this value may use (see storage).
@@ -50,14 +52,11 @@ struct GraphValue {
   /// Nodes that read this value, ascending, each once.
   llvm::SmallVector<NodeId, 2> users;
 
-  bool isArgument() const { return !producer.has_value(); }
+  bool isArgument() const { return !producer.has_value() && !constant; }
 };
 
 struct GraphNode {
   std::string name;
-  /// A weight node produces a constant (size 0) and has no operands; it is not
-  /// scheduled and is considered executed before every other node.
-  bool isWeight = false;
   /// Values read, each once, in first-use order.
   llvm::SmallVector<ValueId, 4> operands;
   llvm::SmallVector<ValueId, 1> results;
@@ -72,9 +71,10 @@ struct GraphNode {
 class DataflowGraph {
 public:
   ValueId addArgument(uint64_t bytes, llvm::StringRef name = "");
+  /// A weight (tosa.const, arith.constant, ...): a value of size 0 that exists
+  /// before the first node, so the ops that make it are not scheduled.
+  ValueId addConstant(llvm::StringRef name = "");
   NodeId addNode(llvm::StringRef name, llvm::ArrayRef<ValueId> operands);
-  /// A node with no operands whose results are constants (size 0).
-  NodeId addWeight(llvm::StringRef name);
   ValueId addResult(NodeId node, uint64_t bytes,
                     StorageKind storage = StorageKind::Fresh,
                     llvm::ArrayRef<ValueId> storageOperands = {},
@@ -89,13 +89,11 @@ public:
   const GraphValue &getValue(ValueId id) const { return values[id]; }
   llvm::ArrayRef<ValueId> getArguments() const { return arguments; }
 
-  /// The nodes that are scheduled (all but weights), in program order.
+  /// Every node, in program order.
   std::vector<NodeId> getProgramOrder() const;
-  /// Number of nodes that are scheduled.
-  unsigned getNumScheduledNodes() const;
 
-  /// True if `order` holds every non-weight node exactly once and respects
-  /// every dependency.
+  /// True if `order` holds every node exactly once and respects every
+  /// dependency.
   bool isValidSchedule(llvm::ArrayRef<NodeId> order) const;
 
 private:

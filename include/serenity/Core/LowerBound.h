@@ -20,7 +20,7 @@ namespace serenity {
 /// Per node, the bytes live while it runs in every schedule: its operands,
 /// the results it can never write in place, and every buffer made before it
 /// (by an ancestor, or as an argument) that a descendant still reads or that
-/// is returned. Weights get 0.
+/// is returned.
 std::vector<uint64_t> computeForcedFootprints(const LivenessModel &liveness,
                                               const Reachability &reach);
 

@@ -64,10 +64,9 @@ public:
   const DataflowGraph &getGraph() const { return graph; }
   MemoryModel getModel() const { return model; }
 
-  /// Bytes live before the first node: the arguments that are used or returned.
+  /// Bytes live before the first node: the arguments that are used or
+  /// returned. (Constants exist too, at size 0.)
   uint64_t getInitialLiveBytes() const { return initialLiveBytes; }
-  /// The set every schedule starts from: the weight nodes.
-  const NodeSet &getInitialSet() const { return initialSet; }
 
   /// The effect of running `node` after exactly the nodes of `scheduled`, with
   /// `liveBefore` bytes live.
@@ -111,7 +110,6 @@ private:
   std::vector<llvm::SmallVector<unsigned, 4>> operandClasses;
   uint64_t initialLiveBytes = 0;
   uint64_t argumentBytes = 0;
-  NodeSet initialSet;
 };
 
 } // namespace serenity
