@@ -72,11 +72,17 @@ serenity::computeForcedFootprints(const LivenessModel &liveness,
 }
 
 uint64_t serenity::computeLowerBound(const LivenessModel &liveness) {
-  const DataflowGraph &graph = liveness.getGraph();
-  if (graph.getNumNodes() == 0)
+  return computeLowerBound(
+      liveness,
+      computeForcedFootprints(liveness, Reachability(liveness.getGraph())));
+}
+
+uint64_t
+serenity::computeLowerBound(const LivenessModel &liveness,
+                            llvm::ArrayRef<uint64_t> forcedFootprints) {
+  if (forcedFootprints.empty())
     return liveness.simulate({}).peak;
-  std::vector<uint64_t> forced =
-      computeForcedFootprints(liveness, Reachability(graph));
-  return std::max(liveness.getInitialLiveBytes(),
-                  *std::max_element(forced.begin(), forced.end()));
+  return std::max(
+      liveness.getInitialLiveBytes(),
+      *std::max_element(forcedFootprints.begin(), forcedFootprints.end()));
 }

@@ -94,10 +94,9 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
                                NodeId nodeId) const {
   const GraphNode &node = graph.getNode(nodeId);
   auto diesHere = [&](const Buffer &buffer) {
-    return !buffer.returned &&
-           llvm::all_of(buffer.users, [&](NodeId user) {
-             return user == nodeId || containsNode(scheduled, user);
-           });
+    return !buffer.returned && llvm::all_of(buffer.users, [&](NodeId user) {
+      return user == nodeId || containsNode(scheduled, user);
+    });
   };
 
   StepEffect effect;

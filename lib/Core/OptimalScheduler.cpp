@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <memory>
 #include <queue>
 
 #define DEBUG_TYPE "serenity-schedule"
@@ -39,15 +40,15 @@ struct SearchState {
 struct QueueEntry {
   uint64_t peak;
   uint32_t depth;
-  uint64_t sequence;
   uint32_t state;
-  /// Lowest peak first, then deepest, then oldest: deterministic.
+  /// Lowest peak first, then deepest, then the state created first:
+  /// deterministic.
   bool operator<(const QueueEntry &other) const {
     if (peak != other.peak)
       return peak > other.peak;
     if (depth != other.depth)
       return depth < other.depth;
-    return sequence > other.sequence;
+    return state > other.state;
   }
 };
 
@@ -64,7 +65,9 @@ public:
   size_t size() const { return states.size(); }
   SearchState &operator[](uint32_t id) { return states[id]; }
   NodeWords getSet(uint32_t id) const {
-    return NodeWords(pool.data() + size_t(id) * numWords, numWords);
+    return NodeWords(pool[id / kChunkStates].get() +
+                         size_t(id % kChunkStates) * numWords,
+                     numWords);
   }
 
   /// The state of `set`, or kNoState.
@@ -86,7 +89,10 @@ public:
     uint32_t id = states.size();
     states.push_back(state);
     hashes.push_back(hash(set));
-    pool.insert(pool.end(), set.begin(), set.end());
+    if (id % kChunkStates == 0)
+      pool.emplace_back(new uint64_t[size_t(kChunkStates) * numWords]);
+    std::copy(set.begin(), set.end(),
+              pool.back().get() + size_t(id % kChunkStates) * numWords);
     place(id);
     return id;
   }
@@ -120,8 +126,10 @@ private:
       place(id);
   }
 
+  /// Sets live in fixed chunks, so growing never copies them.
+  static constexpr uint32_t kChunkStates = 1 << 16;
   unsigned numWords;
-  std::vector<uint64_t> pool;
+  std::vector<std::unique_ptr<uint64_t[]>> pool;
   std::vector<SearchState> states;
   std::vector<uint64_t> hashes;
   std::vector<Slot> slots;
@@ -187,49 +195,52 @@ private:
   std::vector<NodeId> sources;
 };
 
-} // namespace
+/// What the search may still spend, shared by the segments of one graph.
+struct SearchLimits {
+  std::chrono::steady_clock::time_point deadline;
+  bool timed;
+  uint64_t maxStates;
+  uint64_t statesUsed = 0;
+};
 
-Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
-                                         const SchedulerOptions &options,
-                                         Schedule incumbent) {
-  const DataflowGraph &graph = liveness.getGraph();
-  unsigned numNodes = graph.getNumNodes();
-  unsigned numWords = numWordsFor(numNodes);
-  uint32_t numToSchedule = graph.getNumNodes();
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(options.timeLimitMs);
+struct SegmentResult {
+  enum Outcome { Found, NoneBelowBudget, Stopped } outcome;
+  /// The segment's nodes in their best order (Found).
+  std::vector<NodeId> order;
+  /// The lowest max(peak, floor) of the segment (Found), or the bound the
+  /// search proved before it stopped (Stopped).
+  uint64_t peak = 0;
+  uint64_t states = 0;
+};
 
-  if (options.useLowerBounds)
-    incumbent.lowerBound =
-        std::max(incumbent.lowerBound, computeLowerBound(liveness));
-  if (incumbent.lowerBound >= incumbent.peak) {
-    incumbent.status = ScheduleStatus::Optimal;
-    return incumbent;
-  }
-
-  ReadyNodeFinder readyNodes(graph);
-  llvm::SmallVector<NodeId, 32> ready;
-
-  StateTable table(numWords);
+/// The search over the nodes with ids in [begin, end), after every node
+/// before `begin` ran, with `startLive` bytes live. `end - 1` is the last
+/// node or a node every path passes through, so the segment is complete when
+/// all its nodes ran.
+SegmentResult searchSegment(const LivenessModel &liveness,
+                            const ReadyNodeFinder &readyNodes, NodeId begin,
+                            NodeId end, uint64_t startLive, uint64_t floor,
+                            uint64_t budget, bool pruneDominated,
+                            SearchLimits &limits) {
+  unsigned numNodes = liveness.getGraph().getNumNodes();
+  uint32_t numToSchedule = end - begin;
+  StateTable table(numWordsFor(numNodes));
   std::priority_queue<QueueEntry> queue;
-  uint64_t sequence = 0, expansions = 0;
-  uint64_t initialLive = liveness.getInitialLiveBytes();
-  // Every order peaks at the lower bound or above, so partial schedules below
-  // it are all equally good: start the peak there. Ties then go to the
-  // deepest state, and the dominance rule takes every node that stays below
-  // it without branching.
-  uint64_t floor = std::max(initialLive, incumbent.lowerBound);
-  uint32_t root = table.insert(NodeSet(numNodes).getWords(),
-                               {initialLive, floor, kNoState, 0, 0});
-  queue.push({floor, 0, sequence++, root});
-
-  const uint64_t budget = incumbent.peak;
-  uint32_t complete = kNoState;
-  bool stoppedAtLimit = false;
-  uint64_t frontierPeak = floor;
   NodeSet current(numNodes), childSet(numNodes);
-  llvm::SmallVector<std::pair<NodeId, StepEffect>, 16> children;
+  for (NodeId node = 0; node < begin; ++node)
+    current.insert(node);
+  // Every order peaks at the floor or above, so partial schedules below it
+  // are all equally good: start the peak there. Ties then go to the deepest
+  // state, and the dominance rule takes every node that stays below it
+  // without branching.
+  uint32_t root =
+      table.insert(current.getWords(), {startLive, floor, kNoState, 0, 0});
+  queue.push({floor, 0, root});
 
+  SegmentResult result{SegmentResult::NoneBelowBudget, {}, floor, 0};
+  llvm::SmallVector<NodeId, 32> ready;
+  llvm::SmallVector<std::pair<NodeId, StepEffect>, 16> children;
+  uint64_t expansions = 0;
   while (!queue.empty()) {
     QueueEntry entry = queue.top();
     queue.pop();
@@ -237,19 +248,24 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
     if (state.expanded || entry.peak != state.peak)
       continue; // A stale entry: the state was reached again more cheaply.
     state.expanded = true;
-    frontierPeak = entry.peak;
+    result.peak = entry.peak;
     if (state.depth == numToSchedule) {
-      complete = entry.state;
+      result.outcome = SegmentResult::Found;
+      result.order.resize(numToSchedule);
+      for (uint32_t id = entry.state; table[id].parent != kNoState;
+           id = table[id].parent)
+        result.order[table[id].depth - 1] = table[id].last;
       break;
     }
-    if ((options.maxStates && table.size() >= options.maxStates) ||
-        (options.timeLimitMs && (++expansions & 255) == 0 &&
-         std::chrono::steady_clock::now() >= deadline)) {
-      stoppedAtLimit = true;
+    if ((limits.maxStates &&
+         limits.statesUsed + table.size() >= limits.maxStates) ||
+        (limits.timed && (++expansions & 255) == 0 &&
+         std::chrono::steady_clock::now() >= limits.deadline)) {
+      result.outcome = SegmentResult::Stopped;
       break;
     }
 
-    // Copied: inserting children may move the pool the table keeps sets in.
+    // Copied: inserting children may move the state the reference points to.
     current.assign(table.getSet(entry.state));
     NodeWords set = current.getWords();
     uint64_t live = state.live, peak = state.peak;
@@ -258,7 +274,7 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
     readyNodes.find(set, ready);
     for (NodeId node : ready) {
       StepEffect effect = liveness.step(set, live, node);
-      if (options.pruneDominated && effect.footprint <= peak &&
+      if (pruneDominated && effect.footprint <= peak &&
           effect.liveAfter <= live) {
         children.assign(1, {node, effect});
         break;
@@ -286,39 +302,133 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
         known.parent = entry.state;
         known.last = node;
       }
-      queue.push({childPeak, depth + 1, sequence++, child});
+      queue.push({childPeak, depth + 1, child});
     }
   }
+  result.states = table.size();
+  limits.statesUsed += table.size();
+  return result;
+}
 
-  incumbent.exploredStates = table.size();
-  LLVM_DEBUG(llvm::dbgs() << "[serenity-schedule] search: " << table.size()
-                          << " states, budget " << budget
-                          << (complete != kNoState ? ", improved" : "")
-                          << (stoppedAtLimit ? ", stopped at a limit" : "")
-                          << "\n");
-  if (complete != kNoState) {
-    std::vector<NodeId> order(numToSchedule);
-    for (uint32_t id = complete; table[id].parent != kNoState;
-         id = table[id].parent)
-      order[table[id].depth - 1] = table[id].last;
-    incumbent.peak = liveness.peakOf(order);
-    assert(incumbent.peak == table[complete].peak &&
-           "the lower bound was above an order's peak");
-    incumbent.order = std::move(order);
-    incumbent.lowerBound = incumbent.peak;
-    incumbent.producedBy = Algorithm::Optimal;
+/// The nodes every path passes through (all others are their ancestors or
+/// descendants), ascending. Node ids are topological, so the graph splits at
+/// each of them into consecutive id ranges whose orders concatenate.
+std::vector<NodeId> findCutNodes(const DataflowGraph &graph,
+                                 const Reachability &reach) {
+  auto count = [](const NodeSet &set) {
+    unsigned bits = 0;
+    for (uint64_t word : set.getWords())
+      bits += __builtin_popcountll(word);
+    return bits;
+  };
+  std::vector<NodeId> cuts;
+  for (NodeId node = 0, e = graph.getNumNodes(); node < e; ++node)
+    if (count(reach.ancestors[node]) + count(reach.descendants[node]) + 1 == e)
+      cuts.push_back(node);
+  return cuts;
+}
+
+} // namespace
+
+Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
+                                         const SchedulerOptions &options,
+                                         Schedule incumbent) {
+  const DataflowGraph &graph = liveness.getGraph();
+  unsigned numNodes = graph.getNumNodes();
+  Reachability reach(graph);
+  std::vector<uint64_t> forced = computeForcedFootprints(liveness, reach);
+  if (options.useLowerBounds)
+    incumbent.lowerBound =
+        std::max(incumbent.lowerBound, computeLowerBound(liveness, forced));
+  if (incumbent.lowerBound >= incumbent.peak) {
     incumbent.status = ScheduleStatus::Optimal;
     return incumbent;
   }
-  if (stoppedAtLimit) {
-    incumbent.lowerBound = std::max(incumbent.lowerBound, frontierPeak);
-    incumbent.status = incumbent.lowerBound >= incumbent.peak
-                           ? ScheduleStatus::Optimal
-                           : ScheduleStatus::BestFound;
-    return incumbent;
+
+  // Split at the nodes every path passes through; search the segment that
+  // may hold the peak first, so that the others start from its peak.
+  std::vector<std::pair<NodeId, NodeId>> segments;
+  NodeId begin = 0;
+  for (NodeId cut : findCutNodes(graph, reach)) {
+    segments.push_back({begin, cut + 1});
+    begin = cut + 1;
   }
-  // Nothing below the budget exists: the incumbent is optimal.
-  incumbent.lowerBound = incumbent.peak;
-  incumbent.status = ScheduleStatus::Optimal;
+  if (begin < numNodes)
+    segments.push_back({begin, numNodes});
+  auto heaviest = [&](std::pair<NodeId, NodeId> segment) {
+    return *std::max_element(forced.begin() + segment.first,
+                             forced.begin() + segment.second);
+  };
+  std::vector<unsigned> searchOrder(segments.size());
+  for (unsigned i = 0, e = segments.size(); i < e; ++i)
+    searchOrder[i] = i;
+  std::stable_sort(searchOrder.begin(), searchOrder.end(),
+                   [&](unsigned a, unsigned b) {
+                     return heaviest(segments[a]) > heaviest(segments[b]);
+                   });
+  std::vector<uint64_t> liveBefore(numNodes + 1,
+                                   liveness.getInitialLiveBytes());
+  LivenessTrace programTrace = liveness.simulate(graph.getProgramOrder());
+  for (NodeId node = 0; node < numNodes; ++node)
+    liveBefore[node + 1] = programTrace.steps[node].liveAfter;
+
+  ReadyNodeFinder readyNodes(graph);
+  SearchLimits limits{std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(options.timeLimitMs),
+                      options.timeLimitMs != 0, options.maxStates};
+  uint64_t floor = std::max(liveness.getInitialLiveBytes(),
+                            options.useLowerBounds ? incumbent.lowerBound : 0);
+  std::vector<SegmentResult> results(segments.size());
+  bool proven = true;
+  for (unsigned index : searchOrder) {
+    auto [first, end] = segments[index];
+    SegmentResult &result = results[index];
+    result =
+        searchSegment(liveness, readyNodes, first, end, liveBefore[first],
+                      floor, incumbent.peak, options.pruneDominated, limits);
+    if (result.outcome == SegmentResult::NoneBelowBudget) {
+      // This segment alone needs the incumbent's peak: it is optimal.
+      incumbent.exploredStates = limits.statesUsed;
+      incumbent.lowerBound = incumbent.peak;
+      incumbent.status = ScheduleStatus::Optimal;
+      return incumbent;
+    }
+    // Both a found peak and a proven bound hold for the whole graph.
+    floor = std::max(floor, result.peak);
+    proven &= result.outcome == SegmentResult::Found;
+  }
+  LLVM_DEBUG(llvm::dbgs() << "[serenity-schedule] search: " << segments.size()
+                          << " segments, " << limits.statesUsed
+                          << " states, budget " << incumbent.peak
+                          << (proven ? "" : ", stopped at a limit") << "\n");
+
+  // Segments the search finished take its order, the others keep the
+  // incumbent's (any order runs the segments one after another).
+  std::vector<NodeId> order;
+  order.reserve(numNodes);
+  for (unsigned i = 0, e = segments.size(); i < e; ++i) {
+    if (results[i].outcome == SegmentResult::Found) {
+      order.insert(order.end(), results[i].order.begin(),
+                   results[i].order.end());
+      continue;
+    }
+    for (NodeId node : incumbent.order)
+      if (node >= segments[i].first && node < segments[i].second)
+        order.push_back(node);
+  }
+  uint64_t peak = liveness.peakOf(order);
+  incumbent.exploredStates = limits.statesUsed;
+  incumbent.lowerBound = std::max(incumbent.lowerBound, floor);
+  if (peak < incumbent.peak) {
+    incumbent.order = std::move(order);
+    incumbent.peak = peak;
+    incumbent.producedBy = Algorithm::Optimal;
+  }
+  incumbent.lowerBound = std::min(incumbent.lowerBound, incumbent.peak);
+  incumbent.status = proven || incumbent.lowerBound >= incumbent.peak
+                         ? ScheduleStatus::Optimal
+                         : ScheduleStatus::BestFound;
+  if (incumbent.status == ScheduleStatus::Optimal)
+    incumbent.lowerBound = incumbent.peak;
   return incumbent;
 }

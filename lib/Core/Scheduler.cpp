@@ -1,7 +1,7 @@
 //===- Scheduler.cpp - Memory-aware operator scheduling -------------------===//
 
-#include "serenity/Core/LowerBound.h"
 #include "serenity/Core/Scheduler.h"
+#include "serenity/Core/LowerBound.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Debug.h"

@@ -56,6 +56,8 @@ SchedulePass::parseOptions(func::FuncOp func) {
            << static_cast<int64_t>(maxStates);
   options.timeLimitMs = timeLimitMs;
   options.maxStates = maxStates;
+  options.useLowerBounds = lowerBounds;
+  options.pruneDominated = dominance;
   return std::make_pair(options, *model);
 }
 

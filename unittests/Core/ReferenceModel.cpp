@@ -228,8 +228,7 @@ std::string serenity::reference::describeGraph(const DataflowGraph &graph) {
   text += "\n";
   for (NodeId id = 0; id < graph.getNumNodes(); ++id) {
     const GraphNode &node = graph.getNode(id);
-    text +=
-        "n" + std::to_string(id) + " reads";
+    text += "n" + std::to_string(id) + " reads";
     for (ValueId operand : node.operands)
       text += " v" + std::to_string(operand);
     text += " after";

@@ -1,8 +1,8 @@
 //===- SchedulerTest.cpp - Schedulers against brute force -----------------===//
 
-#include "serenity/Core/LowerBound.h"
 #include "serenity/Core/Scheduler.h"
 #include "ReferenceModel.h"
+#include "serenity/Core/LowerBound.h"
 
 #include "gtest/gtest.h"
 

@@ -27,6 +27,8 @@ std::vector<uint64_t> computeForcedFootprints(const LivenessModel &liveness,
 /// The largest forced footprint, or the bytes live before the first node if
 /// larger; for a graph without nodes, its arguments' bytes.
 uint64_t computeLowerBound(const LivenessModel &liveness);
+uint64_t computeLowerBound(const LivenessModel &liveness,
+                           llvm::ArrayRef<uint64_t> forcedFootprints);
 
 } // namespace serenity
 

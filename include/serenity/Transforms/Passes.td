@@ -65,6 +65,12 @@ def SerenitySchedule : Pass<"serenity-schedule", "::mlir::func::FuncOp"> {
     Option<"maxStates", "max-states", "int64_t", "2000000",
            "Limit on the partial schedules the optimal search creates "
            "(0: none)">,
+    Option<"lowerBounds", "lower-bounds", "bool", "true",
+           "Let the optimal search start from and stop at proven lower "
+           "bounds (off: the plain dynamic program, for comparison)">,
+    Option<"dominance", "dominance", "bool", "true",
+           "Let the optimal search take, without branching, a ready op that "
+           "raises neither the peak so far nor the live bytes">,
   ];
   let dependentDialects = ["::serenity::SerenityDialect"];
 }
