@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Times the core schedulers (Google Benchmark, median of 5) on the DARTS_V2
-# normal cell and the demo network, and writes
+# Times the core schedulers (Google Benchmark, median of 5) on zoo cells and
+# networks and the demo network, and writes
 # benchmarks/results/scheduler-benchmark.txt. Run after scripts/setup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-models=(darts_v2_cell darts_v2_demo)
+models=(darts_v2_cell nasnet_cell randwire_s1_cell darts_v2_demo darts_v2_cifar nasnet_cifar randwire_s1_net)
 for model in "${models[@]}"; do
   /usr/bin/python3 benchmarks/zoo/generate.py "$model" --splat-weights -o "$work/$model.mlir"
 done

@@ -70,9 +70,22 @@ public:
                      numWords);
   }
 
-  /// The state of `set`, or kNoState.
-  uint32_t lookup(NodeWords set) const {
-    uint64_t h = hash(set);
+  static uint64_t hash(NodeWords set) {
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (uint64_t word : set) {
+      h ^= word + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+      h *= 0xff51afd7ed558ccdULL;
+    }
+    return h ^ (h >> 29);
+  }
+
+  /// Starts loading the slot where a set of hash `h` is looked up first.
+  void prefetch(uint64_t h) const {
+    __builtin_prefetch(&slots[h & (slots.size() - 1)]);
+  }
+
+  /// The state of `set` (of hash `h`), or kNoState.
+  uint32_t lookup(NodeWords set, uint64_t h) const {
     for (size_t slot = h & (slots.size() - 1);;
          slot = (slot + 1) & (slots.size() - 1)) {
       const Slot &entry = slots[slot];
@@ -83,12 +96,12 @@ public:
     }
   }
 
-  uint32_t insert(NodeWords set, const SearchState &state) {
+  uint32_t insert(NodeWords set, uint64_t h, const SearchState &state) {
     if ((states.size() + 1) * 2 > slots.size())
       grow();
     uint32_t id = states.size();
     states.push_back(state);
-    hashes.push_back(hash(set));
+    hashes.push_back(h);
     if (id % kChunkStates == 0)
       pool.emplace_back(new uint64_t[size_t(kChunkStates) * numWords]);
     std::copy(set.begin(), set.end(),
@@ -102,15 +115,6 @@ private:
     uint32_t state;
     uint32_t tag;
   };
-
-  static uint64_t hash(NodeWords set) {
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (uint64_t word : set) {
-      h ^= word + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-      h *= 0xff51afd7ed558ccdULL;
-    }
-    return h ^ (h >> 29);
-  }
 
   void place(uint32_t id) {
     uint64_t h = hashes[id];
@@ -226,7 +230,8 @@ SegmentResult searchSegment(const LivenessModel &liveness,
   uint32_t numToSchedule = end - begin;
   StateTable table(numWordsFor(numNodes));
   std::priority_queue<QueueEntry> queue;
-  NodeSet current(numNodes), childSet(numNodes);
+  NodeSet current(numNodes);
+  std::vector<uint64_t> childSets, childHashes;
   for (NodeId node = 0; node < begin; ++node)
     current.insert(node);
   // Every order peaks at the floor or above, so partial schedules below it
@@ -234,7 +239,8 @@ SegmentResult searchSegment(const LivenessModel &liveness,
   // state, and the dominance rule takes every node that stays below it
   // without branching.
   uint32_t root =
-      table.insert(current.getWords(), {startLive, floor, kNoState, 0, 0});
+      table.insert(current.getWords(), StateTable::hash(current.getWords()),
+                   {startLive, floor, kNoState, 0, 0});
   queue.push({floor, 0, root});
 
   SegmentResult result{SegmentResult::NoneBelowBudget, {}, floor, 0};
@@ -283,15 +289,26 @@ SegmentResult searchSegment(const LivenessModel &liveness,
         children.push_back({node, effect});
     }
 
-    for (auto &[node, effect] : children) {
+    // The children's slots are far apart in a large table: start loading
+    // all of them before looking any up.
+    childSets.resize(children.size() * set.size());
+    childHashes.resize(children.size());
+    for (unsigned i = 0, e = children.size(); i < e; ++i) {
+      uint64_t *words = childSets.data() + i * set.size();
+      std::copy(set.begin(), set.end(), words);
+      words[children[i].first / 64] |= uint64_t(1) << (children[i].first % 64);
+      childHashes[i] = StateTable::hash(NodeWords(words, set.size()));
+      table.prefetch(childHashes[i]);
+    }
+    for (unsigned i = 0, e = children.size(); i < e; ++i) {
+      auto [node, effect] = children[i];
+      NodeWords childSet(childSets.data() + i * set.size(), set.size());
       uint64_t childPeak = std::max(peak, effect.footprint);
-      childSet.assign(set);
-      childSet.insert(node);
-      uint32_t child = table.lookup(childSet.getWords());
+      uint32_t child = table.lookup(childSet, childHashes[i]);
       if (child == kNoState) {
-        child =
-            table.insert(childSet.getWords(), {effect.liveAfter, childPeak,
-                                               entry.state, node, depth + 1});
+        child = table.insert(
+            childSet, childHashes[i],
+            {effect.liveAfter, childPeak, entry.state, node, depth + 1});
       } else {
         SearchState &known = table[child];
         assert(known.live == effect.liveAfter &&
