@@ -53,30 +53,56 @@ struct QueueEntry {
 };
 
 /// States and their node sets, with an open-addressing index from set to
-/// state. Sets are stored inline in one pool to keep millions of states
-/// cheap; each slot keeps part of the set's hash, so that probing rarely
-/// touches the pool.
+/// state. A set is a downset of a topological numbering: all-ones words, then
+/// a window of mixed words, then zeros; only the window and the count of
+/// all-ones words are stored, a few words per state even on large networks.
+/// Each slot keeps part of the set's hash, so that probing rarely touches the
+/// stored sets.
 class StateTable {
 public:
+  /// The stored form of a set, viewing a full set's words.
+  struct Key {
+    uint32_t ones;
+    NodeWords window;
+
+    explicit Key(NodeWords set) {
+      unsigned begin = 0, end = set.size();
+      while (begin < end && set[begin] == ~uint64_t(0))
+        ++begin;
+      while (end > begin && set[end - 1] == 0)
+        --end;
+      ones = begin;
+      window = set.slice(begin, end - begin);
+    }
+
+    uint64_t hash() const {
+      uint64_t h = 0x9e3779b97f4a7c15ULL ^ ones;
+      for (uint64_t word : window) {
+        h ^= word + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+        h *= 0xff51afd7ed558ccdULL;
+      }
+      return h ^ (h >> 29);
+    }
+  };
+
   explicit StateTable(unsigned numWords) : numWords(numWords) {
     slots.assign(1024, Slot{kNoState, 0});
   }
 
   size_t size() const { return states.size(); }
   SearchState &operator[](uint32_t id) { return states[id]; }
-  NodeWords getSet(uint32_t id) const {
-    return NodeWords(pool[id / kChunkStates].get() +
-                         size_t(id % kChunkStates) * numWords,
-                     numWords);
-  }
 
-  static uint64_t hash(NodeWords set) {
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (uint64_t word : set) {
-      h ^= word + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-      h *= 0xff51afd7ed558ccdULL;
+  /// Writes the full set of state `id` into `set`.
+  void getSet(uint32_t id, NodeSet &set) const {
+    const uint64_t *stored = storedAt(id);
+    uint32_t ones = stored[0] & 0xffffffff, length = stored[0] >> 32;
+    for (unsigned i = 0; i < numWords; ++i) {
+      uint64_t word = i < ones            ? ~uint64_t(0)
+                      : i < ones + length ? stored[1 + i - ones]
+                                          : 0;
+      set.andWord(i, 0);
+      set.orWord(i, word);
     }
-    return h ^ (h >> 29);
   }
 
   /// Starts loading the slot where a set of hash `h` is looked up first.
@@ -84,28 +110,34 @@ public:
     __builtin_prefetch(&slots[h & (slots.size() - 1)]);
   }
 
-  /// The state of `set` (of hash `h`), or kNoState.
-  uint32_t lookup(NodeWords set, uint64_t h) const {
+  /// The state of `key` (of hash `h`), or kNoState.
+  uint32_t lookup(const Key &key, uint64_t h) const {
     for (size_t slot = h & (slots.size() - 1);;
          slot = (slot + 1) & (slots.size() - 1)) {
       const Slot &entry = slots[slot];
       if (entry.state == kNoState)
         return kNoState;
-      if (entry.tag == uint32_t(h >> 32) && getSet(entry.state) == set)
+      if (entry.tag == uint32_t(h >> 32) && matches(entry.state, key))
         return entry.state;
     }
   }
 
-  uint32_t insert(NodeWords set, uint64_t h, const SearchState &state) {
+  uint32_t insert(const Key &key, uint64_t h, const SearchState &state) {
     if ((states.size() + 1) * 2 > slots.size())
       grow();
     uint32_t id = states.size();
     states.push_back(state);
     hashes.push_back(h);
-    if (id % kChunkStates == 0)
-      pool.emplace_back(new uint64_t[size_t(kChunkStates) * numWords]);
-    std::copy(set.begin(), set.end(),
-              pool.back().get() + size_t(id % kChunkStates) * numWords);
+    size_t needed = 1 + key.window.size();
+    if (arena.empty() || arenaUsed + needed > kArenaWords) {
+      arena.emplace_back(new uint64_t[kArenaWords]);
+      arenaUsed = 0;
+    }
+    uint64_t *stored = arena.back().get() + arenaUsed;
+    stored[0] = key.ones | uint64_t(key.window.size()) << 32;
+    std::copy(key.window.begin(), key.window.end(), stored + 1);
+    locations.push_back((arena.size() - 1) * kArenaWords + arenaUsed);
+    arenaUsed += needed;
     place(id);
     return id;
   }
@@ -115,6 +147,17 @@ private:
     uint32_t state;
     uint32_t tag;
   };
+
+  const uint64_t *storedAt(uint32_t id) const {
+    return arena[locations[id] / kArenaWords].get() +
+           locations[id] % kArenaWords;
+  }
+
+  bool matches(uint32_t id, const Key &key) const {
+    const uint64_t *stored = storedAt(id);
+    return stored[0] == (key.ones | uint64_t(key.window.size()) << 32) &&
+           std::equal(key.window.begin(), key.window.end(), stored + 1);
+  }
 
   void place(uint32_t id) {
     uint64_t h = hashes[id];
@@ -130,10 +173,12 @@ private:
       place(id);
   }
 
-  /// Sets live in fixed chunks, so growing never copies them.
-  static constexpr uint32_t kChunkStates = 1 << 16;
+  /// Stored sets live in fixed blocks, so growing never copies them.
+  static constexpr size_t kArenaWords = size_t(1) << 20;
   unsigned numWords;
-  std::vector<std::unique_ptr<uint64_t[]>> pool;
+  std::vector<std::unique_ptr<uint64_t[]>> arena;
+  size_t arenaUsed = 0;
+  std::vector<uint64_t> locations;
   std::vector<SearchState> states;
   std::vector<uint64_t> hashes;
   std::vector<Slot> slots;
@@ -238,9 +283,9 @@ SegmentResult searchSegment(const LivenessModel &liveness,
   // are all equally good: start the peak there. Ties then go to the deepest
   // state, and the dominance rule takes every node that stays below it
   // without branching.
+  StateTable::Key rootKey(current.getWords());
   uint32_t root =
-      table.insert(current.getWords(), StateTable::hash(current.getWords()),
-                   {startLive, floor, kNoState, 0, 0});
+      table.insert(rootKey, rootKey.hash(), {startLive, floor, kNoState, 0, 0});
   queue.push({floor, 0, root});
 
   SegmentResult result{SegmentResult::NoneBelowBudget, {}, floor, 0};
@@ -271,8 +316,8 @@ SegmentResult searchSegment(const LivenessModel &liveness,
       break;
     }
 
-    // Copied: inserting children may move the state the reference points to.
-    current.assign(table.getSet(entry.state));
+    // Copied: inserting children may move the state `state` refers to.
+    table.getSet(entry.state, current);
     NodeWords set = current.getWords();
     uint64_t live = state.live, peak = state.peak;
     uint32_t depth = state.depth;
@@ -297,17 +342,18 @@ SegmentResult searchSegment(const LivenessModel &liveness,
       uint64_t *words = childSets.data() + i * set.size();
       std::copy(set.begin(), set.end(), words);
       words[children[i].first / 64] |= uint64_t(1) << (children[i].first % 64);
-      childHashes[i] = StateTable::hash(NodeWords(words, set.size()));
+      childHashes[i] = StateTable::Key(NodeWords(words, set.size())).hash();
       table.prefetch(childHashes[i]);
     }
     for (unsigned i = 0, e = children.size(); i < e; ++i) {
       auto [node, effect] = children[i];
-      NodeWords childSet(childSets.data() + i * set.size(), set.size());
+      StateTable::Key childKey(
+          NodeWords(childSets.data() + i * set.size(), set.size()));
       uint64_t childPeak = std::max(peak, effect.footprint);
-      uint32_t child = table.lookup(childSet, childHashes[i]);
+      uint32_t child = table.lookup(childKey, childHashes[i]);
       if (child == kNoState) {
         child = table.insert(
-            childSet, childHashes[i],
+            childKey, childHashes[i],
             {effect.liveAfter, childPeak, entry.state, node, depth + 1});
       } else {
         SearchState &known = table[child];
