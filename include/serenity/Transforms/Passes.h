@@ -6,7 +6,9 @@
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
 #include <memory>
@@ -15,6 +17,11 @@ namespace serenity {
 
 #define GEN_PASS_DECL
 #include "serenity/Transforms/Passes.h.inc"
+
+/// Adds the channel-wise (conv2d over a concat) and kernel-wise (depthwise
+/// conv2d over a concat) partitioning patterns of --serenity-rewrite.
+void populatePartitionPatterns(mlir::RewritePatternSet &patterns,
+                               bool channelWise, bool kernelWise);
 
 #define GEN_PASS_REGISTRATION
 #include "serenity/Transforms/Passes.h.inc"

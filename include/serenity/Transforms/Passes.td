@@ -75,4 +75,47 @@ def SerenitySchedule : Pass<"serenity-schedule", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::serenity::SerenityDialect"];
 }
 
+def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
+  let summary = "Partition convolutions over concats so that the concat is "
+                "never materialized";
+  let description = [{
+    Identity graph rewrites of SERENITY that let a schedule go below the
+    optimum of the graph as written, on TOSA (NHWC, f32):
+
+    - channel-wise partitioning: `tosa.conv2d(concat(x1..xn))` along the
+      channel axis becomes `sum_i tosa.conv2d(x_i, W[..., channels of x_i])`,
+      the bias added once (in the first partial convolution). Each partial
+      convolution can run as soon as its `x_i` exists, and `x_i` can die
+      right after.
+    - kernel-wise partitioning: `tosa.depthwise_conv2d(concat(x1..xn))`
+      becomes `concat_i tosa.depthwise_conv2d(x_i, W[:, :, channels of x_i])`
+      with the matching bias slices.
+
+    Both also apply through single-operand element-wise ops between the
+    concat and the convolution (`tosa.clamp` as ReLU, `tosa.sigmoid`, ...),
+    which commute with the concat. Weights and biases must be `tosa.const`;
+    they are sliced at compile time. Any stride, padding, dilation and
+    depthwise multiplier is kept. Other element types, a concat along
+    another axis, or non-constant weights are left alone. A concat with
+    other users stays for them.
+
+    `mode=memory-aware` (the default) keeps the rewritten function only if
+    its optimal scheduled peak under `memory-model` is lower than the
+    original's, and leaves the IR as it was otherwise; `mode=always` applies
+    every rewrite. Run `--serenity-schedule` afterwards for the order:
+    `serenity-opt --serenity-rewrite --serenity-schedule`.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", "\"memory-aware\"",
+           "memory-aware or always">,
+    ListOption<"patterns", "patterns", "std::string",
+               "Rewrites to use: channel, kernel (default: both)">,
+    Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
+           "Memory model of the memory-aware comparison: strict or inplace">,
+    Option<"timeLimitMs", "time-limit-ms", "int64_t", "10000",
+           "Time limit of each optimal search of the comparison (ms)">,
+  ];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 #endif // SERENITY_TRANSFORMS_PASSES_TD

@@ -1,0 +1,320 @@
+//===- Rewrite.cpp - The --serenity-rewrite pass --------------------------===//
+//
+// SERENITY's identity graph rewrites: a convolution over a channel concat is
+// split into one convolution per concat input, so that no buffer ever holds
+// the whole concat and each input can die as soon as its part has run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Core/Scheduler.h"
+#include "serenity/Transforms/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "serenity-rewrite"
+
+namespace serenity {
+#define GEN_PASS_DEF_SERENITYREWRITE
+#include "serenity/Transforms/Passes.h.inc"
+} // namespace serenity
+
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+/// Ops between the concat and the convolution that commute with the concat:
+/// one tensor operand, element-wise, same shape in and out.
+bool isCommutingUnaryOp(Operation *op) {
+  if (!op || op->getNumOperands() != 1 || op->getNumResults() != 1 ||
+      !op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>())
+    return false;
+  auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  return in && out && in.getShape() == out.getShape();
+}
+
+/// What a partitioning needs: the concat along the channel axis (NHWC), the
+/// element-wise ops from it to the convolution (nearest the concat first),
+/// and the convolution's constant f32 weight and bias.
+struct Partition {
+  tosa::ConcatOp concat;
+  SmallVector<Operation *> unaryChain;
+  DenseElementsAttr weight;
+  DenseElementsAttr bias;
+};
+
+FailureOr<Partition> matchPartition(Operation *conv, Value input, Value weight,
+                                    Value bias, Value inputZp, Value weightZp) {
+  Partition partition;
+  Value source = input;
+  while (isCommutingUnaryOp(source.getDefiningOp())) {
+    partition.unaryChain.push_back(source.getDefiningOp());
+    source = source.getDefiningOp()->getOperand(0);
+  }
+  std::reverse(partition.unaryChain.begin(), partition.unaryChain.end());
+  partition.concat = source.getDefiningOp<tosa::ConcatOp>();
+  if (!partition.concat || partition.concat.getInput1().size() < 2)
+    return failure();
+  auto concatType = cast<RankedTensorType>(partition.concat.getType());
+  if (concatType.getRank() != 4 || partition.concat.getAxis() != 3)
+    return failure();
+  // f32 only: integer and quantized convolutions accumulate with zero points
+  // that a split would have to subtract once, not per part.
+  auto isF32 = [](Value value) {
+    return cast<ShapedType>(value.getType()).getElementType().isF32();
+  };
+  if (!isF32(input) || !isF32(conv->getResult(0)) || !isF32(weight))
+    return failure();
+  if (!matchPattern(weight, m_Constant(&partition.weight)) ||
+      !matchPattern(bias, m_Constant(&partition.bias)))
+    return failure();
+  DenseElementsAttr zp;
+  for (Value value : {inputZp, weightZp})
+    if (!matchPattern(value, m_Constant(&zp)) || !zp.isSplat() ||
+        !zp.getSplatValue<APFloat>().isZero())
+      return failure();
+  return partition;
+}
+
+/// The elements of `weight` whose index along `axis` is in [begin, end).
+DenseElementsAttr sliceAlong(DenseElementsAttr weight, unsigned axis,
+                             int64_t begin, int64_t end) {
+  auto type = cast<RankedTensorType>(weight.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t outer = 1, inner = 1;
+  for (unsigned i = 0; i < axis; ++i)
+    outer *= shape[i];
+  for (unsigned i = axis + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  SmallVector<float> values(weight.getValues<float>());
+  SmallVector<float> sliced;
+  sliced.reserve(outer * (end - begin) * inner);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t a = begin; a < end; ++a)
+      for (int64_t i = 0; i < inner; ++i)
+        sliced.push_back(values[(o * shape[axis] + a) * inner + i]);
+  SmallVector<int64_t> slicedShape(shape);
+  slicedShape[axis] = end - begin;
+  return DenseElementsAttr::get(
+      RankedTensorType::get(slicedShape, type.getElementType()),
+      ArrayRef<float>(sliced));
+}
+
+Value makeConstant(PatternRewriter &rewriter, Location loc,
+                   DenseElementsAttr values) {
+  return tosa::ConstOp::create(rewriter, loc, values.getType(), values);
+}
+
+RankedTensorType withChannels(Type type, int64_t channels) {
+  auto ranked = cast<RankedTensorType>(type);
+  SmallVector<int64_t> shape(ranked.getShape());
+  shape.back() = channels;
+  return RankedTensorType::get(shape, ranked.getElementType());
+}
+
+/// Applies the element-wise chain to one concat input.
+Value applyChain(PatternRewriter &rewriter, ArrayRef<Operation *> chain,
+                 Value part) {
+  int64_t channels = cast<RankedTensorType>(part.getType()).getShape().back();
+  for (Operation *op : chain) {
+    IRMapping mapping;
+    mapping.map(op->getOperand(0), part);
+    Operation *copy = rewriter.clone(*op, mapping);
+    copy->getResult(0).setType(
+        withChannels(op->getResult(0).getType(), channels));
+    part = copy->getResult(0);
+  }
+  return part;
+}
+
+/// conv2d(concat(x1..xn)) -> conv2d(x1, W1) + ... + conv2d(xn, Wn).
+struct ChannelPartition : OpRewritePattern<tosa::Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::Conv2DOp conv,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<Partition> partition =
+        matchPartition(conv, conv.getInput(), conv.getWeight(), conv.getBias(),
+                       conv.getInputZp(), conv.getWeightZp());
+    if (failed(partition))
+      return rewriter.notifyMatchFailure(conv, "no constant f32 conv2d over "
+                                               "a channel concat");
+    Location loc = conv.getLoc();
+    DenseElementsAttr zeroBias = DenseElementsAttr::get(
+        cast<ShapedType>(partition->bias.getType()), 0.0f);
+    Value sum;
+    int64_t offset = 0;
+    for (auto [index, input] : llvm::enumerate(partition->concat.getInput1())) {
+      int64_t channels =
+          cast<RankedTensorType>(input.getType()).getShape().back();
+      IRMapping mapping;
+      mapping.map(conv.getInput(),
+                  applyChain(rewriter, partition->unaryChain, input));
+      // [out channels, kh, kw, in channels]: slice the input channels.
+      mapping.map(conv.getWeight(),
+                  makeConstant(rewriter, loc,
+                               sliceAlong(partition->weight, 3, offset,
+                                          offset + channels)));
+      mapping.map(conv.getBias(), index == 0
+                                      ? conv.getBias()
+                                      : makeConstant(rewriter, loc, zeroBias));
+      Value part = rewriter.clone(*conv, mapping)->getResult(0);
+      sum = sum ? tosa::AddOp::create(rewriter, loc, conv.getType(), sum, part)
+                      .getResult()
+                : part;
+      offset += channels;
+    }
+    rewriter.replaceOp(conv, sum);
+    return success();
+  }
+};
+
+/// depthwise(concat(x1..xn)) -> concat(depthwise(x1, W1), ..., depthwise(xn,
+/// Wn)).
+struct KernelPartition : OpRewritePattern<tosa::DepthwiseConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp conv,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<Partition> partition =
+        matchPartition(conv, conv.getInput(), conv.getWeight(), conv.getBias(),
+                       conv.getInputZp(), conv.getWeightZp());
+    if (failed(partition))
+      return rewriter.notifyMatchFailure(conv, "no constant f32 depthwise "
+                                               "conv2d over a channel concat");
+    Location loc = conv.getLoc();
+    // [kh, kw, channels, multiplier]; output channel c * multiplier + m.
+    int64_t multiplier =
+        cast<RankedTensorType>(partition->weight.getType()).getShape()[3];
+    bool splatBias = partition->bias.isSplat();
+    SmallVector<Value> parts;
+    int64_t offset = 0;
+    for (Value input : partition->concat.getInput1()) {
+      int64_t channels =
+          cast<RankedTensorType>(input.getType()).getShape().back();
+      IRMapping mapping;
+      mapping.map(conv.getInput(),
+                  applyChain(rewriter, partition->unaryChain, input));
+      mapping.map(conv.getWeight(),
+                  makeConstant(rewriter, loc,
+                               sliceAlong(partition->weight, 2, offset,
+                                          offset + channels)));
+      DenseElementsAttr bias =
+          splatBias
+              ? DenseElementsAttr::get(
+                    RankedTensorType::get({channels * multiplier},
+                                          partition->bias.getElementType()),
+                    partition->bias.getSplatValue<Attribute>())
+              : sliceAlong(partition->bias, 0, offset * multiplier,
+                           (offset + channels) * multiplier);
+      mapping.map(conv.getBias(), makeConstant(rewriter, loc, bias));
+      Operation *part = rewriter.clone(*conv, mapping);
+      part->getResult(0).setType(
+          withChannels(conv.getType(), channels * multiplier));
+      parts.push_back(part->getResult(0));
+      offset += channels;
+    }
+    rewriter.replaceOpWithNewOp<tosa::ConcatOp>(conv, conv.getType(), parts,
+                                                rewriter.getI32IntegerAttr(3));
+    return success();
+  }
+};
+
+struct RewritePass : public serenity::impl::SerenityRewriteBase<RewritePass> {
+  using Base::Base;
+
+  void runOnOperation() final;
+
+private:
+  /// The optimal peak of `func`'s body, or failure (with a diagnostic).
+  FailureOr<uint64_t> scheduledPeak(func::FuncOp func, MemoryModel model);
+};
+
+} // namespace
+
+void serenity::populatePartitionPatterns(RewritePatternSet &patterns,
+                                         bool channelWise, bool kernelWise) {
+  if (channelWise)
+    patterns.add<ChannelPartition>(patterns.getContext());
+  if (kernelWise)
+    patterns.add<KernelPartition>(patterns.getContext());
+}
+
+FailureOr<uint64_t> RewritePass::scheduledPeak(func::FuncOp func,
+                                               MemoryModel model) {
+  FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
+  if (failed(graph))
+    return failure();
+  LivenessModel liveness(graph->getGraph(), model);
+  SchedulerOptions options;
+  options.timeLimitMs = timeLimitMs;
+  return scheduleGraph(liveness, options).peak;
+}
+
+void RewritePass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  if (func.isExternal())
+    return;
+  if (mode != "memory-aware" && mode != "always") {
+    func.emitError() << "serenity-rewrite: unknown mode '" << mode
+                     << "'; expected memory-aware or always";
+    return signalPassFailure();
+  }
+  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
+  if (!model) {
+    func.emitError() << "serenity-rewrite: unknown memory-model '"
+                     << memoryModel << "'; expected strict or inplace";
+    return signalPassFailure();
+  }
+  if (timeLimitMs < 0) {
+    func.emitError() << "serenity-rewrite: time-limit-ms must not be "
+                        "negative, got "
+                     << static_cast<int64_t>(timeLimitMs);
+    return signalPassFailure();
+  }
+  bool channelWise = patterns.empty(), kernelWise = patterns.empty();
+  for (const std::string &name : patterns) {
+    if (name == "channel")
+      channelWise = true;
+    else if (name == "kernel")
+      kernelWise = true;
+    else {
+      func.emitError() << "serenity-rewrite: unknown pattern '" << name
+                       << "'; expected channel or kernel";
+      return signalPassFailure();
+    }
+  }
+
+  RewritePatternSet set(&getContext());
+  populatePartitionPatterns(set, channelWise, kernelWise);
+  FrozenRewritePatternSet frozen(std::move(set));
+  if (mode == "always") {
+    (void)applyPatternsGreedily(func, frozen);
+    return;
+  }
+
+  // Memory-aware: rewrite a copy and keep it only if its schedule is lower.
+  FailureOr<uint64_t> before = scheduledPeak(func, *model);
+  if (failed(before))
+    return signalPassFailure();
+  OwningOpRef<func::FuncOp> candidate = func.clone();
+  bool changed = false;
+  (void)applyPatternsGreedily(*candidate, frozen, GreedyRewriteConfig(),
+                              &changed);
+  if (!changed)
+    return markAllAnalysesPreserved();
+  FailureOr<uint64_t> after = scheduledPeak(*candidate, *model);
+  if (failed(after))
+    return signalPassFailure();
+  LLVM_DEBUG(llvm::dbgs() << "[serenity-rewrite] @" << func.getSymName()
+                          << ": scheduled peak " << *before << " -> " << *after
+                          << "\n");
+  if (*after >= *before)
+    return markAllAnalysesPreserved();
+  func.getBody().takeBody(candidate->getBody());
+}
