@@ -23,6 +23,38 @@ config.substitutions.append(
     ("%zoo", os.path.join(config.serenity_src_root, "benchmarks", "zoo", "generate.py"))
 )
 
+# Execution tests: lower TOSA to LLVM and run it with the upstream runner.
+config.substitutions.append(
+    (
+        "%lower_to_llvm",
+        "--pass-pipeline=\"builtin.module(func.func(tosa-to-linalg-named,"
+        "tosa-to-linalg,tosa-to-arith,tosa-to-tensor),"
+        "one-shot-bufferize{bufferize-function-boundaries},"
+        "func.func(convert-linalg-to-loops),convert-scf-to-cf,"
+        "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
+        "convert-math-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,"
+        "convert-func-to-llvm,reconcile-unrealized-casts)\"",
+    )
+)
+runner_libs = ",".join(
+    os.path.join(config.llvm_lib_dir, "lib%s.so" % name)
+    for name in ("mlir_runner_utils", "mlir_c_runner_utils")
+)
+config.substitutions.append(
+    (
+        "%run",
+        os.path.join(config.llvm_tools_dir, "mlir-runner")
+        + " -e main -entry-point-result=void -shared-libs=" + runner_libs,
+    )
+)
+config.substitutions.append(
+    (
+        "%make_comparison",
+        "/usr/bin/python3 "
+        + os.path.join(config.test_source_root, "Execution", "Inputs", "make_comparison.py"),
+    )
+)
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -43,10 +43,10 @@ NAS_FAMILIES = {
 
 
 def nas_cell(family):
-    def build(b):
-        s0 = b.argument((1, 28, 28, 48))
-        s1 = b.argument((1, 28, 28, 48))
-        return [build_cell(b, GENOTYPES[family], s0, s1, 48, reduction=False)]
+    def build(b, size=28, channels=48):
+        s0 = b.argument((1, size, size, channels))
+        s1 = b.argument((1, size, size, channels))
+        return [build_cell(b, GENOTYPES[family], s0, s1, channels, reduction=False)]
 
     return build
 
@@ -81,9 +81,9 @@ def nas_stack(family, num_cells, size, channels):
 
 
 def randwire_cell(seed):
-    def build(b):
-        x = b.argument((1, 56, 56, 78))
-        return [randwire_stage(b, x, 78, np.random.default_rng(seed))]
+    def build(b, size=56, channels=78):
+        x = b.argument((1, size, size, channels))
+        return [randwire_stage(b, x, channels, np.random.default_rng(seed))]
 
     return build
 
@@ -106,11 +106,13 @@ for _seed in (1, 2, 3):
     MODELS["randwire_s%d_net" % _seed] = ("RandWire WS(32,4,0.75)", randwire_net(_seed))
 MODELS["densenet121_block"] = (
     "Dense/Inception",
-    lambda b: [densenet121_block(b, b.argument((1, 56, 56, 64)))],
+    lambda b, size=56, channels=64: [
+        densenet121_block(b, b.argument((1, size, size, channels)))],
 )
 MODELS["inception_v3_a"] = (
     "Dense/Inception",
-    lambda b: [inception_v3_a(b, b.argument((1, 35, 35, 192)))],
+    lambda b, size=35, channels=192: [
+        inception_v3_a(b, b.argument((1, size, size, channels)))],
 )
 # Not part of the zoo: the README demo, small enough to prove optimal at once.
 EXTRA_MODELS = {"darts_v2_demo": ("demo", nas_stack("darts_v2", 3, 32, 16))}
@@ -120,10 +122,23 @@ def family_of(name):
     return {**MODELS, **EXTRA_MODELS}[name][0]
 
 
-def generate(name, seed=0, splat_weights=False):
+# Models whose input size can shrink (--size, --channels), e.g. for
+# execution tests; whole networks keep their published input.
+CELLS = [name for name in MODELS if name.endswith("_cell")] + [
+    "densenet121_block", "inception_v3_a"]
+
+
+def generate(name, seed=0, splat_weights=False, size=None, channels=None):
     """The model's MLIR text and the builder (op counts, shapes)."""
     builder = TosaBuilder(name, seed=seed, splat_weights=splat_weights)
-    results = {**MODELS, **EXTRA_MODELS}[name][1](builder)
+    overrides = {}
+    if size is not None:
+        overrides["size"] = size
+    if channels is not None:
+        overrides["channels"] = channels
+    if overrides and name not in CELLS:
+        raise ValueError("only cells take --size/--channels, not " + name)
+    results = {**MODELS, **EXTRA_MODELS}[name][1](builder, **overrides)
     return builder.render(results), builder
 
 
@@ -139,6 +154,10 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="weight seed")
     parser.add_argument("--splat-weights", action="store_true",
                         help="splat constants instead of random ones (small files)")
+    parser.add_argument("--size", type=int,
+                        help="a cell's input height and width (smaller: faster to run)")
+    parser.add_argument("--channels", type=int,
+                        help="a cell's input channels")
     args = parser.parse_args()
     if args.list:
         print("\n".join(MODELS))
@@ -152,7 +171,11 @@ def main():
         return 0
     if args.name not in MODELS and args.name not in EXTRA_MODELS:
         parser.error("unknown model %r; --list shows them" % args.name)
-    text, _ = generate(args.name, args.seed, args.splat_weights)
+    try:
+        text, _ = generate(args.name, args.seed, args.splat_weights, args.size,
+                           args.channels)
+    except ValueError as error:
+        parser.error(str(error))
     if args.output == "-":
         sys.stdout.write(text)
     else:
