@@ -10,6 +10,9 @@
 #include "serenity/Core/Scheduler.h"
 #include "serenity/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -225,6 +228,107 @@ struct KernelPartition : OpRewritePattern<tosa::DepthwiseConv2DOp> {
   }
 };
 
+/// The concat along the channel axis (NHWC) that a Linalg convolution
+/// reads, with its constant f32 filter.
+FailureOr<std::pair<tensor::ConcatOp, DenseElementsAttr>>
+matchLinalgPartition(linalg::LinalgOp conv) {
+  Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
+  auto concat = input.getDefiningOp<tensor::ConcatOp>();
+  if (!concat || concat.getDim() != 3 || concat.getInputs().size() < 2)
+    return failure();
+  for (Value value : {input, filter, conv.getDpsInits()[0]})
+    if (!cast<ShapedType>(value.getType()).getElementType().isF32())
+      return failure();
+  DenseElementsAttr filterValues;
+  if (!matchPattern(filter, m_Constant(&filterValues)))
+    return failure();
+  return std::make_pair(concat, filterValues);
+}
+
+/// linalg.conv_2d_nhwc_hwcf(concat(x1..xn), F) outs(init): each part
+/// accumulates into the previous part's result, so that one-shot
+/// bufferization sums in place in the destination.
+struct LinalgChannelPartition : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::Conv2DNhwcHwcfOp conv,
+                                PatternRewriter &rewriter) const override {
+    auto match = matchLinalgPartition(conv);
+    if (failed(match))
+      return rewriter.notifyMatchFailure(conv, "no constant f32 conv over a "
+                                               "channel concat");
+    auto [concat, filter] = *match;
+    Value accumulated = conv.getDpsInits()[0];
+    int64_t offset = 0;
+    for (Value input : concat.getInputs()) {
+      int64_t channels =
+          cast<RankedTensorType>(input.getType()).getShape().back();
+      IRMapping mapping;
+      mapping.map(conv.getDpsInputs()[0], input);
+      // [kh, kw, in channels, out channels]: slice the input channels.
+      mapping.map(conv.getDpsInputs()[1],
+                  arith::ConstantOp::create(
+                      rewriter, conv.getLoc(),
+                      sliceAlong(filter, 2, offset, offset + channels)));
+      mapping.map(conv.getDpsInits()[0], accumulated);
+      accumulated = rewriter.clone(*conv, mapping)->getResult(0);
+      offset += channels;
+    }
+    rewriter.replaceOp(conv, accumulated);
+    return success();
+  }
+};
+
+/// linalg.depthwise_conv_2d_nhwc_hwc(concat(x1..xn), F) outs(init): one
+/// depthwise conv per part into its slice of the destination, concatenated.
+struct LinalgKernelPartition
+    : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcOp conv,
+                                PatternRewriter &rewriter) const override {
+    auto match = matchLinalgPartition(conv);
+    if (failed(match))
+      return rewriter.notifyMatchFailure(conv, "no constant f32 depthwise "
+                                               "conv over a channel concat");
+    auto [concat, filter] = *match;
+    Value init = conv.getDpsInits()[0];
+    ArrayRef<int64_t> outShape =
+        cast<RankedTensorType>(init.getType()).getShape();
+    SmallVector<Value> parts;
+    int64_t offset = 0;
+    for (Value input : concat.getInputs()) {
+      int64_t channels =
+          cast<RankedTensorType>(input.getType()).getShape().back();
+      SmallVector<OpFoldResult> offsets = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(offset)};
+      SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(outShape[0]),
+                                         rewriter.getIndexAttr(outShape[1]),
+                                         rewriter.getIndexAttr(outShape[2]),
+                                         rewriter.getIndexAttr(channels)};
+      SmallVector<OpFoldResult> strides(4, rewriter.getIndexAttr(1));
+      Value destination = tensor::ExtractSliceOp::create(
+          rewriter, conv.getLoc(), init, offsets, sizes, strides);
+      IRMapping mapping;
+      mapping.map(conv.getDpsInputs()[0], input);
+      // [kh, kw, channels]: slice the channels.
+      mapping.map(conv.getDpsInputs()[1],
+                  arith::ConstantOp::create(
+                      rewriter, conv.getLoc(),
+                      sliceAlong(filter, 2, offset, offset + channels)));
+      mapping.map(init, destination);
+      Operation *part = rewriter.clone(*conv, mapping);
+      part->getResult(0).setType(destination.getType());
+      parts.push_back(part->getResult(0));
+      offset += channels;
+    }
+    rewriter.replaceOpWithNewOp<tensor::ConcatOp>(
+        conv, conv.getType(0), rewriter.getI64IntegerAttr(3), parts);
+    return success();
+  }
+};
+
 struct RewritePass : public serenity::impl::SerenityRewriteBase<RewritePass> {
   using Base::Base;
 
@@ -240,9 +344,10 @@ private:
 void serenity::populatePartitionPatterns(RewritePatternSet &patterns,
                                          bool channelWise, bool kernelWise) {
   if (channelWise)
-    patterns.add<ChannelPartition>(patterns.getContext());
+    patterns.add<ChannelPartition, LinalgChannelPartition>(
+        patterns.getContext());
   if (kernelWise)
-    patterns.add<KernelPartition>(patterns.getContext());
+    patterns.add<KernelPartition, LinalgKernelPartition>(patterns.getContext());
 }
 
 FailureOr<uint64_t> RewritePass::scheduledPeak(func::FuncOp func,

@@ -10,8 +10,16 @@
 // RUN: FileCheck %s --check-prefix=REWRITTEN < %t/kernel.cand.mlir
 // RUN: %make_comparison %t/kernel.mlir %t/kernel.cand.mlir -o %t/kernel.both.mlir
 // RUN: serenity-opt %t/kernel.both.mlir %lower_to_llvm | %run | FileCheck %s
+// RUN: serenity-opt %t/linalg_channel.mlir --serenity-rewrite=mode=always --serenity-schedule -o %t/linalg_channel.cand.mlir
+// RUN: FileCheck %s --check-prefix=REWRITTEN < %t/linalg_channel.cand.mlir
+// RUN: %make_comparison %t/linalg_channel.mlir %t/linalg_channel.cand.mlir -o %t/linalg_channel.both.mlir
+// RUN: serenity-opt %t/linalg_channel.both.mlir %lower_to_llvm | %run | FileCheck %s
+// RUN: serenity-opt %t/linalg_kernel.mlir --serenity-rewrite=mode=always --serenity-schedule -o %t/linalg_kernel.cand.mlir
+// RUN: FileCheck %s --check-prefix=REWRITTEN < %t/linalg_kernel.cand.mlir
+// RUN: %make_comparison %t/linalg_kernel.mlir %t/linalg_kernel.cand.mlir -o %t/linalg_kernel.both.mlir
+// RUN: serenity-opt %t/linalg_kernel.both.mlir %lower_to_llvm | %run | FileCheck %s
 
-// REWRITTEN-NOT: tosa.concat %arg
+// REWRITTEN-NOT: concat {{.*}}%arg
 // CHECK: {{^0$}}
 // CHECK-NOT: {{.}}
 
@@ -37,4 +45,28 @@ func.func @kernel(%arg0: tensor<1x8x8x1xf32>, %arg1: tensor<1x8x8x2xf32>) -> ten
   %s = tosa.sigmoid %c : (tensor<1x8x8x3xf32>) -> tensor<1x8x8x3xf32>
   %o = tosa.depthwise_conv2d %s, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 2, 2>, pad = array<i64: 2, 1, 2, 1>, stride = array<i64: 2, 2>} : (tensor<1x8x8x3xf32>, tensor<3x3x3x2xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x6xf32>
   return %o : tensor<1x4x4x6xf32>
+}
+
+//--- linalg_channel.mlir
+// Linalg: three inputs, a 3x3 stride-2 conv accumulating into a bias fill.
+func.func @linalg_channel(%a: tensor<1x9x9x2xf32>, %b: tensor<1x9x9x3xf32>, %c: tensor<1x9x9x1xf32>) -> tensor<1x4x4x4xf32> {
+  %f = arith.constant dense<[[[[0.1, -0.2, 0.3, -0.4], [0.5, -0.6, 0.7, -0.8], [0.9, -1.0, 0.2, 0.1], [-0.1, 0.3, 0.2, 0.1], [-0.4, 0.5, 0.1, 0.2], [0.3, -0.3, 0.2, -0.2]], [[0.1, -0.1, 0.4, -0.4], [0.5, -0.5, 0.5, 0.4], [0.3, 0.2, 0.1, 0.0], [-0.1, -0.2, -0.3, -0.4], [0.7, -0.7, 0.6, -0.6], [0.5, -0.5, 0.4, -0.4]], [[0.3, -0.3, 0.1, 0.1], [0.1, 0.1, 0.1, -0.1], [-0.1, -0.1, -0.1, 0.9], [0.8, 0.7, 0.6, 0.5], [0.4, 0.3, 0.2, 0.1], [0.0, -0.1, 0.2, -0.3]]], [[[0.4, -0.5, 0.6, -0.7], [0.8, -0.9, 1.0, 0.25], [0.5, 0.75, 1.0, -0.25], [-0.5, -0.75, -1.0, 0.0], [0.5, 0.1, 0.2, 0.3], [0.4, 0.5, 0.6, 0.7]], [[0.8, 0.9, -0.1, -0.2], [-0.3, -0.4, -0.5, -0.6], [-0.7, -0.8, -0.9, 0.15], [0.25, 0.35, 0.45, 0.55], [0.65, 0.75, 0.85, 0.95], [0.05, 0.15, -0.15, -0.05]], [[0.2, 0.4, 0.6, 0.8], [1.0, -0.2, -0.4, -0.6], [-0.8, -1.0, 0.3, 0.6], [0.9, 0.12, 0.24, 0.36], [0.48, 0.6, 0.72, 0.84], [0.96, -0.12, -0.24, -0.36]]], [[[0.11, 0.22, 0.33, 0.44], [0.55, 0.66, 0.77, 0.88], [0.99, -0.11, -0.22, -0.33], [-0.44, -0.55, -0.66, -0.77], [-0.88, -0.99, 0.13, 0.26], [0.39, 0.52, 0.65, 0.78]], [[0.91, -0.13, -0.26, -0.39], [-0.52, -0.65, -0.78, -0.91], [0.17, 0.34, 0.51, 0.68], [0.85, -0.17, -0.34, -0.51], [-0.68, -0.85, 0.19, 0.38], [0.57, 0.76, 0.95, -0.19]], [[-0.38, -0.57, -0.76, -0.95], [0.23, 0.46, 0.69, 0.92], [-0.23, -0.46, -0.69, -0.92], [0.29, 0.58, 0.87, -0.29], [-0.58, -0.87, 0.31, 0.62], [0.93, -0.31, -0.62, -0.93]]]]> : tensor<3x3x6x4xf32>
+  %bias = arith.constant 0.25 : f32
+  %e = tensor.empty() : tensor<1x4x4x4xf32>
+  %init = linalg.fill ins(%bias : f32) outs(%e : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %cat = tensor.concat dim(3) %a, %b, %c : (tensor<1x9x9x2xf32>, tensor<1x9x9x3xf32>, tensor<1x9x9x1xf32>) -> tensor<1x9x9x6xf32>
+  %o = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%cat, %f : tensor<1x9x9x6xf32>, tensor<3x3x6x4xf32>) outs(%init : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  return %o : tensor<1x4x4x4xf32>
+}
+
+//--- linalg_kernel.mlir
+// Linalg: depthwise 3x3 stride 2 over a concat of two inputs.
+func.func @linalg_kernel(%a: tensor<1x7x7x2xf32>, %b: tensor<1x7x7x1xf32>) -> tensor<1x3x3x3xf32> {
+  %f = arith.constant dense<[[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9]], [[-0.1, -0.2, -0.3], [-0.4, -0.5, -0.6], [-0.7, -0.8, -0.9]], [[1.0, 0.0, -1.0], [0.5, 0.25, 0.125], [2.0, -2.0, 0.0]]]> : tensor<3x3x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x3x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x3x3xf32>) -> tensor<1x3x3x3xf32>
+  %c = tensor.concat dim(3) %a, %b : (tensor<1x7x7x2xf32>, tensor<1x7x7x1xf32>) -> tensor<1x7x7x3xf32>
+  %o = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%c, %f : tensor<1x7x7x3xf32>, tensor<3x3x3xf32>) outs(%init : tensor<1x3x3x3xf32>) -> tensor<1x3x3x3xf32>
+  return %o : tensor<1x3x3x3xf32>
 }

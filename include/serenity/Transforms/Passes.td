@@ -91,7 +91,16 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
       becomes `concat_i tosa.depthwise_conv2d(x_i, W[:, :, channels of x_i])`
       with the matching bias slices.
 
-    Both also apply through single-operand element-wise ops between the
+    The same two rewrites apply to Linalg on tensors:
+    `linalg.conv_2d_nhwc_hwcf` over a `tensor.concat` along the channels
+    becomes a chain of partial convolutions, each accumulating into the
+    previous one's result (destination-passing style, so one-shot
+    bufferization sums in place in the destination), and
+    `linalg.depthwise_conv_2d_nhwc_hwc` becomes one convolution per part into
+    its slice of the destination, concatenated. Filters must be
+    `arith.constant`s.
+
+    On TOSA, both also apply through single-operand element-wise ops between the
     concat and the convolution (`tosa.clamp` as ReLU, `tosa.sigmoid`, ...),
     which commute with the concat. Weights and biases must be `tosa.const`;
     they are sliced at compile time. Any stride, padding, dilation and
@@ -115,7 +124,9 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
     Option<"timeLimitMs", "time-limit-ms", "int64_t", "10000",
            "Time limit of each optimal search of the comparison (ms)">,
   ];
-  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+  let dependentDialects = ["::mlir::tosa::TosaDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 #endif // SERENITY_TRANSFORMS_PASSES_TD
