@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/Support/Debug.h"
 
@@ -329,17 +330,83 @@ struct LinalgKernelPartition
   }
 };
 
+/// Erases the ops whose results nobody reads any more (the concats and
+/// element-wise ops the partitioned convolutions no longer use).
+void eraseDeadOps(func::FuncOp func) {
+  for (Operation &op :
+       llvm::make_early_inc_range(llvm::reverse(func.getBody().front())))
+    if (isOpTriviallyDead(&op))
+      op.erase();
+}
+
+bool isConvolution(Operation *op) {
+  return isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, linalg::Conv2DNhwcHwcfOp,
+             linalg::DepthwiseConv2DNhwcHwcOp>(op);
+}
+
+/// The convolutions that read `value`, directly or through commuting
+/// element-wise ops.
+void collectConvolutionsOver(Value value, SmallVectorImpl<Operation *> &convs) {
+  for (Operation *user : value.getUsers()) {
+    if (isConvolution(user) && user->getOperand(0) == value) {
+      if (!llvm::is_contained(convs, user))
+        convs.push_back(user);
+    } else if (isCommutingUnaryOp(user)) {
+      collectConvolutionsOver(user->getResult(0), convs);
+    }
+  }
+}
+
+/// A function's optimal peak, and the convolutions over concats that hold
+/// it: those whose concat is live while the peak op runs.
+struct Bottleneck {
+  uint64_t peak = 0;
+  SmallVector<Operation *> convolutions;
+};
+
 struct RewritePass : public serenity::impl::SerenityRewriteBase<RewritePass> {
   using Base::Base;
 
   void runOnOperation() final;
 
 private:
-  /// The optimal peak of `func`'s body, or failure (with a diagnostic).
-  FailureOr<uint64_t> scheduledPeak(func::FuncOp func, MemoryModel model);
+  FailureOr<Bottleneck> findBottleneck(func::FuncOp func, MemoryModel model);
 };
 
 } // namespace
+
+FailureOr<Bottleneck> RewritePass::findBottleneck(func::FuncOp func,
+                                                  MemoryModel model) {
+  FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
+  if (failed(graph))
+    return failure();
+  LivenessModel liveness(graph->getGraph(), model);
+  SchedulerOptions options;
+  options.timeLimitMs = timeLimitMs;
+  Schedule schedule = scheduleGraph(liveness, options);
+  Bottleneck bottleneck;
+  bottleneck.peak = schedule.peak;
+  std::optional<unsigned> peakStep = liveness.simulate(schedule.order).peakStep;
+  if (!peakStep)
+    return bottleneck;
+
+  llvm::DenseMap<Operation *, unsigned> step;
+  for (unsigned i = 0, e = schedule.order.size(); i < e; ++i)
+    step[graph->getOperation(schedule.order[i])] = i;
+  for (unsigned i = 0; i <= *peakStep; ++i) {
+    Operation *op = graph->getOperation(schedule.order[i]);
+    if (!isa<tosa::ConcatOp, tensor::ConcatOp>(op))
+      continue;
+    // Live at the peak: made by then, read at or after it.
+    bool live = llvm::any_of(op->getResult(0).getUsers(), [&](Operation *user) {
+      auto it = step.find(user);
+      return it == step.end() || it->second >= *peakStep;
+    });
+    if (live)
+      collectConvolutionsOver(op->getResult(0), bottleneck.convolutions);
+  }
+  return bottleneck;
+}
 
 void serenity::populatePartitionPatterns(RewritePatternSet &patterns,
                                          bool channelWise, bool kernelWise) {
@@ -348,17 +415,6 @@ void serenity::populatePartitionPatterns(RewritePatternSet &patterns,
         patterns.getContext());
   if (kernelWise)
     patterns.add<KernelPartition, LinalgKernelPartition>(patterns.getContext());
-}
-
-FailureOr<uint64_t> RewritePass::scheduledPeak(func::FuncOp func,
-                                               MemoryModel model) {
-  FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
-  if (failed(graph))
-    return failure();
-  LivenessModel liveness(graph->getGraph(), model);
-  SchedulerOptions options;
-  options.timeLimitMs = timeLimitMs;
-  return scheduleGraph(liveness, options).peak;
 }
 
 void RewritePass::runOnOperation() {
@@ -403,23 +459,58 @@ void RewritePass::runOnOperation() {
     return;
   }
 
-  // Memory-aware: rewrite a copy and keep it only if its schedule is lower.
-  FailureOr<uint64_t> before = scheduledPeak(func, *model);
-  if (failed(before))
+  // Memory-aware, on copies: first every rewrite at once, kept if its
+  // scheduled peak is lower; then, from the better of the two, the
+  // convolutions over the concats that are live at the scheduled peak, for
+  // as long as the peak drops.
+  OwningOpRef<func::FuncOp> current = func.clone();
+  FailureOr<Bottleneck> best = findBottleneck(*current, *model);
+  if (failed(best))
     return signalPassFailure();
-  OwningOpRef<func::FuncOp> candidate = func.clone();
-  bool changed = false;
-  (void)applyPatternsGreedily(*candidate, frozen, GreedyRewriteConfig(),
-                              &changed);
-  if (!changed)
+  bool improved = false;
+  {
+    OwningOpRef<func::FuncOp> everything = current->clone();
+    bool changed = false;
+    (void)applyPatternsGreedily(*everything, frozen, GreedyRewriteConfig(),
+                                &changed);
+    if (changed) {
+      FailureOr<Bottleneck> all = findBottleneck(*everything, *model);
+      if (failed(all))
+        return signalPassFailure();
+      if (all->peak < best->peak) {
+        current = std::move(everything);
+        best = std::move(all);
+        improved = true;
+      }
+    }
+  }
+  GreedyRewriteConfig config;
+  config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+  while (!best->convolutions.empty()) {
+    IRMapping mapping;
+    OwningOpRef<func::FuncOp> trial = current->clone(mapping);
+    SmallVector<Operation *> convolutions;
+    for (Operation *conv : best->convolutions)
+      convolutions.push_back(mapping.lookup(conv));
+    bool changed = false;
+    (void)applyOpPatternsGreedily(convolutions, frozen, config, &changed);
+    if (!changed)
+      break;
+    eraseDeadOps(*trial);
+    FailureOr<Bottleneck> next = findBottleneck(*trial, *model);
+    if (failed(next))
+      return signalPassFailure();
+    LLVM_DEBUG(llvm::dbgs() << "[serenity-rewrite] @" << func.getSymName()
+                            << ": " << best->convolutions.size()
+                            << " convolutions at the peak, peak " << best->peak
+                            << " -> " << next->peak << "\n");
+    if (next->peak >= best->peak)
+      break;
+    current = std::move(trial);
+    best = std::move(next);
+    improved = true;
+  }
+  if (!improved)
     return markAllAnalysesPreserved();
-  FailureOr<uint64_t> after = scheduledPeak(*candidate, *model);
-  if (failed(after))
-    return signalPassFailure();
-  LLVM_DEBUG(llvm::dbgs() << "[serenity-rewrite] @" << func.getSymName()
-                          << ": scheduled peak " << *before << " -> " << *after
-                          << "\n");
-  if (*after >= *before)
-    return markAllAnalysesPreserved();
-  func.getBody().takeBody(candidate->getBody());
+  func.getBody().takeBody(current->getBody());
 }
