@@ -330,6 +330,47 @@ struct LinalgKernelPartition
   }
 };
 
+/// concat(x1..xn) -> insert_slice(xn, ... insert_slice(x1, empty)): every
+/// input is written into its slice of one destination as soon as it exists
+/// and can die right after, so inputs and result never coexist whole (as
+/// one-shot bufferization does it: the destination is allocated once, each
+/// insert_slice writes in place).
+template <typename ConcatT> struct InPlaceConcat : OpRewritePattern<ConcatT> {
+  using OpRewritePattern<ConcatT>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConcatT concat,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(concat.getType());
+    if (!type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(concat, "needs a static shape");
+    int64_t axis;
+    if constexpr (std::is_same_v<ConcatT, tosa::ConcatOp>)
+      axis = concat.getAxis();
+    else
+      axis = concat.getDim();
+    Value destination = tensor::EmptyOp::create(
+        rewriter, concat.getLoc(), type.getShape(), type.getElementType());
+    int64_t offset = 0;
+    for (Value input : concat->getOperands()) {
+      auto inputType = cast<RankedTensorType>(input.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t size : inputType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(size));
+      SmallVector<OpFoldResult> strides(type.getRank(),
+                                        rewriter.getIndexAttr(1));
+      destination =
+          tensor::InsertSliceOp::create(rewriter, concat.getLoc(), input,
+                                        destination, offsets, sizes, strides);
+      offset += inputType.getShape()[axis];
+    }
+    rewriter.replaceOp(concat, destination);
+    return success();
+  }
+};
+
 /// Erases the ops whose results nobody reads any more (the concats and
 /// element-wise ops the partitioned convolutions no longer use).
 void eraseDeadOps(func::FuncOp func) {
@@ -362,6 +403,7 @@ void collectConvolutionsOver(Value value, SmallVectorImpl<Operation *> &convs) {
 struct Bottleneck {
   uint64_t peak = 0;
   SmallVector<Operation *> convolutions;
+  SmallVector<Operation *> concats;
 };
 
 struct RewritePass : public serenity::impl::SerenityRewriteBase<RewritePass> {
@@ -402,10 +444,17 @@ FailureOr<Bottleneck> RewritePass::findBottleneck(func::FuncOp func,
       auto it = step.find(user);
       return it == step.end() || it->second >= *peakStep;
     });
-    if (live)
+    if (live) {
       collectConvolutionsOver(op->getResult(0), bottleneck.convolutions);
+      bottleneck.concats.push_back(op);
+    }
   }
   return bottleneck;
+}
+
+void serenity::populateInPlaceConcatPatterns(RewritePatternSet &patterns) {
+  patterns.add<InPlaceConcat<tosa::ConcatOp>, InPlaceConcat<tensor::ConcatOp>>(
+      patterns.getContext());
 }
 
 void serenity::populatePartitionPatterns(RewritePatternSet &patterns,
@@ -438,77 +487,98 @@ void RewritePass::runOnOperation() {
                      << static_cast<int64_t>(timeLimitMs);
     return signalPassFailure();
   }
-  bool channelWise = patterns.empty(), kernelWise = patterns.empty();
+  bool channelWise = patterns.empty(), kernelWise = patterns.empty(),
+       inPlaceConcat = patterns.empty();
   for (const std::string &name : patterns) {
     if (name == "channel")
       channelWise = true;
     else if (name == "kernel")
       kernelWise = true;
+    else if (name == "concat")
+      inPlaceConcat = true;
     else {
       func.emitError() << "serenity-rewrite: unknown pattern '" << name
-                       << "'; expected channel or kernel";
+                       << "'; expected channel, kernel or concat";
       return signalPassFailure();
     }
   }
 
-  RewritePatternSet set(&getContext());
-  populatePartitionPatterns(set, channelWise, kernelWise);
-  FrozenRewritePatternSet frozen(std::move(set));
+  // Partitioning first: a concat written in place is no concat to split.
+  RewritePatternSet partitionSet(&getContext()), concatSet(&getContext());
+  populatePartitionPatterns(partitionSet, channelWise, kernelWise);
+  if (inPlaceConcat)
+    populateInPlaceConcatPatterns(concatSet);
+  FrozenRewritePatternSet partitions(std::move(partitionSet));
+  FrozenRewritePatternSet concats(std::move(concatSet));
+  auto rewriteAll = [&](func::FuncOp target) {
+    bool partitioned = false, concatenated = false;
+    (void)applyPatternsGreedily(target, partitions, GreedyRewriteConfig(),
+                                &partitioned);
+    (void)applyPatternsGreedily(target, concats, GreedyRewriteConfig(),
+                                &concatenated);
+    return partitioned || concatenated;
+  };
   if (mode == "always") {
-    (void)applyPatternsGreedily(func, frozen);
+    rewriteAll(func);
     return;
   }
 
   // Memory-aware, on copies: first every rewrite at once, kept if its
   // scheduled peak is lower; then, from the better of the two, the
-  // convolutions over the concats that are live at the scheduled peak, for
-  // as long as the peak drops.
+  // convolutions over the concats that are live at the scheduled peak, or
+  // else those concats themselves, for as long as the peak drops.
   OwningOpRef<func::FuncOp> current = func.clone();
   FailureOr<Bottleneck> best = findBottleneck(*current, *model);
   if (failed(best))
     return signalPassFailure();
   bool improved = false;
-  {
-    OwningOpRef<func::FuncOp> everything = current->clone();
-    bool changed = false;
-    (void)applyPatternsGreedily(*everything, frozen, GreedyRewriteConfig(),
-                                &changed);
-    if (changed) {
-      FailureOr<Bottleneck> all = findBottleneck(*everything, *model);
-      if (failed(all))
-        return signalPassFailure();
-      if (all->peak < best->peak) {
-        current = std::move(everything);
-        best = std::move(all);
-        improved = true;
-      }
-    }
-  }
-  GreedyRewriteConfig config;
-  config.setStrictness(GreedyRewriteStrictness::ExistingOps);
-  while (!best->convolutions.empty()) {
-    IRMapping mapping;
-    OwningOpRef<func::FuncOp> trial = current->clone(mapping);
-    SmallVector<Operation *> convolutions;
-    for (Operation *conv : best->convolutions)
-      convolutions.push_back(mapping.lookup(conv));
-    bool changed = false;
-    (void)applyOpPatternsGreedily(convolutions, frozen, config, &changed);
-    if (!changed)
-      break;
-    eraseDeadOps(*trial);
+  // Replaces `current` by `trial` if `trial`'s scheduled peak is lower.
+  auto keepIfLower = [&](OwningOpRef<func::FuncOp> trial) -> FailureOr<bool> {
     FailureOr<Bottleneck> next = findBottleneck(*trial, *model);
     if (failed(next))
-      return signalPassFailure();
-    LLVM_DEBUG(llvm::dbgs() << "[serenity-rewrite] @" << func.getSymName()
-                            << ": " << best->convolutions.size()
-                            << " convolutions at the peak, peak " << best->peak
-                            << " -> " << next->peak << "\n");
+      return failure();
+    LLVM_DEBUG(llvm::dbgs()
+               << "[serenity-rewrite] @" << func.getSymName() << ": peak "
+               << best->peak << " -> " << next->peak << "\n");
     if (next->peak >= best->peak)
-      break;
+      return false;
     current = std::move(trial);
     best = std::move(next);
     improved = true;
+    return true;
+  };
+
+  OwningOpRef<func::FuncOp> everything = current->clone();
+  if (rewriteAll(*everything) && failed(keepIfLower(std::move(everything))))
+    return signalPassFailure();
+
+  GreedyRewriteConfig onlyThese;
+  onlyThese.setStrictness(GreedyRewriteStrictness::ExistingOps);
+  // One step at the bottleneck: its ops (mapped into a copy) rewritten.
+  auto rewriteAtPeak =
+      [&](ArrayRef<Operation *> ops,
+          const FrozenRewritePatternSet &set) -> FailureOr<bool> {
+    if (ops.empty())
+      return false;
+    IRMapping mapping;
+    OwningOpRef<func::FuncOp> trial = current->clone(mapping);
+    SmallVector<Operation *> mapped;
+    for (Operation *op : ops)
+      mapped.push_back(mapping.lookup(op));
+    bool changed = false;
+    (void)applyOpPatternsGreedily(mapped, set, onlyThese, &changed);
+    if (!changed)
+      return false;
+    eraseDeadOps(*trial);
+    return keepIfLower(std::move(trial));
+  };
+  for (bool progress = true; progress;) {
+    FailureOr<bool> step = rewriteAtPeak(best->convolutions, partitions);
+    if (succeeded(step) && !*step)
+      step = rewriteAtPeak(best->concats, concats);
+    if (failed(step))
+      return signalPassFailure();
+    progress = *step;
   }
   if (!improved)
     return markAllAnalysesPreserved();

@@ -1,4 +1,4 @@
-// RUN: serenity-opt %s --split-input-file --serenity-rewrite=mode=always | FileCheck %s
+// RUN: serenity-opt %s --split-input-file --serenity-rewrite="mode=always patterns=channel,kernel" | FileCheck %s
 // RUN: serenity-opt %s --split-input-file --serenity-rewrite --serenity-schedule | FileCheck %s --check-prefix=AWARE
 
 // Channel-wise: the partial convs accumulate into one destination.

@@ -1,4 +1,4 @@
-// RUN: serenity-opt %s --split-input-file --serenity-rewrite=mode=always | FileCheck %s
+// RUN: serenity-opt %s --split-input-file --serenity-rewrite="mode=always patterns=channel,kernel" | FileCheck %s
 // RUN: serenity-opt %s --split-input-file --serenity-rewrite="mode=always patterns=kernel" | FileCheck %s --check-prefix=KERNEL-ONLY
 
 // Channel-wise: one conv2d per concat input, weights sliced by input channel,

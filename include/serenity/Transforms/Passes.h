@@ -25,6 +25,10 @@ namespace serenity {
 void populatePartitionPatterns(mlir::RewritePatternSet &patterns,
                                bool channelWise, bool kernelWise);
 
+/// Adds the in-place concat rewrite of --serenity-rewrite: a concat becomes
+/// insert_slices of its inputs into one destination.
+void populateInPlaceConcatPatterns(mlir::RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "serenity/Transforms/Passes.h.inc"
 

@@ -100,7 +100,14 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
     its slice of the destination, concatenated. Filters must be
     `arith.constant`s.
 
-    On TOSA, both also apply through single-operand element-wise ops between the
+    - in-place concat: a `tosa.concat` or `tensor.concat` becomes
+      `tensor.insert_slice`s of its inputs into one `tensor.empty`
+      destination, so that each input can die once it is written and the
+      inputs and the result never coexist whole (one-shot bufferization
+      writes the slices in place). Tried after the partitionings, on the
+      concats that remain.
+
+    On TOSA, both partitionings also apply through single-operand element-wise ops between the
     concat and the convolution (`tosa.clamp` as ReLU, `tosa.sigmoid`, ...),
     which commute with the concat. Weights and biases must be `tosa.const`;
     they are sliced at compile time. Any stride, padding, dilation and
@@ -108,17 +115,19 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
     another axis, or non-constant weights are left alone. A concat with
     other users stays for them.
 
-    `mode=memory-aware` (the default) keeps the rewritten function only if
-    its optimal scheduled peak under `memory-model` is lower than the
-    original's, and leaves the IR as it was otherwise; `mode=always` applies
-    every rewrite. Run `--serenity-schedule` afterwards for the order:
+    `mode=memory-aware` (the default) works on copies of the function and
+    keeps a rewrite only when the optimal scheduled peak under
+    `memory-model` drops: first every rewrite at once, then, repeatedly, the
+    convolutions over the concats live at the scheduled peak, or else those
+    concats. If nothing lowers the peak, the IR is left as it was.
+    `mode=always` applies every rewrite. Run `--serenity-schedule` afterwards for the order:
     `serenity-opt --serenity-rewrite --serenity-schedule`.
   }];
   let options = [
     Option<"mode", "mode", "std::string", "\"memory-aware\"",
            "memory-aware or always">,
     ListOption<"patterns", "patterns", "std::string",
-               "Rewrites to use: channel, kernel (default: both)">,
+               "Rewrites to use: channel, kernel, concat (default: all)">,
     Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
            "Memory model of the memory-aware comparison: strict or inplace">,
     Option<"timeLimitMs", "time-limit-ms", "int64_t", "10000",
