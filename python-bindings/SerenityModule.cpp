@@ -1,0 +1,209 @@
+//===- SerenityModule.cpp - Python bindings (serenity._core) --------------===//
+//
+// The C++ half of the `serenity` Python package: parse MLIR text, run the
+// passes, and hand back plain data (the Python half turns it into result
+// objects and raises serenity.Error on failure).
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Analysis/LivenessReport.h"
+#include "serenity/Dialect/Serenity/SerenityAttrs.h"
+#include "serenity/Dialect/Serenity/SerenityDialect.h"
+#include "serenity/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+/// A context with every upstream dialect and ours, and the diagnostics it
+/// reports collected as (severity, message, location) tuples.
+class Session {
+public:
+  Session() : context(makeRegistry()) {
+    context.loadDialect<SerenityDialect>();
+    // Diagnostics name the op by location; no IR dumps in Python errors.
+    context.printOpOnDiagnostic(false);
+    handler = std::make_unique<ScopedDiagnosticHandler>(
+        &context, [this](Diagnostic &diagnostic) {
+          std::string location;
+          llvm::raw_string_ostream os(location);
+          diagnostic.getLocation().print(os);
+          const char *severity =
+              diagnostic.getSeverity() == DiagnosticSeverity::Error ? "error"
+              : diagnostic.getSeverity() == DiagnosticSeverity::Warning
+                  ? "warning"
+              : diagnostic.getSeverity() == DiagnosticSeverity::Note ? "note"
+                                                                     : "remark";
+          diagnostics.append(
+              py::make_tuple(severity, diagnostic.str(), location));
+          for (Diagnostic &note : diagnostic.getNotes()) {
+            std::string noteLocation;
+            llvm::raw_string_ostream noteOs(noteLocation);
+            note.getLocation().print(noteOs);
+            diagnostics.append(
+                py::make_tuple("note", note.str(), noteLocation));
+          }
+          return success();
+        });
+  }
+
+  OwningOpRef<ModuleOp> parse(const std::string &text) {
+    return parseSourceString<ModuleOp>(text, &context, "<input>");
+  }
+
+  /// The outcome of a call: ok, diagnostics, payload.
+  py::tuple result(bool ok, py::object payload) {
+    return py::make_tuple(ok, diagnostics, payload);
+  }
+
+  MLIRContext context;
+  py::list diagnostics;
+
+private:
+  static DialectRegistry makeRegistry() {
+    DialectRegistry registry;
+    registerAllDialects(registry);
+    registerAllExtensions(registry);
+    registry.insert<SerenityDialect>();
+    return registry;
+  }
+
+  std::unique_ptr<ScopedDiagnosticHandler> handler;
+};
+
+py::dict livenessToDict(const FunctionLiveness &report) {
+  py::list steps;
+  for (const OpLiveness &step : report.steps) {
+    py::dict entry;
+    entry["op"] = step.op;
+    entry["location"] = step.location;
+    entry["live_bytes"] = step.effect.footprint;
+    entry["allocated_bytes"] = step.effect.allocated;
+    entry["freed_bytes"] = step.effect.freed;
+    steps.append(entry);
+  }
+  py::dict result;
+  result["function"] = report.function;
+  result["model"] = std::string(stringifyMemoryModel(report.model));
+  result["weights"] = report.numWeights;
+  result["peak_bytes"] = report.peak;
+  result["peak_step"] =
+      report.peakStep ? py::cast(*report.peakStep) : py::object(py::none());
+  result["steps"] = steps;
+  return result;
+}
+
+/// serenity._core.analyze(text, memory_model) -> (ok, diagnostics, [dict])
+py::tuple analyze(const std::string &text, const std::string &memoryModel) {
+  Session session;
+  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
+  if (!model)
+    throw py::value_error("unknown memory model '" + memoryModel +
+                          "'; expected strict or inplace");
+  OwningOpRef<ModuleOp> module = session.parse(text);
+  if (!module)
+    return session.result(false, py::none());
+  py::list functions;
+  bool ok = true;
+  module->walk([&](FunctionOpInterface function) {
+    if (function.isExternal())
+      return;
+    FailureOr<FunctionLiveness> report =
+        FunctionLiveness::compute(function, *model);
+    if (failed(report))
+      ok = false;
+    else
+      functions.append(livenessToDict(*report));
+  });
+  return session.result(ok, functions);
+}
+
+/// serenity._core.schedule(text, algorithm, memory_model, rewrite,
+/// time_limit_ms, max_states) -> (ok, diagnostics, dict)
+py::tuple schedule(const std::string &text, const std::string &algorithm,
+                   const std::string &memoryModel, bool rewrite,
+                   int64_t timeLimitMs, int64_t maxStates) {
+  Session session;
+  OwningOpRef<ModuleOp> module = session.parse(text);
+  if (!module)
+    return session.result(false, py::none());
+  PassManager pm(&session.context);
+  if (rewrite) {
+    SerenityRewriteOptions rewriteOptions;
+    rewriteOptions.memoryModel = memoryModel;
+    pm.addNestedPass<func::FuncOp>(createSerenityRewrite(rewriteOptions));
+  }
+  SerenityScheduleOptions scheduleOptions;
+  scheduleOptions.algorithm = algorithm;
+  scheduleOptions.memoryModel = memoryModel;
+  scheduleOptions.timeLimitMs = timeLimitMs;
+  scheduleOptions.maxStates = maxStates;
+  pm.addNestedPass<func::FuncOp>(createSerenitySchedule(scheduleOptions));
+  if (failed(pm.run(*module)))
+    return session.result(false, py::none());
+
+  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
+  py::list functions;
+  bool ok = true;
+  module->walk([&](func::FuncOp func) {
+    auto report = func->getAttrOfType<ScheduleReportAttr>(
+        SerenityDialect::kScheduleAttrName);
+    if (!report)
+      return;
+    py::dict entry;
+    entry["function"] = func.getSymName().str();
+    entry["peak_bytes"] = report.getPeak();
+    entry["input_peak_bytes"] = report.getInputPeak();
+    entry["lower_bound_bytes"] = report.getLowerBound();
+    entry["status"] = std::string(stringifyScheduleStatus(report.getStatus()));
+    entry["algorithm"] = std::string(stringifyAlgorithm(report.getAlgorithm()));
+    entry["produced_by"] =
+        std::string(stringifyAlgorithm(report.getProducedBy()));
+    entry["states"] = report.getStates();
+    FailureOr<FunctionLiveness> liveness =
+        FunctionLiveness::compute(func, *model);
+    if (failed(liveness)) {
+      ok = false;
+      return;
+    }
+    py::list liveBytes;
+    for (const OpLiveness &step : liveness->steps)
+      liveBytes.append(step.effect.footprint);
+    entry["live_bytes"] = liveBytes;
+    entry["liveness"] = livenessToDict(*liveness);
+    functions.append(entry);
+  });
+  std::string ir;
+  llvm::raw_string_ostream os(ir);
+  module->print(os);
+  py::dict result;
+  result["ir"] = ir;
+  result["functions"] = functions;
+  return session.result(ok, result);
+}
+
+} // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "Serenity's C++ core: memory-aware scheduling of MLIR functions";
+  m.def("analyze", &analyze, py::arg("text"), py::arg("memory_model"));
+  m.def("schedule", &schedule, py::arg("text"), py::arg("algorithm"),
+        py::arg("memory_model"), py::arg("rewrite"), py::arg("time_limit_ms"),
+        py::arg("max_states"));
+}

@@ -1,0 +1,149 @@
+"""Serenity from Python: schedule MLIR functions for the lowest peak memory.
+
+    import serenity
+    result = serenity.schedule(open("model.mlir").read())
+    print(result.input_peak_bytes, "->", result.peak_bytes, result.status)
+    open("scheduled.mlir", "w").write(result.ir)
+
+    for function in serenity.analyze(text):
+        print(function.function, function.peak_bytes, function.peak_op)
+
+Byte counts follow docs/memory-model.md. Errors (unparsable IR, a dynamic
+shape, a multi-block function, a bad option) raise serenity.Error, whose
+`diagnostics` hold the MLIR diagnostics with their locations.
+"""
+
+from dataclasses import dataclass
+from typing import List, Optional
+
+from . import _core
+
+__all__ = ["Error", "Diagnostic", "Step", "FunctionReport", "ScheduledFunction",
+           "ScheduleResult", "analyze", "schedule"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str  # "error", "warning", "note" or "remark"
+    message: str
+    location: str  # e.g. loc("<input>":3:10)
+
+    def __str__(self):
+        return "%s: %s: %s" % (self.location, self.severity, self.message)
+
+
+class Error(Exception):
+    """What MLIR reported when parsing or scheduling failed."""
+
+    def __init__(self, diagnostics: List[Diagnostic]):
+        errors = [d for d in diagnostics if d.severity == "error"] or diagnostics
+        super().__init__("\n".join(str(d) for d in errors) or "serenity failed")
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class Step:
+    """One op of a function, in order: the bytes live while it runs, the bytes
+    it allocates, and the bytes freed right after it."""
+    op: str
+    location: str
+    live_bytes: int
+    allocated_bytes: int
+    freed_bytes: int
+
+
+@dataclass(frozen=True)
+class FunctionReport:
+    """The liveness of one function in its current order."""
+    function: str
+    model: str
+    weights: int
+    peak_bytes: int
+    peak_step: Optional[int]
+    steps: List[Step]
+
+    @property
+    def peak_op(self) -> Optional[str]:
+        return None if self.peak_step is None else self.steps[self.peak_step].op
+
+
+@dataclass(frozen=True)
+class ScheduledFunction:
+    function: str
+    peak_bytes: int
+    input_peak_bytes: int
+    lower_bound_bytes: int
+    status: str  # "optimal", "best-found" or "heuristic"
+    algorithm: str
+    produced_by: str
+    states: int
+    live_bytes: List[int]
+    liveness: FunctionReport
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """The scheduled module and, per function, what the schedule did. The
+    summary fields describe the whole module: the largest peaks, the weakest
+    status, and the live bytes of the function with the largest peak."""
+    ir: str
+    functions: List[ScheduledFunction]
+
+    @property
+    def peak_bytes(self) -> int:
+        return max((f.peak_bytes for f in self.functions), default=0)
+
+    @property
+    def input_peak_bytes(self) -> int:
+        return max((f.input_peak_bytes for f in self.functions), default=0)
+
+    @property
+    def status(self) -> str:
+        for status in ("heuristic", "best-found"):
+            if any(f.status == status for f in self.functions):
+                return status
+        return "optimal"
+
+    @property
+    def live_bytes(self) -> List[int]:
+        if not self.functions:
+            return []
+        return max(self.functions, key=lambda f: f.peak_bytes).live_bytes
+
+
+def _check(outcome):
+    ok, diagnostics, payload = outcome
+    if not ok:
+        raise Error([Diagnostic(*d) for d in diagnostics])
+    return payload
+
+
+def _report(data) -> FunctionReport:
+    return FunctionReport(
+        function=data["function"], model=data["model"], weights=data["weights"],
+        peak_bytes=data["peak_bytes"], peak_step=data["peak_step"],
+        steps=[Step(**step) for step in data["steps"]])
+
+
+def analyze(mlir_text: str, memory_model: str = "strict") -> List[FunctionReport]:
+    """The liveness report of every function of `mlir_text`, as written."""
+    return [_report(f) for f in _check(_core.analyze(mlir_text, memory_model))]
+
+
+def schedule(mlir_text: str, algorithm: str = "optimal", memory_model: str = "strict",
+             rewrite: bool = False, time_limit_ms: int = 60000,
+             max_states: int = 2000000) -> ScheduleResult:
+    """Runs --serenity-rewrite (if `rewrite`) and --serenity-schedule on every
+    function of `mlir_text`."""
+    data = _check(_core.schedule(mlir_text, algorithm, memory_model, rewrite,
+                                 time_limit_ms, max_states))
+    functions = [
+        ScheduledFunction(
+            function=f["function"], peak_bytes=f["peak_bytes"],
+            input_peak_bytes=f["input_peak_bytes"],
+            lower_bound_bytes=f["lower_bound_bytes"], status=f["status"],
+            algorithm=f["algorithm"], produced_by=f["produced_by"],
+            states=f["states"], live_bytes=list(f["live_bytes"]),
+            liveness=_report(f["liveness"]))
+        for f in data["functions"]]
+    return ScheduleResult(ir=data["ir"], functions=functions)

@@ -1,0 +1,23 @@
+import os
+import subprocess
+
+import pytest
+
+BUILD = os.environ.get("SERENITY_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
+SOURCE = os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+@pytest.fixture
+def serenity_opt():
+    """Runs build/bin/serenity-opt on a text, returning its stdout."""
+    def run(text, *args):
+        return subprocess.run([os.path.join(BUILD, "bin", "serenity-opt"), "-", *args],
+                              input=text, check=True, stdout=subprocess.PIPE,
+                              text=True).stdout
+    return run
+
+
+@pytest.fixture
+def plugin_example():
+    with open(os.path.join(SOURCE, "test", "Plugin", "plugin.mlir")) as f:
+        return f.read()

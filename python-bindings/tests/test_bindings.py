@@ -1,0 +1,112 @@
+"""The Python API against serenity-opt, on small functions."""
+
+import re
+
+import pytest
+
+import serenity
+
+BRANCHES = """
+func.func @branches(%arg0: tensor<4xf32>, %arg1: tensor<4xf32>) -> tensor<1xf32> {
+  %a = tosa.concat %arg0, %arg0 {axis = 0 : i32} : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>
+  %c = tosa.concat %arg1, %arg1 {axis = 0 : i32} : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>
+  %b = tosa.reduce_sum %a {axis = 0 : i32} : (tensor<8xf32>) -> tensor<1xf32>
+  %d = tosa.reduce_sum %c {axis = 0 : i32} : (tensor<8xf32>) -> tensor<1xf32>
+  %e = tosa.add %b, %d : (tensor<1xf32>, tensor<1xf32>) -> tensor<1xf32>
+  return %e : tensor<1xf32>
+}
+"""
+
+
+def test_schedule_lowers_the_peak():
+    result = serenity.schedule(BRANCHES)
+    # Arguments 16 bytes each, concats 32, sums 4 (see test/Plugin).
+    assert result.input_peak_bytes == 80
+    assert result.peak_bytes == 64
+    assert result.status == "optimal"
+    assert result.live_bytes == [64, 52, 52, 40, 12]
+    assert max(result.live_bytes) == result.peak_bytes
+    (function,) = result.functions
+    assert function.function == "branches"
+    assert function.algorithm == "optimal"
+    assert function.lower_bound_bytes == 64
+    assert "serenity.schedule = #serenity.schedule<peak = 64" in result.ir
+
+
+def test_schedule_matches_serenity_opt(serenity_opt):
+    for model in ("strict", "inplace"):
+        result = serenity.schedule(BRANCHES, memory_model=model)
+        expected = serenity_opt(BRANCHES, "--serenity-schedule=memory-model=" + model)
+        assert result.ir.strip() == expected.strip()
+        peak = int(re.search(r"#serenity.schedule<peak = (\d+)", expected).group(1))
+        assert result.peak_bytes == peak
+
+
+def test_heuristics_and_options():
+    program = serenity.schedule(BRANCHES, algorithm="program")
+    assert program.status == "heuristic"
+    assert program.peak_bytes == 80
+    limited = serenity.schedule(BRANCHES, time_limit_ms=1, max_states=1)
+    assert limited.peak_bytes <= 80
+
+
+def test_analyze_reports_each_op():
+    (report,) = serenity.analyze(BRANCHES)
+    assert report.function == "branches"
+    assert report.model == "strict"
+    assert report.peak_bytes == 80
+    assert report.peak_step == 1
+    assert report.peak_op == "%1 = tosa.concat"
+    assert [s.live_bytes for s in report.steps] == [64, 80, 68, 40, 12]
+    assert [s.allocated_bytes for s in report.steps] == [32, 32, 4, 4, 4]
+    assert [s.freed_bytes for s in report.steps] == [16, 16, 32, 32, 8]
+    assert report.steps[0].location.endswith(":3:8")
+
+
+def test_analyze_matches_serenity_opt_json(serenity_opt):
+    import json
+    expected = json.loads(serenity_opt(BRANCHES, "--serenity-liveness=format=json",
+                                       "-o", "/dev/null"))["functions"][0]
+    (report,) = serenity.analyze(BRANCHES)
+    assert report.peak_bytes == expected["peak_bytes"]
+    assert [s.op for s in report.steps] == [s["op"] for s in expected["steps"]]
+    assert [s.live_bytes for s in report.steps] == [s["live_bytes"] for s in expected["steps"]]
+
+
+def test_rewrite_through_python():
+    text = """
+func.func @pays_off(%arg0: tensor<1x4x4x8xf32>, %arg1: tensor<1x4x4x8xf32>) -> tensor<1x4x4x2xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<2x1x1x16xf32>} : () -> tensor<2x1x1x16xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %c = tosa.concat %arg0, %arg1 {axis = 3 : i32} : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x16xf32>
+  %o = tosa.conv2d %c, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x16xf32>, tensor<2x1x1x16xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  return %o : tensor<1x4x4x2xf32>
+}
+"""
+    assert serenity.schedule(text).peak_bytes == 2048
+    rewritten = serenity.schedule(text, rewrite=True)
+    assert rewritten.peak_bytes == 1152
+    assert "tosa.concat" not in rewritten.ir
+
+
+def test_errors_carry_diagnostics():
+    with pytest.raises(serenity.Error) as info:
+        serenity.schedule("func.func @f(%a: tensor<?xf32>) -> tensor<?xf32> {\n"
+                          "  return %a : tensor<?xf32>\n}\n")
+    (diagnostic,) = info.value.diagnostics
+    assert diagnostic.severity == "error"
+    assert "has no static size" in diagnostic.message
+    assert diagnostic.location == 'loc("<input>":1:1)'
+    assert "has no static size" in str(info.value)
+
+
+def test_parse_errors_and_bad_options():
+    with pytest.raises(serenity.Error) as info:
+        serenity.analyze("func.func @f( {")
+    assert info.value.diagnostics[0].severity == "error"
+    with pytest.raises(serenity.Error) as info:
+        serenity.schedule(BRANCHES, algorithm="fastest")
+    assert "unknown algorithm 'fastest'" in info.value.diagnostics[0].message
+    with pytest.raises(ValueError):
+        serenity.analyze(BRANCHES, memory_model="loose")
