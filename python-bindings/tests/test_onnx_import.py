@@ -94,6 +94,8 @@ def reference(m, feeds):
             out = np.clip(ins[0], ins[1], ins[2])
         elif op == "Sigmoid":
             out = 1 / (1 + np.exp(-ins[0]))
+        elif op == "Tanh":
+            out = np.tanh(ins[0])
         elif op == "HardSwish":
             out = ins[0] * np.clip(ins[0] + 3, 0, 6) / 6
         elif op in ("Add", "Sub", "Mul", "Div"):
@@ -280,3 +282,42 @@ def test_irregular_cell_end_to_end():
     assert scheduled.peak_bytes < as_imported
     assert rewritten.peak_bytes < scheduled.peak_bytes
     assert rewritten.status == "optimal"
+
+
+def test_unfolded_batch_norm_dilated_conv_and_padded_pool_match_numpy(tmp_path):
+    nodes = [
+        h.make_node("Relu", ["x"], ["r"], name="relu_first"),
+        h.make_node("BatchNormalization", ["r", "g", "be", "mu", "var"], ["bn"], name="bn_alone"),
+        h.make_node("Tanh", ["bn"], ["t"], name="tanh"),
+        h.make_node("Conv", ["t", "w", "b"], ["c"], pads=[2, 1, 1, 2], strides=[2, 2], dilations=[2, 2],
+                    name="dilated"),
+        h.make_node("MaxPool", ["c"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
+                    name="padded_pool"),
+    ]
+    var = nh.from_array((np.abs(rng.standard_normal(3)) + 0.5).astype(np.float32), "var")
+    inits = [weight("g", [3]), weight("be", [3]), weight("mu", [3]), var,
+             weight("w", [5, 3, 3, 3]), weight("b", [5])]
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 3, 11, 11])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 5, 3, 3])], inits)
+    text = import_model(m)
+    assert '"tosa.mul"' in text  # the batch norm, not foldable after a ReLU
+    assert run_against_numpy(tmp_path, m, [1, 3, 11, 11]) == 0
+
+
+def test_report_plots_and_summarizes(tmp_path):
+    path = tmp_path / "cell.mlir"
+    path.write_text(import_model(h.make_model(h.make_graph(
+        [h.make_node("Conv", ["x", "wa"], ["a"], name="a"), h.make_node("Conv", ["x", "wb"], ["b"], name="b"),
+         h.make_node("Concat", ["a", "b"], ["y"], axis=1, name="cat")],
+        "cell", [h.make_tensor_value_info("x", T.FLOAT, [1, 4, 8, 8])],
+        [h.make_tensor_value_info("y", T.FLOAT, [1, 32, 8, 8])],
+        [weight("wa", [16, 4, 1, 1]), weight("wb", [16, 4, 1, 1])]),
+        opset_imports=[h.make_opsetid("", 14)])))
+    result = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path),
+                             "-o", str(tmp_path / "plot")], check=True, stdout=subprocess.PIPE, text=True)
+    # Ops: transpose in, two convs, concat, transpose out; weights: two
+    # filters, two (zero) biases, the zero point.
+    assert "@cell (strict model, 5 ops, 5 weights)" in result.stdout
+    assert "serenity:   peak" in result.stdout and "(optimal" in result.stdout
+    assert (tmp_path / "plot.png").stat().st_size > 1000
+    assert (tmp_path / "plot.svg").read_text().lstrip().startswith("<?xml")
