@@ -26,3 +26,12 @@ fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build
+
+# Make the built `serenity` Python package importable by Debian's python3
+# (a .pth file pointing at build/python; the last checkout set up wins).
+site=$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')
+if mkdir -p "$site" 2>/dev/null && [ -w "$site" ]; then
+  echo "$PWD/build/python" > "$site/serenity-build.pth"
+else
+  echo "note: cannot write to $site; use PYTHONPATH=$PWD/build/python"
+fi

@@ -96,6 +96,8 @@ def reference(m, feeds):
             out = 1 / (1 + np.exp(-ins[0]))
         elif op == "Tanh":
             out = np.tanh(ins[0])
+        elif op in ("Neg", "Abs", "Exp"):
+            out = {"Neg": np.negative, "Abs": np.abs, "Exp": np.exp}[op](ins[0])
         elif op == "HardSwish":
             out = ins[0] * np.clip(ins[0] + 3, 0, 6) / 6
         elif op in ("Add", "Sub", "Mul", "Div"):
@@ -284,11 +286,14 @@ def test_irregular_cell_end_to_end():
     assert rewritten.status == "optimal"
 
 
-def test_unfolded_batch_norm_dilated_conv_and_padded_pool_match_numpy(tmp_path):
+def test_unfolded_batch_norm_unary_ops_dilated_conv_and_padded_pool_match_numpy(tmp_path):
     nodes = [
         h.make_node("Relu", ["x"], ["r"], name="relu_first"),
         h.make_node("BatchNormalization", ["r", "g", "be", "mu", "var"], ["bn"], name="bn_alone"),
-        h.make_node("Tanh", ["bn"], ["t"], name="tanh"),
+        h.make_node("Tanh", ["bn"], ["t0"], name="tanh"),
+        h.make_node("Neg", ["t0"], ["n"], name="neg"),
+        h.make_node("Abs", ["n"], ["ab"], name="abs"),
+        h.make_node("Exp", ["ab"], ["t"], name="exp"),
         h.make_node("Conv", ["t", "w", "b"], ["c"], pads=[2, 1, 1, 2], strides=[2, 2], dilations=[2, 2],
                     name="dilated"),
         h.make_node("MaxPool", ["c"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
