@@ -206,6 +206,12 @@ class Importer:
         x = self.input(node, 0)
         self.define(node, self.emit.op(op, [x], attrs, x.shape), x.shape, x.nhwc)
 
+    def negate(self, node):
+        # tosa.negate takes input and output zero points.
+        x = self.input(node, 0)
+        zp = self.emit.zp()
+        self.define(node, self.emit.op("negate", [x, zp, zp], "", x.shape), x.shape, x.nhwc)
+
     def clamp(self, node, low, high):
         x = self.input(node, 0)
         attrs = "max_val = %s : f32, min_val = %s : f32" % (float_literal(high), float_literal(low))
@@ -472,7 +478,7 @@ class Importer:
         "Tanh": lambda self, n: self.unary(n, "tanh"),
         "Exp": lambda self, n: self.unary(n, "exp"),
         "Abs": lambda self, n: self.unary(n, "abs"),
-        "Neg": lambda self, n: self.unary(n, "negate", ""),
+        "Neg": lambda self, n: self.negate(n),
         "HardSwish": hard_swish,
         "Add": lambda self, n: self.binary(n, "add"),
         "Sub": lambda self, n: self.binary(n, "sub"),
