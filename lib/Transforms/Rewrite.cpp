@@ -85,6 +85,12 @@ FailureOr<Partition> matchPartition(Operation *conv, Value input, Value weight,
   return partition;
 }
 
+/// The same, for a TOSA convolution (conv2d or depthwise_conv2d).
+template <typename ConvOp> FailureOr<Partition> matchPartition(ConvOp conv) {
+  return matchPartition(conv, conv.getInput(), conv.getWeight(), conv.getBias(),
+                        conv.getInputZp(), conv.getWeightZp());
+}
+
 /// The elements of `weight` whose index along `axis` is in [begin, end).
 DenseElementsAttr sliceAlong(DenseElementsAttr weight, unsigned axis,
                              int64_t begin, int64_t end) {
@@ -142,9 +148,7 @@ struct ChannelPartition : OpRewritePattern<tosa::Conv2DOp> {
 
   LogicalResult matchAndRewrite(tosa::Conv2DOp conv,
                                 PatternRewriter &rewriter) const override {
-    FailureOr<Partition> partition =
-        matchPartition(conv, conv.getInput(), conv.getWeight(), conv.getBias(),
-                       conv.getInputZp(), conv.getWeightZp());
+    FailureOr<Partition> partition = matchPartition(conv);
     if (failed(partition))
       return rewriter.notifyMatchFailure(conv, "no constant f32 conv2d over "
                                                "a channel concat");
@@ -185,9 +189,7 @@ struct KernelPartition : OpRewritePattern<tosa::DepthwiseConv2DOp> {
 
   LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp conv,
                                 PatternRewriter &rewriter) const override {
-    FailureOr<Partition> partition =
-        matchPartition(conv, conv.getInput(), conv.getWeight(), conv.getBias(),
-                       conv.getInputZp(), conv.getWeightZp());
+    FailureOr<Partition> partition = matchPartition(conv);
     if (failed(partition))
       return rewriter.notifyMatchFailure(conv, "no constant f32 depthwise "
                                                "conv2d over a channel concat");
