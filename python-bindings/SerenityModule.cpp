@@ -119,19 +119,14 @@ py::tuple analyze(const std::string &text, const std::string &memoryModel) {
   OwningOpRef<ModuleOp> module = session.parse(text);
   if (!module)
     return session.result(false, py::none());
+  FailureOr<std::vector<FunctionLiveness>> reports =
+      FunctionLiveness::computeAll(*module, *model);
+  if (failed(reports))
+    return session.result(false, py::none());
   py::list functions;
-  bool ok = true;
-  module->walk([&](FunctionOpInterface function) {
-    if (function.isExternal())
-      return;
-    FailureOr<FunctionLiveness> report =
-        FunctionLiveness::compute(function, *model);
-    if (failed(report))
-      ok = false;
-    else
-      functions.append(livenessToDict(*report));
-  });
-  return session.result(ok, functions);
+  for (const FunctionLiveness &report : *reports)
+    functions.append(livenessToDict(report));
+  return session.result(true, functions);
 }
 
 /// serenity._core.schedule(text, algorithm, memory_model, rewrite,

@@ -93,7 +93,6 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
     weightOps.push_back(op);
     for (Value result : op->getResults()) {
       valueIds[result] = graph.addConstant();
-      values.push_back(result);
     }
     return success();
   }
@@ -147,7 +146,6 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
         storage = StorageKind::Elementwise;
     }
     valueIds[result] = graph.addResult(node, *bytes, storage, storageOperands);
-    values.push_back(result);
   }
   return success();
 }
@@ -171,7 +169,6 @@ FailureOr<FunctionGraph> FunctionGraph::build(FunctionOpInterface function) {
              << ", which has no static size; scheduling needs ranked, "
                 "statically shaped tensors";
     result.valueIds[arg] = result.graph.addArgument(*bytes);
-    result.values.push_back(arg);
   }
   for (Operation &op : body.without_terminator())
     if (failed(result.addOperation(&op)))

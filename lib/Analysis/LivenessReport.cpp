@@ -59,6 +59,24 @@ FunctionLiveness::compute(FunctionOpInterface function, MemoryModel model) {
   return report;
 }
 
+FailureOr<std::vector<FunctionLiveness>>
+FunctionLiveness::computeAll(Operation *root, MemoryModel model) {
+  std::vector<FunctionLiveness> reports;
+  bool failedAny = false;
+  root->walk([&](FunctionOpInterface function) {
+    if (function.isExternal())
+      return;
+    FailureOr<FunctionLiveness> report = compute(function, model);
+    if (failed(report))
+      failedAny = true;
+    else
+      reports.push_back(std::move(*report));
+  });
+  if (failedAny)
+    return failure();
+  return reports;
+}
+
 void FunctionLiveness::printText(llvm::raw_ostream &os) const {
   os << "serenity-liveness @" << function << " (model "
      << stringifyMemoryModel(model) << ", " << steps.size() << " ops, "

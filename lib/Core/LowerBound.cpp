@@ -14,27 +14,6 @@
 
 using namespace serenity;
 
-namespace {
-
-void fill(NodeSet &set, unsigned numNodes) {
-  for (unsigned i = 0, e = numWordsFor(numNodes); i < e; ++i)
-    set.orWord(i, ~uint64_t(0));
-}
-
-void unite(NodeSet &into, const NodeSet &from) {
-  NodeWords words = from.getWords();
-  for (unsigned i = 0, e = words.size(); i < e; ++i)
-    into.orWord(i, words[i]);
-}
-
-void intersect(NodeSet &into, const NodeSet &with) {
-  NodeWords words = with.getWords();
-  for (unsigned i = 0, e = words.size(); i < e; ++i)
-    into.andWord(i, words[i]);
-}
-
-} // namespace
-
 std::vector<uint64_t>
 serenity::computeForcedFootprints(const LivenessModel &liveness,
                                   const Reachability &reach) {
@@ -56,15 +35,14 @@ serenity::computeForcedFootprints(const LivenessModel &liveness,
     // The nodes between the buffer's producer and one of its readers.
     NodeSet between(numNodes);
     if (buffer.returned)
-      fill(between, numNodes);
+      between.insertAll(numNodes);
     else
       for (NodeId user : buffer.users)
-        unite(between, reach.ancestors[user]);
+        between.unite(reach.ancestors[user]);
     if (std::optional<NodeId> producer = graph.getValue(buffer.root).producer)
-      intersect(between, reach.descendants[*producer]);
+      between.intersect(reach.descendants[*producer]);
     between.forEach([&](NodeId node) {
-      if (node < numNodes &&
-          !llvm::is_contained(liveness.getOperandBuffers(node), b))
+      if (!llvm::is_contained(liveness.getOperandBuffers(node), b))
         forced[node] += buffer.bytes;
     });
   }

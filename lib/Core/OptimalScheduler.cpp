@@ -100,8 +100,7 @@ public:
       uint64_t word = i < ones            ? ~uint64_t(0)
                       : i < ones + length ? stored[1 + i - ones]
                                           : 0;
-      set.andWord(i, 0);
-      set.orWord(i, word);
+      set.setWord(i, word);
     }
   }
 

@@ -4,12 +4,6 @@
 
 using namespace serenity;
 
-static void unionInto(NodeSet &into, const NodeSet &from) {
-  NodeWords words = from.getWords();
-  for (unsigned i = 0, e = words.size(); i < e; ++i)
-    into.orWord(i, words[i]);
-}
-
 Reachability::Reachability(const DataflowGraph &graph) {
   unsigned numNodes = graph.getNumNodes();
   ancestors.assign(numNodes, NodeSet(numNodes));
@@ -17,12 +11,12 @@ Reachability::Reachability(const DataflowGraph &graph) {
   // Node ids are a topological order.
   for (NodeId node = 0; node < numNodes; ++node)
     for (NodeId pred : graph.getNode(node).predecessors) {
-      unionInto(ancestors[node], ancestors[pred]);
+      ancestors[node].unite(ancestors[pred]);
       ancestors[node].insert(pred);
     }
   for (NodeId node = numNodes; node-- > 0;)
     for (NodeId succ : graph.getNode(node).successors) {
-      unionInto(descendants[node], descendants[succ]);
+      descendants[node].unite(descendants[succ]);
       descendants[node].insert(succ);
     }
 }

@@ -39,19 +39,9 @@ void LivenessPass::runOnOperation() {
     return signalPassFailure();
   }
 
-  std::vector<FunctionLiveness> reports;
-  bool failedAny = false;
-  module.walk([&](FunctionOpInterface function) {
-    if (function.isExternal())
-      return;
-    FailureOr<FunctionLiveness> report =
-        FunctionLiveness::compute(function, *model);
-    if (failed(report))
-      failedAny = true;
-    else
-      reports.push_back(std::move(*report));
-  });
-  if (failedAny)
+  FailureOr<std::vector<FunctionLiveness>> reports =
+      FunctionLiveness::computeAll(module, *model);
+  if (failed(reports))
     return signalPassFailure();
 
   std::string error;
@@ -64,13 +54,13 @@ void LivenessPass::runOnOperation() {
   llvm::raw_ostream &os = file->os();
   if (format == "json") {
     llvm::json::Array functions;
-    for (const FunctionLiveness &report : reports)
+    for (const FunctionLiveness &report : *reports)
       functions.push_back(report.toJSON());
     os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
                                      {"functions", std::move(functions)}}))
        << "\n";
   } else {
-    for (const FunctionLiveness &report : reports)
+    for (const FunctionLiveness &report : *reports)
       report.printText(os);
   }
   file->keep();

@@ -127,6 +127,35 @@ RankedTensorType withChannels(Type type, int64_t channels) {
   return RankedTensorType::get(shape, ranked.getElementType());
 }
 
+/// A concat input and the channels it occupies: [offset, offset + channels).
+struct ChannelRange {
+  Value input;
+  int64_t offset;
+  int64_t channels;
+};
+
+SmallVector<ChannelRange> channelRanges(ValueRange inputs) {
+  SmallVector<ChannelRange> ranges;
+  int64_t offset = 0;
+  for (Value input : inputs) {
+    int64_t channels =
+        cast<RankedTensorType>(input.getType()).getShape().back();
+    ranges.push_back({input, offset, channels});
+    offset += channels;
+  }
+  return ranges;
+}
+
+/// A copy of the convolution for one part: operands remapped by `mapping`,
+/// the result retyped to `resultType` when one is given.
+Value clonePart(PatternRewriter &rewriter, Operation *conv, IRMapping &mapping,
+                Type resultType = {}) {
+  Operation *part = rewriter.clone(*conv, mapping);
+  if (resultType)
+    part->getResult(0).setType(resultType);
+  return part->getResult(0);
+}
+
 /// Applies the element-wise chain to one concat input.
 Value applyChain(PatternRewriter &rewriter, ArrayRef<Operation *> chain,
                  Value part) {
@@ -156,26 +185,23 @@ struct ChannelPartition : OpRewritePattern<tosa::Conv2DOp> {
     DenseElementsAttr zeroBias = DenseElementsAttr::get(
         cast<ShapedType>(partition->bias.getType()), 0.0f);
     Value sum;
-    int64_t offset = 0;
-    for (auto [index, input] : llvm::enumerate(partition->concat.getInput1())) {
-      int64_t channels =
-          cast<RankedTensorType>(input.getType()).getShape().back();
+    for (auto [index, range] :
+         llvm::enumerate(channelRanges(partition->concat.getInput1()))) {
       IRMapping mapping;
       mapping.map(conv.getInput(),
-                  applyChain(rewriter, partition->unaryChain, input));
+                  applyChain(rewriter, partition->unaryChain, range.input));
       // [out channels, kh, kw, in channels]: slice the input channels.
       mapping.map(conv.getWeight(),
                   makeConstant(rewriter, loc,
-                               sliceAlong(partition->weight, 3, offset,
-                                          offset + channels)));
+                               sliceAlong(partition->weight, 3, range.offset,
+                                          range.offset + range.channels)));
       mapping.map(conv.getBias(), index == 0
                                       ? conv.getBias()
                                       : makeConstant(rewriter, loc, zeroBias));
-      Value part = rewriter.clone(*conv, mapping)->getResult(0);
+      Value part = clonePart(rewriter, conv, mapping);
       sum = sum ? tosa::AddOp::create(rewriter, loc, conv.getType(), sum, part)
                       .getResult()
                 : part;
-      offset += channels;
     }
     rewriter.replaceOp(conv, sum);
     return success();
@@ -199,10 +225,8 @@ struct KernelPartition : OpRewritePattern<tosa::DepthwiseConv2DOp> {
         cast<RankedTensorType>(partition->weight.getType()).getShape()[3];
     bool splatBias = partition->bias.isSplat();
     SmallVector<Value> parts;
-    int64_t offset = 0;
-    for (Value input : partition->concat.getInput1()) {
-      int64_t channels =
-          cast<RankedTensorType>(input.getType()).getShape().back();
+    for (auto [input, offset, channels] :
+         channelRanges(partition->concat.getInput1())) {
       IRMapping mapping;
       mapping.map(conv.getInput(),
                   applyChain(rewriter, partition->unaryChain, input));
@@ -219,11 +243,9 @@ struct KernelPartition : OpRewritePattern<tosa::DepthwiseConv2DOp> {
               : sliceAlong(partition->bias, 0, offset * multiplier,
                            (offset + channels) * multiplier);
       mapping.map(conv.getBias(), makeConstant(rewriter, loc, bias));
-      Operation *part = rewriter.clone(*conv, mapping);
-      part->getResult(0).setType(
-          withChannels(conv.getType(), channels * multiplier));
-      parts.push_back(part->getResult(0));
-      offset += channels;
+      parts.push_back(
+          clonePart(rewriter, conv, mapping,
+                    withChannels(conv.getType(), channels * multiplier)));
     }
     rewriter.replaceOpWithNewOp<tosa::ConcatOp>(conv, conv.getType(), parts,
                                                 rewriter.getI32IntegerAttr(3));
@@ -262,10 +284,7 @@ struct LinalgChannelPartition : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
                                                "channel concat");
     auto [concat, filter] = *match;
     Value accumulated = conv.getDpsInits()[0];
-    int64_t offset = 0;
-    for (Value input : concat.getInputs()) {
-      int64_t channels =
-          cast<RankedTensorType>(input.getType()).getShape().back();
+    for (auto [input, offset, channels] : channelRanges(concat.getInputs())) {
       IRMapping mapping;
       mapping.map(conv.getDpsInputs()[0], input);
       // [kh, kw, in channels, out channels]: slice the input channels.
@@ -274,8 +293,7 @@ struct LinalgChannelPartition : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
                       rewriter, conv.getLoc(),
                       sliceAlong(filter, 2, offset, offset + channels)));
       mapping.map(conv.getDpsInits()[0], accumulated);
-      accumulated = rewriter.clone(*conv, mapping)->getResult(0);
-      offset += channels;
+      accumulated = clonePart(rewriter, conv, mapping);
     }
     rewriter.replaceOp(conv, accumulated);
     return success();
@@ -299,10 +317,7 @@ struct LinalgKernelPartition
     ArrayRef<int64_t> outShape =
         cast<RankedTensorType>(init.getType()).getShape();
     SmallVector<Value> parts;
-    int64_t offset = 0;
-    for (Value input : concat.getInputs()) {
-      int64_t channels =
-          cast<RankedTensorType>(input.getType()).getShape().back();
+    for (auto [input, offset, channels] : channelRanges(concat.getInputs())) {
       SmallVector<OpFoldResult> offsets = {
           rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
           rewriter.getIndexAttr(0), rewriter.getIndexAttr(offset)};
@@ -321,10 +336,8 @@ struct LinalgKernelPartition
                       rewriter, conv.getLoc(),
                       sliceAlong(filter, 2, offset, offset + channels)));
       mapping.map(init, destination);
-      Operation *part = rewriter.clone(*conv, mapping);
-      part->getResult(0).setType(destination.getType());
-      parts.push_back(part->getResult(0));
-      offset += channels;
+      parts.push_back(
+          clonePart(rewriter, conv, mapping, destination.getType()));
     }
     rewriter.replaceOpWithNewOp<tensor::ConcatOp>(
         conv, conv.getType(0), rewriter.getI64IntegerAttr(3), parts);

@@ -37,7 +37,6 @@ public:
   mlir::Operation *getOperation(NodeId node) const { return operations[node]; }
   /// The ops that make weights (constants), which are not graph nodes.
   llvm::ArrayRef<mlir::Operation *> getWeightOps() const { return weightOps; }
-  mlir::Value getValue(ValueId value) const { return values[value]; }
 
   /// Moves the body's ops into `order` (a valid schedule of the graph): weight
   /// ops first in their current order, then `order`, the terminator last.
@@ -52,7 +51,6 @@ private:
   DataflowGraph graph;
   std::vector<mlir::Operation *> operations;
   std::vector<mlir::Operation *> weightOps;
-  std::vector<mlir::Value> values;
   llvm::DenseMap<mlir::Value, ValueId> valueIds;
   /// The last node with read or write effects, to keep their order.
   std::optional<NodeId> lastEffectfulNode;

@@ -41,6 +41,12 @@ struct FunctionLiveness {
   static mlir::FailureOr<FunctionLiveness>
   compute(mlir::FunctionOpInterface function, MemoryModel model);
 
+  /// The liveness of every function with a body under `root`, in walk order.
+  /// Fails (after a diagnostic for each function that cannot be sized) if
+  /// any cannot.
+  static mlir::FailureOr<std::vector<FunctionLiveness>>
+  computeAll(mlir::Operation *root, MemoryModel model);
+
   void printText(llvm::raw_ostream &os) const;
   llvm::json::Value toJSON() const;
 };

@@ -25,29 +25,29 @@ inline bool containsNode(NodeWords set, NodeId node) {
   return (set[node / 64] >> (node % 64)) & 1;
 }
 
-/// True if every node of `subset` is in `set` or is `extra`.
-inline bool isCoveredBy(NodeWords subset, NodeWords set, NodeId extra) {
-  for (unsigned i = 0, e = subset.size(); i < e; ++i) {
-    uint64_t missing = subset[i] & ~set[i];
-    if (i == extra / 64)
-      missing &= ~(uint64_t(1) << (extra % 64));
-    if (missing)
-      return false;
-  }
-  return true;
-}
-
 /// An owning set of nodes.
 class NodeSet {
 public:
   explicit NodeSet(unsigned numNodes = 0) : words(numWordsFor(numNodes), 0) {}
 
-  void assign(NodeWords other) { words.assign(other.begin(), other.end()); }
   void insert(NodeId node) { words[node / 64] |= uint64_t(1) << (node % 64); }
-  void erase(NodeId node) { words[node / 64] &= ~(uint64_t(1) << (node % 64)); }
   bool contains(NodeId node) const { return containsNode(words, node); }
-  void orWord(unsigned index, uint64_t word) { words[index] |= word; }
-  void andWord(unsigned index, uint64_t word) { words[index] &= word; }
+  void setWord(unsigned index, uint64_t word) { words[index] = word; }
+  /// Adds every node id below `numNodes`.
+  void insertAll(unsigned numNodes) {
+    for (unsigned node = 0; node < numNodes; node += 64)
+      words[node / 64] = numNodes - node >= 64
+                             ? ~uint64_t(0)
+                             : (uint64_t(1) << (numNodes - node)) - 1;
+  }
+  void unite(const NodeSet &other) {
+    for (unsigned i = 0, e = words.size(); i < e; ++i)
+      words[i] |= other.words[i];
+  }
+  void intersect(const NodeSet &other) {
+    for (unsigned i = 0, e = words.size(); i < e; ++i)
+      words[i] &= other.words[i];
+  }
   /// Calls `fn(node)` for every node of the set, ascending.
   template <typename Fn> void forEach(Fn fn) const {
     for (unsigned i = 0, e = words.size(); i < e; ++i)
@@ -55,7 +55,6 @@ public:
         fn(NodeId(i * 64 + __builtin_ctzll(word)));
   }
   NodeWords getWords() const { return words; }
-  bool operator==(const NodeSet &other) const { return words == other.words; }
 
 private:
   llvm::SmallVector<uint64_t, 2> words;

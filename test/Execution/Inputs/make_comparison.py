@@ -67,33 +67,34 @@ def count_mismatches(index, actual, expected, type_text):
     def constant(name, value):
         op(name, '"tosa.const"() <{values = dense<%.8e> : %s}> : () -> %s' % (value, ones, ones))
 
+    def reduce_all(reduction, value):
+        """`value` reduced over every axis, one at a time (shape all ones)."""
+        for axis in range(rank):
+            name = "%s_%d_" % (reduction, axis)
+            op(name, '"tosa.%s"(%s) <{axis = %d : i32}> : (%s) -> %s' % (
+                reduction, value, axis, prev_type(shape, axis), prev_type(shape, axis + 1)))
+            value = v(name)
+        return value
+
     op("diff", '"tosa.sub"(%s, %s) : (%s, %s) -> %s' % (actual, expected, type_text, type_text, type_text))
     op("adiff", '"tosa.abs"(%s) : (%s) -> %s' % (v("diff"), type_text, type_text))
     op("aexp", '"tosa.abs"(%s) : (%s) -> %s' % (expected, type_text, type_text))
     # The largest |original|, broadcast back over the tensor.
-    current = v("aexp")
-    for axis in range(rank):
-        op("max_%d_" % axis, '"tosa.reduce_max"(%s) <{axis = %d : i32}> : (%s) -> %s' % (
-            current, axis, prev_type(shape, axis), prev_type(shape, axis + 1)))
-        current = v("max_%d_" % axis)
+    largest = reduce_all("reduce_max", v("aexp"))
     op("shift", '"tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>')
     constant("rtol", 1e-5)
     constant("atol", 1e-4)
     op("rel", '"tosa.mul"(%s, %s, %s) : (%s, %s, tensor<1xi8>) -> %s' % (
         v("aexp"), v("rtol"), v("shift"), type_text, ones, type_text))
     op("abs", '"tosa.mul"(%s, %s, %s) : (%s, %s, tensor<1xi8>) -> %s' % (
-        current, v("atol"), v("shift"), ones, ones, ones))
+        largest, v("atol"), v("shift"), ones, ones, ones))
     op("tol", '"tosa.add"(%s, %s) : (%s, %s) -> %s' % (v("rel"), v("abs"), type_text, ones, type_text))
     bool_type = type_text.replace("xf32>", "xi1>")
     op("bad", '"tosa.greater"(%s, %s) : (%s, %s) -> %s' % (v("adiff"), v("tol"), type_text, type_text, bool_type))
     op("badf", '"tosa.cast"(%s) : (%s) -> %s' % (v("bad"), bool_type, type_text))
-    current = v("badf")
-    for axis in range(rank):
-        op("sum_%d_" % axis, '"tosa.reduce_sum"(%s) <{axis = %d : i32}> : (%s) -> %s' % (
-            current, axis, prev_type(shape, axis), prev_type(shape, axis + 1)))
-        current = v("sum_%d_" % axis)
+    count = reduce_all("reduce_sum", v("badf"))
     op("zero", "arith.constant 0 : index")
-    op("count", "tensor.extract %s[%s] : %s" % (current, ", ".join([v("zero")] * rank), ones))
+    op("count", "tensor.extract %s[%s] : %s" % (count, ", ".join([v("zero")] * rank), ones))
     op("count_i", "arith.fptosi %s : f32 to i64" % v("count"))
     out.append("  call @printI64(%s) : (i64) -> ()" % v("count_i"))
     out.append("  call @printNewline() : () -> ()")
