@@ -55,6 +55,49 @@ config.substitutions.append(
     )
 )
 
+# The memory that runs: the upstream bufferization as written (results as
+# out-params, the calling convention of --serenity-pipeline), the lowering of
+# bufferized IR with every allocation routed through heap_counter.c, and the
+# runner with that library loaded.
+config.substitutions.append(
+    (
+        "%bufferize_upstream",
+        "--pass-pipeline=\"builtin.module(func.func(tosa-to-linalg-named,"
+        "tosa-to-linalg,tosa-to-arith,tosa-to-tensor),"
+        "one-shot-bufferize{bufferize-function-boundaries "
+        "function-boundary-type-conversion=identity-layout-map},"
+        "buffer-results-to-out-params{hoist-static-allocs "
+        "modify-public-functions})\"",
+    )
+)
+config.substitutions.append(
+    (
+        "%lower_memrefs_to_llvm",
+        "--pass-pipeline=\"builtin.module(func.func(convert-linalg-to-loops),"
+        "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+        "finalize-memref-to-llvm{use-generic-functions=true},"
+        "convert-math-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,"
+        "convert-func-to-llvm,reconcile-unrealized-casts)\"",
+    )
+)
+config.substitutions.append(
+    (
+        "%counted_run",
+        os.path.join(config.llvm_tools_dir, "mlir-runner")
+        + " -e main -entry-point-result=void -shared-libs=" + runner_libs + ","
+        + os.path.join(config.serenity_lib_dir, "libSerenityHeapCounter.so"),
+    )
+)
+for script in ("make_runner", "compare_runs"):
+    config.substitutions.append(
+        (
+            "%" + script,
+            "/usr/bin/python3 "
+            + os.path.join(config.test_source_root, "Execution", "Inputs", script + ".py"),
+        )
+    )
+config.substitutions.append(("%demo", os.path.join(config.serenity_src_root, "examples", "darts_v2_demo.mlir")))
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -256,6 +256,11 @@ private:
     };
     llvm::SmallVector<Candidate, 32> candidates;
     lowestStart.assign(floor.size(), ~uint64_t(0));
+    // The lowest top of an unplaced buffer at its skyline: nothing goes at or
+    // above it next. Otherwise that buffer would sit on nothing but empty
+    // space below the next offset and could drop to its skyline: such
+    // placements are never the lowest (MiniMalloc's dominance rule).
+    uint64_t lowestTop = ~uint64_t(0);
     for (unsigned m = 0, e = members.size(); m < e; ++m) {
       if (placedAt[m])
         continue;
@@ -266,6 +271,7 @@ private:
       uint64_t start = std::max(offset, lastOffset);
       for (unsigned t = first; t < end; ++t)
         lowestStart[t] = std::min(lowestStart[t], start);
+      lowestTop = std::min(lowestTop, offset + sizes[members[m]]);
       if (offset < lastOffset || (offset == lastOffset && m < lastIndex &&
                                   lastIndex != ~0u))
         continue;
@@ -274,6 +280,9 @@ private:
     for (unsigned t = 0, e = floor.size(); t < e; ++t)
       if (unplacedLive[t] && lowestStart[t] + unplacedLive[t] >= best)
         return;
+    llvm::erase_if(candidates, [&](const Candidate &candidate) {
+      return candidate.offset >= lowestTop;
+    });
     llvm::sort(candidates, [&](const Candidate &a, const Candidate &b) {
       if (a.offset != b.offset)
         return a.offset < b.offset;

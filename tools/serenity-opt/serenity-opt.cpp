@@ -16,7 +16,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
-  serenity::registerSerenityPasses();
+  serenity::registerSerenityPassesAndPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -9,5 +9,5 @@
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "SerenityPasses", LLVM_VERSION_STRING,
-          []() { serenity::registerSerenityPasses(); }};
+          []() { serenity::registerSerenityPassesAndPipelines(); }};
 }

@@ -7,11 +7,13 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
 
 #include <memory>
 
@@ -29,8 +31,53 @@ void populatePartitionPatterns(mlir::RewritePatternSet &patterns,
 /// insert_slices of its inputs into one destination.
 void populateInPlaceConcatPatterns(mlir::RewritePatternSet &patterns);
 
+/// Options of --serenity-pipeline: from TOSA or Linalg on tensors to planned
+/// memref IR.
+struct SerenityPipelineOptions
+    : public mlir::PassPipelineOptions<SerenityPipelineOptions> {
+  Option<std::string> memoryModel{
+      *this, "memory-model",
+      llvm::cl::desc("Memory model of scheduling and rewriting: strict or "
+                     "inplace"),
+      llvm::cl::init("strict")};
+  Option<bool> rewrite{*this, "rewrite",
+                       llvm::cl::desc("Run --serenity-rewrite (memory-aware) "
+                                      "before scheduling"),
+                       llvm::cl::init(false)};
+  Option<std::string> placement{
+      *this, "placement",
+      llvm::cl::desc("Arena placement: exact, tflm-greedy, tflite-arena, "
+                     "tvm-greedy or iree-in-order"),
+      llvm::cl::init("exact")};
+  Option<std::string> arena{
+      *this, "arena",
+      llvm::cl::desc("Where the arena lives: global, argument or alloc"),
+      llvm::cl::init("global")};
+  Option<int64_t> alignment{*this, "alignment",
+                            llvm::cl::desc("Arena alignment in bytes"),
+                            llvm::cl::init(16)};
+  Option<bool> keepReports{
+      *this, "keep-reports",
+      llvm::cl::desc("Keep the #serenity.schedule and #serenity.arena "
+                     "attributes (tools without Serenity cannot read them)"),
+      llvm::cl::init(false)};
+};
+
+/// The textual pass pipeline that --serenity-pipeline runs, for stock
+/// mlir-opt with the plugin or for custom pipelines.
+std::string getSerenityPipelineText(const SerenityPipelineOptions &options);
+
+/// Adds --serenity-pipeline to `pm` (on builtin.module); an invalid option
+/// goes to `errorHandler`.
+llvm::LogicalResult buildSerenityPipeline(
+    mlir::OpPassManager &pm, const SerenityPipelineOptions &options,
+    llvm::function_ref<llvm::LogicalResult(const llvm::Twine &)> errorHandler);
+
 #define GEN_PASS_REGISTRATION
 #include "serenity/Transforms/Passes.h.inc"
+
+/// Registers every Serenity pass and --serenity-pipeline.
+void registerSerenityPassesAndPipelines();
 
 } // namespace serenity
 

@@ -138,4 +138,75 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def SerenityPlanMemory : Pass<"serenity-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place every buffer of a bufferized function in one static "
+                "arena";
+  let description = [{
+    Runs on bufferized IR (after `one-shot-bufferize`, in place of
+    `buffer-deallocation-pipeline`). In every function with a body, each
+    statically shaped `memref.alloc` of the body's single block gets a byte
+    offset in one arena and becomes a `memref.view` into it; its
+    `memref.dealloc`s go.
+
+    A buffer is live from the first to the last op of the block that uses it
+    or any view of it (`memref.subview`, `expand_shape`, `collapse_shape`,
+    `cast`, `reinterpret_cast`, `view`, ...), in the block's order; a use
+    inside a nested region counts at its top-level op. (Its contents are
+    undefined before the first use, so the alloc's own position does not
+    matter.) Two buffers live at the same op never overlap. The placement is
+    checked independently before the IR is changed.
+
+    `arena=global` (the default; what a microcontroller build wants: the size
+    is known at link time) places the arena in a private `memref.global`;
+    `arena=argument` appends a `memref<Nxi8>` argument that the caller
+    provides; `arena=alloc` allocates it once at the top of the function and
+    frees it before the return. Every offset is a multiple of `alignment`,
+    and so is the arena's base; the alignment of the original allocs is
+    replaced by it.
+
+    `algorithm=exact` (the default) reaches the live-bytes lower bound
+    whenever that is possible and proves its result optimal, or returns the
+    best placement found when `time-limit-ms` stops it. `tflm-greedy`,
+    `tflite-arena`, `tvm-greedy` and `iree-in-order` are the planners of
+    TensorFlow Lite Micro, TensorFlow Lite, TVM's USMP and IREE, for
+    comparison (docs/memory-planning.md).
+
+    The function gets a `#serenity.arena` report under `serenity.arena` and
+    a remark with the same figures.
+
+    Left as they are, each with a warning: allocations with a dynamic shape
+    or a non-identity layout, allocations inside a region (a loop), buffers
+    returned by the function (run `buffer-results-to-out-params` first) and
+    buffers that reach an op whose aliasing is not visible (an op that
+    returns a memref or a tensor and is not a view). A function with several
+    blocks is skipped with a warning. Invalid options are errors.
+  }];
+  let options = [
+    Option<"algorithm", "algorithm", "std::string", "\"exact\"",
+           "Placement: exact, tflm-greedy, tflite-arena, tvm-greedy or "
+           "iree-in-order">,
+    Option<"arena", "arena", "std::string", "\"global\"",
+           "Where the arena lives: global, argument or alloc">,
+    Option<"alignment", "alignment", "int64_t", "16",
+           "Alignment of every offset and of the arena, in bytes (a power "
+           "of two)">,
+    Option<"timeLimitMs", "time-limit-ms", "int64_t", "1000",
+           "Wall-time limit of the exact placement search in ms (0: none)">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::serenity::SerenityDialect"];
+}
+
+def SerenityDropReports : Pass<"serenity-drop-reports", "::mlir::ModuleOp"> {
+  let summary = "Remove Serenity's report attributes";
+  let description = [{
+    Removes every `serenity.*` attribute (the `#serenity.schedule` and
+    `#serenity.arena` reports) from every op, so that the IR is plain
+    upstream MLIR that tools without Serenity (stock `mlir-opt`,
+    `mlir-runner`, `mlir-translate`) read. The figures stay available as
+    remarks of the passes that made them.
+  }];
+}
+
 #endif // SERENITY_TRANSFORMS_PASSES_TD

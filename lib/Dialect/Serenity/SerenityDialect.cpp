@@ -24,15 +24,20 @@ void SerenityDialect::initialize() {
 LogicalResult
 SerenityDialect::verifyOperationAttribute(Operation *op,
                                           NamedAttribute attribute) {
-  if (attribute.getName() != kScheduleAttrName)
-    return op->emitError() << "unknown serenity attribute '"
-                           << attribute.getName() << "'";
-  if (!isa<ScheduleReportAttr>(attribute.getValue()))
-    return op->emitError() << "'" << kScheduleAttrName
-                           << "' must be a #serenity.schedule report";
+  StringRef name = attribute.getName();
+  if (name == kScheduleAttrName) {
+    if (!isa<ScheduleReportAttr>(attribute.getValue()))
+      return op->emitError() << "'" << kScheduleAttrName
+                             << "' must be a #serenity.schedule report";
+  } else if (name == kArenaAttrName) {
+    if (!isa<ArenaReportAttr>(attribute.getValue()))
+      return op->emitError() << "'" << kArenaAttrName
+                             << "' must be a #serenity.arena report";
+  } else {
+    return op->emitError() << "unknown serenity attribute '" << name << "'";
+  }
   if (!isa<FunctionOpInterface>(op))
-    return op->emitError() << "'" << kScheduleAttrName
-                           << "' belongs on a function";
+    return op->emitError() << "'" << name << "' belongs on a function";
   return success();
 }
 
@@ -66,5 +71,27 @@ ScheduleReportAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (algorithm == Algorithm::Optimal && peak > inputPeak)
     return emitError() << "the optimal search never returns a peak above "
                           "the input's";
+  return success();
+}
+
+LogicalResult
+ArenaReportAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        uint64_t bytes, uint64_t liveBound, uint64_t buffers,
+                        uint64_t alignment, PlacementAlgorithm algorithm,
+                        PlacementAlgorithm producedBy, ScheduleStatus status) {
+  if (liveBound > bytes)
+    return emitError() << "live_bound " << liveBound
+                       << " exceeds the arena's " << bytes << " bytes";
+  if (alignment == 0)
+    return emitError() << "alignment must be positive";
+  bool exact = algorithm == PlacementAlgorithm::Exact;
+  if (exact == (status == ScheduleStatus::Heuristic))
+    return emitError() << "status '" << stringifyScheduleStatus(status)
+                       << "' does not fit algorithm '"
+                       << stringifyPlacementAlgorithm(algorithm) << "'";
+  if (!exact && producedBy != algorithm)
+    return emitError() << "a '" << stringifyPlacementAlgorithm(algorithm)
+                       << "' placement cannot be produced by '"
+                       << stringifyPlacementAlgorithm(producedBy) << "'";
   return success();
 }

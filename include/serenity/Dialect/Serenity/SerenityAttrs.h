@@ -4,6 +4,7 @@
 #define SERENITY_DIALECT_SERENITY_SERENITYATTRS_H
 
 #include "serenity/Core/MemoryModel.h"
+#include "serenity/Core/Placement.h"
 #include "serenity/Core/Scheduler.h"
 
 #include "mlir/IR/Attributes.h"

@@ -30,6 +30,9 @@ def Serenity_AlgorithmParameter : Serenity_CoreEnumParameter<
 def Serenity_MemoryModelParameter : Serenity_CoreEnumParameter<
     "::serenity::MemoryModel", "::serenity::stringifyMemoryModel",
     "::serenity::parseMemoryModel", "memory model">;
+def Serenity_PlacementAlgorithmParameter : Serenity_CoreEnumParameter<
+    "::serenity::PlacementAlgorithm", "::serenity::stringifyPlacementAlgorithm",
+    "::serenity::parsePlacementAlgorithm", "placement algorithm">;
 def Serenity_StatusParameter : Serenity_CoreEnumParameter<
     "::serenity::ScheduleStatus", "::serenity::stringifyScheduleStatus",
     "::serenity::parseScheduleStatus", "schedule status">;
@@ -70,6 +73,41 @@ def Serenity_ScheduleReportAttr
                         Serenity_MemoryModelParameter:$model,
                         Serenity_StatusParameter:$status,
                         "uint64_t":$states);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Serenity_ArenaReportAttr : AttrDef<Serenity_Dialect, "ArenaReport"> {
+  let mnemonic = "arena";
+  let summary = "What --serenity-plan-memory did to a function";
+  let description = [{
+    Recorded on a function by `--serenity-plan-memory`, which places every
+    buffer the function allocates in one arena.
+
+    - `bytes`: the arena's size;
+    - `live_bound`: the largest sum of (aligned) bytes live at one op of the
+      function's order: no placement of the same buffers needs less;
+    - `buffers`: how many allocations live in the arena;
+    - `alignment`: every offset is a multiple of it;
+    - `algorithm`: the placement algorithm that was asked for;
+    - `produced_by`: the algorithm whose placement was kept (for `exact`, a
+      greedy when the search proved that none is better than it);
+    - `status`: `optimal` (no placement of these buffers needs a smaller
+      arena), `best-found` (the exact search stopped at its time limit) or
+      `heuristic` (a greedy's placement).
+
+    Example:
+    ```mlir
+    func.func @cell(...) attributes {serenity.arena = #serenity.arena<
+        bytes = 4096, live_bound = 4096, buffers = 7, alignment = 16,
+        algorithm = exact, produced_by = "tflm-greedy", status = optimal>}
+    ```
+  }];
+  let parameters = (ins "uint64_t":$bytes, "uint64_t":$live_bound,
+                        "uint64_t":$buffers, "uint64_t":$alignment,
+                        Serenity_PlacementAlgorithmParameter:$algorithm,
+                        Serenity_PlacementAlgorithmParameter:$produced_by,
+                        Serenity_StatusParameter:$status);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

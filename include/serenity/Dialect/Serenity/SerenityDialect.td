@@ -13,7 +13,10 @@ def Serenity_Dialect : Dialect {
     The `serenity` dialect holds what Serenity's passes record on the IR: the
     `#serenity.schedule` report that `--serenity-schedule` attaches to every
     function it reorders, under the discardable attribute name
-    `serenity.schedule`.
+    `serenity.schedule`, and the `#serenity.arena` report that
+    `--serenity-plan-memory` attaches under `serenity.arena`.
+    `--serenity-drop-reports` removes both, for tools that do not load
+    Serenity.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
@@ -21,6 +24,8 @@ def Serenity_Dialect : Dialect {
     /// The discardable attribute that holds a function's schedule report.
     static constexpr ::llvm::StringLiteral kScheduleAttrName =
         "serenity.schedule";
+    /// The discardable attribute that holds a function's arena report.
+    static constexpr ::llvm::StringLiteral kArenaAttrName = "serenity.arena";
   }];
 }
 

@@ -1,0 +1,34 @@
+//===- DropReports.cpp - The --serenity-drop-reports pass -----------------===//
+
+#include "serenity/Transforms/Passes.h"
+
+namespace serenity {
+#define GEN_PASS_DEF_SERENITYDROPREPORTS
+#include "serenity/Transforms/Passes.h.inc"
+} // namespace serenity
+
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+struct DropReportsPass
+    : public serenity::impl::SerenityDropReportsBase<DropReportsPass> {
+  using Base::Base;
+
+  void runOnOperation() final {
+    StringRef prefix = SerenityDialect::getDialectNamespace();
+    getOperation()->walk([&](Operation *op) {
+      SmallVector<StringAttr> names;
+      for (NamedAttribute attribute : op->getDiscardableAttrs())
+        if (attribute.getName().strref().starts_with(prefix) &&
+            attribute.getName().strref().drop_front(prefix.size())
+                .starts_with("."))
+          names.push_back(attribute.getName());
+      for (StringAttr name : names)
+        op->removeDiscardableAttr(name);
+    });
+  }
+};
+
+} // namespace

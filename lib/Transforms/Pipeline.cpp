@@ -1,0 +1,95 @@
+//===- Pipeline.cpp - --serenity-pipeline ---------------------------------===//
+//
+// One pipeline for users, built from its own textual form so that the string
+// documented for stock mlir-opt and custom pipelines is the one that runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Transforms/Passes.h"
+
+#include "serenity/Core/MemoryModel.h"
+#include "serenity/Core/Placement.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace serenity;
+
+std::string
+serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
+  std::string schedule = llvm::formatv(
+      "{0}serenity-schedule{{memory-model={1}}",
+      options.rewrite ? llvm::formatv("serenity-rewrite{{memory-model={0}},",
+                                      options.memoryModel.getValue())
+                            .str()
+                      : std::string(),
+      options.memoryModel.getValue());
+  std::string text = llvm::formatv(
+      "func.func({0}),"
+      "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+      "tosa-to-tensor),"
+      "one-shot-bufferize{{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},"
+      "buffer-results-to-out-params{{hoist-static-allocs "
+      "modify-public-functions},"
+      "serenity-plan-memory{{algorithm={1} arena={2} alignment={3}}",
+      schedule, options.placement.getValue(), options.arena.getValue(),
+      options.alignment.getValue());
+  if (!options.keepReports)
+    text += ",serenity-drop-reports";
+  return text;
+}
+
+/// The first invalid option, named as the user wrote it.
+static std::optional<std::string>
+findInvalidOption(const SerenityPipelineOptions &options) {
+  if (!parseMemoryModel(options.memoryModel))
+    return "unknown memory-model '" + options.memoryModel +
+           "'; expected strict or inplace";
+  if (!parsePlacementAlgorithm(options.placement))
+    return "unknown placement '" + options.placement +
+           "'; expected exact, tflm-greedy, tflite-arena, tvm-greedy or "
+           "iree-in-order";
+  if (options.arena != "global" && options.arena != "argument" &&
+      options.arena != "alloc")
+    return "unknown arena '" + options.arena +
+           "'; expected global, argument or alloc";
+  if (options.alignment <= 0 || !llvm::isPowerOf2_64(options.alignment))
+    return "alignment must be a power of two, got " +
+           std::to_string(options.alignment);
+  return std::nullopt;
+}
+
+LogicalResult serenity::buildSerenityPipeline(
+    OpPassManager &pm, const SerenityPipelineOptions &options,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  if (std::optional<std::string> problem = findInvalidOption(options))
+    return errorHandler("serenity-pipeline: " + *problem);
+  std::string error;
+  llvm::raw_string_ostream errorStream(error);
+  if (failed(parsePassPipeline(getSerenityPipelineText(options), pm,
+                               errorStream)))
+    return errorHandler("serenity-pipeline: " + error);
+  return success();
+}
+
+void serenity::registerSerenityPassesAndPipelines() {
+  registerSerenityPasses();
+  registerPassPipeline(
+      "serenity-pipeline",
+      "Schedule (and optionally rewrite) TOSA or Linalg on tensors, bufferize, "
+      "and place every buffer in one static arena; the output is upstream "
+      "memref IR",
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        SerenityPipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        return buildSerenityPipeline(pm, options, errorHandler);
+      },
+      [](function_ref<void(const detail::PassOptions &)> optionHandler) {
+        optionHandler(SerenityPipelineOptions());
+      });
+}

@@ -1,0 +1,40 @@
+// --serenity-pipeline: TOSA in, planned memref IR out, which stock mlir-opt
+// reads (the reports are dropped; their figures are remarks).
+// RUN: serenity-opt %s --serenity-pipeline 2>%t.remarks | mlir-opt | FileCheck %s
+// RUN: FileCheck %s --check-prefix=REMARK < %t.remarks
+// The same pipeline from stock mlir-opt with the plugin.
+// RUN: mlir-opt %s --load-pass-plugin=%serenity_plugin --pass-pipeline="builtin.module(serenity-pipeline)" 2>/dev/null | FileCheck %s
+// Kept reports are Serenity's attributes: stock mlir-opt rejects them until
+// --serenity-drop-reports removes them.
+// RUN: serenity-opt %s --serenity-pipeline="keep-reports=1" 2>/dev/null | FileCheck %s --check-prefix=KEPT
+// RUN: serenity-opt %s --serenity-pipeline="keep-reports=1" 2>/dev/null | not mlir-opt 2>&1 | FileCheck %s --check-prefix=REJECTED
+// RUN: serenity-opt %s --serenity-pipeline="keep-reports=1" 2>/dev/null | serenity-opt --serenity-drop-reports | mlir-opt | FileCheck %s
+// RUN: not serenity-opt %s --serenity-pipeline="placement=first-fit" 2>&1 | FileCheck %s --check-prefix=INVALID
+
+// Three 1x4x4x4 f32 maps (256 bytes each): the two branches, then their sum
+// written straight into the caller's out-param. As written, both branch
+// results are live with the sum's inputs; the arena holds two of them.
+// CHECK: memref.global "private" @__serenity_arena_branches : memref<512xi8> = uninitialized {alignment = 16 : i64}
+// CHECK-LABEL: func.func @branches
+// CHECK-SAME: (%{{.*}}: memref<1x4x4x4xf32>, %[[OUT:.*]]: memref<1x4x4x4xf32>)
+// CHECK-NOT: serenity.
+// CHECK: memref.get_global @__serenity_arena_branches
+// CHECK-COUNT-2: memref.view
+// CHECK-NOT: memref.alloc
+// CHECK: outs(%[[OUT]] : memref<1x4x4x4xf32>)
+// CHECK-NOT: memref.alloc
+// CHECK: return
+
+// REMARK: remark: serenity-plan-memory: arena of 512 bytes for 2 buffers, live-bytes bound 512, exact (optimal)
+
+// KEPT: serenity.arena = #serenity.arena<bytes = 512, live_bound = 512, buffers = 2, alignment = 16, algorithm = exact
+// KEPT-SAME: serenity.schedule = #serenity.schedule<
+// REJECTED: error: #"serenity"<"arena<{{.*}}attribute created with unregistered dialect
+// INVALID: serenity-pipeline: unknown placement 'first-fit'
+
+func.func @branches(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  %a = tosa.clamp %x {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %b = tosa.sigmoid %x : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %s = tosa.add %a, %b : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  return %s : tensor<1x4x4x4xf32>
+}
