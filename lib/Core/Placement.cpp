@@ -97,8 +97,9 @@ std::vector<unsigned> greedyOrder(llvm::ArrayRef<BufferLifetime> buffers,
 
 /// Places one buffer of `size` among the time-overlapping `placed` intervals
 /// [offset, end), sorted by offset, as `algorithm` does.
-uint64_t chooseGreedyOffset(llvm::ArrayRef<std::pair<uint64_t, uint64_t>> placed,
-                            uint64_t size, PlacementAlgorithm algorithm) {
+uint64_t
+chooseGreedyOffset(llvm::ArrayRef<std::pair<uint64_t, uint64_t>> placed,
+                   uint64_t size, PlacementAlgorithm algorithm) {
   if (algorithm == PlacementAlgorithm::TvmGreedy) {
     uint64_t top = 0;
     for (auto [offset, end] : placed)
@@ -190,8 +191,9 @@ public:
   }
 
   /// Searches for a placement below `incumbent`, stopping as soon as one is at
-  /// most `goal` or when the search's nodes (over all runs) reach `maxNodes`. Returns whether the search space was exhausted (or the goal
-  /// met): then the best found is optimal for this group, up to `goal`.
+  /// most `goal` or when the search's nodes (over all runs) reach `maxNodes`.
+  /// Returns whether the search space was exhausted (or the goal met): then the
+  /// best found is optimal for this group, up to `goal`.
   bool run(uint64_t incumbent, uint64_t goal,
            std::chrono::steady_clock::time_point deadline, bool hasDeadline,
            uint64_t maxNodes) {
@@ -272,8 +274,8 @@ private:
       for (unsigned t = first; t < end; ++t)
         lowestStart[t] = std::min(lowestStart[t], start);
       lowestTop = std::min(lowestTop, offset + sizes[members[m]]);
-      if (offset < lastOffset || (offset == lastOffset && m < lastIndex &&
-                                  lastIndex != ~0u))
+      if (offset < lastOffset ||
+          (offset == lastOffset && m < lastIndex && lastIndex != ~0u))
         continue;
       candidates.push_back({m, offset});
     }
@@ -286,7 +288,8 @@ private:
     llvm::sort(candidates, [&](const Candidate &a, const Candidate &b) {
       if (a.offset != b.offset)
         return a.offset < b.offset;
-      uint64_t sizeA = sizes[members[a.member]], sizeB = sizes[members[b.member]];
+      uint64_t sizeA = sizes[members[a.member]],
+               sizeB = sizes[members[b.member]];
       if (sizeA != sizeB)
         return sizeA > sizeB;
       unsigned lengthA = sections[a.member].second - sections[a.member].first;
@@ -420,11 +423,11 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
     bool limited = options.timeLimitMs != 0;
     auto now = std::chrono::steady_clock::now();
     uint64_t nodeBudget =
-        options.maxNodes ? std::max<uint64_t>(
-                               1, options.maxNodes -
-                                      std::min(options.maxNodes,
-                                               result.searchNodes))
-                         : 0;
+        options.maxNodes
+            ? std::max<uint64_t>(
+                  1, options.maxNodes -
+                         std::min(options.maxNodes, result.searchNodes))
+            : 0;
     bool exhausted =
         search.run(provenFloor + 1, provenFloor, now + (deadline - now) / 2,
                    limited, (nodeBudget + 1) / 2);

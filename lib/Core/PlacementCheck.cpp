@@ -45,8 +45,8 @@ serenity::verifyPlacement(llvm::ArrayRef<BufferLifetime> buffers,
     }
     if (offsets[i] + buffer.bytes > arenaBytes) {
       os << "buffer " << i << " [" << offsets[i] << ", "
-         << offsets[i] + buffer.bytes << ") exceeds the arena of "
-         << arenaBytes << " bytes";
+         << offsets[i] + buffer.bytes << ") exceeds the arena of " << arenaBytes
+         << " bytes";
       return message;
     }
     startsAt[buffer.firstStep].push_back(i);
@@ -60,9 +60,8 @@ serenity::verifyPlacement(llvm::ArrayRef<BufferLifetime> buffers,
       uint64_t begin = offsets[i], end = offsets[i] + buffers[i].bytes;
       auto next = live.lower_bound(begin);
       if (next != live.end() && next->first < end) {
-        os << "buffers " << i << " and " << next->second
-           << " are live at step " << step << " and overlap at offset "
-           << next->first;
+        os << "buffers " << i << " and " << next->second << " are live at step "
+           << step << " and overlap at offset " << next->first;
         return message;
       }
       if (next != live.begin()) {
@@ -94,11 +93,13 @@ std::string serenity::renderArenaMap(llvm::ArrayRef<BufferLifetime> buffers,
     std::string row(columns, '.');
     for (unsigned i = 0, e = buffers.size(); i < e; ++i) {
       const BufferLifetime &buffer = buffers[i];
-      if (buffer.bytes == 0 || step < buffer.firstStep || step > buffer.lastStep)
+      if (buffer.bytes == 0 || step < buffer.firstStep ||
+          step > buffer.lastStep)
         continue;
       uint64_t first = offsets[i] * columns / arenaBytes;
       uint64_t last = (offsets[i] + buffer.bytes - 1) * columns / arenaBytes;
-      char letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[i % 52];
+      char letter =
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[i % 52];
       for (uint64_t c = first; c <= last && c < columns; ++c)
         row[c] = letter;
     }

@@ -22,7 +22,9 @@ struct DropReportsPass
       SmallVector<StringAttr> names;
       for (NamedAttribute attribute : op->getDiscardableAttrs())
         if (attribute.getName().strref().starts_with(prefix) &&
-            attribute.getName().strref().drop_front(prefix.size())
+            attribute.getName()
+                .strref()
+                .drop_front(prefix.size())
                 .starts_with("."))
           names.push_back(attribute.getName());
       for (StringAttr name : names)

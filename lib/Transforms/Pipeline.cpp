@@ -69,8 +69,8 @@ LogicalResult serenity::buildSerenityPipeline(
     return errorHandler("serenity-pipeline: " + *problem);
   std::string error;
   llvm::raw_string_ostream errorStream(error);
-  if (failed(parsePassPipeline(getSerenityPipelineText(options), pm,
-                               errorStream)))
+  if (failed(
+          parsePassPipeline(getSerenityPipelineText(options), pm, errorStream)))
     return errorHandler("serenity-pipeline: " + error);
   return success();
 }

@@ -52,9 +52,8 @@ bool isBufferLike(Type type) { return isa<BaseMemRefType, TensorType>(type); }
 /// Warns that `alloc` stays on the heap because of `user`.
 LogicalResult warnNotPlanned(memref::AllocOp alloc, Operation *user,
                              const Twine &reason) {
-  InFlightDiagnostic diagnostic = alloc.emitWarning()
-                                  << "serenity-plan-memory: not planned: "
-                                  << reason;
+  InFlightDiagnostic diagnostic =
+      alloc.emitWarning() << "serenity-plan-memory: not planned: " << reason;
   diagnostic.attachNote(user->getLoc()) << "because of this use";
   return diagnostic;
 }
@@ -71,8 +70,7 @@ analyzeAllocation(memref::AllocOp alloc, Block &body,
            << "serenity-plan-memory: not planned: dynamic shape " << type;
   if (!type.getLayout().isIdentity())
     return alloc.emitWarning()
-           << "serenity-plan-memory: not planned: non-identity layout "
-           << type;
+           << "serenity-plan-memory: not planned: non-identity layout " << type;
   if (!alloc.getSymbolOperands().empty())
     return alloc.emitWarning()
            << "serenity-plan-memory: not planned: symbol operands";
@@ -145,16 +143,15 @@ FailureOr<Value> PlanMemoryPass::createArena(func::FuncOp func, uint64_t bytes,
                                              uint64_t alignment, ArenaKind kind,
                                              SymbolTable &symbols) {
   MLIRContext *context = func.getContext();
-  auto arenaType =
-      MemRefType::get({static_cast<int64_t>(bytes)}, IntegerType::get(context, 8));
+  auto arenaType = MemRefType::get({static_cast<int64_t>(bytes)},
+                                   IntegerType::get(context, 8));
   Block &body = func.getBody().front();
   Location loc = func.getLoc();
   OpBuilder builder = OpBuilder::atBlockBegin(&body);
   auto alignmentAttr = builder.getI64IntegerAttr(alignment);
   switch (kind) {
   case ArenaKind::Global: {
-    OpBuilder moduleBuilder =
-        OpBuilder::atBlockBegin(getOperation().getBody());
+    OpBuilder moduleBuilder = OpBuilder::atBlockBegin(getOperation().getBody());
     auto global = memref::GlobalOp::create(
         moduleBuilder, loc, ("__serenity_arena_" + func.getSymName()).str(),
         moduleBuilder.getStringAttr("private"), arenaType,
@@ -249,18 +246,18 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
     }
   }
 
-  auto report = ArenaReportAttr::get(
-      func.getContext(), placement.arenaBytes, placement.liveBytesBound,
-      planned.size(), options.alignment, options.algorithm,
-      placement.producedBy, placement.status);
+  auto report = ArenaReportAttr::get(func.getContext(), placement.arenaBytes,
+                                     placement.liveBytesBound, planned.size(),
+                                     options.alignment, options.algorithm,
+                                     placement.producedBy, placement.status);
   func->setAttr(SerenityDialect::kArenaAttrName, report);
   // At the function's location only: the remark need not print the body.
-  emitRemark(func.getLoc()) << "serenity-plan-memory: arena of "
-                    << placement.arenaBytes << " bytes for " << planned.size()
-                    << " buffers, live-bytes bound "
-                    << placement.liveBytesBound << ", "
-                    << stringifyPlacementAlgorithm(options.algorithm) << " ("
-                    << stringifyScheduleStatus(placement.status) << ")";
+  emitRemark(func.getLoc())
+      << "serenity-plan-memory: arena of " << placement.arenaBytes
+      << " bytes for " << planned.size() << " buffers, live-bytes bound "
+      << placement.liveBytesBound << ", "
+      << stringifyPlacementAlgorithm(options.algorithm) << " ("
+      << stringifyScheduleStatus(placement.status) << ")";
   return success();
 }
 

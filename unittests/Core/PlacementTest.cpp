@@ -43,8 +43,8 @@ TEST(PlacementTest, TfliteArenaTakesTheSmallestGap) {
 }
 
 TEST(PlacementTest, TvmGreedyStacksOnTheHighestOverlap) {
-  Placement p = placeBuffers(gapsExample(),
-                             withAlgorithm(PlacementAlgorithm::TvmGreedy));
+  Placement p =
+      placeBuffers(gapsExample(), withAlgorithm(PlacementAlgorithm::TvmGreedy));
   EXPECT_EQ(p.offsets, (std::vector<uint64_t>{0, 0, 10, 16, 20}));
   EXPECT_EQ(p.arenaBytes, 22u);
 }
@@ -175,14 +175,12 @@ uint64_t bruteForceArena(const std::vector<BufferLifetime> &buffers) {
 }
 
 std::vector<BufferLifetime> randomLifetimes(std::mt19937 &rng, unsigned count,
-                                            unsigned steps,
-                                            uint64_t maxBytes) {
+                                            unsigned steps, uint64_t maxBytes) {
   std::vector<BufferLifetime> buffers;
   for (unsigned i = 0; i < count; ++i) {
     unsigned a = std::uniform_int_distribution<unsigned>(0, steps - 1)(rng);
     unsigned length = std::uniform_int_distribution<unsigned>(0, 3)(rng);
-    uint64_t bytes =
-        std::uniform_int_distribution<uint64_t>(1, maxBytes)(rng);
+    uint64_t bytes = std::uniform_int_distribution<uint64_t>(1, maxBytes)(rng);
     buffers.push_back({bytes, a, std::min(steps - 1, a + length)});
   }
   return buffers;
@@ -206,8 +204,8 @@ TEST(PlacementTest, ExactEqualsBruteForceOnSmallInstances) {
     for (PlacementAlgorithm algorithm : allPlacementAlgorithms())
       if (algorithm != PlacementAlgorithm::Exact)
         bestGreedy = std::min(
-            bestGreedy, placeBuffers(buffers, withAlgorithm(algorithm))
-                            .arenaBytes);
+            bestGreedy,
+            placeBuffers(buffers, withAlgorithm(algorithm)).arenaBytes);
     beatGreedies += exact.arenaBytes < bestGreedy;
   }
   // The instances must be hard enough to matter: on some the search beats
@@ -234,9 +232,9 @@ TEST(PlacementTest, EveryAlgorithmIsValidAndExactIsNeverWorse) {
     Placement exact = placeBuffers(buffers, options);
     proven += exact.status == ScheduleStatus::Optimal;
     atBound += exact.arenaBytes == bound;
-    ASSERT_EQ(verifyPlacement(buffers, exact.offsets, exact.arenaBytes,
-                              alignment),
-              std::nullopt)
+    ASSERT_EQ(
+        verifyPlacement(buffers, exact.offsets, exact.arenaBytes, alignment),
+        std::nullopt)
         << "trial " << trial;
     for (PlacementAlgorithm algorithm : allPlacementAlgorithms()) {
       if (algorithm == PlacementAlgorithm::Exact)

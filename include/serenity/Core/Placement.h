@@ -84,7 +84,8 @@ struct Placement {
 };
 
 inline uint64_t alignBytes(uint64_t bytes, uint64_t alignment) {
-  return alignment <= 1 ? bytes : (bytes + alignment - 1) / alignment * alignment;
+  return alignment <= 1 ? bytes
+                        : (bytes + alignment - 1) / alignment * alignment;
 }
 
 /// The largest sum of aligned sizes live at one step.

@@ -31,8 +31,8 @@ SerenityDialect::verifyOperationAttribute(Operation *op,
                              << "' must be a #serenity.schedule report";
   } else if (name == kArenaAttrName) {
     if (!isa<ArenaReportAttr>(attribute.getValue()))
-      return op->emitError() << "'" << kArenaAttrName
-                             << "' must be a #serenity.arena report";
+      return op->emitError()
+             << "'" << kArenaAttrName << "' must be a #serenity.arena report";
   } else {
     return op->emitError() << "unknown serenity attribute '" << name << "'";
   }
@@ -80,8 +80,8 @@ ArenaReportAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                         uint64_t alignment, PlacementAlgorithm algorithm,
                         PlacementAlgorithm producedBy, ScheduleStatus status) {
   if (liveBound > bytes)
-    return emitError() << "live_bound " << liveBound
-                       << " exceeds the arena's " << bytes << " bytes";
+    return emitError() << "live_bound " << liveBound << " exceeds the arena's "
+                       << bytes << " bytes";
   if (alignment == 0)
     return emitError() << "alignment must be positive";
   bool exact = algorithm == PlacementAlgorithm::Exact;

@@ -101,6 +101,13 @@ def count_mismatches(index, actual, expected, type_text):
     return out
 
 
+def input_data(index, shape):
+    """The hex of input `index`: a sine pattern, so no element is special."""
+    count = math.prod(shape)
+    values = [math.sin(0.37 * i + 1.3 * index) * 2.0 for i in range(count)]
+    return struct.pack("<%df" % count, *values).hex().upper()
+
+
 def prev_type(shape, reduced_axes):
     """The type of `shape` after reducing its first `reduced_axes` axes to 1."""
     dims = [1] * reduced_axes + list(shape[reduced_axes:])
@@ -129,11 +136,7 @@ def main():
              "func.func @main() {"]
     operands = []
     for index, type_text in enumerate(arg_types):
-        count = 1
-        for d in shape_of(type_text):
-            count *= d
-        values = [math.sin(0.37 * i + 1.3 * index) * 2.0 for i in range(count)]
-        data = struct.pack("<%df" % count, *values).hex().upper()
+        data = input_data(index, shape_of(type_text))
         lines.append('  %%in%d = arith.constant dense<"0x%s"> : %s' % (index, data, type_text))
         operands.append("%%in%d" % index)
     call_type = "(%s) -> (%s)" % (", ".join(arg_types), ", ".join(result_types))

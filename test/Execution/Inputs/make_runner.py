@@ -20,11 +20,10 @@ import argparse
 import math
 import os
 import re
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_comparison import function_of, shape_of  # noqa: E402
+from make_comparison import function_of, input_data, shape_of  # noqa: E402
 
 
 def memref(shape, element):
@@ -49,9 +48,7 @@ def main():
     lines = []
     operands, types = [], []
     for index, shape in enumerate(inputs):
-        count = math.prod(shape)
-        values = [math.sin(0.37 * i + 1.3 * index) * 2.0 for i in range(count)]
-        data = struct.pack("<%df" % count, *values).hex().upper()
+        data = input_data(index, shape)
         lines.append('  memref.global "private" @__runner_in%d : %s = dense<"0x%s"> {alignment = 16 : i64}'
                      % (index, memref(shape, "f32"), data))
     for index, shape in enumerate(outputs):
