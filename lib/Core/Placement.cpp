@@ -60,15 +60,15 @@ llvm::ArrayRef<PlacementAlgorithm> serenity::allPlacementAlgorithms() {
 
 namespace {
 
-/// The buffers with their aligned sizes; zero-sized buffers take no space and
-/// are left at offset 0.
-struct AlignedBuffers {
-  AlignedBuffers(llvm::ArrayRef<BufferLifetime> buffers, uint64_t alignment) {
-    for (const BufferLifetime &buffer : buffers)
-      sizes.push_back(alignBytes(buffer.bytes, alignment));
-  }
+/// Every buffer's size rounded up to the alignment; zero-sized buffers take no
+/// space and are left at offset 0.
+std::vector<uint64_t> alignedSizes(llvm::ArrayRef<BufferLifetime> buffers,
+                                   uint64_t alignment) {
   std::vector<uint64_t> sizes;
-};
+  for (const BufferLifetime &buffer : buffers)
+    sizes.push_back(alignBytes(buffer.bytes, alignment));
+  return sizes;
+}
 
 bool overlapInTime(const BufferLifetime &a, const BufferLifetime &b) {
   return a.firstStep <= b.lastStep && b.firstStep <= a.lastStep;
@@ -185,11 +185,6 @@ public:
     placedAt.assign(members.size(), std::nullopt);
   }
 
-  /// The largest live bytes of one section.
-  uint64_t lowerBound() const {
-    return *std::max_element(unplacedLive.begin(), unplacedLive.end());
-  }
-
   /// Searches for a placement below `incumbent`, stopping as soon as one is at
   /// most `goal` or when the search's nodes (over all runs) reach `maxNodes`.
   /// Returns whether the search space was exhausted (or the goal met): then the
@@ -204,7 +199,7 @@ public:
     this->deadline = deadline;
     this->hasDeadline = hasDeadline;
     this->maxNodes = maxNodes;
-    search(0, 0, ~0u);
+    search(0, 0, 0);
     return !stopped;
   }
 
@@ -226,8 +221,9 @@ private:
     return false;
   }
 
-  /// Places the remaining buffers above `lastOffset` (ties above index
-  /// `lastIndex`); `placedCount` are placed.
+  /// Places the remaining buffers at or above `lastOffset`, those at exactly
+  /// `lastOffset` only above member `lastIndex` (the order of buffers at one
+  /// offset does not matter); `placedCount` are placed.
   void search(unsigned placedCount, uint64_t lastOffset, unsigned lastIndex) {
     if (done || stopped)
       return;
@@ -274,8 +270,7 @@ private:
       for (unsigned t = first; t < end; ++t)
         lowestStart[t] = std::min(lowestStart[t], start);
       lowestTop = std::min(lowestTop, offset + sizes[members[m]]);
-      if (offset < lastOffset ||
-          (offset == lastOffset && m < lastIndex && lastIndex != ~0u))
+      if (offset < lastOffset || (offset == lastOffset && m < lastIndex))
         continue;
       candidates.push_back({m, offset});
     }
@@ -392,10 +387,14 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
   // What the whole arena needs at least: the bound, raised by every group's
   // proven optimum.
   uint64_t provenFloor = bound;
-  bool anySearchWon = false;
   bool allProven = true;
-  std::optional<PlacementAlgorithm> singleGreedy;
-  bool greedyMixed = false;
+  // The algorithm whose placement every group kept, while there is one.
+  std::optional<PlacementAlgorithm> producedBy;
+  bool mixed = false;
+  auto keptFrom = [&](PlacementAlgorithm algorithm) {
+    mixed |= producedBy && *producedBy != algorithm;
+    producedBy = algorithm;
+  };
   for (const std::vector<unsigned> &group : connectedGroups(buffers, sizes)) {
     unsigned bestGreedy = 0;
     uint64_t bestEnd = ~uint64_t(0);
@@ -411,9 +410,7 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
     for (unsigned index : group)
       result.offsets[index] = greedies[bestGreedy].second[index];
     if (bestEnd <= provenFloor) {
-      if (singleGreedy && *singleGreedy != greedies[bestGreedy].first)
-        greedyMixed = true;
-      singleGreedy = greedies[bestGreedy].first;
+      keptFrom(greedies[bestGreedy].first);
       continue;
     }
     // First the decision at the floor, where the section bound prunes
@@ -439,11 +436,9 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
     if (const auto &solution = search.getSolution()) {
       for (auto [index, offset] : llvm::zip_equal(group, *solution))
         result.offsets[index] = offset;
-      anySearchWon = true;
+      keptFrom(PlacementAlgorithm::Exact);
     } else {
-      if (singleGreedy && *singleGreedy != greedies[bestGreedy].first)
-        greedyMixed = true;
-      singleGreedy = greedies[bestGreedy].first;
+      keptFrom(greedies[bestGreedy].first);
     }
     if (exhausted)
       provenFloor = std::max(provenFloor, search.getBest());
@@ -454,9 +449,8 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
   result.status = result.arenaBytes <= provenFloor || allProven
                       ? ScheduleStatus::Optimal
                       : ScheduleStatus::BestFound;
-  result.producedBy = anySearchWon || greedyMixed || !singleGreedy
-                          ? PlacementAlgorithm::Exact
-                          : *singleGreedy;
+  result.producedBy =
+      mixed || !producedBy ? PlacementAlgorithm::Exact : *producedBy;
   return result;
 }
 
@@ -485,13 +479,13 @@ uint64_t serenity::computeLiveBytesBound(llvm::ArrayRef<BufferLifetime> buffers,
 
 Placement serenity::placeBuffers(llvm::ArrayRef<BufferLifetime> buffers,
                                  const PlacementOptions &options) {
-  AlignedBuffers aligned(buffers, options.alignment);
+  std::vector<uint64_t> sizes = alignedSizes(buffers, options.alignment);
   uint64_t bound = computeLiveBytesBound(buffers, options.alignment);
   if (options.algorithm == PlacementAlgorithm::Exact)
-    return placeExactly(buffers, aligned.sizes, options, bound);
+    return placeExactly(buffers, sizes, options, bound);
   Placement result;
-  result.offsets = placeGreedy(buffers, aligned.sizes, options.algorithm);
-  result.arenaBytes = arenaEnd(result.offsets, aligned.sizes);
+  result.offsets = placeGreedy(buffers, sizes, options.algorithm);
+  result.arenaBytes = arenaEnd(result.offsets, sizes);
   result.liveBytesBound = bound;
   result.producedBy = options.algorithm;
   result.status = ScheduleStatus::Heuristic;

@@ -17,15 +17,11 @@ struct DropReportsPass
   using Base::Base;
 
   void runOnOperation() final {
-    StringRef prefix = SerenityDialect::getDialectNamespace();
+    std::string prefix = (SerenityDialect::getDialectNamespace() + ".").str();
     getOperation()->walk([&](Operation *op) {
       SmallVector<StringAttr> names;
       for (NamedAttribute attribute : op->getDiscardableAttrs())
-        if (attribute.getName().strref().starts_with(prefix) &&
-            attribute.getName()
-                .strref()
-                .drop_front(prefix.size())
-                .starts_with("."))
+        if (attribute.getName().strref().starts_with(prefix))
           names.push_back(attribute.getName());
       for (StringAttr name : names)
         op->removeDiscardableAttr(name);

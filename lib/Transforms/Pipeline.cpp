@@ -8,7 +8,6 @@
 #include "serenity/Transforms/Passes.h"
 
 #include "serenity/Core/MemoryModel.h"
-#include "serenity/Core/Placement.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -48,18 +47,8 @@ findInvalidOption(const SerenityPipelineOptions &options) {
   if (!parseMemoryModel(options.memoryModel))
     return "unknown memory-model '" + options.memoryModel +
            "'; expected strict or inplace";
-  if (!parsePlacementAlgorithm(options.placement))
-    return "unknown placement '" + options.placement +
-           "'; expected exact, tflm-greedy, tflite-arena, tvm-greedy or "
-           "iree-in-order";
-  if (options.arena != "global" && options.arena != "argument" &&
-      options.arena != "alloc")
-    return "unknown arena '" + options.arena +
-           "'; expected global, argument or alloc";
-  if (options.alignment <= 0 || !llvm::isPowerOf2_64(options.alignment))
-    return "alignment must be a power of two, got " +
-           std::to_string(options.alignment);
-  return std::nullopt;
+  return findInvalidArenaOption("placement", options.placement, options.arena,
+                                options.alignment);
 }
 
 LogicalResult serenity::buildSerenityPipeline(

@@ -30,16 +30,6 @@ using namespace serenity;
 
 namespace {
 
-enum class ArenaKind { Global, Argument, Alloc };
-
-std::optional<ArenaKind> parseArenaKind(StringRef name) {
-  return llvm::StringSwitch<std::optional<ArenaKind>>(name)
-      .Case("global", ArenaKind::Global)
-      .Case("argument", ArenaKind::Argument)
-      .Case("alloc", ArenaKind::Alloc)
-      .Default(std::nullopt);
-}
-
 /// An allocation of the function body that goes into the arena.
 struct PlannedBuffer {
   memref::AllocOp alloc;
@@ -138,6 +128,37 @@ private:
 };
 
 } // namespace
+
+std::optional<ArenaKind> serenity::parseArenaKind(StringRef name) {
+  return llvm::StringSwitch<std::optional<ArenaKind>>(name)
+      .Case("global", ArenaKind::Global)
+      .Case("argument", ArenaKind::Argument)
+      .Case("alloc", ArenaKind::Alloc)
+      .Default(std::nullopt);
+}
+
+std::optional<std::string>
+serenity::findInvalidArenaOption(StringRef algorithmOption, StringRef algorithm,
+                                 StringRef arena, int64_t alignment) {
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  if (!parsePlacementAlgorithm(algorithm)) {
+    os << "unknown " << algorithmOption << " '" << algorithm << "'; expected ";
+    ArrayRef<PlacementAlgorithm> all = allPlacementAlgorithms();
+    for (auto [index, name] : llvm::enumerate(all))
+      os << (index == 0                ? ""
+             : index + 1 == all.size() ? " or "
+                                       : ", ")
+         << stringifyPlacementAlgorithm(name);
+    return message;
+  }
+  if (!parseArenaKind(arena))
+    return ("unknown arena '" + arena + "'; expected global, argument or alloc")
+        .str();
+  if (alignment <= 0 || !llvm::isPowerOf2_64(alignment))
+    return "alignment must be a power of two, got " + std::to_string(alignment);
+  return std::nullopt;
+}
 
 FailureOr<Value> PlanMemoryPass::createArena(func::FuncOp func, uint64_t bytes,
                                              uint64_t alignment, ArenaKind kind,
@@ -263,26 +284,9 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
 
 void PlanMemoryPass::runOnOperation() {
   ModuleOp module = getOperation();
-  PlacementOptions options;
-  std::optional<PlacementAlgorithm> parsedAlgorithm =
-      parsePlacementAlgorithm(algorithm);
-  if (!parsedAlgorithm) {
-    module.emitError() << "serenity-plan-memory: unknown algorithm '"
-                       << algorithm
-                       << "'; expected exact, tflm-greedy, tflite-arena, "
-                          "tvm-greedy or iree-in-order";
-    return signalPassFailure();
-  }
-  std::optional<ArenaKind> kind = parseArenaKind(arena);
-  if (!kind) {
-    module.emitError() << "serenity-plan-memory: unknown arena '" << arena
-                       << "'; expected global, argument or alloc";
-    return signalPassFailure();
-  }
-  if (alignment <= 0 || !llvm::isPowerOf2_64(alignment)) {
-    module.emitError()
-        << "serenity-plan-memory: alignment must be a power of two, got "
-        << static_cast<int64_t>(alignment);
+  if (std::optional<std::string> problem =
+          findInvalidArenaOption("algorithm", algorithm, arena, alignment)) {
+    module.emitError() << "serenity-plan-memory: " << *problem;
     return signalPassFailure();
   }
   if (timeLimitMs < 0) {
@@ -291,12 +295,14 @@ void PlanMemoryPass::runOnOperation() {
                        << static_cast<int64_t>(timeLimitMs);
     return signalPassFailure();
   }
-  options.algorithm = *parsedAlgorithm;
+  PlacementOptions options;
+  options.algorithm = *parsePlacementAlgorithm(algorithm);
   options.alignment = alignment;
   options.timeLimitMs = timeLimitMs;
+  ArenaKind kind = *parseArenaKind(arena);
 
   SymbolTable symbols(module);
   for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-    if (failed(planFunction(func, options, *kind, symbols)))
+    if (failed(planFunction(func, options, kind, symbols)))
       return signalPassFailure();
 }

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 
+#include <functional>
 #include <random>
 
 using namespace serenity;

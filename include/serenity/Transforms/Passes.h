@@ -16,6 +16,8 @@
 #include "mlir/Pass/PassOptions.h"
 
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace serenity {
 
@@ -30,6 +32,18 @@ void populatePartitionPatterns(mlir::RewritePatternSet &patterns,
 /// Adds the in-place concat rewrite of --serenity-rewrite: a concat becomes
 /// insert_slices of its inputs into one destination.
 void populateInPlaceConcatPatterns(mlir::RewritePatternSet &patterns);
+
+/// Where --serenity-plan-memory puts the arena.
+enum class ArenaKind { Global, Argument, Alloc };
+std::optional<ArenaKind> parseArenaKind(llvm::StringRef name);
+
+/// The first invalid arena option (the placement algorithm under the option
+/// name `algorithmOption`), as a message; none when all are valid. Shared by
+/// --serenity-plan-memory and --serenity-pipeline.
+std::optional<std::string>
+findInvalidArenaOption(llvm::StringRef algorithmOption,
+                       llvm::StringRef algorithm, llvm::StringRef arena,
+                       int64_t alignment);
 
 /// Options of --serenity-pipeline: from TOSA or Linalg on tensors to planned
 /// memref IR.
