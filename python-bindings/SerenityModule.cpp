@@ -115,7 +115,7 @@ py::tuple analyze(const std::string &text, const std::string &memoryModel) {
   std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
   if (!model)
     throw py::value_error("unknown memory model '" + memoryModel +
-                          "'; expected strict or inplace");
+                          "'; expected " + describeMemoryModels().str());
   OwningOpRef<ModuleOp> module = session.parse(text);
   if (!module)
     return session.result(false, py::none());

@@ -1,6 +1,7 @@
 //===- FunctionGraph.cpp - Dataflow graph of a function body --------------===//
 
 #include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Core/MemoryModel.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -73,6 +74,83 @@ static bool canHoldResult(Type operandType, Type resultType) {
          getActivationBytes(operand) == getActivationBytes(result);
 }
 
+/// Bytes of a temporary as the arena holds it.
+static uint64_t temporaryBytes(uint64_t bytes) {
+  return llvm::alignTo(bytes, kBufferizedAlignment);
+}
+
+/// Bytes of the padded copy that the TOSA-to-Linalg lowering makes of a
+/// window op's NHWC input, or 0 when `pad` (top, bottom, left, right) is all
+/// zeros and the op reads its input in place.
+static uint64_t paddedInputBytes(Value input, ArrayRef<int64_t> pad) {
+  if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
+    return 0;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[1] += pad[0] + pad[1];
+  shape[2] += pad[2] + pad[3];
+  return temporaryBytes(
+      getActivationBytes(RankedTensorType::get(shape, type.getElementType()))
+          .value_or(0));
+}
+
+/// The ops that `--serenity-pipeline` (tosa-to-linalg, then one-shot
+/// bufferization) makes of a window op, with the temporaries live at each;
+/// docs/memory-model.md lists them. Empty for ops lowered to one op without
+/// temporaries.
+static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
+  auto resultBytes = [&] {
+    return temporaryBytes(
+        getActivationBytes(op->getResult(0).getType()).value_or(0));
+  };
+  // The window of a pooling op is a buffer of its own.
+  auto windowBytes = [&](ArrayRef<int64_t> kernel, Type elementType) {
+    return temporaryBytes(
+        getActivationBytes(RankedTensorType::get(kernel, elementType))
+            .value_or(0));
+  };
+  // Copy the input into the padded temporary (the input is still read).
+  auto padStep = [](uint64_t padded) {
+    return LoweringStep{padded, /*operandsLive=*/true, /*resultsLive=*/false};
+  };
+  SmallVector<LoweringStep, 3> steps;
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+    // Initialize the result with the bias, then convolve the padded copy.
+    if (uint64_t padded = paddedInputBytes(conv.getInput(), conv.getPad()))
+      steps = {padStep(padded), {padded, false, true}};
+  } else if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
+    // Convolve into a zeroed 5-D accumulator (N, H, W, C, M), then add the
+    // bias into the result.
+    uint64_t accumulator = resultBytes();
+    if (uint64_t padded = paddedInputBytes(conv.getInput(), conv.getPad()))
+      steps = {padStep(padded),
+               {padded + accumulator, false, false},
+               {accumulator, false, true}};
+    else
+      steps = {{accumulator, true, false}, {accumulator, false, true}};
+  } else if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op)) {
+    uint64_t window = windowBytes(
+        pool.getKernel(), getElementTypeOrSelf(pool.getInput().getType()));
+    if (uint64_t padded = paddedInputBytes(pool.getInput(), pool.getPad()))
+      steps = {padStep(padded), {padded + window, false, true}};
+    else
+      steps = {{window, true, true}};
+  } else if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op)) {
+    // Sum into an accumulator, then divide by the window's count into the
+    // result.
+    uint64_t accumulator = resultBytes();
+    uint64_t window = windowBytes(
+        pool.getKernel(), getElementTypeOrSelf(pool.getInput().getType()));
+    if (uint64_t padded = paddedInputBytes(pool.getInput(), pool.getPad()))
+      steps = {padStep(padded),
+               {padded + accumulator + window, false, false},
+               {accumulator, false, true}};
+    else
+      steps = {{accumulator + window, true, false}, {accumulator, false, true}};
+  }
+  return steps;
+}
+
 /// Ops that read or write memory keep their relative order; pure tensor ops
 /// and allocations may move freely.
 static bool hasOrderedEffects(Operation *op) {
@@ -137,6 +215,9 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
                getActivationBytes(op->getOperand(0).getType()) == bytes) {
       storage = StorageKind::View;
       storageOperands.push_back(lookup(op->getOperand(0)));
+    } else if (isa<tosa::SliceOp>(op)) {
+      storage = StorageKind::Subview;
+      storageOperands.push_back(lookup(op->getOperand(0)));
     } else if (isElementwiseOp(op)) {
       for (Value operand : op->getOperands())
         if (canHoldResult(operand.getType(), result.getType()) &&
@@ -147,6 +228,7 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
     }
     valueIds[result] = graph.addResult(node, *bytes, storage, storageOperands);
   }
+  graph.setLowering(node, describeLowering(op));
   return success();
 }
 

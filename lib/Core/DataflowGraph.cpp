@@ -85,6 +85,11 @@ void DataflowGraph::addOrderingEdge(NodeId before, NodeId after) {
   addPredecessor(after, before);
 }
 
+void DataflowGraph::setLowering(NodeId node,
+                                llvm::ArrayRef<LoweringStep> steps) {
+  nodes[node].lowering.assign(steps.begin(), steps.end());
+}
+
 void DataflowGraph::markReturned(ValueId value) {
   values[value].returned = true;
 }

@@ -22,11 +22,8 @@ serenity::computeForcedFootprints(const LivenessModel &liveness,
   llvm::ArrayRef<LivenessModel::Buffer> buffers = liveness.getBuffers();
 
   std::vector<uint64_t> forced(numNodes, 0);
-  for (NodeId node = 0; node < numNodes; ++node) {
-    for (unsigned b : liveness.getOperandBuffers(node))
-      forced[node] += buffers[b].bytes;
-    forced[node] += liveness.getUnsharedResultBytes(node);
-  }
+  for (NodeId node = 0; node < numNodes; ++node)
+    forced[node] = liveness.getOwnFootprint(node);
 
   for (unsigned b = 0, e = buffers.size(); b < e; ++b) {
     const LivenessModel::Buffer &buffer = buffers[b];

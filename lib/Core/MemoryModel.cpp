@@ -11,6 +11,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cassert>
 
@@ -22,14 +23,21 @@ llvm::StringRef serenity::stringifyMemoryModel(MemoryModel model) {
     return "strict";
   case MemoryModel::Inplace:
     return "inplace";
+  case MemoryModel::Bufferized:
+    return "bufferized";
   }
   llvm_unreachable("unknown memory model");
+}
+
+llvm::StringRef serenity::describeMemoryModels() {
+  return "strict, inplace or bufferized";
 }
 
 std::optional<MemoryModel> serenity::parseMemoryModel(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<MemoryModel>>(name)
       .Case("strict", MemoryModel::Strict)
       .Case("inplace", MemoryModel::Inplace)
+      .Case("bufferized", MemoryModel::Bufferized)
       .Default(std::nullopt);
 }
 
@@ -40,8 +48,11 @@ bool LivenessModel::isHonoured(StorageKind storage) const {
   case StorageKind::Destination:
     return true;
   case StorageKind::View:
+    return model != MemoryModel::Strict;
   case StorageKind::Elementwise:
     return model == MemoryModel::Inplace;
+  case StorageKind::Subview:
+    return model == MemoryModel::Bufferized;
   }
   llvm_unreachable("unknown storage kind");
 }
@@ -54,7 +65,20 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
   // its class when the view is visited.
   for (ValueId id = 0, e = graph.getNumValues(); id < e; ++id) {
     const GraphValue &value = graph.getValue(id);
-    if (value.storage == StorageKind::View && isHonoured(value.storage)) {
+    bool aliases = (value.storage == StorageKind::View ||
+                    value.storage == StorageKind::Subview) &&
+                   isHonoured(value.storage);
+    // Bufferization reshapes a strided part of a buffer by copying it.
+    StorageKind sourceStorage =
+        graph
+            .getValue(value.storageOperands.empty()
+                          ? id
+                          : value.storageOperands.front())
+            .storage;
+    if (aliases && value.storage == StorageKind::View &&
+        sourceStorage == StorageKind::Subview && isHonoured(sourceStorage))
+      aliases = false;
+    if (aliases) {
       assert(value.storageOperands.size() == 1 && "a view has one source");
       valueClass[id] = valueClass[value.storageOperands.front()];
     } else {
@@ -70,6 +94,11 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
     llvm::sort(buffer.users);
     buffer.users.erase(std::unique(buffer.users.begin(), buffer.users.end()),
                        buffer.users.end());
+    // The arena holds neither the caller's buffers nor the out-params.
+    if (model == MemoryModel::Bufferized)
+      buffer.bytes = buffer.rootIsArgument || buffer.returned
+                         ? 0
+                         : llvm::alignTo(buffer.bytes, kBufferizedAlignment);
   }
 
   operandClasses.resize(numNodes);
@@ -82,12 +111,20 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
   }
 
   for (ValueId arg : graph.getArguments()) {
-    argumentBytes += graph.getValue(arg).bytes;
     const Buffer &buffer = classes[classOf(arg)];
+    argumentBytes += buffer.bytes;
     bool used = buffer.returned || !buffer.users.empty();
     if (buffer.root == arg && used)
       initialLiveBytes += buffer.bytes;
   }
+}
+
+llvm::ArrayRef<LoweringStep> LivenessModel::getLowering(NodeId node) const {
+  static const LoweringStep oneOp;
+  llvm::ArrayRef<LoweringStep> lowering = graph.getNode(node).lowering;
+  if (model != MemoryModel::Bufferized || lowering.empty())
+    return oneOp;
+  return lowering;
 }
 
 StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
@@ -103,17 +140,21 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
   // Operand buffers whose storage a result takes over: they do not die here,
   // they live on as that result.
   llvm::SmallVector<unsigned, 2> takenOver;
+  uint64_t resultsFreed = 0;
   for (ValueId resultId : node.results) {
     const GraphValue &result = graph.getValue(resultId);
     const Buffer &resultClass = classes[classOf(resultId)];
     if (resultClass.root != resultId)
       continue; // A view: it adds no bytes.
     bool reuses = false;
-    if (isHonoured(result.storage)) {
+    bool writesIntoOperand = result.storage == StorageKind::Elementwise ||
+                             result.storage == StorageKind::Destination;
+    if (writesIntoOperand && isHonoured(result.storage)) {
       for (ValueId candidate : result.storageOperands) {
         unsigned cls = classOf(candidate);
         const Buffer &buffer = classes[cls];
-        if (buffer.bytes != result.bytes || llvm::is_contained(takenOver, cls))
+        if (buffer.bytes != resultClass.bytes ||
+            llvm::is_contained(takenOver, cls))
           continue;
         if (result.storage == StorageKind::Elementwise && buffer.rootIsArgument)
           continue;
@@ -125,18 +166,28 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
       }
     }
     if (!reuses)
-      effect.allocated += result.bytes;
+      effect.allocated += resultClass.bytes;
     if (diesHere(resultClass))
-      effect.freed += result.bytes;
+      resultsFreed += resultClass.bytes;
   }
+  uint64_t operandsFreed = 0;
   for (unsigned cls : operandClasses[nodeId]) {
     const Buffer &buffer = classes[cls];
     if (!llvm::is_contained(takenOver, cls) && diesHere(buffer))
-      effect.freed += buffer.bytes;
+      operandsFreed += buffer.bytes;
   }
-  effect.footprint = liveBefore + effect.allocated;
-  assert(effect.footprint >= effect.freed && "freeing more than is live");
-  effect.liveAfter = effect.footprint - effect.freed;
+  effect.freed = resultsFreed + operandsFreed;
+  for (const LoweringStep &op : getLowering(nodeId)) {
+    uint64_t live = liveBefore + op.temporaryBytes;
+    if (!op.operandsLive)
+      live -= operandsFreed;
+    if (op.resultsLive)
+      live += effect.allocated;
+    effect.footprint = std::max(effect.footprint, live);
+  }
+  uint64_t after = liveBefore + effect.allocated;
+  assert(after >= effect.freed && "freeing more than is live");
+  effect.liveAfter = after - effect.freed;
   return effect;
 }
 
@@ -164,9 +215,24 @@ uint64_t LivenessModel::getUnsharedResultBytes(NodeId nodeId) const {
   uint64_t bytes = 0;
   for (ValueId resultId : graph.getNode(nodeId).results) {
     const GraphValue &result = graph.getValue(resultId);
-    if (classes[classOf(resultId)].root == resultId &&
-        !isHonoured(result.storage))
-      bytes += result.bytes;
+    const Buffer &resultClass = classes[classOf(resultId)];
+    bool mayWriteIntoOperand = (result.storage == StorageKind::Elementwise ||
+                                result.storage == StorageKind::Destination) &&
+                               isHonoured(result.storage);
+    if (resultClass.root == resultId && !mayWriteIntoOperand)
+      bytes += resultClass.bytes;
   }
   return bytes;
+}
+
+uint64_t LivenessModel::getOwnFootprint(NodeId nodeId) const {
+  uint64_t operands = 0;
+  for (unsigned cls : operandClasses[nodeId])
+    operands += classes[cls].bytes;
+  uint64_t results = getUnsharedResultBytes(nodeId);
+  uint64_t most = 0;
+  for (const LoweringStep &op : getLowering(nodeId))
+    most = std::max(most, op.temporaryBytes + (op.operandsLive ? operands : 0) +
+                              (op.resultsLive ? results : 0));
+  return most;
 }

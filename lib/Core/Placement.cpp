@@ -154,14 +154,36 @@ uint64_t arenaEnd(llvm::ArrayRef<uint64_t> offsets,
   return end;
 }
 
-/// The exact search on one group of buffers whose lifetimes are connected
-/// (no step separates them), over compressed time: a section is a run of
-/// steps where the same buffers are live.
-class ExactSearch {
+/// How the search breaks ties between buffers that can go at the same offset,
+/// as MiniMalloc's static preorderings: each letter a key, largest first.
+/// S: earliest start, W: lifetime in steps, A: area (bytes x steps), T: the
+/// most bytes live in one of its sections. Starting in time order packs the
+/// chains of short-lived temporaries that bufferized code is made of. Different
+/// instances favour different keys, so the search tries them in turn with
+/// growing node limits.
+constexpr llvm::StringLiteral kPreorderings[] = {"S", "WAT", "TAW", "TWA"};
+
+/// Decides whether one group of buffers whose lifetimes are connected (no step
+/// separates them) fits a given capacity, by depth-first search over canonical
+/// placements in compressed time (a section is a run of steps where the same
+/// buffers are live). Pruning, after MiniMalloc (Moffitt, ASPLOS'23):
+///   - section inference: in each section, the unplaced bytes stacked on the
+///     lowest offset any of them can still take must fit;
+///   - dominance: nothing goes at or above the lowest top of an unplaced
+///     buffer at its skyline (that buffer could drop into the gap);
+///   - hatless pruning: when the buffer just placed overlaps no unplaced
+///     buffer, it was placed as low as it can ever go and blocks nobody, so
+///     if the rest fails, no other choice at this node can succeed;
+///   - dynamic decomposition: once every buffer crossing a section boundary
+///     is placed, the two sides are independent problems, solved one after
+///     the other instead of interleaved.
+class FitSearch {
 public:
-  ExactSearch(llvm::ArrayRef<BufferLifetime> buffers,
-              llvm::ArrayRef<uint64_t> sizes, llvm::ArrayRef<unsigned> members)
-      : sizes(sizes), members(members) {
+  enum class Outcome { Fits, DoesNotFit, Stopped };
+
+  FitSearch(llvm::ArrayRef<BufferLifetime> buffers,
+            llvm::ArrayRef<uint64_t> alignedSizes,
+            llvm::ArrayRef<unsigned> members) {
     std::vector<unsigned> points;
     for (unsigned index : members) {
       points.push_back(buffers[index].firstStep);
@@ -169,178 +191,376 @@ public:
     }
     llvm::sort(points);
     points.erase(std::unique(points.begin(), points.end()), points.end());
-    auto sectionOf = [&](unsigned step) {
+    auto sectionOf = [&](unsigned step) -> unsigned {
       return std::lower_bound(points.begin(), points.end(), step) -
              points.begin();
     };
-    floor.assign(points.size(), 0);
-    unplacedLive.assign(points.size(), 0);
+    unsigned numSections = points.size() - 1;
+    initialTotal.assign(numSections, 0);
+    initialCuts.assign(numSections, 0);
     for (unsigned index : members) {
-      unsigned first = sectionOf(buffers[index].firstStep);
-      unsigned end = sectionOf(buffers[index].lastStep + 1);
-      sections.emplace_back(first, end);
-      for (unsigned t = first; t < end; ++t)
-        unplacedLive[t] += sizes[index];
+      Item item;
+      item.size = alignedSizes[index];
+      item.firstSection = sectionOf(buffers[index].firstStep);
+      item.endSection = sectionOf(buffers[index].lastStep + 1);
+      item.steps = buffers[index].lastStep - buffers[index].firstStep + 1;
+      for (unsigned s = item.firstSection; s < item.endSection; ++s)
+        initialTotal[s] += item.size;
+      for (unsigned s = item.firstSection; s + 1 < item.endSection; ++s)
+        ++initialCuts[s];
+      items.push_back(item);
     }
-    placedAt.assign(members.size(), std::nullopt);
+    itemsIn.resize(numSections);
+    checkedAt.assign(numSections, 0);
+    for (unsigned i = 0, e = items.size(); i < e; ++i)
+      for (unsigned s = items[i].firstSection; s < items[i].endSection; ++s)
+        itemsIn[s].push_back(i);
+    for (unsigned a = 0, e = items.size(); a < e; ++a)
+      for (unsigned b = a + 1; b < e; ++b)
+        if (items[a].firstSection < items[b].endSection &&
+            items[b].firstSection < items[a].endSection) {
+          items[a].overlaps.push_back(b);
+          items[b].overlaps.push_back(a);
+        }
   }
 
-  /// Searches for a placement below `incumbent`, stopping as soon as one is at
-  /// most `goal` or when the search's nodes (over all runs) reach `maxNodes`.
-  /// Returns whether the search space was exhausted (or the goal met): then the
-  /// best found is optimal for this group, up to `goal`.
-  bool run(uint64_t incumbent, uint64_t goal,
-           std::chrono::steady_clock::time_point deadline, bool hasDeadline,
-           uint64_t maxNodes) {
-    best = incumbent;
-    solution.reset();
-    done = stopped = false;
-    this->goal = goal;
-    this->deadline = deadline;
-    this->hasDeadline = hasDeadline;
-    this->maxNodes = maxNodes;
-    search(0, 0, 0);
-    return !stopped;
+  /// Searches for a placement of the group within `capacity`, trying the
+  /// preorderings in turn with node limits that double from the group's size,
+  /// until one search completes, the deadline passes or the nodes of this
+  /// call reach `maxNodes` (0: no limit).
+  Outcome decide(uint64_t capacity,
+                 std::optional<std::chrono::steady_clock::time_point> deadline,
+                 uint64_t maxNodes) {
+    uint64_t callStart = nodes;
+    for (uint64_t limit = 2 * items.size();; limit *= 2) {
+      for (llvm::StringRef preordering : kPreorderings) {
+        uint64_t runLimit = limit;
+        if (maxNodes)
+          runLimit = std::min(runLimit, callStart + maxNodes - nodes);
+        Outcome outcome = run(capacity, preordering, runLimit, deadline);
+        if (outcome != Outcome::Stopped)
+          return outcome;
+        if (deadlinePassed || (maxNodes && nodes - callStart >= maxNodes))
+          return Outcome::Stopped;
+      }
+    }
   }
 
-  /// The best placement found below the incumbent, if any, as offsets of the
-  /// members in order.
-  const std::optional<std::vector<uint64_t>> &getSolution() const {
-    return solution;
-  }
-  uint64_t getBest() const { return best; }
+  /// The offsets of the last placement that fit, in the order of the members.
+  llvm::ArrayRef<uint64_t> getSolution() const { return solution; }
+  uint64_t getSolutionEnd() const { return solutionEnd; }
   uint64_t getNodes() const { return nodes; }
 
 private:
-  bool outOfBudget() {
-    if (maxNodes && nodes >= maxNodes)
-      return true;
-    if (hasDeadline && (nodes & 255) == 0 &&
-        std::chrono::steady_clock::now() >= deadline)
-      return true;
-    return false;
+  static constexpr uint64_t kUnplaced = ~uint64_t(0);
+
+  struct Item {
+    uint64_t size = 0;
+    unsigned firstSection = 0, endSection = 0;
+    unsigned steps = 0;
+    std::vector<unsigned> overlaps;
+  };
+
+  /// A subproblem: the unplaced buffers live in a range of sections that no
+  /// unplaced buffer outside it crosses.
+  struct Partition {
+    unsigned firstSection = 0, endSection = 0;
+    std::vector<unsigned> items;
+  };
+
+  /// One undoable change of the search state.
+  struct Change {
+    enum Kind : uint8_t { Offset, MinOffset, Total, Cut } kind;
+    unsigned index;
+    uint64_t previous;
+  };
+
+  Outcome run(uint64_t capacity, llvm::StringRef preordering,
+              uint64_t nodeLimit,
+              std::optional<std::chrono::steady_clock::time_point> deadline) {
+    this->capacity = capacity;
+    this->deadline = deadline;
+    runNodesLeft = nodeLimit;
+    deadlinePassed = false;
+    rankItems(preordering);
+    offset.assign(items.size(), kUnplaced);
+    minOffset.assign(items.size(), 0);
+    total = initialTotal;
+    cuts = initialCuts;
+    trail.clear();
+    Partition whole;
+    whole.firstSection = 0;
+    whole.endSection = initialTotal.size();
+    whole.items.resize(items.size());
+    std::iota(whole.items.begin(), whole.items.end(), 0);
+    Outcome outcome = search(whole, 0, 0, true);
+    if (outcome == Outcome::Fits) {
+      solution = offset;
+      solutionEnd = 0;
+      for (auto [item, itemOffset] : llvm::zip_equal(items, offset))
+        solutionEnd = std::max(solutionEnd, itemOffset + item.size);
+    }
+    return outcome;
   }
 
-  /// Places the remaining buffers at or above `lastOffset`, those at exactly
-  /// `lastOffset` only above member `lastIndex` (the order of buffers at one
-  /// offset does not matter); `placedCount` are placed.
-  void search(unsigned placedCount, uint64_t lastOffset, unsigned lastIndex) {
-    if (done || stopped)
-      return;
-    ++nodes;
-    if (outOfBudget()) {
-      stopped = true;
-      return;
-    }
-    if (placedCount == members.size()) {
-      uint64_t end = *std::max_element(floor.begin(), floor.end());
-      if (end < best) {
-        best = end;
-        solution.emplace();
-        for (const std::optional<uint64_t> &offset : placedAt)
-          solution->push_back(*offset);
-        LLVM_DEBUG(llvm::dbgs() << "[serenity-plan-memory] exact: " << end
-                                << " after " << nodes << " nodes\n");
-        if (best <= goal)
-          done = true;
+  void rankItems(llvm::StringRef preordering) {
+    std::vector<uint64_t> mostLive(items.size(), 0);
+    for (unsigned i = 0, e = items.size(); i < e; ++i)
+      for (unsigned s = items[i].firstSection; s < items[i].endSection; ++s)
+        mostLive[i] = std::max(mostLive[i], initialTotal[s]);
+    auto key = [&](unsigned i, char letter) -> uint64_t {
+      switch (letter) {
+      case 'W':
+        return items[i].steps;
+      case 'A':
+        return items[i].size * items[i].steps;
+      case 'T':
+        return mostLive[i];
+      case 'S':
+        return ~items[i].firstSection;
       }
-      return;
-    }
-    // Every unplaced buffer will sit at or above its current skyline and the
-    // last offset; those live in one section are disjoint there.
-    struct Candidate {
-      unsigned member;
-      uint64_t offset;
+      llvm_unreachable("unknown preordering key");
     };
-    llvm::SmallVector<Candidate, 32> candidates;
-    lowestStart.assign(floor.size(), ~uint64_t(0));
-    // The lowest top of an unplaced buffer at its skyline: nothing goes at or
-    // above it next. Otherwise that buffer would sit on nothing but empty
-    // space below the next offset and could drop to its skyline: such
-    // placements are never the lowest (MiniMalloc's dominance rule).
-    uint64_t lowestTop = ~uint64_t(0);
-    for (unsigned m = 0, e = members.size(); m < e; ++m) {
-      if (placedAt[m])
-        continue;
-      auto [first, end] = sections[m];
-      uint64_t offset = 0;
-      for (unsigned t = first; t < end; ++t)
-        offset = std::max(offset, floor[t]);
-      uint64_t start = std::max(offset, lastOffset);
-      for (unsigned t = first; t < end; ++t)
-        lowestStart[t] = std::min(lowestStart[t], start);
-      lowestTop = std::min(lowestTop, offset + sizes[members[m]]);
-      if (offset < lastOffset || (offset == lastOffset && m < lastIndex))
-        continue;
-      candidates.push_back({m, offset});
-    }
-    for (unsigned t = 0, e = floor.size(); t < e; ++t)
-      if (unplacedLive[t] && lowestStart[t] + unplacedLive[t] >= best)
-        return;
-    llvm::erase_if(candidates, [&](const Candidate &candidate) {
-      return candidate.offset >= lowestTop;
+    std::vector<unsigned> order(items.size());
+    std::iota(order.begin(), order.end(), 0);
+    llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+      for (char letter : preordering)
+        if (key(a, letter) != key(b, letter))
+          return key(a, letter) > key(b, letter);
+      return false;
     });
-    llvm::sort(candidates, [&](const Candidate &a, const Candidate &b) {
-      if (a.offset != b.offset)
-        return a.offset < b.offset;
-      uint64_t sizeA = sizes[members[a.member]],
-               sizeB = sizes[members[b.member]];
-      if (sizeA != sizeB)
-        return sizeA > sizeB;
-      unsigned lengthA = sections[a.member].second - sections[a.member].first;
-      unsigned lengthB = sections[b.member].second - sections[b.member].first;
-      if (lengthA != lengthB)
-        return lengthA > lengthB;
-      return a.member < b.member;
-    });
+    rank.assign(items.size(), 0);
+    for (unsigned position = 0, e = order.size(); position < e; ++position)
+      rank[order[position]] = position;
+  }
 
-    llvm::SmallVector<uint64_t, 16> saved;
-    for (unsigned c = 0, e = candidates.size(); c < e; ++c) {
-      auto [member, offset] = candidates[c];
-      uint64_t size = sizes[members[member]];
-      auto [first, end] = sections[member];
+  bool outOfBudget() {
+    if (runNodesLeft == 0)
+      return true;
+    --runNodesLeft;
+    ++nodes;
+    if (deadline && (nodes & 255) == 0 &&
+        std::chrono::steady_clock::now() >= *deadline)
+      deadlinePassed = true;
+    return deadlinePassed;
+  }
+
+  /// Places item `i` at `at`. Returns whether an unplaced buffer overlaps it;
+  /// appends the section boundaries that no unplaced buffer crosses any more,
+  /// and the unplaced items whose skyline rose.
+  bool place(unsigned i, uint64_t at,
+             llvm::SmallVectorImpl<unsigned> &cutPoints,
+             llvm::SmallVectorImpl<unsigned> &raised) {
+    const Item &item = items[i];
+    trail.push_back({Change::Offset, i, offset[i]});
+    offset[i] = at;
+    uint64_t top = at + item.size;
+    for (unsigned s = item.firstSection; s < item.endSection; ++s) {
+      trail.push_back({Change::Total, s, total[s]});
+      total[s] -= item.size;
+    }
+    for (unsigned s = item.firstSection; s + 1 < item.endSection; ++s) {
+      trail.push_back({Change::Cut, s, cuts[s]});
+      if (--cuts[s] == 0)
+        cutPoints.push_back(s + 1);
+    }
+    bool covered = false;
+    for (unsigned other : item.overlaps) {
+      if (offset[other] != kUnplaced)
+        continue;
+      covered = true;
+      if (minOffset[other] < top) {
+        trail.push_back({Change::MinOffset, other, minOffset[other]});
+        minOffset[other] = top;
+        raised.push_back(other);
+      }
+    }
+    return covered;
+  }
+
+  /// Section inference, part two: in every section, the unplaced bytes
+  /// stacked on the lowest skyline of an unplaced item there must fit. Only
+  /// the sections of the item just placed and of the items it raised can
+  /// have changed since the last check.
+  bool skylinesFit(unsigned placed, llvm::ArrayRef<unsigned> raised) {
+    ++stamp;
+    auto sectionFits = [&](unsigned s) {
+      if (checkedAt[s] == stamp || total[s] == 0)
+        return true;
+      checkedAt[s] = stamp;
+      uint64_t lowest = kUnplaced;
+      for (unsigned other : itemsIn[s])
+        if (offset[other] == kUnplaced)
+          lowest = std::min(lowest, minOffset[other]);
+      return lowest + total[s] <= capacity;
+    };
+    auto itemFits = [&](unsigned i) {
+      for (unsigned s = items[i].firstSection; s < items[i].endSection; ++s)
+        if (!sectionFits(s))
+          return false;
+      return true;
+    };
+    return itemFits(placed) && llvm::all_of(raised, itemFits);
+  }
+
+  void undoTo(size_t mark) {
+    while (trail.size() > mark) {
+      Change change = trail.back();
+      trail.pop_back();
+      switch (change.kind) {
+      case Change::Offset:
+        offset[change.index] = change.previous;
+        break;
+      case Change::MinOffset:
+        minOffset[change.index] = change.previous;
+        break;
+      case Change::Total:
+        total[change.index] = change.previous;
+        break;
+      case Change::Cut:
+        cuts[change.index] = change.previous;
+        break;
+      }
+    }
+  }
+
+  /// Places the unplaced items of `partition` at or above `lastOffset`; at
+  /// exactly `lastOffset` only items ranked after `lastRank` (the order of
+  /// items at one offset does not matter). On success the placement stays in
+  /// the state; otherwise the state is as it was.
+  Outcome search(const Partition &partition, uint64_t lastOffset,
+                 unsigned lastRank, bool lastOffsetRose) {
+    if (outOfBudget())
+      return Outcome::Stopped;
+    llvm::SmallVector<unsigned, 64> unplaced;
+    for (unsigned i : partition.items)
+      if (offset[i] == kUnplaced)
+        unplaced.push_back(i);
+    if (unplaced.empty())
+      return Outcome::Fits;
+
+    // Section inference, part one: nothing goes below the last offset any
+    // more, so the unplaced bytes of every section must fit above it (checked
+    // when the last offset rose: totals only fall). Part two, the lowest
+    // skyline of each section, is checked where it changes: after each
+    // placement.
+    if (lastOffsetRose)
+      for (unsigned s = partition.firstSection; s < partition.endSection; ++s)
+        if (total[s] && lastOffset + total[s] > capacity)
+          return Outcome::DoesNotFit;
+    // Dominance: nothing goes at or above the lowest top of an unplaced item
+    // at its skyline.
+    uint64_t lowestTop = kUnplaced;
+    for (unsigned i : unplaced)
+      lowestTop = std::min(lowestTop, minOffset[i] + items[i].size);
+
+    llvm::SmallVector<unsigned, 64> candidates;
+    for (unsigned i : unplaced) {
+      uint64_t at = minOffset[i];
+      if (at < lastOffset || (at == lastOffset && rank[i] < lastRank))
+        continue;
+      if (at >= lowestTop || at + items[i].size > capacity)
+        continue;
+      candidates.push_back(i);
+    }
+    // Lowest first, then by rank; taken from a heap since the first few
+    // usually decide the node.
+    auto later = [&](unsigned a, unsigned b) {
+      if (minOffset[a] != minOffset[b])
+        return minOffset[a] > minOffset[b];
+      return rank[a] > rank[b];
+    };
+    std::make_heap(candidates.begin(), candidates.end(), later);
+
+    llvm::SmallVector<unsigned, 8> cutPoints;
+    llvm::SmallVector<unsigned, 32> raised;
+    std::optional<unsigned> previous;
+    while (!candidates.empty()) {
+      std::pop_heap(candidates.begin(), candidates.end(), later);
+      unsigned i = candidates.pop_back_val();
       // Interchangeable buffers (same size, same lifetime, same height) are
       // tried once.
-      if (c > 0 && candidates[c - 1].offset == offset &&
-          sizes[members[candidates[c - 1].member]] == size &&
-          sections[candidates[c - 1].member] == sections[member])
-        continue;
-      if (offset + size >= best)
-        continue;
-      saved.assign(floor.begin() + first, floor.begin() + end);
-      for (unsigned t = first; t < end; ++t) {
-        floor[t] = offset + size;
-        unplacedLive[t] -= size;
+      if (previous) {
+        unsigned previousItem = *std::exchange(previous, i);
+        if (minOffset[previousItem] == minOffset[i] &&
+            items[previousItem].size == items[i].size &&
+            items[previousItem].firstSection == items[i].firstSection &&
+            items[previousItem].endSection == items[i].endSection)
+          continue;
+      } else {
+        previous = i;
       }
-      placedAt[member] = offset;
-      search(placedCount + 1, offset, member);
-      placedAt[member] = std::nullopt;
-      for (unsigned t = first; t < end; ++t) {
-        floor[t] = saved[t - first];
-        unplacedLive[t] += size;
-      }
-      if (done || stopped)
-        return;
+      size_t mark = trail.size();
+      cutPoints.clear();
+      raised.clear();
+      uint64_t at = minOffset[i];
+      bool covered = place(i, at, cutPoints, raised);
+      Outcome outcome = Outcome::DoesNotFit;
+      if (skylinesFit(i, raised))
+        outcome = cutPoints.empty()
+                      ? search(partition, at, rank[i], at > lastOffset)
+                      : searchParts(partition, cutPoints);
+      if (outcome == Outcome::Fits)
+        return outcome;
+      undoTo(mark);
+      if (outcome == Outcome::Stopped || !covered)
+        return outcome;
     }
+    return Outcome::DoesNotFit;
   }
 
-  llvm::ArrayRef<uint64_t> sizes;
-  llvm::ArrayRef<unsigned> members;
-  std::vector<std::pair<unsigned, unsigned>> sections;
-  std::vector<uint64_t> floor;
-  std::vector<uint64_t> unplacedLive;
-  /// Scratch: per section, the lowest offset an unplaced buffer can take.
-  std::vector<uint64_t> lowestStart;
-  std::vector<std::optional<uint64_t>> placedAt;
-  std::optional<std::vector<uint64_t>> solution;
-  uint64_t best = 0;
-  uint64_t goal = 0;
+  /// Solves the pieces of `partition` between `cutPoints` one by one.
+  Outcome searchParts(const Partition &partition,
+                      llvm::SmallVectorImpl<unsigned> &cutPoints) {
+    llvm::sort(cutPoints);
+    size_t mark = trail.size();
+    unsigned first = partition.firstSection;
+    for (unsigned c = 0, e = cutPoints.size(); c <= e; ++c) {
+      Partition part;
+      part.firstSection = first;
+      part.endSection = c < e ? cutPoints[c] : partition.endSection;
+      first = part.endSection;
+      for (unsigned i : partition.items)
+        if (offset[i] == kUnplaced && items[i].firstSection < part.endSection &&
+            part.firstSection < items[i].endSection)
+          part.items.push_back(i);
+      if (part.items.empty())
+        continue;
+      Outcome outcome = search(part, 0, 0, false);
+      if (outcome != Outcome::Fits) {
+        undoTo(mark);
+        return outcome;
+      }
+    }
+    return Outcome::Fits;
+  }
+
+  std::vector<Item> items;
+  std::vector<uint64_t> initialTotal;
+  std::vector<unsigned> initialCuts;
+  std::vector<unsigned> rank;
+
+  uint64_t capacity = 0;
+  std::vector<uint64_t> offset;
+  /// Per item, its skyline: the highest top of a placed overlapping item.
+  std::vector<uint64_t> minOffset;
+  /// Per section, the bytes of its unplaced items.
+  std::vector<uint64_t> total;
+  /// Per section boundary (between s and s + 1), the unplaced items crossing.
+  std::vector<unsigned> cuts;
+  std::vector<Change> trail;
+  /// Per section, the items live in it.
+  std::vector<std::vector<unsigned>> itemsIn;
+  /// Per section, the check that last looked at it (to look once per check).
+  std::vector<uint64_t> checkedAt;
+  uint64_t stamp = 0;
+
+  std::vector<uint64_t> solution;
+  uint64_t solutionEnd = 0;
   uint64_t nodes = 0;
-  uint64_t maxNodes = 0;
-  std::chrono::steady_clock::time_point deadline;
-  bool hasDeadline = false;
-  bool done = false;
-  bool stopped = false;
+  uint64_t runNodesLeft = 0;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  bool deadlinePassed = false;
 };
 
 /// Groups of buffers whose lifetimes chain together; buffers of different
@@ -371,8 +591,10 @@ connectedGroups(llvm::ArrayRef<BufferLifetime> buffers,
 Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
                        llvm::ArrayRef<uint64_t> sizes,
                        const PlacementOptions &options, uint64_t bound) {
-  auto start = std::chrono::steady_clock::now();
-  auto deadline = start + std::chrono::milliseconds(options.timeLimitMs);
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> deadline;
+  if (options.timeLimitMs)
+    deadline = Clock::now() + std::chrono::milliseconds(options.timeLimitMs);
 
   // The best greedy, per group: groups never share a step, so any mix of the
   // greedies' group placements is a placement.
@@ -395,53 +617,72 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
     mixed |= producedBy && *producedBy != algorithm;
     producedBy = algorithm;
   };
+  // Every capacity is a multiple of the alignment: so are all sizes.
+  uint64_t unit = std::max<uint64_t>(options.alignment, 1);
   for (const std::vector<unsigned> &group : connectedGroups(buffers, sizes)) {
     unsigned bestGreedy = 0;
-    uint64_t bestEnd = ~uint64_t(0);
+    uint64_t high = ~uint64_t(0);
     for (unsigned g = 0, e = greedies.size(); g < e; ++g) {
       uint64_t end = 0;
       for (unsigned index : group)
         end = std::max(end, greedies[g].second[index] + sizes[index]);
-      if (end < bestEnd) {
-        bestEnd = end;
+      if (end < high) {
+        high = end;
         bestGreedy = g;
       }
     }
     for (unsigned index : group)
       result.offsets[index] = greedies[bestGreedy].second[index];
-    if (bestEnd <= provenFloor) {
+    if (high <= provenFloor) {
       keptFrom(greedies[bestGreedy].first);
       continue;
     }
-    // First the decision at the floor, where the section bound prunes
-    // hardest (it is usually feasible); then the branch and bound from the
-    // greedy's arena down.
-    ExactSearch search(buffers, sizes, group);
-    bool limited = options.timeLimitMs != 0;
-    auto now = std::chrono::steady_clock::now();
-    uint64_t nodeBudget =
-        options.maxNodes
-            ? std::max<uint64_t>(
-                  1, options.maxNodes -
-                         std::min(options.maxNodes, result.searchNodes))
-            : 0;
-    bool exhausted =
-        search.run(provenFloor + 1, provenFloor, now + (deadline - now) / 2,
-                   limited, (nodeBudget + 1) / 2);
-    if (!search.getSolution()) {
-      uint64_t goal = exhausted ? provenFloor + 1 : provenFloor;
-      exhausted = search.run(bestEnd, goal, deadline, limited, nodeBudget);
+    // Binary search on the capacity between the floor and the best arena
+    // found, starting at the floor (where the section bound prunes hardest,
+    // and which usually fits). Capacities below `low` are proven too small;
+    // those below `next` were tried.
+    FitSearch search(buffers, sizes, group);
+    uint64_t low = provenFloor, tried = provenFloor, probe = provenFloor;
+    bool improved = false;
+    while (probe < high) {
+      std::optional<Clock::time_point> probeDeadline;
+      if (deadline) {
+        Clock::time_point now = Clock::now();
+        if (now >= *deadline)
+          break;
+        probeDeadline = now + (*deadline - now) / 2;
+      }
+      uint64_t nodeBudget = 0;
+      if (options.maxNodes) {
+        uint64_t used = result.searchNodes + search.getNodes();
+        if (used >= options.maxNodes)
+          break;
+        nodeBudget = std::max<uint64_t>(1, (options.maxNodes - used) / 2);
+      }
+      switch (search.decide(probe, probeDeadline, nodeBudget)) {
+      case FitSearch::Outcome::Fits:
+        high = search.getSolutionEnd();
+        for (auto [index, offset] :
+             llvm::zip_equal(group, search.getSolution()))
+          result.offsets[index] = offset;
+        improved = true;
+        break;
+      case FitSearch::Outcome::DoesNotFit:
+        low = std::max(low, probe + unit);
+        tried = std::max(tried, low);
+        break;
+      case FitSearch::Outcome::Stopped:
+        tried = probe + unit;
+        break;
+      }
+      if (tried >= high)
+        break;
+      probe = tried + (high - tried) / 2 / unit * unit;
     }
     result.searchNodes += search.getNodes();
-    if (const auto &solution = search.getSolution()) {
-      for (auto [index, offset] : llvm::zip_equal(group, *solution))
-        result.offsets[index] = offset;
-      keptFrom(PlacementAlgorithm::Exact);
-    } else {
-      keptFrom(greedies[bestGreedy].first);
-    }
-    if (exhausted)
-      provenFloor = std::max(provenFloor, search.getBest());
+    keptFrom(improved ? PlacementAlgorithm::Exact : greedies[bestGreedy].first);
+    if (low >= high)
+      provenFloor = std::max(provenFloor, high);
     else
       allProven = false;
   }

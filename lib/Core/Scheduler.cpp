@@ -106,6 +106,32 @@ static Schedule runBestHeuristic(const LivenessModel &liveness) {
   return best;
 }
 
+/// The lowering's temporaries make orders harder to prove under `bufferized`
+/// than under `strict`, whose optimum is often reached fast: when the search
+/// stopped at a limit, the strict optimum (evaluated under `bufferized`) may
+/// beat the heuristics it started from.
+static void keepBetterStrictOrder(const LivenessModel &liveness,
+                                  const SchedulerOptions &options,
+                                  Schedule &schedule) {
+  LivenessModel strict(liveness.getGraph(), MemoryModel::Strict);
+  Schedule proxy =
+      searchOptimalSchedule(strict, options, runBestHeuristic(strict));
+  uint64_t peak = liveness.peakOf(proxy.order);
+  LLVM_DEBUG(llvm::dbgs() << "[serenity-schedule] strict optimum as a "
+                             "candidate: peak "
+                          << peak << "\n");
+  schedule.exploredStates += proxy.exploredStates;
+  if (peak >= schedule.peak)
+    return;
+  schedule.order = std::move(proxy.order);
+  schedule.peak = peak;
+  schedule.producedBy = Algorithm::Optimal;
+  if (schedule.lowerBound >= peak) {
+    schedule.lowerBound = peak;
+    schedule.status = ScheduleStatus::Optimal;
+  }
+}
+
 Schedule serenity::scheduleGraph(const LivenessModel &liveness,
                                  const SchedulerOptions &options) {
   Schedule schedule;
@@ -122,6 +148,9 @@ Schedule serenity::scheduleGraph(const LivenessModel &liveness,
   case Algorithm::Optimal:
     schedule =
         searchOptimalSchedule(liveness, options, runBestHeuristic(liveness));
+    if (schedule.status != ScheduleStatus::Optimal &&
+        liveness.getModel() == MemoryModel::Bufferized)
+      keepBetterStrictOrder(liveness, options, schedule);
     break;
   }
   if (schedule.status == ScheduleStatus::Heuristic)

@@ -30,7 +30,8 @@ void LivenessPass::runOnOperation() {
   std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
   if (!model) {
     module.emitError() << "serenity-liveness: unknown memory-model '"
-                       << memoryModel << "'; expected strict or inplace";
+                       << memoryModel << "'; expected "
+                       << describeMemoryModels();
     return signalPassFailure();
   }
   if (format != "text" && format != "json") {

@@ -45,8 +45,8 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
 static std::optional<std::string>
 findInvalidOption(const SerenityPipelineOptions &options) {
   if (!parseMemoryModel(options.memoryModel))
-    return "unknown memory-model '" + options.memoryModel +
-           "'; expected strict or inplace";
+    return "unknown memory-model '" + options.memoryModel + "'; expected " +
+           describeMemoryModels().str();
   return findInvalidArenaOption("placement", options.placement, options.arena,
                                 options.alignment);
 }

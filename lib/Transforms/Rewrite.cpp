@@ -493,7 +493,7 @@ void RewritePass::runOnOperation() {
   std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
   if (!model) {
     func.emitError() << "serenity-rewrite: unknown memory-model '"
-                     << memoryModel << "'; expected strict or inplace";
+                     << memoryModel << "'; expected " << describeMemoryModels();
     return signalPassFailure();
   }
   if (timeLimitMs < 0) {

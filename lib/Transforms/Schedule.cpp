@@ -44,8 +44,9 @@ SchedulePass::parseOptions(func::FuncOp func) {
   options.algorithm = *parsedAlgorithm;
   std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
   if (!model)
-    return func.emitError() << "serenity-schedule: unknown memory-model '"
-                            << memoryModel << "'; expected strict or inplace";
+    return func.emitError()
+           << "serenity-schedule: unknown memory-model '" << memoryModel
+           << "'; expected " << describeMemoryModels();
   if (timeLimitMs < 0)
     return func.emitError() << "serenity-schedule: time-limit-ms must not be "
                                "negative, got "

@@ -65,7 +65,7 @@ def main(argv=None):
     parser.add_argument("model", help="an MLIR file (TOSA or Linalg on tensors)")
     parser.add_argument("-o", "--output", help="prefix of the plot files "
                         "(default: the model's path without .mlir)")
-    parser.add_argument("--memory-model", default="strict", choices=["strict", "inplace"])
+    parser.add_argument("--memory-model", default="strict", choices=["strict", "inplace", "bufferized"])
     parser.add_argument("--algorithm", default="optimal")
     parser.add_argument("--rewrite", action="store_true",
                         help="run --serenity-rewrite before scheduling")

@@ -6,7 +6,7 @@
 // RUN: not serenity-opt %s --serenity-liveness="format=xml" 2>&1 | FileCheck %s --check-prefix=FORMAT
 // RUN: not serenity-opt %s --serenity-liveness="memory-model=loose" 2>&1 | FileCheck %s --check-prefix=LIVENESS-MODEL
 
-// MODEL: schedule-invalid-options.mlir:[[# @LINE + 12]]:1: error: serenity-schedule: unknown memory-model 'magic'; expected strict or inplace
+// MODEL: schedule-invalid-options.mlir:[[# @LINE + 12]]:1: error: serenity-schedule: unknown memory-model 'magic'; expected strict, inplace or bufferized
 // MODEL-NOT: module {
 // TIME: schedule-invalid-options.mlir:[[# @LINE + 10]]:1: error: serenity-schedule: time-limit-ms must not be negative, got -1
 // TIME-NOT: module {
@@ -14,7 +14,7 @@
 // STATES-NOT: module {
 // FORMAT: error: serenity-liveness: unknown format 'xml'; expected text or json
 // FORMAT-NOT: module {
-// LIVENESS-MODEL: error: serenity-liveness: unknown memory-model 'loose'; expected strict or inplace
+// LIVENESS-MODEL: error: serenity-liveness: unknown memory-model 'loose'; expected strict, inplace or bufferized
 // LIVENESS-MODEL-NOT: module {
 
 // expected-error @+1 {{serenity-schedule: unknown algorithm 'fastest'; expected optimal, best-heuristic, list, dfs, rpo or program}}

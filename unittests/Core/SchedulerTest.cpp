@@ -6,6 +6,7 @@
 
 #include "gtest/gtest.h"
 
+#include <functional>
 #include <random>
 
 using namespace serenity;
@@ -128,6 +129,73 @@ TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
                   expected);
         ASSERT_EQ(schedule.lowerBound, expected);
       }
+    }
+  }
+}
+
+/// The lowest peak of every schedule of `graph` under `liveness`, by
+/// enumeration.
+uint64_t enumeratePeak(const LivenessModel &liveness) {
+  const DataflowGraph &graph = liveness.getGraph();
+  unsigned numNodes = graph.getNumNodes();
+  std::vector<NodeId> order;
+  std::vector<bool> done(numNodes, false);
+  uint64_t best = ~uint64_t(0);
+  std::function<void()> extend = [&] {
+    if (order.size() == numNodes) {
+      best = std::min(best, liveness.peakOf(order));
+      return;
+    }
+    for (NodeId node = 0; node < numNodes; ++node) {
+      if (done[node] || !llvm::all_of(graph.getNode(node).predecessors,
+                                      [&](NodeId pred) { return done[pred]; }))
+        continue;
+      done[node] = true;
+      order.push_back(node);
+      extend();
+      order.pop_back();
+      done[node] = false;
+    }
+  };
+  extend();
+  return best;
+}
+
+// Under `bufferized`, nodes with random lowerings (temporaries, operands no
+// longer read, results not yet written): the search, its lower bounds and
+// its dominance rule still find the optimum of the model.
+TEST(SchedulerTest, OptimalEqualsEnumerationUnderBufferizedLowerings) {
+  std::mt19937 rng(2026);
+  auto pick = [&](unsigned n) {
+    return std::uniform_int_distribution<unsigned>(0, n - 1)(rng);
+  };
+  unsigned checked = 0;
+  while (checked < 500) {
+    DataflowGraph graph = makeRandomGraph(rng, 10);
+    if (reference::countSchedules(graph) > 5000)
+      continue;
+    ++checked;
+    for (NodeId node = 0; node < graph.getNumNodes(); ++node) {
+      if (pick(3) != 0)
+        continue;
+      std::vector<LoweringStep> steps;
+      for (unsigned i = 0, e = 1 + pick(3); i < e; ++i)
+        steps.push_back(
+            {16 * pick(6), i == 0 || pick(2) == 0, i + 1 == e || pick(2) == 0});
+      graph.setLowering(node, steps);
+    }
+    LivenessModel liveness(graph, MemoryModel::Bufferized);
+    uint64_t expected = enumeratePeak(liveness);
+    for (bool pruned : {false, true}) {
+      SchedulerOptions options;
+      options.pruneDominated = pruned;
+      options.useLowerBounds = pruned;
+      Schedule schedule = scheduleGraph(liveness, options);
+      ASSERT_TRUE(graph.isValidSchedule(schedule.order));
+      ASSERT_EQ(schedule.status, ScheduleStatus::Optimal);
+      ASSERT_EQ(schedule.peak, expected)
+          << "graph " << checked << (pruned ? " pruned" : " plain");
+      ASSERT_LE(computeLowerBound(liveness), expected);
     }
   }
 }

@@ -36,6 +36,22 @@ enum class StorageKind {
   /// Destination-passing style: writes into its init operand when the node is
   /// that buffer's last use, as one-shot bufferization does.
   Destination,
+  /// A part of its single storage operand that bufferization reads in place
+  /// (tosa.slice becomes a memref.subview): an alias under `bufferized` only.
+  Subview,
+};
+
+/// One op of a node's bufferized lowering, in order (used by the `bufferized`
+/// memory model; see docs/memory-model.md). A padded convolution, for
+/// instance, first copies its input into a padded temporary, then computes
+/// from the temporary into its result: two steps.
+struct LoweringStep {
+  /// Bytes of the lowering's temporaries live at this op.
+  uint64_t temporaryBytes = 0;
+  /// The operand buffers that die at this node are still read here.
+  bool operandsLive = true;
+  /// The node's new result buffers are written here (or were before).
+  bool resultsLive = true;
 };
 
 struct GraphValue {
@@ -64,6 +80,9 @@ struct GraphNode {
   /// ordering edges (side effects). Ascending, each once.
   llvm::SmallVector<NodeId, 4> predecessors;
   llvm::SmallVector<NodeId, 4> successors;
+  /// The node's bufferized lowering; empty for one op that reads the operands
+  /// and writes the results, with no temporaries.
+  llvm::SmallVector<LoweringStep, 1> lowering;
 };
 
 /// Nodes are added in program order; every operand must exist when its user is
@@ -82,6 +101,7 @@ public:
   /// Requires `before` to execute before `after` (before < after).
   void addOrderingEdge(NodeId before, NodeId after);
   void markReturned(ValueId value);
+  void setLowering(NodeId node, llvm::ArrayRef<LoweringStep> steps);
 
   unsigned getNumNodes() const { return nodes.size(); }
   unsigned getNumValues() const { return values.size(); }

@@ -1,8 +1,8 @@
 //===- MemoryModel.h - Activation memory of a schedule ----------*- C++ -*-===//
 //
 // The memory model of docs/memory-model.md, in one place: which bytes are live
-// while each node runs, for the `strict` and the `inplace` model. The liveness
-// report, every scheduler and the benchmarks use this class.
+// while each node runs, for the `strict`, `inplace` and `bufferized` models.
+// The liveness report, every scheduler and the benchmarks use this class.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +28,19 @@ enum class MemoryModel {
   Strict,
   /// Views alias their operand; element-wise ops write into a dying operand.
   Inplace,
+  /// What --serenity-pipeline allocates in its arena: views and slices alias,
+  /// every other result is a new buffer, each node's lowering temporaries
+  /// count, arguments and returned values are the caller's (0 bytes), and
+  /// every buffer is rounded up to the arena's default alignment.
+  Bufferized,
 };
+
+/// The alignment the `bufferized` model rounds every buffer up to: the
+/// default of --serenity-plan-memory.
+constexpr uint64_t kBufferizedAlignment = 16;
+
+/// "strict, inplace or bufferized", for option help and diagnostics.
+llvm::StringRef describeMemoryModels();
 
 llvm::StringRef stringifyMemoryModel(MemoryModel model);
 std::optional<MemoryModel> parseMemoryModel(llvm::StringRef name);
@@ -92,12 +104,17 @@ public:
   llvm::ArrayRef<unsigned> getOperandBuffers(NodeId node) const {
     return operandClasses[node];
   }
-  /// Bytes of the node's new buffers that it can never write into an operand:
-  /// what it allocates under every schedule.
-  uint64_t getUnsharedResultBytes(NodeId node) const;
+  /// Bytes the node itself holds while it runs, under every schedule: its
+  /// operand buffers, the new buffers it can never write into an operand, and
+  /// (under `bufferized`) its lowering's temporaries, at the op of the
+  /// lowering where these are most.
+  uint64_t getOwnFootprint(NodeId node) const;
 
 private:
   unsigned classOf(ValueId value) const { return valueClass[value]; }
+  uint64_t getUnsharedResultBytes(NodeId node) const;
+  /// The node's lowering, or its one-op default.
+  llvm::ArrayRef<LoweringStep> getLowering(NodeId node) const;
   bool isHonoured(StorageKind storage) const;
 
   const DataflowGraph &graph;

@@ -51,9 +51,9 @@ struct SerenityPipelineOptions
     : public mlir::PassPipelineOptions<SerenityPipelineOptions> {
   Option<std::string> memoryModel{
       *this, "memory-model",
-      llvm::cl::desc("Memory model of scheduling and rewriting: strict or "
-                     "inplace"),
-      llvm::cl::init("strict")};
+      llvm::cl::desc("Memory model of scheduling and rewriting: strict, "
+                     "inplace or bufferized (what the arena holds)"),
+      llvm::cl::init("bufferized")};
   Option<bool> rewrite{*this, "rewrite",
                        llvm::cl::desc("Run --serenity-rewrite (memory-aware) "
                                       "before scheduling"),

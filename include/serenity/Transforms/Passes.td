@@ -22,7 +22,7 @@ def SerenityLiveness : Pass<"serenity-liveness", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
-           "Memory model: strict or inplace">,
+           "Memory model: strict, inplace or bufferized">,
     Option<"format", "format", "std::string", "\"text\"",
            "Report format: text or json">,
     Option<"output", "output", "std::string", "\"-\"",
@@ -59,7 +59,7 @@ def SerenitySchedule : Pass<"serenity-schedule", "::mlir::func::FuncOp"> {
     Option<"algorithm", "algorithm", "std::string", "\"optimal\"",
            "optimal, best-heuristic, list, dfs, rpo or program">,
     Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
-           "Memory model: strict or inplace">,
+           "Memory model: strict, inplace or bufferized">,
     Option<"timeLimitMs", "time-limit-ms", "int64_t", "60000",
            "Wall-time limit of the optimal search in ms (0: none)">,
     Option<"maxStates", "max-states", "int64_t", "2000000",
@@ -129,7 +129,8 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
     ListOption<"patterns", "patterns", "std::string",
                "Rewrites to use: channel, kernel, concat (default: all)">,
     Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
-           "Memory model of the memory-aware comparison: strict or inplace">,
+           "Memory model of the memory-aware comparison: strict, inplace or "
+           "bufferized">,
     Option<"timeLimitMs", "time-limit-ms", "int64_t", "10000",
            "Time limit of each optimal search of the comparison (ms)">,
   ];

@@ -53,7 +53,7 @@ def Serenity_ScheduleReportAttr
     - `produced_by`: the algorithm whose order was kept (for
       `best-heuristic`, the winning heuristic; for `optimal`, a heuristic
       when the search proved that none is better than it);
-    - `model`: `strict` or `inplace`;
+    - `model`: `strict`, `inplace` or `bufferized`;
     - `status`: `optimal` (proven), `best-found` (the search stopped at a
       limit) or `heuristic`;
     - `states`: partial schedules the search created.
