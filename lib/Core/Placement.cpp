@@ -156,12 +156,12 @@ uint64_t arenaEnd(llvm::ArrayRef<uint64_t> offsets,
 
 /// How the search breaks ties between buffers that can go at the same offset,
 /// as MiniMalloc's static preorderings: each letter a key, largest first.
-/// S: earliest start, W: lifetime in steps, A: area (bytes x steps), T: the
-/// most bytes live in one of its sections. Starting in time order packs the
-/// chains of short-lived temporaries that bufferized code is made of. Different
-/// instances favour different keys, so the search tries them in turn with
-/// growing node limits.
-constexpr llvm::StringLiteral kPreorderings[] = {"S", "WAT", "TAW", "TWA"};
+/// T: the most bytes live in one of its sections, E: the latest end, A: area
+/// (bytes x steps), L: the sections it spans. Different instances favour
+/// different keys, so the search tries them in turn with growing node
+/// limits. This set, in this order, reaches the live-bytes bound on the most
+/// zoo models (benchmarks/results/arena-pipeline.txt).
+constexpr llvm::StringLiteral kPreorderings[] = {"T", "E", "A", "L"};
 
 /// Decides whether one group of buffers whose lifetimes are connected (no step
 /// separates them) fits a given capacity, by depth-first search over canonical
@@ -310,14 +310,14 @@ private:
         mostLive[i] = std::max(mostLive[i], initialTotal[s]);
     auto key = [&](unsigned i, char letter) -> uint64_t {
       switch (letter) {
-      case 'W':
-        return items[i].steps;
-      case 'A':
-        return items[i].size * items[i].steps;
       case 'T':
         return mostLive[i];
-      case 'S':
-        return ~items[i].firstSection;
+      case 'E':
+        return items[i].endSection;
+      case 'A':
+        return items[i].size * items[i].steps;
+      case 'L':
+        return items[i].endSection - items[i].firstSection;
       }
       llvm_unreachable("unknown preordering key");
     };
