@@ -3,7 +3,7 @@
 // serenity-harness [options] FILE.mlir...
 //
 // Parses each file once, builds the dataflow graph of each function, and runs
-// every algorithm under both memory models. Scheduling time is measured here,
+// every algorithm under each memory model. Scheduling time is measured here,
 // around the core scheduler only (no parsing, no IR rewriting): the median of
 // up to --repetitions runs. Prints one CSV row per (function, model,
 // algorithm); with --trace-dir, writes the live bytes of the program order
@@ -35,9 +35,9 @@ static cl::list<std::string> inputFiles(cl::Positional, cl::OneOrMore,
 static cl::opt<unsigned>
     repetitions("repetitions", cl::init(5),
                 cl::desc("Scheduling runs per measurement (median)"));
-static cl::opt<double> repetitionBudgetMs(
-    "repetition-budget-ms", cl::init(2000),
-    cl::desc("Stop repeating once the runs took this long"));
+static cl::opt<double>
+    repetitionBudgetMs("repetition-budget-ms", cl::init(2000),
+                       cl::desc("Stop repeating once the runs took this long"));
 static cl::opt<uint64_t>
     timeLimitMs("time-limit-ms", cl::init(5000),
                 cl::desc("Time limit of the optimal search (ms)"));
@@ -93,9 +93,8 @@ int main(int argc, char **argv) {
   mlir::MLIRContext context(registry);
 
   const Algorithm algorithms[] = {
-      Algorithm::Program,    Algorithm::ReversePostOrder,
-      Algorithm::List,       Algorithm::DepthFirst,
-      Algorithm::BestHeuristic, Algorithm::Optimal};
+      Algorithm::Program,    Algorithm::ReversePostOrder, Algorithm::List,
+      Algorithm::DepthFirst, Algorithm::BestHeuristic,    Algorithm::Optimal};
   llvm::outs() << "model,function,nodes,memory_model,algorithm,peak_bytes,"
                   "lower_bound_bytes,status,produced_by,states,time_ms,runs\n";
   for (const std::string &file : inputFiles) {
@@ -116,8 +115,8 @@ int main(int argc, char **argv) {
         return;
       }
       std::string name = function.getName().str();
-      for (MemoryModel memoryModel :
-           {MemoryModel::Strict, MemoryModel::Inplace}) {
+      for (MemoryModel memoryModel : {MemoryModel::Strict, MemoryModel::Inplace,
+                                      MemoryModel::Bufferized}) {
         LivenessModel liveness(graph->getGraph(), memoryModel);
         std::vector<NodeId> optimalOrder;
         for (Algorithm algorithm : algorithms) {
@@ -132,10 +131,10 @@ int main(int argc, char **argv) {
                        << graph->getGraph().getNumNodes() << ","
                        << stringifyMemoryModel(memoryModel) << ","
                        << stringifyAlgorithm(algorithm) << ","
-                       << m.schedule.peak << "," << m.schedule.lowerBound
-                       << "," << stringifyScheduleStatus(m.schedule.status)
-                       << "," << stringifyAlgorithm(m.schedule.producedBy)
-                       << "," << m.schedule.exploredStates << ","
+                       << m.schedule.peak << "," << m.schedule.lowerBound << ","
+                       << stringifyScheduleStatus(m.schedule.status) << ","
+                       << stringifyAlgorithm(m.schedule.producedBy) << ","
+                       << m.schedule.exploredStates << ","
                        << llvm::format("%.4f", m.medianMs) << "," << m.runs
                        << "\n";
           llvm::outs().flush();
@@ -146,8 +145,8 @@ int main(int argc, char **argv) {
             {"model", model},
             {"function", name},
             {"memory_model", stringifyMemoryModel(memoryModel)},
-            {"program", footprints(liveness,
-                                   graph->getGraph().getProgramOrder())},
+            {"program",
+             footprints(liveness, graph->getGraph().getProgramOrder())},
             {"optimal", footprints(liveness, optimalOrder)},
         };
         llvm::SmallString<128> path(traceDir);

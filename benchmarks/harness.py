@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Runs every zoo model (and any extra .mlir files) through every scheduling
-algorithm under both memory models, and writes
+algorithm under each memory model, lowers each order to the arena that runs,
+and writes
 
-    benchmarks/results/latest.md    tables per model family, geomean rows
-    benchmarks/results/latest.csv   one row per (model, memory model, algorithm)
-    benchmarks/results/plots/*.png  live bytes over the schedule per model
+    benchmarks/results/latest.md        tables per model family, geomean rows
+    benchmarks/results/latest.csv       one row per (model, memory model, algorithm)
+    benchmarks/results/latest-arena.csv one row per (model, memory model, order, planner)
+    benchmarks/results/plots/*.png      live bytes over the schedule per model
 
 Usage (after scripts/setup.sh):
 
@@ -39,7 +41,10 @@ ALGORITHMS = ["program", "rpo", "list", "dfs", "best-heuristic", "optimal"]
 REWRITE = "rewrite+optimal"
 REPORT_RE = re.compile(r"#serenity\.schedule<peak = (\d+), input_peak = \d+, "
                        r"lower_bound = (\d+), .*?status = \"?([a-z-]+)\"?, states = (\d+)>")
-MEMORY_MODELS = ["strict", "inplace"]
+MEMORY_MODELS = ["strict", "inplace", "bufferized"]
+# The model --serenity-pipeline schedules under: the arena summary's headline.
+ARENA_MODEL = "bufferized"
+BASELINE_PLANNERS = ["tflm-greedy", "tflite-arena", "tvm-greedy", "iree-in-order"]
 
 
 def geomean(values):
@@ -97,6 +102,122 @@ def run_rewrites(build, files, args, nodes):
     return rows
 
 
+def run_arena_harness(build, files, args):
+    """Rows of serenity-arena-harness: the bufferized body of each order, placed
+    by every planner, and the upstream pipeline's heap as written."""
+    command = [os.path.join(build, "bin", "serenity-arena-harness"),
+               "--time-limit-ms=%d" % args.time_limit_ms,
+               "--max-states=%d" % args.max_states] + files
+    if args.no_rewrite:
+        command.append("--no-rewrite")
+    result = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def summarize_arena(rows):
+    """{model: {(memory_model, order, algorithm): row}}"""
+    table = {}
+    for row in rows:
+        table.setdefault(row["model"], {})[
+            (row["memory_model"], row["order"], row["algorithm"])] = row
+    return table
+
+
+def serenity_arena(entries, memory_model):
+    """Serenity's arena for a model: rewrite + optimal order + exact
+    placement (the optimal order alone when the rewrite was skipped)."""
+    return entries.get((memory_model, "rewrite+serenity", "exact"),
+                       entries[(memory_model, "serenity", "exact")])
+
+
+def check_arena_invariants(arena):
+    problems = []
+    for model, entries in arena.items():
+        # Judged under the model of the arena, a kept rewrite lowers the bound.
+        rewritten = entries.get((ARENA_MODEL, "rewrite+serenity", "exact"))
+        plain = entries[(ARENA_MODEL, "serenity", "exact")]
+        if rewritten and int(rewritten["live_bound_bytes"]) > int(plain["live_bound_bytes"]):
+            problems.append("%s/%s: the rewrite raised the live-bytes bound (%s > %s)" % (
+                model, ARENA_MODEL, rewritten["live_bound_bytes"], plain["live_bound_bytes"]))
+        for (memory_model, order, algorithm), row in entries.items():
+            if algorithm != "exact":
+                continue
+            if int(row["bytes"]) < int(row["live_bound_bytes"]):
+                problems.append("%s/%s/%s: arena below its live-bytes bound" % (
+                    model, memory_model, order))
+            for baseline in BASELINE_PLANNERS:
+                other = entries.get((memory_model, order, baseline))
+                if other and int(row["bytes"]) > int(other["bytes"]):
+                    problems.append("%s/%s/%s: exact %s above %s %s" % (
+                        model, memory_model, order, row["bytes"], baseline,
+                        other["bytes"]))
+    return problems
+
+
+def write_arena_markdown(out, arena, families, models_in_order):
+    out.append("## The memory that runs: arenas after bufferization\n")
+    out.append("`serenity-arena-harness` lowers each order as `--serenity-pipeline` does"
+               " (TOSA to Linalg, one-shot bufferization, results as out-params) and"
+               " places the bufferized body's buffers (KiB, 16-byte alignment):\n")
+    out.append("- *upstream heap*: the upstream pipeline a user runs today"
+               " (`buffer-deallocation-pipeline`, order as written): the peak of the"
+               " bytes its allocations hold, simulated op by op (its deallocs all sit at"
+               " the end);")
+    out.append("- *TFLM, written*: TFLite Micro's greedy planner on the order as written;")
+    out.append("- *TFLM / TFLite / TVM / IREE*: each baseline planner on Serenity's order;")
+    out.append("- *Serenity*: memory-aware rewrite + optimal order + exact placement;"
+               " *bound*: that order's live-bytes bound (no placement needs less);"
+               " *status*: the exact placement's; *planner ms*: its time.")
+    out.append("- *written / Serenity*: TFLM greedy on the written order divided by"
+               " Serenity's arena, the comparison SERENITY (MLSys 2020) makes against"
+               " TFLite: 1.68x from scheduling, 1.86x with rewriting.\n")
+    out.append("| models | memory model | count | written / Serenity (geomean) |"
+               " Serenity / bound (geomean) | Serenity / bound (max) |"
+               " at the bound | proven optimal | upstream heap / Serenity |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    groups = [("all zoo models", lambda m: m in generate.MODELS)]
+    groups += [(family, (lambda f: lambda m: families.get(m) == f)(family))
+               for family in dict.fromkeys(families[m] for m in models_in_order)]
+    for title, member in groups:
+        for memory_model in MEMORY_MODELS:
+            selected = [arena[m] for m in models_in_order if member(m) and m in arena]
+            if not selected:
+                continue
+            ours = [serenity_arena(e, memory_model) for e in selected]
+            written = [int(e[("-", "written", "tflm-greedy")]["bytes"]) for e in selected]
+            upstream = [int(e[("-", "written", "upstream-heap")]["bytes"]) for e in selected]
+            ratios = [int(r["bytes"]) / int(r["live_bound_bytes"]) for r in ours]
+            out.append("| %s | %s | %d | %.3fx | %.4f | %.4f | %d/%d | %d/%d | %.2fx |" % (
+                title, memory_model, len(selected),
+                geomean(w / int(r["bytes"]) for w, r in zip(written, ours)),
+                geomean(ratios), max(ratios),
+                sum(r["bytes"] == r["live_bound_bytes"] for r in ours), len(ours),
+                sum(r["status"] == "optimal" for r in ours), len(ours),
+                geomean(u / int(r["bytes"]) for u, r in zip(upstream, ours))))
+    out.append("")
+    out.append("| model | memory model | upstream heap | TFLM, written | TFLM | TFLite | TVM |"
+               " IREE | Serenity | bound | Serenity / bound | status | planner ms |"
+               " written / Serenity |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+               " --- | ---: | ---: |")
+    for model in models_in_order:
+        entries = arena.get(model)
+        if not entries:
+            continue
+        for memory_model in MEMORY_MODELS:
+            ours = serenity_arena(entries, memory_model)
+            written = int(entries[("-", "written", "tflm-greedy")]["bytes"])
+            out.append("| %s | %s | %s | %s | %s | **%s** | %s | %.4f | %s | %s | %.2fx |" % (
+                model, memory_model,
+                kib(entries[("-", "written", "upstream-heap")]["bytes"]), kib(written),
+                " | ".join(kib(entries[(memory_model, "serenity", p)]["bytes"])
+                           for p in BASELINE_PLANNERS),
+                kib(ours["bytes"]), kib(ours["live_bound_bytes"]),
+                int(ours["bytes"]) / int(ours["live_bound_bytes"]), ours["status"],
+                ours["time_ms"], written / int(ours["bytes"])))
+    out.append("")
+
+
 def summarize(rows):
     """{(model, memory_model): {algorithm: row}}"""
     table = {}
@@ -124,7 +245,7 @@ def reduction(algos, baseline, by="optimal"):
     return int(algos[baseline]["peak_bytes"]) / int(algos[by]["peak_bytes"])
 
 
-def write_markdown(path, table, families, args, elapsed, command):
+def write_markdown(path, table, arena, families, args, elapsed, command):
     models_in_order = list(dict.fromkeys(model for model, _ in table))
     out = []
     out.append("# Serenity scheduler benchmark: latest run\n")
@@ -165,6 +286,9 @@ def write_markdown(path, table, families, args, elapsed, command):
                 "%.3fx" % geomean(reduction(a, "program", REWRITE) for a in rewritten)
                 if rewritten else "-"))
     out.append("")
+
+    if arena:
+        write_arena_markdown(out, arena, families, models_in_order)
 
     for family in dict.fromkeys(families[m] for m in models_in_order):
         out.append("## %s\n" % family)
@@ -216,7 +340,7 @@ def plot(trace_dir, plot_dir, models):
 
     os.makedirs(plot_dir, exist_ok=True)
     for model in models:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), dpi=80)
+        fig, axes = plt.subplots(1, len(MEMORY_MODELS), figsize=(15, 3.2), dpi=80)
         for ax, memory_model in zip(axes, MEMORY_MODELS):
             path = os.path.join(trace_dir, "%s.%s.%s.json" % (model, model, memory_model))
             with open(path) as f:
@@ -261,6 +385,8 @@ def main():
     parser.add_argument("--no-plots", action="store_true")
     parser.add_argument("--no-rewrite", action="store_true",
                         help="skip the rewrite + schedule column")
+    parser.add_argument("--no-arena", action="store_true",
+                        help="skip the arenas after bufferization")
     args = parser.parse_args()
 
     start = time.time()
@@ -280,6 +406,7 @@ def main():
         trace_dir = os.path.join(work, "traces")
         os.makedirs(trace_dir)
         rows = run_harness(args.build, files, args, trace_dir)
+        arena_rows = [] if args.no_arena else run_arena_harness(args.build, files, args)
         if not args.no_rewrite:
             nodes = {r["model"]: r["nodes"] for r in rows}
             rows += run_rewrites(args.build, files, args, nodes)
@@ -290,10 +417,13 @@ def main():
                  list(dict.fromkeys(r["model"] for r in rows)))
     elapsed = time.time() - start
     command = "/usr/bin/python3 benchmarks/harness.py " + " ".join(sys.argv[1:])
+    arena = summarize_arena(arena_rows)
     write_csv(os.path.join(args.out, "latest.csv"), rows, families)
-    write_markdown(os.path.join(args.out, "latest.md"), table, families, args, elapsed,
-                   command.strip())
-    problems = check_invariants(table)
+    if arena_rows:
+        write_csv(os.path.join(args.out, "latest-arena.csv"), arena_rows, families)
+    write_markdown(os.path.join(args.out, "latest.md"), table, arena, families, args,
+                   elapsed, command.strip())
+    problems = check_invariants(table) + check_arena_invariants(arena)
     for problem in problems:
         print("INVARIANT VIOLATED: " + problem, file=sys.stderr)
     print("wrote %s (%.0f s)" % (os.path.join(args.out, "latest.md"), elapsed))

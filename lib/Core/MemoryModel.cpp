@@ -90,15 +90,29 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
     buffer.returned |= value.returned;
     buffer.users.append(value.users.begin(), value.users.end());
   }
+  // Under `bufferized`, a returned value's buffer is the caller's out-param,
+  // and so is every buffer a chain of destination-passing ops wrote into it
+  // in place: an init that only that op reads is always taken over.
+  std::vector<bool> callerOwned(graph.getNumValues(), false);
+  if (model == MemoryModel::Bufferized) {
+    for (ValueId id = graph.getNumValues(); id-- > 0;) {
+      const GraphValue &value = graph.getValue(id);
+      callerOwned[id] = callerOwned[id] || value.returned;
+      if (callerOwned[id] && value.storage == StorageKind::Destination &&
+          graph.getValue(value.storageOperands.front()).users.size() == 1)
+        callerOwned[value.storageOperands.front()] = true;
+    }
+  }
   for (Buffer &buffer : classes) {
     llvm::sort(buffer.users);
     buffer.users.erase(std::unique(buffer.users.begin(), buffer.users.end()),
                        buffer.users.end());
     // The arena holds neither the caller's buffers nor the out-params.
     if (model == MemoryModel::Bufferized)
-      buffer.bytes = buffer.rootIsArgument || buffer.returned
-                         ? 0
-                         : llvm::alignTo(buffer.bytes, kBufferizedAlignment);
+      buffer.bytes =
+          buffer.rootIsArgument || buffer.returned || callerOwned[buffer.root]
+              ? 0
+              : llvm::alignTo(buffer.bytes, kBufferizedAlignment);
   }
 
   operandClasses.resize(numNodes);

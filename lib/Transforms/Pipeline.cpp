@@ -16,6 +16,15 @@
 using namespace mlir;
 using namespace serenity;
 
+llvm::StringRef serenity::getBufferizationPipelineText() {
+  return "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+         "tosa-to-tensor),"
+         "one-shot-bufferize{bufferize-function-boundaries "
+         "function-boundary-type-conversion=identity-layout-map},"
+         "buffer-results-to-out-params{hoist-static-allocs "
+         "modify-public-functions}";
+}
+
 std::string
 serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
   std::string schedule = llvm::formatv(
@@ -26,16 +35,10 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
                       : std::string(),
       options.memoryModel.getValue());
   std::string text = llvm::formatv(
-      "func.func({0}),"
-      "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
-      "tosa-to-tensor),"
-      "one-shot-bufferize{{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{{hoist-static-allocs "
-      "modify-public-functions},"
-      "serenity-plan-memory{{algorithm={1} arena={2} alignment={3}}",
-      schedule, options.placement.getValue(), options.arena.getValue(),
-      options.alignment.getValue());
+      "func.func({0}),{1},"
+      "serenity-plan-memory{{algorithm={2} arena={3} alignment={4}}",
+      schedule, getBufferizationPipelineText(), options.placement.getValue(),
+      options.arena.getValue(), options.alignment.getValue());
   if (!options.keepReports)
     text += ",serenity-drop-reports";
   return text;

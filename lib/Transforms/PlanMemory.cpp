@@ -8,13 +8,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "serenity/Core/Placement.h"
+#include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Dialect/Serenity/SerenityAttrs.h"
 #include "serenity/Transforms/Passes.h"
 
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Interfaces/DataLayoutInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Debug.h"
 
@@ -29,88 +27,6 @@ using namespace mlir;
 using namespace serenity;
 
 namespace {
-
-/// An allocation of the function body that goes into the arena.
-struct PlannedBuffer {
-  memref::AllocOp alloc;
-  BufferLifetime lifetime;
-  SmallVector<memref::DeallocOp, 1> deallocs;
-};
-
-bool isBufferLike(Type type) { return isa<BaseMemRefType, TensorType>(type); }
-
-/// Warns that `alloc` stays on the heap because of `user`.
-LogicalResult warnNotPlanned(memref::AllocOp alloc, Operation *user,
-                             const Twine &reason) {
-  InFlightDiagnostic diagnostic =
-      alloc.emitWarning() << "serenity-plan-memory: not planned: " << reason;
-  diagnostic.attachNote(user->getLoc()) << "because of this use";
-  return diagnostic;
-}
-
-/// The lifetime of `alloc` in `body`, whose ops are numbered by `position`;
-/// a warning and failure when the buffer cannot be planned.
-FailureOr<PlannedBuffer>
-analyzeAllocation(memref::AllocOp alloc, Block &body,
-                  const DenseMap<Operation *, unsigned> &position,
-                  const DataLayout &layout) {
-  MemRefType type = alloc.getType();
-  if (!type.hasStaticShape())
-    return alloc.emitWarning()
-           << "serenity-plan-memory: not planned: dynamic shape " << type;
-  if (!type.getLayout().isIdentity())
-    return alloc.emitWarning()
-           << "serenity-plan-memory: not planned: non-identity layout " << type;
-  if (!alloc.getSymbolOperands().empty())
-    return alloc.emitWarning()
-           << "serenity-plan-memory: not planned: symbol operands";
-
-  PlannedBuffer planned;
-  planned.alloc = alloc;
-  planned.lifetime.bytes =
-      type.getNumElements() * layout.getTypeSize(type.getElementType());
-  unsigned first = ~0u, last = 0;
-  // The buffer and its views: every use of any of them extends the lifetime.
-  SmallVector<Value> aliases{alloc.getResult()};
-  while (!aliases.empty()) {
-    Value value = aliases.pop_back_val();
-    for (OpOperand &use : value.getUses()) {
-      Operation *user = use.getOwner();
-      if (auto dealloc = dyn_cast<memref::DeallocOp>(user)) {
-        if (dealloc->getBlock() != &body)
-          return warnNotPlanned(alloc, dealloc, "freed inside a region");
-        planned.deallocs.push_back(dealloc);
-        continue;
-      }
-      if (isa<func::ReturnOp>(user))
-        return warnNotPlanned(alloc, user,
-                              "returned by the function (run "
-                              "buffer-results-to-out-params first)");
-      auto view = dyn_cast<ViewLikeOpInterface>(user);
-      bool isView = view && view.getViewSource() == value;
-      if (!isView && (user->hasTrait<OpTrait::IsTerminator>() ||
-                      llvm::any_of(user->getResultTypes(), isBufferLike)))
-        return warnNotPlanned(alloc, user,
-                              "'" + user->getName().getStringRef() +
-                                  "' may alias it beyond what the pass can "
-                                  "follow");
-      if (isView)
-        for (Value result : user->getResults())
-          if (isa<BaseMemRefType>(result.getType()))
-            aliases.push_back(result);
-      unsigned at = position.lookup(body.findAncestorOpInBlock(*user));
-      first = std::min(first, at);
-      last = std::max(last, at);
-    }
-  }
-  // Its contents are undefined before the first use: the alloc's own
-  // position does not start the lifetime. Unused, it lives at the alloc.
-  if (first == ~0u)
-    first = last = position.lookup(alloc);
-  planned.lifetime.firstStep = first;
-  planned.lifetime.lastStep = last;
-  return planned;
-}
 
 struct PlanMemoryPass
     : public serenity::impl::SerenityPlanMemoryBase<PlanMemoryPass> {
@@ -214,27 +130,9 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
                           "several blocks";
     return success();
   }
-  Block &body = func.getBody().front();
-  DenseMap<Operation *, unsigned> position;
-  for (Operation &op : body)
-    position.try_emplace(&op, position.size());
-
-  DataLayout layout = DataLayout::closest(func);
-  std::vector<PlannedBuffer> planned;
-  func.walk([&](memref::AllocOp alloc) {
-    if (alloc->getBlock() != &body) {
-      alloc.emitWarning() << "serenity-plan-memory: not planned: allocated "
-                             "inside a region";
-      return;
-    }
-    FailureOr<PlannedBuffer> buffer =
-        analyzeAllocation(alloc, body, position, layout);
-    if (succeeded(buffer))
-      planned.push_back(std::move(*buffer));
-  });
-
+  std::vector<ArenaBuffer> planned = collectArenaBuffers(func);
   std::vector<BufferLifetime> lifetimes;
-  for (const PlannedBuffer &buffer : planned)
+  for (const ArenaBuffer &buffer : planned)
     lifetimes.push_back(buffer.lifetime);
   Placement placement = placeBuffers(lifetimes, options);
   if (std::optional<std::string> problem =

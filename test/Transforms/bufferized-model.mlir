@@ -179,3 +179,23 @@ func.func @slice(%x: tensor<1x6x6x4xf32>) -> tensor<1x3x3x4xf32> {
   %z = tosa.clamp %y {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x3x3x4xf32>) -> tensor<1x3x3x4xf32>
   return %z : tensor<1x3x3x4xf32>
 }
+
+// -----
+
+// concat_returned: an in-place concat (tensor.empty, then insert_slice after
+// insert_slice) that is returned is written straight into the caller's
+// out-param: only %a and %b take arena bytes, 576 + 576 as written. The
+// schedule inserts %a before computing %b: 576, and the arena agrees.
+// MODEL-LABEL: serenity-liveness @concat_returned
+// MODEL: peak: 1152 bytes
+// ARENA-LABEL: func.func @concat_returned
+// ARENA-SAME: live_bound = 576,
+// ARENA-SAME: serenity.schedule<peak = 576,
+func.func @concat_returned(%x: tensor<1x6x6x4xf32>) -> tensor<1x6x6x8xf32> {
+  %a = tosa.clamp %x {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x6x6x4xf32>) -> tensor<1x6x6x4xf32>
+  %b = tosa.clamp %x {min_val = 1.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x6x6x4xf32>) -> tensor<1x6x6x4xf32>
+  %e = tensor.empty() : tensor<1x6x6x8xf32>
+  %i0 = tensor.insert_slice %a into %e[0, 0, 0, 0] [1, 6, 6, 4] [1, 1, 1, 1] : tensor<1x6x6x4xf32> into tensor<1x6x6x8xf32>
+  %i1 = tensor.insert_slice %b into %i0[0, 0, 0, 4] [1, 6, 6, 4] [1, 1, 1, 1] : tensor<1x6x6x4xf32> into tensor<1x6x6x8xf32>
+  return %i1 : tensor<1x6x6x8xf32>
+}

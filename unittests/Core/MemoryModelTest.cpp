@@ -261,6 +261,32 @@ TEST(MemoryModelTest, BufferizedSlicesAliasAndReshapedSlicesCopy) {
       (std::vector<uint64_t>{72, 96, 32, 40}));
 }
 
+// An in-place concat that is returned: the first insert allocates, the
+// second writes into it, and the result is returned. Under `bufferized` the
+// whole chain is the caller's out-param; were r1 read again, it would be
+// copied, and it would count.
+TEST(MemoryModelTest, BufferizedReturnedDestinationChainIsTheCallers) {
+  DataflowGraph graph;
+  ValueId x = graph.addArgument(32);
+  NodeId n0 = graph.addNode("a", {x});
+  ValueId a = graph.addResult(n0, 64);
+  NodeId n1 = graph.addNode("insert", {a});
+  ValueId r1 = graph.addResult(n1, 128);
+  NodeId n2 = graph.addNode("b", {x});
+  ValueId b = graph.addResult(n2, 64);
+  NodeId n3 = graph.addNode("insert", {b, r1});
+  graph.markReturned(graph.addResult(n3, 128, StorageKind::Destination, {r1}));
+  EXPECT_EQ(footprints(LivenessModel(graph, MemoryModel::Bufferized)
+                           .simulate({n0, n1, n2, n3})),
+            (std::vector<uint64_t>{64, 64, 64, 64}));
+
+  NodeId reader = graph.addNode("reader", {r1});
+  graph.markReturned(graph.addResult(reader, 16));
+  EXPECT_EQ(footprints(LivenessModel(graph, MemoryModel::Bufferized)
+                           .simulate({n0, n1, n2, n3, reader})),
+            (std::vector<uint64_t>{64, 192, 192, 192, 128}));
+}
+
 TEST(MemoryModelTest, BufferizedNamesRoundTrip) {
   EXPECT_EQ(parseMemoryModel("bufferized"), MemoryModel::Bufferized);
   EXPECT_EQ(stringifyMemoryModel(MemoryModel::Bufferized), "bufferized");

@@ -77,6 +77,11 @@ struct SerenityPipelineOptions
       llvm::cl::init(false)};
 };
 
+/// The part of --serenity-pipeline between scheduling and planning, as a
+/// textual pass pipeline: TOSA to Linalg, one-shot bufferization, returned
+/// buffers as caller-owned out-params.
+llvm::StringRef getBufferizationPipelineText();
+
 /// The textual pass pipeline that --serenity-pipeline runs, for stock
 /// mlir-opt with the plugin or for custom pipelines.
 std::string getSerenityPipelineText(const SerenityPipelineOptions &options);

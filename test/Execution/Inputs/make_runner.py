@@ -13,7 +13,8 @@ buffer-results-to-out-params{hoist-static-allocs modify-public-functions}`).
 @main feeds the function the deterministic inputs of make_comparison.py,
 prints every result's bits (as i32, so that runs compare exactly) and then
 the heap statistics of heap_counter.c. Inputs and outputs live in globals,
-so that @main itself takes no heap.
+so that @main itself takes no heap; so does the arena when the function
+takes it as an argument (`arena=argument`).
 """
 
 import argparse
@@ -45,8 +46,21 @@ def main():
     if not lowered.endswith("}") or "module" not in lowered:
         sys.exit("make_runner.py: %s is not a printed module" % args.lowered)
 
+    # With --serenity-plan-memory{arena=argument}, the caller provides the
+    # arena: one more i8 argument after the out-params.
+    callee = re.search(r"func\.func @%s\(([^)]*)\)" % re.escape(name), lowered)
+    arguments = re.findall(r"%[\w]+:\s*(memref<[^>]*>)", callee.group(1)) if callee else []
+    arena = None
+    if len(arguments) == len(inputs) + len(outputs) + 1:
+        arena = re.fullmatch(r"memref<(\d+)xi8>", arguments[-1])
+        if not arena:
+            sys.exit("make_runner.py: unexpected extra argument %s" % arguments[-1])
+
     lines = []
     operands, types = [], []
+    if arena:
+        lines.append('  memref.global "private" @__runner_arena : memref<%sxi8> = uninitialized {alignment = 16 : i64}'
+                     % arena.group(1))
     for index, shape in enumerate(inputs):
         data = input_data(index, shape)
         lines.append('  memref.global "private" @__runner_in%d : %s = dense<"0x%s"> {alignment = 16 : i64}'
@@ -69,6 +83,10 @@ def main():
                      % (index, index, size, memref(shape, "f32")))
         operands.append("%%out%d" % index)
         types.append(memref(shape, "f32"))
+    if arena:
+        lines.append("    %%arena = memref.get_global @__runner_arena : memref<%sxi8>" % arena.group(1))
+        operands.append("%arena")
+        types.append("memref<%sxi8>" % arena.group(1))
     lines.append("    call @%s(%s) : (%s) -> ()" % (name, ", ".join(operands), ", ".join(types)))
     for index, shape in enumerate(outputs):
         size = 4 * math.prod(shape)

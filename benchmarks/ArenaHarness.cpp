@@ -1,0 +1,250 @@
+//===- ArenaHarness.cpp - The memory that runs, on every model ------------===//
+//
+// serenity-arena-harness [options] FILE.mlir...
+//
+// For each model file, lowers the function with an order and measures the
+// memory its bufferized body needs. One CSV row per measurement:
+//
+//   order = written, algorithm = upstream-heap: the upstream pipeline as a
+//     user runs it today (TOSA to Linalg, one-shot bufferization,
+//     buffer-deallocation-pipeline), the op order as written; the peak of the
+//     bytes its allocations hold, simulated in program order (every dealloc
+//     where it stands; nested ones as if executed).
+//   order = written, algorithm = each planner: the bufferized body of
+//     --serenity-pipeline, without scheduling, placed by that planner.
+//   order = serenity, memory model = each model, algorithm = each planner:
+//     the same after --serenity-schedule (optimal) under that model.
+//   order = rewrite+serenity: --serenity-rewrite (memory-aware) first, then
+//     the same, placed exactly.
+//
+// Every placement is verified; `time_ms` is the placement's own time. The
+// buffers and their lifetimes are those --serenity-plan-memory plans
+// (serenity/Analysis/ArenaBuffers.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Analysis/ArenaBuffers.h"
+#include "serenity/Core/MemoryModel.h"
+#include "serenity/Core/Placement.h"
+#include "serenity/Dialect/Serenity/SerenityDialect.h"
+#include "serenity/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace serenity;
+namespace cl = llvm::cl;
+
+static cl::list<std::string> inputFiles(cl::Positional, cl::OneOrMore,
+                                        cl::desc("<input .mlir files>"));
+static cl::opt<uint64_t>
+    timeLimitMs("time-limit-ms", cl::init(5000),
+                cl::desc("Time limit of the optimal search (ms)"));
+static cl::opt<uint64_t>
+    maxStates("max-states", cl::init(2000000),
+              cl::desc("State limit of the optimal search"));
+static cl::opt<uint64_t> placementTimeLimitMs(
+    "placement-time-limit-ms", cl::init(PlacementOptions().timeLimitMs),
+    cl::desc("Time limit of the exact placement (ms); the default is "
+             "--serenity-plan-memory's"));
+static cl::list<std::string>
+    memoryModels("memory-models", cl::CommaSeparated,
+                 cl::desc("Memory models to schedule under (default: all)"));
+static cl::opt<bool>
+    noRewrite("no-rewrite", cl::init(false),
+              cl::desc("Skip the rewrite + schedule measurement"));
+
+namespace {
+
+/// The upstream lowering a user runs today, as in the issue that asked for
+/// the arena: everything freed by ownership-based deallocation.
+constexpr llvm::StringLiteral kUpstreamPipeline =
+    "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+    "tosa-to-tensor),one-shot-bufferize{bufferize-function-boundaries},"
+    "buffer-deallocation-pipeline";
+
+/// Runs `passes` (a textual pipeline on builtin.module) on a copy of
+/// `module`; none on failure, after printing why.
+OwningOpRef<ModuleOp> lowerCopy(ModuleOp module, const std::string &passes) {
+  OwningOpRef<ModuleOp> copy = module.clone();
+  PassManager pm(module.getContext());
+  std::string error;
+  llvm::raw_string_ostream errorStream(error);
+  if (failed(parsePassPipeline(passes, pm,
+                               errorStream))) {
+    llvm::errs() << "serenity-arena-harness: " << error << "\n";
+    return nullptr;
+  }
+  if (failed(pm.run(*copy)))
+    return nullptr;
+  return copy;
+}
+
+/// The largest sum of bytes held by the allocations of `func`, walking its
+/// ops in program order: an alloc adds its bytes, a dealloc removes them.
+uint64_t simulateHeapPeak(func::FuncOp func) {
+  DataLayout layout = DataLayout::closest(func);
+  auto bytesOf = [&](MemRefType type) -> uint64_t {
+    return type.getNumElements() * layout.getTypeSize(type.getElementType());
+  };
+  uint64_t live = 0, peak = 0;
+  func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      live += bytesOf(alloc.getType());
+      peak = std::max(peak, live);
+    } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+      live -= std::min(
+          live, bytesOf(cast<MemRefType>(dealloc.getMemref().getType())));
+    }
+  });
+  return peak;
+}
+
+void printRow(llvm::StringRef model, llvm::StringRef memoryModel,
+              llvm::StringRef order, llvm::StringRef algorithm, uint64_t bytes,
+              std::optional<uint64_t> liveBound, unsigned buffers,
+              llvm::StringRef status, double timeMs) {
+  llvm::outs() << model << "," << memoryModel << "," << order << ","
+               << algorithm << "," << bytes << ","
+               << (liveBound ? std::to_string(*liveBound) : "") << ","
+               << buffers << "," << status << ","
+               << llvm::format("%.3f", timeMs) << "\n";
+  llvm::outs().flush();
+}
+
+/// Places the buffers of every function of `lowered` (one, in the zoo) with
+/// each of `algorithms` and prints a row for each. False if a placement is
+/// invalid.
+bool measurePlacements(ModuleOp lowered, llvm::StringRef model,
+                       llvm::StringRef memoryModel, llvm::StringRef order,
+                       llvm::ArrayRef<PlacementAlgorithm> algorithms) {
+  for (auto func : lowered.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    std::vector<BufferLifetime> lifetimes;
+    for (const ArenaBuffer &buffer : collectArenaBuffers(func))
+      lifetimes.push_back(buffer.lifetime);
+    for (PlacementAlgorithm algorithm : algorithms) {
+      PlacementOptions options;
+      options.algorithm = algorithm;
+      options.timeLimitMs = placementTimeLimitMs;
+      auto start = std::chrono::steady_clock::now();
+      Placement placement = placeBuffers(lifetimes, options);
+      std::chrono::duration<double, std::milli> elapsed =
+          std::chrono::steady_clock::now() - start;
+      if (std::optional<std::string> problem =
+              verifyPlacement(lifetimes, placement.offsets,
+                              placement.arenaBytes, options.alignment)) {
+        llvm::errs() << "serenity-arena-harness: " << model << ": invalid "
+                     << stringifyPlacementAlgorithm(algorithm)
+                     << " placement: " << *problem << "\n";
+        return false;
+      }
+      printRow(model, memoryModel, order,
+               stringifyPlacementAlgorithm(algorithm), placement.arenaBytes,
+               placement.liveBytesBound, lifetimes.size(),
+               stringifyScheduleStatus(placement.status), elapsed.count());
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  registerAllPasses();
+  registerSerenityPassesAndPipelines();
+  cl::ParseCommandLineOptions(argc, argv, "Serenity arena harness\n");
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<SerenityDialect>();
+  MLIRContext context(registry);
+  // Diagnostics (remarks of the passes) would interleave with the CSV.
+  context.getDiagEngine().registerHandler([](Diagnostic &diagnostic) {
+    if (diagnostic.getSeverity() == DiagnosticSeverity::Error ||
+        diagnostic.getSeverity() == DiagnosticSeverity::Warning)
+      llvm::errs() << diagnostic.getLocation() << ": " << diagnostic << "\n";
+  });
+
+  std::vector<std::string> models(memoryModels.begin(), memoryModels.end());
+  if (models.empty())
+    models = {"strict", "inplace", "bufferized"};
+  for (const std::string &name : models)
+    if (!parseMemoryModel(name)) {
+      llvm::errs() << "serenity-arena-harness: unknown memory model '" << name
+                   << "'; expected " << describeMemoryModels() << "\n";
+      return 1;
+    }
+
+  std::string lowering = getBufferizationPipelineText().str();
+  auto schedule = [&](llvm::StringRef memoryModel) {
+    return llvm::formatv("serenity-schedule{{memory-model={0} "
+                         "time-limit-ms={1} max-states={2}}",
+                         memoryModel, timeLimitMs.getValue(),
+                         maxStates.getValue())
+        .str();
+  };
+
+  llvm::outs() << "model,memory_model,order,algorithm,bytes,live_bound_bytes,"
+                  "buffers,status,time_ms\n";
+  for (const std::string &file : inputFiles) {
+    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(file, &context);
+    if (!module) {
+      llvm::errs() << "serenity-arena-harness: cannot parse " << file << "\n";
+      return 1;
+    }
+    std::string model = llvm::sys::path::stem(file).str();
+
+    OwningOpRef<ModuleOp> upstream =
+        lowerCopy(*module, kUpstreamPipeline.str());
+    if (!upstream)
+      return 1;
+    for (auto func : upstream->getOps<func::FuncOp>())
+      if (!func.isExternal())
+        printRow(model, "-", "written", "upstream-heap",
+                 simulateHeapPeak(func), std::nullopt, 0, "-", 0);
+
+    OwningOpRef<ModuleOp> written = lowerCopy(*module, lowering);
+    if (!written || !measurePlacements(*written, model, "-", "written",
+                                       allPlacementAlgorithms()))
+      return 1;
+
+    for (const std::string &memoryModel : models) {
+      OwningOpRef<ModuleOp> scheduled = lowerCopy(
+          *module, "func.func(" + schedule(memoryModel) + ")," + lowering);
+      if (!scheduled || !measurePlacements(*scheduled, model, memoryModel,
+                                           "serenity",
+                                           allPlacementAlgorithms()))
+        return 1;
+      if (noRewrite)
+        continue;
+      OwningOpRef<ModuleOp> rewritten = lowerCopy(
+          *module,
+          llvm::formatv("func.func(serenity-rewrite{{memory-model={0} "
+                        "time-limit-ms={1}},{2}),{3}",
+                        memoryModel, timeLimitMs.getValue(),
+                        schedule(memoryModel), lowering)
+              .str());
+      if (!rewritten ||
+          !measurePlacements(*rewritten, model, memoryModel, "rewrite+serenity",
+                             {PlacementAlgorithm::Exact}))
+        return 1;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,39 @@
+//===- ArenaBuffers.h - Buffers of a bufferized body and their lifetimes -===//
+//
+// The MLIR side of arena placement: which `memref.alloc`s of a bufferized
+// function body one static arena can hold, and when each is live. Used by
+// --serenity-plan-memory and by the benchmark harness, so both plan the same
+// buffers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SERENITY_ANALYSIS_ARENABUFFERS_H
+#define SERENITY_ANALYSIS_ARENABUFFERS_H
+
+#include "serenity/Core/Placement.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+#include <vector>
+
+namespace serenity {
+
+/// An allocation of a function body that goes into the arena.
+struct ArenaBuffer {
+  mlir::memref::AllocOp alloc;
+  /// Live from the first to the last top-level op that uses the buffer or a
+  /// view of it (the alloc's own position does not start it).
+  BufferLifetime lifetime;
+  mlir::SmallVector<mlir::memref::DeallocOp, 1> deallocs;
+};
+
+/// The buffers of `func` (external or with a single-block body) that an arena
+/// can hold. Emits a warning at each allocation it leaves out, with the
+/// reason: dynamic shape, non-identity layout, allocated in a region, freed
+/// in a region, returned, or aliased by an op it cannot follow.
+std::vector<ArenaBuffer> collectArenaBuffers(mlir::func::FuncOp func);
+
+} // namespace serenity
+
+#endif // SERENITY_ANALYSIS_ARENABUFFERS_H
