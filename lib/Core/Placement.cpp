@@ -8,6 +8,10 @@
 // which buffers are placed, each at that height (the "skyline" over its
 // lifetime), with offsets non-decreasing along the order.
 //
+// FitSearch decides whether such an order exists within a capacity;
+// placeExactly bisects the capacity between the live-bytes bound and the best
+// arena found, starting at the bound.
+//
 //===----------------------------------------------------------------------===//
 
 #include "serenity/Core/Placement.h"
@@ -160,7 +164,7 @@ uint64_t arenaEnd(llvm::ArrayRef<uint64_t> offsets,
 /// (bytes x steps), L: the sections it spans. Different instances favour
 /// different keys, so the search tries them in turn with growing node
 /// limits. This set, in this order, reaches the live-bytes bound on the most
-/// zoo models (benchmarks/results/arena-pipeline.txt).
+/// zoo models (benchmarks/results/latest.md).
 constexpr llvm::StringLiteral kPreorderings[] = {"T", "E", "A", "L"};
 
 /// Decides whether one group of buffers whose lifetimes are connected (no step

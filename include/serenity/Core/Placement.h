@@ -3,8 +3,9 @@
 // Given buffers with a size and a lifetime (first and last step, inclusive),
 // choose a byte offset for each in one arena so that two buffers live at the
 // same step never overlap. The baselines are the planners users have today;
-// the default is an exact branch and bound that reaches the live-bytes lower
-// bound whenever that is possible and proves what it returns.
+// the default is an exact search (a decision search over canonical placements
+// under a bisection on the capacity) that aims at the live-bytes lower bound
+// and proves what it returns when its limits allow.
 //
 // The checker (verifyPlacement) lives in its own file and shares no code with
 // the planners, so a bug in one cannot hide in the other.
@@ -34,8 +35,9 @@ struct BufferLifetime {
 };
 
 enum class PlacementAlgorithm {
-  /// Branch and bound over canonical placements; proves its result optimal or
-  /// returns the best one found when a limit stops it.
+  /// Decision search over canonical placements under a bisection on the
+  /// capacity; proves its result optimal or returns the best one found when a
+  /// limit stops it.
   Exact,
   /// TensorFlow Lite Micro's GreedyMemoryPlanner: largest first, each at the
   /// first gap that fits among the time-overlapping buffers already placed.

@@ -170,7 +170,7 @@ def SerenityPlanMemory : Pass<"serenity-plan-memory", "::mlir::ModuleOp"> {
     best placement found when `time-limit-ms` stops it. `tflm-greedy`,
     `tflite-arena`, `tvm-greedy` and `iree-in-order` are the planners of
     TensorFlow Lite Micro, TensorFlow Lite, TVM's USMP and IREE, for
-    comparison (docs/memory-planning.md).
+    comparison (docs/passes.md).
 
     The function gets a `#serenity.arena` report under `serenity.arena` and
     a remark with the same figures.
