@@ -114,6 +114,15 @@ def run_arena_harness(build, files, args):
     return list(csv.DictReader(io.StringIO(result.stdout)))
 
 
+def model_groups(families, models_in_order):
+    """(title, membership test) of the geomean rows: the whole zoo, then each
+    family."""
+    groups = [("all zoo models", lambda m: m in generate.MODELS)]
+    groups += [(family, (lambda f: lambda m: families.get(m) == f)(family))
+               for family in dict.fromkeys(families[m] for m in models_in_order)]
+    return groups
+
+
 def summarize_arena(rows):
     """{model: {(memory_model, order, algorithm): row}}"""
     table = {}
@@ -175,10 +184,7 @@ def write_arena_markdown(out, arena, families, models_in_order):
                " Serenity / bound (geomean) | Serenity / bound (max) |"
                " at the bound | proven optimal | upstream heap / Serenity |")
     out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    groups = [("all zoo models", lambda m: m in generate.MODELS)]
-    groups += [(family, (lambda f: lambda m: families.get(m) == f)(family))
-               for family in dict.fromkeys(families[m] for m in models_in_order)]
-    for title, member in groups:
+    for title, member in model_groups(families, models_in_order):
         for memory_model in MEMORY_MODELS:
             selected = [arena[m] for m in models_in_order if member(m) and m in arena]
             if not selected:
@@ -267,10 +273,7 @@ def write_markdown(path, table, arena, families, args, elapsed, command):
     out.append("| models | memory model | count | vs program order | vs best heuristic |"
                " proven optimal | rewrite + optimal vs program order |")
     out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    groups = [("all zoo models", lambda m: m in generate.MODELS)]
-    groups += [(family, (lambda f: lambda m: families.get(m) == f)(family))
-               for family in dict.fromkeys(families[m] for m in models_in_order)]
-    for title, member in groups:
+    for title, member in model_groups(families, models_in_order):
         for memory_model in MEMORY_MODELS:
             selected = [table[(m, memory_model)] for m in models_in_order
                         if member(m) and (m, memory_model) in table]

@@ -150,9 +150,9 @@ uint64_t serenity::reference::referencePeak(const DataflowGraph &graph,
   return *std::max_element(footprints.begin(), footprints.end());
 }
 
-static void
-forEachSchedule(const DataflowGraph &graph,
-                const std::function<void(std::vector<NodeId> &)> &fn) {
+void serenity::reference::forEachSchedule(
+    const DataflowGraph &graph,
+    const std::function<void(std::vector<NodeId> &)> &fn) {
   std::vector<NodeId> order;
   std::vector<bool> done(graph.getNumNodes());
   unsigned total = graph.getNumNodes();

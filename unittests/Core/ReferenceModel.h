@@ -12,6 +12,7 @@
 #include "serenity/Core/DataflowGraph.h"
 #include "serenity/Core/MemoryModel.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ uint64_t bruteForcePeak(const DataflowGraph &graph, MemoryModel model);
 
 /// The graph as text, for failure messages.
 std::string describeGraph(const DataflowGraph &graph);
+
+/// Calls `fn` with every valid schedule of `graph`.
+void forEachSchedule(const DataflowGraph &graph,
+                     const std::function<void(std::vector<NodeId> &)> &fn);
 
 /// Number of valid schedules, to keep brute force affordable.
 uint64_t countSchedules(const DataflowGraph &graph);

@@ -6,7 +6,6 @@
 
 #include "gtest/gtest.h"
 
-#include <functional>
 #include <random>
 
 using namespace serenity;
@@ -133,31 +132,13 @@ TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
   }
 }
 
-/// The lowest peak of every schedule of `graph` under `liveness`, by
-/// enumeration.
+/// The lowest peak of every schedule under `liveness`, by enumeration.
 uint64_t enumeratePeak(const LivenessModel &liveness) {
-  const DataflowGraph &graph = liveness.getGraph();
-  unsigned numNodes = graph.getNumNodes();
-  std::vector<NodeId> order;
-  std::vector<bool> done(numNodes, false);
   uint64_t best = ~uint64_t(0);
-  std::function<void()> extend = [&] {
-    if (order.size() == numNodes) {
-      best = std::min(best, liveness.peakOf(order));
-      return;
-    }
-    for (NodeId node = 0; node < numNodes; ++node) {
-      if (done[node] || !llvm::all_of(graph.getNode(node).predecessors,
-                                      [&](NodeId pred) { return done[pred]; }))
-        continue;
-      done[node] = true;
-      order.push_back(node);
-      extend();
-      order.pop_back();
-      done[node] = false;
-    }
-  };
-  extend();
+  reference::forEachSchedule(liveness.getGraph(),
+                             [&](std::vector<NodeId> &order) {
+                               best = std::min(best, liveness.peakOf(order));
+                             });
   return best;
 }
 
