@@ -17,7 +17,8 @@
 //   order = rewrite+serenity: --serenity-rewrite (memory-aware) first, then
 //     the same, placed exactly.
 //
-// Every placement is verified; `time_ms` is the placement's own time. The
+// Every placement is verified; `time_ms` is the placement's own time;
+// `schedule_status` is the order's (from its #serenity.schedule report). The
 // buffers and their lifetimes are those --serenity-plan-memory plans
 // (serenity/Analysis/ArenaBuffers.h).
 //
@@ -26,6 +27,7 @@
 #include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Core/MemoryModel.h"
 #include "serenity/Core/Placement.h"
+#include "serenity/Dialect/Serenity/SerenityAttrs.h"
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
 #include "serenity/Transforms/Passes.h"
 
@@ -84,8 +86,7 @@ OwningOpRef<ModuleOp> lowerCopy(ModuleOp module, const std::string &passes) {
   PassManager pm(module.getContext());
   std::string error;
   llvm::raw_string_ostream errorStream(error);
-  if (failed(parsePassPipeline(passes, pm,
-                               errorStream))) {
+  if (failed(parsePassPipeline(passes, pm, errorStream))) {
     llvm::errs() << "serenity-arena-harness: " << error << "\n";
     return nullptr;
   }
@@ -117,12 +118,13 @@ uint64_t simulateHeapPeak(func::FuncOp func) {
 void printRow(llvm::StringRef model, llvm::StringRef memoryModel,
               llvm::StringRef order, llvm::StringRef algorithm, uint64_t bytes,
               std::optional<uint64_t> liveBound, unsigned buffers,
-              llvm::StringRef status, double timeMs) {
+              llvm::StringRef status, double timeMs,
+              llvm::StringRef scheduleStatus) {
   llvm::outs() << model << "," << memoryModel << "," << order << ","
                << algorithm << "," << bytes << ","
                << (liveBound ? std::to_string(*liveBound) : "") << ","
                << buffers << "," << status << ","
-               << llvm::format("%.3f", timeMs) << "\n";
+               << llvm::format("%.3f", timeMs) << "," << scheduleStatus << "\n";
   llvm::outs().flush();
 }
 
@@ -138,6 +140,12 @@ bool measurePlacements(ModuleOp lowered, llvm::StringRef model,
     std::vector<BufferLifetime> lifetimes;
     for (const ArenaBuffer &buffer : collectArenaBuffers(func))
       lifetimes.push_back(buffer.lifetime);
+    // The schedule's report survives bufferization: whether the order is
+    // proven optimal (a search stopped at a time limit depends on the load).
+    llvm::StringRef scheduleStatus = "-";
+    if (auto report = func->getAttrOfType<ScheduleReportAttr>(
+            SerenityDialect::kScheduleAttrName))
+      scheduleStatus = stringifyScheduleStatus(report.getStatus());
     for (PlacementAlgorithm algorithm : algorithms) {
       PlacementOptions options;
       options.algorithm = algorithm;
@@ -157,7 +165,8 @@ bool measurePlacements(ModuleOp lowered, llvm::StringRef model,
       printRow(model, memoryModel, order,
                stringifyPlacementAlgorithm(algorithm), placement.arenaBytes,
                placement.liveBytesBound, lifetimes.size(),
-               stringifyScheduleStatus(placement.status), elapsed.count());
+               stringifyScheduleStatus(placement.status), elapsed.count(),
+               scheduleStatus);
     }
   }
   return true;
@@ -201,7 +210,7 @@ int main(int argc, char **argv) {
   };
 
   llvm::outs() << "model,memory_model,order,algorithm,bytes,live_bound_bytes,"
-                  "buffers,status,time_ms\n";
+                  "buffers,status,time_ms,schedule_status\n";
   for (const std::string &file : inputFiles) {
     OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(file, &context);
     if (!module) {
@@ -216,8 +225,8 @@ int main(int argc, char **argv) {
       return 1;
     for (auto func : upstream->getOps<func::FuncOp>())
       if (!func.isExternal())
-        printRow(model, "-", "written", "upstream-heap",
-                 simulateHeapPeak(func), std::nullopt, 0, "-", 0);
+        printRow(model, "-", "written", "upstream-heap", simulateHeapPeak(func),
+                 std::nullopt, 0, "-", 0, "-");
 
     OwningOpRef<ModuleOp> written = lowerCopy(*module, lowering);
     if (!written || !measurePlacements(*written, model, "-", "written",
@@ -227,19 +236,18 @@ int main(int argc, char **argv) {
     for (const std::string &memoryModel : models) {
       OwningOpRef<ModuleOp> scheduled = lowerCopy(
           *module, "func.func(" + schedule(memoryModel) + ")," + lowering);
-      if (!scheduled || !measurePlacements(*scheduled, model, memoryModel,
-                                           "serenity",
-                                           allPlacementAlgorithms()))
+      if (!scheduled ||
+          !measurePlacements(*scheduled, model, memoryModel, "serenity",
+                             allPlacementAlgorithms()))
         return 1;
       if (noRewrite)
         continue;
       OwningOpRef<ModuleOp> rewritten = lowerCopy(
-          *module,
-          llvm::formatv("func.func(serenity-rewrite{{memory-model={0} "
-                        "time-limit-ms={1}},{2}),{3}",
-                        memoryModel, timeLimitMs.getValue(),
-                        schedule(memoryModel), lowering)
-              .str());
+          *module, llvm::formatv("func.func(serenity-rewrite{{memory-model={0} "
+                                 "time-limit-ms={1}},{2}),{3}",
+                                 memoryModel, timeLimitMs.getValue(),
+                                 schedule(memoryModel), lowering)
+                       .str());
       if (!rewritten ||
           !measurePlacements(*rewritten, model, memoryModel, "rewrite+serenity",
                              {PlacementAlgorithm::Exact}))

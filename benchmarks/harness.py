@@ -143,9 +143,13 @@ def check_arena_invariants(arena):
     problems = []
     for model, entries in arena.items():
         # Judged under the model of the arena, a kept rewrite lowers the bound.
+        # (Only between proven orders: a search stopped at a time limit
+        # depends on the machine's load.)
         rewritten = entries.get((ARENA_MODEL, "rewrite+serenity", "exact"))
         plain = entries[(ARENA_MODEL, "serenity", "exact")]
-        if rewritten and int(rewritten["live_bound_bytes"]) > int(plain["live_bound_bytes"]):
+        if (rewritten and int(rewritten["live_bound_bytes"]) > int(plain["live_bound_bytes"])
+                and rewritten["schedule_status"] == "optimal"
+                and plain["schedule_status"] == "optimal"):
             problems.append("%s/%s: the rewrite raised the live-bytes bound (%s > %s)" % (
                 model, ARENA_MODEL, rewritten["live_bound_bytes"], plain["live_bound_bytes"]))
         for (memory_model, order, algorithm), row in entries.items():
@@ -241,7 +245,12 @@ def check_invariants(table):
                 problems.append("%s/%s: optimal %d above %s %s" % (
                     model, memory_model, optimal, algorithm,
                     algos[algorithm]["peak_bytes"]))
-        if REWRITE in algos and int(algos[REWRITE]["peak_bytes"]) > optimal:
+        # Only proven results are comparable: a search stopped at a time limit
+        # depends on the machine's load.
+        rewrite = algos.get(REWRITE)
+        if (rewrite and int(rewrite["peak_bytes"]) > optimal
+                and rewrite["status"] == "optimal"
+                and algos["optimal"]["status"] == "optimal"):
             problems.append("%s/%s: rewriting made the schedule worse (%s > %d)" % (
                 model, memory_model, algos[REWRITE]["peak_bytes"], optimal))
     return problems

@@ -107,12 +107,12 @@ static Schedule runBestHeuristic(const LivenessModel &liveness) {
 }
 
 /// The lowering's temporaries make orders harder to prove under `bufferized`
-/// than under `strict`, whose optimum is often reached fast: when the search
+/// than under `strict`, whose optimum is often reached fast. When the search
 /// stopped at a limit, the strict optimum (evaluated under `bufferized`) may
-/// beat the heuristics it started from.
-static void keepBetterStrictOrder(const LivenessModel &liveness,
-                                  const SchedulerOptions &options,
-                                  Schedule &schedule) {
+/// beat the order it found; then the search runs again from it.
+static void retryFromStrictOptimum(const LivenessModel &liveness,
+                                   const SchedulerOptions &options,
+                                   Schedule &schedule) {
   LivenessModel strict(liveness.getGraph(), MemoryModel::Strict);
   Schedule proxy =
       searchOptimalSchedule(strict, options, runBestHeuristic(strict));
@@ -123,13 +123,16 @@ static void keepBetterStrictOrder(const LivenessModel &liveness,
   schedule.exploredStates += proxy.exploredStates;
   if (peak >= schedule.peak)
     return;
-  schedule.order = std::move(proxy.order);
-  schedule.peak = peak;
-  schedule.producedBy = Algorithm::Optimal;
-  if (schedule.lowerBound >= peak) {
-    schedule.lowerBound = peak;
-    schedule.status = ScheduleStatus::Optimal;
-  }
+  // Search again under the tighter incumbent: children at or above it are
+  // never stored, which often brings the search within its limits.
+  Schedule incumbent;
+  incumbent.order = std::move(proxy.order);
+  incumbent.peak = peak;
+  incumbent.producedBy = Algorithm::Optimal;
+  incumbent.lowerBound = schedule.lowerBound;
+  uint64_t explored = schedule.exploredStates;
+  schedule = searchOptimalSchedule(liveness, options, std::move(incumbent));
+  schedule.exploredStates += explored;
 }
 
 Schedule serenity::scheduleGraph(const LivenessModel &liveness,
@@ -150,7 +153,7 @@ Schedule serenity::scheduleGraph(const LivenessModel &liveness,
         searchOptimalSchedule(liveness, options, runBestHeuristic(liveness));
     if (schedule.status != ScheduleStatus::Optimal &&
         liveness.getModel() == MemoryModel::Bufferized)
-      keepBetterStrictOrder(liveness, options, schedule);
+      retryFromStrictOptimum(liveness, options, schedule);
     break;
   }
   if (schedule.status == ScheduleStatus::Heuristic)
