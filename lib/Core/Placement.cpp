@@ -229,7 +229,8 @@ public:
   }
 
   /// Searches for a placement of the group within `capacity`, trying the
-  /// preorderings in turn with node limits that double from the group's size,
+  /// preorderings in turn, with and without dynamic decomposition, with node
+  /// limits that double from the group's size,
   /// until one search completes, the deadline passes or the nodes of this
   /// call reach `maxNodes` (0: no limit).
   Outcome decide(uint64_t capacity,
@@ -237,15 +238,21 @@ public:
                  uint64_t maxNodes) {
     uint64_t callStart = nodes;
     for (uint64_t limit = 2 * items.size();; limit *= 2) {
-      for (llvm::StringRef preordering : kPreorderings) {
-        uint64_t runLimit = limit;
-        if (maxNodes)
-          runLimit = std::min(runLimit, callStart + maxNodes - nodes);
-        Outcome outcome = run(capacity, preordering, runLimit, deadline);
-        if (outcome != Outcome::Stopped)
-          return outcome;
-        if (deadlinePassed || (maxNodes && nodes - callStart >= maxNodes))
-          return Outcome::Stopped;
+      // Decomposition restarts the canonical order in each part, which
+      // changes the order of the search: neither way is better on every
+      // instance, so each preordering runs both ways.
+      for (bool decomposing : {true, false}) {
+        for (llvm::StringRef preordering : kPreorderings) {
+          uint64_t runLimit = limit;
+          if (maxNodes)
+            runLimit = std::min(runLimit, callStart + maxNodes - nodes);
+          decompose = decomposing;
+          Outcome outcome = run(capacity, preordering, runLimit, deadline);
+          if (outcome != Outcome::Stopped)
+            return outcome;
+          if (deadlinePassed || (maxNodes && nodes - callStart >= maxNodes))
+            return Outcome::Stopped;
+        }
       }
     }
   }
@@ -501,7 +508,7 @@ private:
       bool covered = place(i, at, cutPoints, raised);
       Outcome outcome = Outcome::DoesNotFit;
       if (skylinesFit(i, raised))
-        outcome = cutPoints.empty()
+        outcome = cutPoints.empty() || !decompose
                       ? search(partition, at, rank[i], at > lastOffset)
                       : searchParts(partition, cutPoints);
       if (outcome == Outcome::Fits)
@@ -545,6 +552,8 @@ private:
   std::vector<unsigned> rank;
 
   uint64_t capacity = 0;
+  /// Whether independent parts are searched one after the other.
+  bool decompose = true;
   std::vector<uint64_t> offset;
   /// Per item, its skyline: the highest top of a placed overlapping item.
   std::vector<uint64_t> minOffset;
