@@ -36,7 +36,6 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
-#include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
@@ -99,17 +98,15 @@ OwningOpRef<ModuleOp> lowerCopy(ModuleOp module, const std::string &passes) {
 /// ops in program order: an alloc adds its bytes, a dealloc removes them.
 uint64_t simulateHeapPeak(func::FuncOp func) {
   DataLayout layout = DataLayout::closest(func);
-  auto bytesOf = [&](MemRefType type) -> uint64_t {
-    return type.getNumElements() * layout.getTypeSize(type.getElementType());
-  };
   uint64_t live = 0, peak = 0;
   func.walk<WalkOrder::PreOrder>([&](Operation *op) {
     if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
-      live += bytesOf(alloc.getType());
+      live += getBufferBytes(alloc.getType(), layout);
       peak = std::max(peak, live);
     } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
       live -= std::min(
-          live, bytesOf(cast<MemRefType>(dealloc.getMemref().getType())));
+          live, getBufferBytes(cast<MemRefType>(dealloc.getMemref().getType()),
+                               layout));
     }
   });
   return peak;

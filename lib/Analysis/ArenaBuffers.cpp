@@ -2,7 +2,6 @@
 
 #include "serenity/Analysis/ArenaBuffers.h"
 
-#include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -40,8 +39,7 @@ analyzeAllocation(memref::AllocOp alloc, Block &body,
 
   ArenaBuffer planned;
   planned.alloc = alloc;
-  planned.lifetime.bytes =
-      type.getNumElements() * layout.getTypeSize(type.getElementType());
+  planned.lifetime.bytes = getBufferBytes(type, layout);
   unsigned first = ~0u, last = 0;
   // The buffer and its views: every use of any of them extends the lifetime.
   SmallVector<Value> aliases{alloc.getResult()};
@@ -86,6 +84,10 @@ analyzeAllocation(memref::AllocOp alloc, Block &body,
 }
 
 } // namespace
+
+uint64_t serenity::getBufferBytes(MemRefType type, const DataLayout &layout) {
+  return type.getNumElements() * layout.getTypeSize(type.getElementType());
+}
 
 std::vector<ArenaBuffer> serenity::collectArenaBuffers(func::FuncOp func) {
   std::vector<ArenaBuffer> buffers;

@@ -74,9 +74,10 @@ static bool canHoldResult(Type operandType, Type resultType) {
          getActivationBytes(operand) == getActivationBytes(result);
 }
 
-/// Bytes of a temporary as the arena holds it.
-static uint64_t temporaryBytes(uint64_t bytes) {
-  return llvm::alignTo(bytes, kBufferizedAlignment);
+/// Bytes of a temporary of `type` as the arena holds it.
+static uint64_t temporaryBytes(Type type) {
+  return llvm::alignTo(getActivationBytes(type).value_or(0),
+                       kBufferizedAlignment);
 }
 
 /// Bytes of the padded copy that the TOSA-to-Linalg lowering makes of a
@@ -89,9 +90,13 @@ static uint64_t paddedInputBytes(Value input, ArrayRef<int64_t> pad) {
   SmallVector<int64_t> shape(type.getShape());
   shape[1] += pad[0] + pad[1];
   shape[2] += pad[2] + pad[3];
+  return temporaryBytes(RankedTensorType::get(shape, type.getElementType()));
+}
+
+/// Bytes of a pooling op's window, a buffer of its own.
+static uint64_t windowBytes(ArrayRef<int64_t> kernel, Value input) {
   return temporaryBytes(
-      getActivationBytes(RankedTensorType::get(shape, type.getElementType()))
-          .value_or(0));
+      RankedTensorType::get(kernel, getElementTypeOrSelf(input.getType())));
 }
 
 /// The ops that `--serenity-pipeline` (tosa-to-linalg, then one-shot
@@ -99,16 +104,6 @@ static uint64_t paddedInputBytes(Value input, ArrayRef<int64_t> pad) {
 /// docs/memory-model.md lists them. Empty for ops lowered to one op without
 /// temporaries.
 static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
-  auto resultBytes = [&] {
-    return temporaryBytes(
-        getActivationBytes(op->getResult(0).getType()).value_or(0));
-  };
-  // The window of a pooling op is a buffer of its own.
-  auto windowBytes = [&](ArrayRef<int64_t> kernel, Type elementType) {
-    return temporaryBytes(
-        getActivationBytes(RankedTensorType::get(kernel, elementType))
-            .value_or(0));
-  };
   // Copy the input into the padded temporary (the input is still read).
   auto padStep = [](uint64_t padded) {
     return LoweringStep{padded, /*operandsLive=*/true, /*resultsLive=*/false};
@@ -121,7 +116,7 @@ static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
   } else if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
     // Convolve into a zeroed 5-D accumulator (N, H, W, C, M), then add the
     // bias into the result.
-    uint64_t accumulator = resultBytes();
+    uint64_t accumulator = temporaryBytes(conv.getType());
     if (uint64_t padded = paddedInputBytes(conv.getInput(), conv.getPad()))
       steps = {padStep(padded),
                {padded + accumulator, false, false},
@@ -129,8 +124,7 @@ static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
     else
       steps = {{accumulator, true, false}, {accumulator, false, true}};
   } else if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op)) {
-    uint64_t window = windowBytes(
-        pool.getKernel(), getElementTypeOrSelf(pool.getInput().getType()));
+    uint64_t window = windowBytes(pool.getKernel(), pool.getInput());
     if (uint64_t padded = paddedInputBytes(pool.getInput(), pool.getPad()))
       steps = {padStep(padded), {padded + window, false, true}};
     else
@@ -138,9 +132,8 @@ static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
   } else if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op)) {
     // Sum into an accumulator, then divide by the window's count into the
     // result.
-    uint64_t accumulator = resultBytes();
-    uint64_t window = windowBytes(
-        pool.getKernel(), getElementTypeOrSelf(pool.getInput().getType()));
+    uint64_t accumulator = temporaryBytes(pool.getType());
+    uint64_t window = windowBytes(pool.getKernel(), pool.getInput());
     if (uint64_t padded = paddedInputBytes(pool.getInput(), pool.getPad()))
       steps = {padStep(padded),
                {padded + accumulator + window, false, false},

@@ -57,6 +57,12 @@ bool LivenessModel::isHonoured(StorageKind storage) const {
   llvm_unreachable("unknown storage kind");
 }
 
+bool LivenessModel::mayWriteIntoOperand(const GraphValue &result) const {
+  return (result.storage == StorageKind::Elementwise ||
+          result.storage == StorageKind::Destination) &&
+         isHonoured(result.storage);
+}
+
 LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
     : graph(graph), model(model) {
   unsigned numNodes = graph.getNumNodes();
@@ -69,14 +75,10 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
                     value.storage == StorageKind::Subview) &&
                    isHonoured(value.storage);
     // Bufferization reshapes a strided part of a buffer by copying it.
-    StorageKind sourceStorage =
-        graph
-            .getValue(value.storageOperands.empty()
-                          ? id
-                          : value.storageOperands.front())
-            .storage;
     if (aliases && value.storage == StorageKind::View &&
-        sourceStorage == StorageKind::Subview && isHonoured(sourceStorage))
+        isHonoured(StorageKind::Subview) &&
+        graph.getValue(value.storageOperands.front()).storage ==
+            StorageKind::Subview)
       aliases = false;
     if (aliases) {
       assert(value.storageOperands.size() == 1 && "a view has one source");
@@ -161,9 +163,7 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
     if (resultClass.root != resultId)
       continue; // A view: it adds no bytes.
     bool reuses = false;
-    bool writesIntoOperand = result.storage == StorageKind::Elementwise ||
-                             result.storage == StorageKind::Destination;
-    if (writesIntoOperand && isHonoured(result.storage)) {
+    if (mayWriteIntoOperand(result)) {
       for (ValueId candidate : result.storageOperands) {
         unsigned cls = classOf(candidate);
         const Buffer &buffer = classes[cls];
@@ -230,10 +230,7 @@ uint64_t LivenessModel::getUnsharedResultBytes(NodeId nodeId) const {
   for (ValueId resultId : graph.getNode(nodeId).results) {
     const GraphValue &result = graph.getValue(resultId);
     const Buffer &resultClass = classes[classOf(resultId)];
-    bool mayWriteIntoOperand = (result.storage == StorageKind::Elementwise ||
-                                result.storage == StorageKind::Destination) &&
-                               isHonoured(result.storage);
-    if (resultClass.root == resultId && !mayWriteIntoOperand)
+    if (resultClass.root == resultId && !mayWriteIntoOperand(result))
       bytes += resultClass.bytes;
   }
   return bytes;

@@ -217,8 +217,10 @@ public:
     itemsIn.resize(numSections);
     checkedAt.assign(numSections, 0);
     for (unsigned i = 0, e = items.size(); i < e; ++i)
-      for (unsigned s = items[i].firstSection; s < items[i].endSection; ++s)
+      for (unsigned s = items[i].firstSection; s < items[i].endSection; ++s) {
         itemsIn[s].push_back(i);
+        items[i].mostLive = std::max(items[i].mostLive, initialTotal[s]);
+      }
     for (unsigned a = 0, e = items.size(); a < e; ++a)
       for (unsigned b = a + 1; b < e; ++b)
         if (items[a].firstSection < items[b].endSection &&
@@ -230,9 +232,9 @@ public:
 
   /// Searches for a placement of the group within `capacity`, trying the
   /// preorderings in turn, with and without dynamic decomposition, with node
-  /// limits that double from the group's size,
-  /// until one search completes, the deadline passes or the nodes of this
-  /// call reach `maxNodes` (0: no limit).
+  /// limits that double from the group's size, until one search completes,
+  /// the deadline passes or the nodes of this call reach `maxNodes` (0: no
+  /// limit).
   Outcome decide(uint64_t capacity,
                  std::optional<std::chrono::steady_clock::time_point> deadline,
                  uint64_t maxNodes) {
@@ -269,6 +271,8 @@ private:
     uint64_t size = 0;
     unsigned firstSection = 0, endSection = 0;
     unsigned steps = 0;
+    /// The most bytes live in one of its sections (preordering key T).
+    uint64_t mostLive = 0;
     std::vector<unsigned> overlaps;
   };
 
@@ -315,14 +319,10 @@ private:
   }
 
   void rankItems(llvm::StringRef preordering) {
-    std::vector<uint64_t> mostLive(items.size(), 0);
-    for (unsigned i = 0, e = items.size(); i < e; ++i)
-      for (unsigned s = items[i].firstSection; s < items[i].endSection; ++s)
-        mostLive[i] = std::max(mostLive[i], initialTotal[s]);
     auto key = [&](unsigned i, char letter) -> uint64_t {
       switch (letter) {
       case 'T':
-        return mostLive[i];
+        return items[i].mostLive;
       case 'E':
         return items[i].endSection;
       case 'A':
@@ -653,7 +653,7 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
     // Binary search on the capacity between the floor and the best arena
     // found, starting at the floor (where the section bound prunes hardest,
     // and which usually fits). Capacities below `low` are proven too small;
-    // those below `next` were tried.
+    // those below `tried` were tried.
     FitSearch search(buffers, sizes, group);
     uint64_t low = provenFloor, tried = provenFloor, probe = provenFloor;
     bool improved = false;

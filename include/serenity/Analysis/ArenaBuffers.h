@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
 
 #include <vector>
 
@@ -27,6 +28,9 @@ struct ArenaBuffer {
   BufferLifetime lifetime;
   mlir::SmallVector<mlir::memref::DeallocOp, 1> deallocs;
 };
+
+/// Bytes of a statically shaped buffer of `type` under `layout`.
+uint64_t getBufferBytes(mlir::MemRefType type, const mlir::DataLayout &layout);
 
 /// The buffers of `func` (external or with a single-block body) that an arena
 /// can hold. Emits a warning at each allocation it leaves out, with the

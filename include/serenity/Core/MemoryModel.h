@@ -116,6 +116,9 @@ private:
   /// The node's lowering, or its one-op default.
   llvm::ArrayRef<LoweringStep> getLowering(NodeId node) const;
   bool isHonoured(StorageKind storage) const;
+  /// Whether `result` may take over a dying operand's buffer (element-wise
+  /// and destination-passing results, where the model honours them).
+  bool mayWriteIntoOperand(const GraphValue &result) const;
 
   const DataflowGraph &graph;
   MemoryModel model;
