@@ -8,9 +8,10 @@
 // which buffers are placed, each at that height (the "skyline" over its
 // lifetime), with offsets non-decreasing along the order.
 //
-// FitSearch decides whether such an order exists within a capacity;
-// placeExactly bisects the capacity between the live-bytes bound and the best
-// arena found, starting at the bound.
+// FitSearch decides whether such an order exists within a capacity, and
+// FitPortfolio runs several such searches in turn; placeExactly bisects the
+// capacity between the live-bytes bound and the best arena found, starting at
+// the bound.
 //
 //===----------------------------------------------------------------------===//
 
@@ -158,14 +159,32 @@ uint64_t arenaEnd(llvm::ArrayRef<uint64_t> offsets,
   return end;
 }
 
-/// How the search breaks ties between buffers that can go at the same offset,
-/// as MiniMalloc's static preorderings: each letter a key, largest first.
-/// T: the most bytes live in one of its sections, E: the latest end, A: area
-/// (bytes x steps), L: the sections it spans. Different instances favour
-/// different keys, so the search tries them in turn with growing node
-/// limits. This set, in this order, reaches the live-bytes bound on the most
-/// zoo models (benchmarks/results/latest.md).
-constexpr llvm::StringLiteral kPreorderings[] = {"T", "E", "A", "L"};
+/// One depth-first search of the portfolio: a preordering, with or without
+/// dynamic decomposition, forward or backward in time. A preordering is how
+/// the search breaks ties between buffers that can go at the same offset, as
+/// MiniMalloc's static preorderings: each letter a key, largest first, then
+/// the earliest start. T: the most bytes live in one of its sections, E: the
+/// latest end, Z: size, L: the sections it spans, A: area (bytes x steps).
+struct SearchRun {
+  llvm::StringLiteral preordering;
+  bool decomposing;
+  bool backward;
+};
+
+/// The portfolio's runs, in the order they take turns. Different instances
+/// favour different runs, and where one reaches the bound it nearly always
+/// does so in its first dive, with no backtracking. The first five between
+/// them reach the bound in their first dive on every zoo model (a matrix of
+/// every run on every model; benchmarks/README.md); the other combinations
+/// follow for the instances they miss.
+constexpr SearchRun kSearchRuns[] = {
+    {"TE", true, false},  {"TZ", false, true},  {"TL", true, true},
+    {"TA", true, true},   {"E", true, false},   {"TE", true, true},
+    {"TE", false, false}, {"TE", false, true},  {"TZ", true, false},
+    {"TZ", true, true},   {"TZ", false, false}, {"TL", true, false},
+    {"TL", false, false}, {"TL", false, true},  {"TA", true, false},
+    {"TA", false, false}, {"TA", false, true},  {"E", true, true},
+    {"E", false, false},  {"E", false, true}};
 
 /// Decides whether one group of buffers whose lifetimes are connected (no step
 /// separates them) fits a given capacity, by depth-first search over canonical
@@ -230,34 +249,38 @@ public:
         }
   }
 
-  /// Searches for a placement of the group within `capacity`, trying the
-  /// preorderings in turn, with and without dynamic decomposition, with node
-  /// limits that double from the group's size, until one search completes,
-  /// the deadline passes or the nodes of this call reach `maxNodes` (0: no
-  /// limit).
-  Outcome decide(uint64_t capacity,
-                 std::optional<std::chrono::steady_clock::time_point> deadline,
-                 uint64_t maxNodes) {
-    uint64_t callStart = nodes;
-    for (uint64_t limit = 2 * items.size();; limit *= 2) {
-      // Decomposition restarts the canonical order in each part, which
-      // changes the order of the search: neither way is better on every
-      // instance, so each preordering runs both ways.
-      for (bool decomposing : {true, false}) {
-        for (llvm::StringRef preordering : kPreorderings) {
-          uint64_t runLimit = limit;
-          if (maxNodes)
-            runLimit = std::min(runLimit, callStart + maxNodes - nodes);
-          decompose = decomposing;
-          Outcome outcome = run(capacity, preordering, runLimit, deadline);
-          if (outcome != Outcome::Stopped)
-            return outcome;
-          if (deadlinePassed || (maxNodes && nodes - callStart >= maxNodes))
-            return Outcome::Stopped;
-        }
-      }
+  /// One depth-first search for a placement within `capacity`, stopped after
+  /// `nodeLimit` nodes or at the deadline.
+  Outcome run(uint64_t capacity, llvm::StringRef preordering, bool decomposing,
+              uint64_t nodeLimit,
+              std::optional<std::chrono::steady_clock::time_point> deadline) {
+    this->capacity = capacity;
+    this->deadline = deadline;
+    decompose = decomposing;
+    runNodesLeft = nodeLimit;
+    deadlinePassed = false;
+    rankItems(preordering);
+    offset.assign(items.size(), kUnplaced);
+    minOffset.assign(items.size(), 0);
+    total = initialTotal;
+    cuts = initialCuts;
+    trail.clear();
+    Partition whole;
+    whole.firstSection = 0;
+    whole.endSection = initialTotal.size();
+    whole.items.resize(items.size());
+    std::iota(whole.items.begin(), whole.items.end(), 0);
+    Outcome outcome = search(whole, 0, 0, true);
+    if (outcome == Outcome::Fits) {
+      solution = offset;
+      solutionEnd = 0;
+      for (auto [item, itemOffset] : llvm::zip_equal(items, offset))
+        solutionEnd = std::max(solutionEnd, itemOffset + item.size);
     }
+    return outcome;
   }
+
+  bool passedDeadline() const { return deadlinePassed; }
 
   /// The offsets of the last placement that fit, in the order of the members.
   llvm::ArrayRef<uint64_t> getSolution() const { return solution; }
@@ -290,34 +313,6 @@ private:
     uint64_t previous;
   };
 
-  Outcome run(uint64_t capacity, llvm::StringRef preordering,
-              uint64_t nodeLimit,
-              std::optional<std::chrono::steady_clock::time_point> deadline) {
-    this->capacity = capacity;
-    this->deadline = deadline;
-    runNodesLeft = nodeLimit;
-    deadlinePassed = false;
-    rankItems(preordering);
-    offset.assign(items.size(), kUnplaced);
-    minOffset.assign(items.size(), 0);
-    total = initialTotal;
-    cuts = initialCuts;
-    trail.clear();
-    Partition whole;
-    whole.firstSection = 0;
-    whole.endSection = initialTotal.size();
-    whole.items.resize(items.size());
-    std::iota(whole.items.begin(), whole.items.end(), 0);
-    Outcome outcome = search(whole, 0, 0, true);
-    if (outcome == Outcome::Fits) {
-      solution = offset;
-      solutionEnd = 0;
-      for (auto [item, itemOffset] : llvm::zip_equal(items, offset))
-        solutionEnd = std::max(solutionEnd, itemOffset + item.size);
-    }
-    return outcome;
-  }
-
   void rankItems(llvm::StringRef preordering) {
     auto key = [&](unsigned i, char letter) -> uint64_t {
       switch (letter) {
@@ -327,6 +322,8 @@ private:
         return items[i].endSection;
       case 'A':
         return items[i].size * items[i].steps;
+      case 'Z':
+        return items[i].size;
       case 'L':
         return items[i].endSection - items[i].firstSection;
       }
@@ -338,7 +335,9 @@ private:
       for (char letter : preordering)
         if (key(a, letter) != key(b, letter))
           return key(a, letter) > key(b, letter);
-      return false;
+      // Then the earliest start, so that ties follow time in either
+      // direction of it.
+      return items[a].firstSection < items[b].firstSection;
     });
     rank.assign(items.size(), 0);
     for (unsigned position = 0, e = order.size(); position < e; ++position)
@@ -601,6 +600,78 @@ connectedGroups(llvm::ArrayRef<BufferLifetime> buffers,
   return groups;
 }
 
+/// Decides whether one group fits a capacity with a portfolio of searches
+/// (kSearchRuns). Reversing time gives the same problem (a placement of
+/// the reversed lifetimes is one of the originals), but the search meets its
+/// decisions in another order: parts are solved from the last one, and the
+/// keys rank differently. Some zoo models place at the bound in one dive in
+/// one direction and not within seconds in the other (amoebanet_cifar,
+/// darts_v2_imagenet; benchmarks/README.md). The runs take turns with node
+/// limits that double from twice the group's size, until one completes, the
+/// deadline passes or the nodes of this call reach `maxNodes` (0: no limit).
+class FitPortfolio {
+public:
+  using Outcome = FitSearch::Outcome;
+
+  FitPortfolio(llvm::ArrayRef<BufferLifetime> buffers,
+               llvm::ArrayRef<BufferLifetime> reversedBuffers,
+               llvm::ArrayRef<uint64_t> alignedSizes,
+               llvm::ArrayRef<unsigned> members)
+      : directions{FitSearch(buffers, alignedSizes, members),
+                   FitSearch(reversedBuffers, alignedSizes, members)},
+        groupSize(members.size()) {}
+
+  Outcome decide(uint64_t capacity,
+                 std::optional<std::chrono::steady_clock::time_point> deadline,
+                 uint64_t maxNodes) {
+    uint64_t callStart = getNodes();
+    for (uint64_t limit = 2 * groupSize;; limit *= 2) {
+      for (const SearchRun &searchRun : kSearchRuns) {
+        FitSearch &search = directions[searchRun.backward];
+        uint64_t runLimit = limit;
+        if (maxNodes)
+          runLimit = std::min(runLimit, callStart + maxNodes - getNodes());
+        Outcome outcome = search.run(capacity, searchRun.preordering,
+                                     searchRun.decomposing, runLimit, deadline);
+        if (outcome == Outcome::Fits)
+          solvedBy = &search;
+        if (outcome != Outcome::Stopped)
+          return outcome;
+        if (search.passedDeadline() ||
+            (maxNodes && getNodes() - callStart >= maxNodes))
+          return Outcome::Stopped;
+      }
+    }
+  }
+
+  /// The offsets of the last placement that fit, in the order of the members.
+  llvm::ArrayRef<uint64_t> getSolution() const {
+    return solvedBy->getSolution();
+  }
+  uint64_t getSolutionEnd() const { return solvedBy->getSolutionEnd(); }
+  uint64_t getNodes() const {
+    return directions[0].getNodes() + directions[1].getNodes();
+  }
+
+private:
+  FitSearch directions[2];
+  size_t groupSize;
+  const FitSearch *solvedBy = nullptr;
+};
+
+/// The same lifetimes with time running backwards.
+std::vector<BufferLifetime>
+reverseTime(llvm::ArrayRef<BufferLifetime> buffers) {
+  unsigned lastStep = 0;
+  for (const BufferLifetime &buffer : buffers)
+    lastStep = std::max(lastStep, buffer.lastStep);
+  std::vector<BufferLifetime> reversed(buffers.begin(), buffers.end());
+  for (BufferLifetime &buffer : reversed)
+    buffer = {buffer.bytes, lastStep - buffer.lastStep,
+              lastStep - buffer.firstStep};
+  return reversed;
+}
+
 Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
                        llvm::ArrayRef<uint64_t> sizes,
                        const PlacementOptions &options, uint64_t bound) {
@@ -630,6 +701,7 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
     mixed |= producedBy && *producedBy != algorithm;
     producedBy = algorithm;
   };
+  std::vector<BufferLifetime> reversedBuffers = reverseTime(buffers);
   // Every capacity is a multiple of the alignment: so are all sizes.
   uint64_t unit = std::max<uint64_t>(options.alignment, 1);
   for (const std::vector<unsigned> &group : connectedGroups(buffers, sizes)) {
@@ -654,7 +726,7 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
     // found, starting at the floor (where the section bound prunes hardest,
     // and which usually fits). Capacities below `low` are proven too small;
     // those below `tried` were tried.
-    FitSearch search(buffers, sizes, group);
+    FitPortfolio search(buffers, reversedBuffers, sizes, group);
     uint64_t low = provenFloor, tried = provenFloor, probe = provenFloor;
     bool improved = false;
     while (probe < high) {
@@ -673,18 +745,18 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
         nodeBudget = std::max<uint64_t>(1, (options.maxNodes - used) / 2);
       }
       switch (search.decide(probe, probeDeadline, nodeBudget)) {
-      case FitSearch::Outcome::Fits:
+      case FitPortfolio::Outcome::Fits:
         high = search.getSolutionEnd();
         for (auto [index, offset] :
              llvm::zip_equal(group, search.getSolution()))
           result.offsets[index] = offset;
         improved = true;
         break;
-      case FitSearch::Outcome::DoesNotFit:
+      case FitPortfolio::Outcome::DoesNotFit:
         low = std::max(low, probe + unit);
         tried = std::max(tried, low);
         break;
-      case FitSearch::Outcome::Stopped:
+      case FitPortfolio::Outcome::Stopped:
         tried = probe + unit;
         break;
       }
