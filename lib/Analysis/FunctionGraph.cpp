@@ -159,6 +159,91 @@ static bool hasOrderedEffects(Operation *op) {
   });
 }
 
+/// The op of `body` that `user` is or is nested in.
+static Operation *getBodyOp(Block *body, Operation *user) {
+  return body->findAncestorOpInBlock(*user);
+}
+
+/// The single op of `body` that reads every result of `op`, if there is one
+/// (the terminator does not count: a returned value stays a node's).
+static Operation *getSingleConsumer(Block *body, Operation *op) {
+  Operation *consumer = nullptr;
+  for (Operation *user : op->getUsers()) {
+    Operation *bodyOp = getBodyOp(body, user);
+    if (!bodyOp || (consumer && consumer != bodyOp))
+      return nullptr;
+    consumer = bodyOp;
+  }
+  if (!consumer || consumer->hasTrait<OpTrait::IsTerminator>())
+    return nullptr;
+  return consumer;
+}
+
+/// Values `op` reads, its regions' captures included.
+static llvm::SetVector<Value> getReadValues(Operation *op) {
+  llvm::SetVector<Value> values(op->operand_begin(), op->operand_end());
+  getUsedValuesDefinedAbove(op->getRegions(), values);
+  return values;
+}
+
+void FunctionGraph::findGluedOps() {
+  // An op reads no activation when it reads only weights and tensor.empty
+  // placeholders that nothing else reads: it only materializes a buffer
+  // (linalg.fill, a broadcast of a bias). One level only, so that the buffer
+  // it makes is the only one its glued ops hold (the proof in
+  // docs/memory-model.md relies on it).
+  auto readsNoActivation = [&](Operation *op) {
+    if (isEmptyTensorOp(op))
+      return true;
+    return llvm::all_of(getReadValues(op), [&](Value value) {
+      Operation *producer = value.getDefiningOp();
+      if (!producer || producer->getBlock() != body)
+        return false; // An argument: an activation.
+      return isWeightOp(producer) || (isEmptyTensorOp(producer) &&
+                                      getSingleConsumer(body, producer) == op);
+    });
+  };
+  // Backwards, so that a consumer's own glue is known first.
+  for (Operation &op : llvm::reverse(body->without_terminator())) {
+    if (isWeightOp(&op) || hasOrderedEffects(&op) || op.getNumResults() == 0)
+      continue;
+    if (!llvm::all_of(op.getResultTypes(), [](Type type) {
+          return isa<RankedTensorType>(type) && getActivationBytes(type);
+        }))
+      continue;
+    Operation *consumer = getSingleConsumer(body, &op);
+    if (!consumer || !readsNoActivation(&op))
+      continue;
+    Operation *target = gluedTo.lookup(consumer);
+    if (!target)
+      target = consumer;
+    gluedTo[&op] = target;
+    gluedOps[target].push_back(&op);
+  }
+  // Collected backwards; they run in program order.
+  for (auto &entry : gluedOps)
+    std::reverse(entry.second.begin(), entry.second.end());
+}
+
+/// Bytes of the buffers that ops glued to `op` make and `op` reads as
+/// operands, not as destinations: live while `op` runs, freed after it.
+static uint64_t getGluedTemporaryBytes(
+    Operation *op, const llvm::DenseMap<Operation *, Operation *> &gluedTo) {
+  auto dps = dyn_cast<DestinationStyleOpInterface>(op);
+  uint64_t bytes = 0;
+  for (Value value : getReadValues(op)) {
+    Operation *producer = value.getDefiningOp();
+    if (!producer || !gluedTo.count(producer))
+      continue;
+    if (dps && llvm::any_of(dps.getDpsInitsMutable(), [&](OpOperand &init) {
+          return init.get() == value;
+        }))
+      continue;
+    bytes += temporaryBytes(value.getType());
+  }
+  return bytes;
+}
+
 LogicalResult FunctionGraph::addOperation(Operation *op) {
   if (isWeightOp(op)) {
     weightOps.push_back(op);
@@ -200,7 +285,10 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
     SmallVector<ValueId, 2> storageOperands;
     if (dps && isa<TensorType>(result.getType())) {
       Value init = dps.getTiedOpOperand(result)->get();
-      if (!isEmptyTensorOp(init.getDefiningOp())) {
+      // A placeholder or a glued op's buffer: bufferization allocates it
+      // right before this op, for this op alone.
+      Operation *initProducer = init.getDefiningOp();
+      if (!isEmptyTensorOp(initProducer) && !gluedTo.count(initProducer)) {
         storage = StorageKind::Destination;
         storageOperands.push_back(lookup(init));
       }
@@ -221,7 +309,14 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
     }
     valueIds[result] = graph.addResult(node, *bytes, storage, storageOperands);
   }
-  graph.setLowering(node, describeLowering(op));
+  SmallVector<LoweringStep, 3> lowering = describeLowering(op);
+  if (uint64_t glued = getGluedTemporaryBytes(op, gluedTo)) {
+    if (lowering.empty())
+      lowering.push_back(LoweringStep{});
+    for (LoweringStep &step : lowering)
+      step.temporaryBytes += glued;
+  }
+  graph.setLowering(node, lowering);
   return success();
 }
 
@@ -245,8 +340,9 @@ FailureOr<FunctionGraph> FunctionGraph::build(FunctionOpInterface function) {
                 "statically shaped tensors";
     result.valueIds[arg] = result.graph.addArgument(*bytes);
   }
+  result.findGluedOps();
   for (Operation &op : body.without_terminator())
-    if (failed(result.addOperation(&op)))
+    if (!result.gluedTo.count(&op) && failed(result.addOperation(&op)))
       return failure();
   if (Operation *terminator =
           body.mightHaveTerminator() ? body.getTerminator() : nullptr)
@@ -267,6 +363,9 @@ void FunctionGraph::applySchedule(llvm::ArrayRef<NodeId> order) const {
   };
   for (Operation *op : weightOps)
     moveToEnd(op);
-  for (NodeId node : order)
+  for (NodeId node : order) {
+    for (Operation *glued : getGluedOps(operations[node]))
+      moveToEnd(glued);
     moveToEnd(operations[node]);
+  }
 }

@@ -82,6 +82,19 @@ void SchedulePass::runOnOperation() {
                           << " (" << stringifyScheduleStatus(schedule.status)
                           << ", " << schedule.exploredStates << " states)\n");
 
+  if (schedule.status == ScheduleStatus::BestFound) {
+    // Not proven: the user should know how far from proven it may be.
+    uint64_t gap = schedule.peak - std::min(schedule.peak, schedule.lowerBound);
+    func.emitWarning() << "serenity-schedule: the search stopped at its limit "
+                          "(time-limit-ms="
+                       << options.timeLimitMs
+                       << ", max-states=" << options.maxStates << ") after "
+                       << schedule.exploredStates
+                       << " states; the best order found peaks at "
+                       << schedule.peak << " bytes, " << gap
+                       << " above the lower bound " << schedule.lowerBound
+                       << "; raise the limits to search on";
+  }
   graph->applySchedule(schedule.order);
   func->setAttr(SerenityDialect::kScheduleAttrName,
                 ScheduleReportAttr::get(

@@ -39,11 +39,25 @@ public:
   llvm::ArrayRef<mlir::Operation *> getWeightOps() const { return weightOps; }
 
   /// Moves the body's ops into `order` (a valid schedule of the graph): weight
-  /// ops first in their current order, then `order`, the terminator last.
+  /// ops first in their current order, then `order`, each node's op preceded
+  /// by the ops glued to it, the terminator last.
   void applySchedule(llvm::ArrayRef<NodeId> order) const;
+
+  /// The ops that are not nodes but run right before `op`, in order: ops
+  /// without activation inputs (tensor.empty, linalg.fill, broadcasts of
+  /// weights) whose results only `op` reads. Running them anywhere else never
+  /// lowers the peak (docs/memory-model.md), so the search does not branch
+  /// on them, and bufferization allocates their buffers where `op` needs
+  /// them.
+  llvm::ArrayRef<mlir::Operation *> getGluedOps(mlir::Operation *op) const {
+    auto it = gluedOps.find(op);
+    return it == gluedOps.end() ? llvm::ArrayRef<mlir::Operation *>()
+                                : llvm::ArrayRef<mlir::Operation *>(it->second);
+  }
 
 private:
   explicit FunctionGraph(mlir::Block &body) : body(&body) {}
+  void findGluedOps();
   mlir::LogicalResult addOperation(mlir::Operation *op);
   ValueId lookup(mlir::Value value) const { return valueIds.lookup(value); }
 
@@ -52,6 +66,11 @@ private:
   std::vector<mlir::Operation *> operations;
   std::vector<mlir::Operation *> weightOps;
   llvm::DenseMap<mlir::Value, ValueId> valueIds;
+  /// Per node op, the ops glued to it (see getGluedOps); and the node op
+  /// each glued op runs before.
+  llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Operation *, 2>>
+      gluedOps;
+  llvm::DenseMap<mlir::Operation *, mlir::Operation *> gluedTo;
   /// The last node with read or write effects, to keep their order.
   std::optional<NodeId> lastEffectfulNode;
 };

@@ -1,0 +1,93 @@
+// Linalg on tensors: ops without activation inputs (tensor.empty, fills,
+// bias broadcasts) are glued to the op that reads them
+// (docs/memory-model.md): --serenity-schedule places them right before it, and
+// the bufferized model counts their buffers where bufferization allocates
+// them. A pooling window (a tensor.empty read as an ordinary operand) is a
+// temporary of the pooling op.
+
+// RUN: serenity-opt %s --serenity-schedule=memory-model=bufferized | FileCheck %s
+// RUN: serenity-opt %s --serenity-pipeline=keep-reports=1 | FileCheck %s --check-prefix=ARENA
+
+// The demo network lowered to Linalg (426 ops) is proven optimal at the peak
+// its TOSA form is proven at (655,360 bytes), where without glue the search
+// stopped at 2,000,000 states in the written order (786,432 bytes).
+// RUN: serenity-opt %demo --tosa-to-linalg-pipeline | serenity-opt --serenity-schedule 2>&1 | FileCheck %s --check-prefix=DEMO
+// RUN: serenity-opt %demo --tosa-to-linalg-pipeline | serenity-opt --serenity-schedule=memory-model=bufferized 2>&1 | FileCheck %s --check-prefix=DEMO
+
+// DEMO-NOT: warning
+
+// A search stopped at its limit says so, with the gap to the lower bound.
+// RUN: serenity-opt %demo --tosa-to-linalg-pipeline | serenity-opt --serenity-schedule=max-states=100 -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMIT
+// LIMIT: warning: serenity-schedule: the search stopped at its limit (time-limit-ms=60000, max-states=100) after {{[0-9]+}} states; the best order found peaks at {{[0-9]+}} bytes, {{[0-9]+}} above the lower bound {{[0-9]+}}; raise the limits to search on
+// DEMO: serenity.schedule = #serenity.schedule<peak = 655360, input_peak = 786432, lower_bound = 655360, algorithm = optimal, produced_by = optimal, model = {{strict|bufferized}}, status = optimal
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d3)>
+
+// Written with every materialization first. Nodes: the convolution (a new
+// 512-byte buffer: its init is the glued broadcast's) and the pooling op
+// (its result is returned: caller-owned; its window, 2x2xf32, is a 16-byte
+// temporary). Peak: 512 + 16 while the pool runs.
+// CHECK-LABEL: func.func @glued
+// CHECK-SAME: peak = 528, input_peak = 528, lower_bound = 528
+// CHECK: %[[E0:.+]] = tensor.empty() : tensor<1x4x4x8xf32>
+// CHECK-NEXT: %[[BIAS:.+]] = linalg.generic
+// CHECK-SAME: outs(%[[E0]]
+// CHECK: %[[CONV:.+]] = linalg.conv_2d_nhwc_fhwc
+// CHECK-SAME: outs(%[[BIAS]]
+// CHECK-NEXT: %[[E1:.+]] = tensor.empty() : tensor<1x2x2x8xf32>
+// CHECK-NEXT: %[[INIT:.+]] = linalg.fill {{.*}} outs(%[[E1]]
+// CHECK-NEXT: %[[WINDOW:.+]] = tensor.empty() : tensor<2x2xf32>
+// CHECK-NEXT: linalg.pooling_nhwc_max {{.*}} ins(%[[CONV]], %[[WINDOW]] {{.*}} outs(%[[INIT]]
+// CHECK-NEXT: return
+
+// The arena that runs holds the same: the convolution's buffer and the
+// window.
+// ARENA-LABEL: func.func @glued
+// ARENA-SAME: serenity.arena<bytes = 528, live_bound = 528, buffers = 2,
+// ARENA-SAME: serenity.schedule<peak = 528,
+func.func @glued(%x: tensor<1x4x4x8xf32>) -> tensor<1x2x2x8xf32> {
+  %ninf = arith.constant -3.40282347E+38 : f32
+  %w = arith.constant dense<0.5> : tensor<8x1x1x8xf32>
+  %b = arith.constant dense<0.25> : tensor<8xf32>
+  %e0 = tensor.empty() : tensor<1x4x4x8xf32>
+  %bias = linalg.generic {indexing_maps = [#ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<8xf32>) outs(%e0 : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x8xf32>
+  %e1 = tensor.empty() : tensor<1x2x2x8xf32>
+  %init = linalg.fill ins(%ninf : f32) outs(%e1 : tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32>
+  %window = tensor.empty() : tensor<2x2xf32>
+  %conv = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x4x8xf32>, tensor<8x1x1x8xf32>) outs(%bias : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %pool = linalg.pooling_nhwc_max {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%conv, %window : tensor<1x4x4x8xf32>, tensor<2x2xf32>) outs(%init : tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32>
+  return %pool : tensor<1x2x2x8xf32>
+}
+
+// A broadcast read by two ops is not glued: it stays a node, and the search
+// places it.
+// CHECK-LABEL: func.func @shared
+// CHECK-SAME: peak = 1024
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+func.func @shared(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %b = arith.constant dense<0.25> : tensor<8xf32>
+  %e0 = tensor.empty() : tensor<1x4x4x8xf32>
+  %bias = linalg.generic {indexing_maps = [#ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<8xf32>) outs(%e0 : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x8xf32>
+  %e1 = tensor.empty() : tensor<1x4x4x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %bias : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) outs(%e1 : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %s = arith.addf %in, %in2 : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x8xf32>
+  %e2 = tensor.empty() : tensor<1x4x4x8xf32>
+  %twice = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%sum, %bias : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) outs(%e2 : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %s = arith.addf %in, %in2 : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x8xf32>
+  return %twice : tensor<1x4x4x8xf32>
+}
