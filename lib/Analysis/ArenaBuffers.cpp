@@ -80,6 +80,7 @@ analyzeAllocation(memref::AllocOp alloc, Block &body,
     first = last = position.lookup(alloc);
   planned.lifetime.firstStep = first;
   planned.lifetime.lastStep = last;
+  planned.allocStep = position.lookup(alloc);
   return planned;
 }
 
@@ -87,6 +88,16 @@ analyzeAllocation(memref::AllocOp alloc, Block &body,
 
 uint64_t serenity::getBufferBytes(MemRefType type, const DataLayout &layout) {
   return type.getNumElements() * layout.getTypeSize(type.getElementType());
+}
+
+uint64_t serenity::computeLastUsePeak(llvm::ArrayRef<ArenaBuffer> buffers,
+                                      uint64_t alignment) {
+  std::vector<BufferLifetime> fromAlloc;
+  for (const ArenaBuffer &buffer : buffers)
+    fromAlloc.push_back({buffer.lifetime.bytes,
+                         std::min(buffer.allocStep, buffer.lifetime.firstStep),
+                         buffer.lifetime.lastStep});
+  return computeLiveBytesBound(fromAlloc, alignment);
 }
 
 std::vector<ArenaBuffer> serenity::collectArenaBuffers(func::FuncOp func) {

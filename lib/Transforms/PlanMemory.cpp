@@ -176,7 +176,10 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
       << " bytes for " << planned.size() << " buffers, live-bytes bound "
       << placement.liveBytesBound << ", "
       << stringifyPlacementAlgorithm(options.algorithm) << " ("
-      << stringifyScheduleStatus(placement.status) << ")";
+      << stringifyScheduleStatus(placement.status)
+      << "); allocated where they stand and freed after their last use, "
+         "the buffers peak at "
+      << computeLastUsePeak(planned, options.alignment) << " bytes";
   return success();
 }
 

@@ -7,6 +7,7 @@
 
 // RUN: serenity-opt %s --serenity-schedule=memory-model=bufferized | FileCheck %s
 // RUN: serenity-opt %s --serenity-pipeline=keep-reports=1 | FileCheck %s --check-prefix=ARENA
+// RUN: serenity-opt %s --serenity-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=LASTUSE
 
 // The demo network lowered to Linalg (426 ops) is proven optimal at the peak
 // its TOSA form is proven at (655,360 bytes), where without glue the search
@@ -46,6 +47,10 @@
 // ARENA-LABEL: func.func @glued
 // ARENA-SAME: serenity.arena<bytes = 528, live_bound = 528, buffers = 2,
 // ARENA-SAME: serenity.schedule<peak = 528,
+// Bufferization allocates each buffer where its tensor.empty stood: right
+// before its first writer, so freeing each after its last use gives the same
+// peak.
+// LASTUSE: remark: serenity-plan-memory: arena of 528 bytes for 2 buffers, live-bytes bound 528, exact (optimal); allocated where they stand and freed after their last use, the buffers peak at 528 bytes
 func.func @glued(%x: tensor<1x4x4x8xf32>) -> tensor<1x2x2x8xf32> {
   %ninf = arith.constant -3.40282347E+38 : f32
   %w = arith.constant dense<0.5> : tensor<8x1x1x8xf32>

@@ -26,6 +26,8 @@ struct ArenaBuffer {
   /// Live from the first to the last top-level op that uses the buffer or a
   /// view of it (the alloc's own position does not start it).
   BufferLifetime lifetime;
+  /// The position of the alloc among the body's top-level ops.
+  unsigned allocStep = 0;
   mlir::SmallVector<mlir::memref::DeallocOp, 1> deallocs;
 };
 
@@ -37,6 +39,13 @@ uint64_t getBufferBytes(mlir::MemRefType type, const mlir::DataLayout &layout);
 /// reason: dynamic shape, non-identity layout, allocated in a region, freed
 /// in a region, returned, or aliased by an op it cannot follow.
 std::vector<ArenaBuffer> collectArenaBuffers(mlir::func::FuncOp func);
+
+/// The most bytes `buffers` hold at once when each is allocated where its
+/// alloc stands and freed right after its last use, each rounded up to
+/// `alignment`: the heap peak of the bufferized body with ideal frees, which
+/// the `bufferized` memory model predicts (docs/memory-model.md).
+uint64_t computeLastUsePeak(llvm::ArrayRef<ArenaBuffer> buffers,
+                            uint64_t alignment);
 
 } // namespace serenity
 
