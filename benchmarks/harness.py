@@ -6,6 +6,7 @@ and writes
     benchmarks/results/latest.md        tables per model family, geomean rows
     benchmarks/results/latest.csv       one row per (model, memory model, algorithm)
     benchmarks/results/latest-arena.csv one row per (model, memory model, order, planner)
+    benchmarks/results/latest-linalg.csv one row per (model, memory model) lowered to Linalg
     benchmarks/results/plots/*.png      live bytes over the schedule per model
 
 Usage (after scripts/setup.sh):
@@ -45,6 +46,11 @@ MEMORY_MODELS = ["strict", "inplace", "bufferized"]
 # The model --serenity-pipeline schedules under: the arena summary's headline.
 ARENA_MODEL = "bufferized"
 BASELINE_PLANNERS = ["tflm-greedy", "tflite-arena", "tvm-greedy", "iree-in-order"]
+FULL_REPORT_RE = re.compile(r"#serenity\.schedule<peak = (\d+), input_peak = (\d+), "
+                            r"lower_bound = (\d+), .*?status = \"?([a-z-]+)\"?, "
+                            r"states = (\d+)>")
+LIVENESS_HEADER_RE = re.compile(r"\((?:model \w+, )?(\d+) ops")
+ARENA_REMARK_RE = re.compile(r"live-bytes bound (\d+), .*the buffers peak at (\d+) bytes")
 
 
 def geomean(values):
@@ -260,7 +266,121 @@ def reduction(algos, baseline, by="optimal"):
     return int(algos[baseline]["peak_bytes"]) / int(algos[by]["peak_bytes"])
 
 
-def write_markdown(path, table, arena, families, args, elapsed, command):
+def run_linalg(build, files, args, work):
+    """One row per (model, memory model) for the model lowered to Linalg on
+    tensors (--tosa-to-linalg-pipeline) and scheduled there; its time is the
+    whole serenity-opt run. Under the pipeline's model, also the agreement of
+    the modeled peak with the bufferized body: the live-bytes bound of its
+    buffers and their peak with each allocated where it stands and freed after
+    its last use (the --serenity-plan-memory remark)."""
+    opt = os.path.join(build, "bin", "serenity-opt")
+    rows = []
+    for path in files:
+        model = os.path.splitext(os.path.basename(path))[0]
+        lowered = os.path.join(work, model + ".linalg.mlir")
+        subprocess.run([opt, path, "--tosa-to-linalg-pipeline", "-o", lowered], check=True)
+        header = subprocess.run([opt, lowered, "--serenity-liveness", "-o", os.devnull],
+                                check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True).stdout
+        ops = LIVENESS_HEADER_RE.search(header).group(1)
+        for memory_model in MEMORY_MODELS:
+            command = [opt, lowered, "--serenity-schedule=memory-model=%s time-limit-ms=%d "
+                       "max-states=%d" % (memory_model, args.time_limit_ms, args.max_states)]
+            start = time.time()
+            result = subprocess.run(command, check=True, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+            seconds = time.time() - start
+            peak, lowered_peak, bound, status, states = \
+                FULL_REPORT_RE.search(result.stdout).groups()
+            row = {"model": model, "memory_model": memory_model, "ops": ops,
+                   "lowered_peak_bytes": lowered_peak, "peak_bytes": peak,
+                   "lower_bound_bytes": bound, "status": status, "states": states,
+                   "time_ms": "%.1f" % (seconds * 1000), "arena_live_bound_bytes": "",
+                   "last_use_peak_bytes": "", "pipeline_peak_bytes": ""}
+            if memory_model == ARENA_MODEL:
+                piped = subprocess.run([opt, lowered, "--serenity-pipeline=keep-reports=1"],
+                                       check=True, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)
+                live_bound, last_use = ARENA_REMARK_RE.search(piped.stderr).groups()
+                row["arena_live_bound_bytes"] = live_bound
+                row["last_use_peak_bytes"] = last_use
+                row["pipeline_peak_bytes"] = FULL_REPORT_RE.search(piped.stdout).group(1)
+            rows.append(row)
+    return rows
+
+
+def check_linalg_invariants(rows):
+    problems = []
+    for row in rows:
+        where = "%s/%s (Linalg)" % (row["model"], row["memory_model"])
+        if int(row["peak_bytes"]) > int(row["lowered_peak_bytes"]):
+            problems.append("%s: optimal %s above the order as lowered %s" % (
+                where, row["peak_bytes"], row["lowered_peak_bytes"]))
+        if row["last_use_peak_bytes"] and not (
+                row["pipeline_peak_bytes"] == row["arena_live_bound_bytes"]
+                == row["last_use_peak_bytes"]):
+            problems.append("%s: modeled peak %s, bufferized live-bytes bound %s, "
+                            "last-use peak %s disagree" % (
+                                where, row["pipeline_peak_bytes"],
+                                row["arena_live_bound_bytes"], row["last_use_peak_bytes"]))
+    return problems
+
+
+def write_linalg_markdown(out, linalg, table, families, models_in_order):
+    out.append("## Linalg on tensors\n")
+    out.append("Each model lowered with `serenity-opt --tosa-to-linalg-pipeline` first, then"
+               " `--serenity-schedule` (same limits). *ops*: nodes of the scheduled graph (ops"
+               " without activation inputs are glued to their consumer, docs/memory-model.md);"
+               " *as lowered*: the peak of the order the lowering emits; *time*: the whole"
+               " serenity-opt run; *TOSA ratio*: the same model's optimal vs program order at"
+               " the TOSA level. *agrees* (under `%s`): the modeled peak of"
+               " `--serenity-pipeline` equals the live-bytes bound of the bufferized body's"
+               " buffers and their peak when each is allocated where it stands and freed after"
+               " its last use.\n" % ARENA_MODEL)
+    by_key = {(r["model"], r["memory_model"]): r for r in linalg}
+    out.append("| models | memory model | count | proven optimal | under 1 s |"
+               " ratio vs as lowered (geomean) | TOSA ratio (geomean) | agrees |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for title, member in model_groups(families, models_in_order):
+        for memory_model in MEMORY_MODELS:
+            selected = [by_key[(m, memory_model)] for m in models_in_order
+                        if member(m) and (m, memory_model) in by_key]
+            if not selected:
+                continue
+            agreeing = [r for r in selected if r["last_use_peak_bytes"]]
+            out.append("| %s | %s | %d | %d/%d | %d/%d | %.3fx | %.3fx | %s |" % (
+                title, memory_model, len(selected),
+                sum(r["status"] == "optimal" for r in selected), len(selected),
+                sum(float(r["time_ms"]) < 1000 for r in selected), len(selected),
+                geomean(int(r["lowered_peak_bytes"]) / int(r["peak_bytes"]) for r in selected),
+                geomean(reduction(table[(r["model"], memory_model)], "program")
+                        for r in selected),
+                "%d/%d" % (sum(not check_linalg_invariants([r]) for r in agreeing),
+                           len(agreeing)) if agreeing else "-"))
+    out.append("")
+    out.append("| model | memory model | ops | as lowered | optimal | vs as lowered |"
+               " TOSA ratio | status | states | time (ms) | agrees |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |")
+    for model in models_in_order:
+        for memory_model in MEMORY_MODELS:
+            r = by_key.get((model, memory_model))
+            if not r:
+                continue
+            agrees = "-"
+            if r["last_use_peak_bytes"]:
+                agrees = "yes" if not check_linalg_invariants([r]) else "no (%s / %s / %s)" % (
+                    r["pipeline_peak_bytes"], r["arena_live_bound_bytes"],
+                    r["last_use_peak_bytes"])
+            out.append("| %s | %s | %s | %s | **%s** | %.3fx | %.3fx | %s | %s | %s | %s |" % (
+                model, memory_model, r["ops"], kib(r["lowered_peak_bytes"]),
+                kib(r["peak_bytes"]),
+                int(r["lowered_peak_bytes"]) / int(r["peak_bytes"]),
+                reduction(table[(model, memory_model)], "program"),
+                r["status"], r["states"], r["time_ms"], agrees))
+    out.append("")
+
+
+def write_markdown(path, table, arena, linalg, families, args, elapsed, command):
     models_in_order = list(dict.fromkeys(model for model, _ in table))
     out = []
     out.append("# Serenity scheduler benchmark: latest run\n")
@@ -301,6 +421,8 @@ def write_markdown(path, table, arena, families, args, elapsed, command):
 
     if arena:
         write_arena_markdown(out, arena, families, models_in_order)
+    if linalg:
+        write_linalg_markdown(out, linalg, table, families, models_in_order)
 
     for family in dict.fromkeys(families[m] for m in models_in_order):
         out.append("## %s\n" % family)
@@ -397,6 +519,8 @@ def main():
     parser.add_argument("--no-plots", action="store_true")
     parser.add_argument("--no-rewrite", action="store_true",
                         help="skip the rewrite + schedule column")
+    parser.add_argument("--no-linalg", action="store_true",
+                        help="skip the models lowered to Linalg on tensors")
     parser.add_argument("--no-arena", action="store_true",
                         help="skip the arenas after bufferization")
     args = parser.parse_args()
@@ -419,6 +543,8 @@ def main():
         os.makedirs(trace_dir)
         rows = run_harness(args.build, files, args, trace_dir)
         arena_rows = [] if args.no_arena else run_arena_harness(args.build, files, args)
+        zoo_files = files[:len(generate.MODELS)]
+        linalg_rows = [] if args.no_linalg else run_linalg(args.build, zoo_files, args, work)
         if not args.no_rewrite:
             nodes = {r["model"]: r["nodes"] for r in rows}
             rows += run_rewrites(args.build, files, args, nodes)
@@ -433,9 +559,12 @@ def main():
     write_csv(os.path.join(args.out, "latest.csv"), rows, families)
     if arena_rows:
         write_csv(os.path.join(args.out, "latest-arena.csv"), arena_rows, families)
-    write_markdown(os.path.join(args.out, "latest.md"), table, arena, families, args,
-                   elapsed, command.strip())
-    problems = check_invariants(table) + check_arena_invariants(arena)
+    if linalg_rows:
+        write_csv(os.path.join(args.out, "latest-linalg.csv"), linalg_rows, families)
+    write_markdown(os.path.join(args.out, "latest.md"), table, arena, linalg_rows, families,
+                   args, elapsed, command.strip())
+    problems = (check_invariants(table) + check_arena_invariants(arena)
+                + check_linalg_invariants(linalg_rows))
     for problem in problems:
         print("INVARIANT VIOLATED: " + problem, file=sys.stderr)
     print("wrote %s (%.0f s)" % (os.path.join(args.out, "latest.md"), elapsed))
