@@ -292,16 +292,18 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
         storage = StorageKind::Destination;
         storageOperands.push_back(lookup(init));
       }
-    } else if (isViewOp(op) &&
+    } else if (isViewOp(op) && isNodeValue(op->getOperand(0)) &&
                getActivationBytes(op->getOperand(0).getType()) == bytes) {
       storage = StorageKind::View;
       storageOperands.push_back(lookup(op->getOperand(0)));
-    } else if (isa<tosa::SliceOp>(op)) {
+    } else if (isa<tosa::SliceOp, tensor::ExtractSliceOp>(op) &&
+               isNodeValue(op->getOperand(0))) {
       storage = StorageKind::Subview;
       storageOperands.push_back(lookup(op->getOperand(0)));
     } else if (isElementwiseOp(op)) {
       for (Value operand : op->getOperands())
-        if (canHoldResult(operand.getType(), result.getType()) &&
+        if (isNodeValue(operand) &&
+            canHoldResult(operand.getType(), result.getType()) &&
             !llvm::is_contained(storageOperands, lookup(operand)))
           storageOperands.push_back(lookup(operand));
       if (!storageOperands.empty())

@@ -96,3 +96,30 @@ func.func @shared(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
   } -> tensor<1x4x4x8xf32>
   return %twice : tensor<1x4x4x8xf32>
 }
+
+// tensor.extract_slice becomes a memref.subview that its reader reads in
+// place: under `bufferized` the slices alias the ReLU's buffer (1024 bytes),
+// as the arena that runs holds it; the sum is returned (caller-owned).
+// CHECK-LABEL: func.func @sliced
+// CHECK-SAME: peak = 1024, input_peak = 1024, lower_bound = 1024
+// ARENA-LABEL: func.func @sliced
+// ARENA-SAME: serenity.arena<bytes = 1024, live_bound = 1024, buffers = 1,
+// ARENA-SAME: serenity.schedule<peak = 1024,
+func.func @sliced(%x: tensor<1x4x4x16xf32>) -> tensor<1x4x4x8xf32> {
+  %e0 = tensor.empty() : tensor<1x4x4x16xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x4x4x16xf32>) outs(%e0 : tensor<1x4x4x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x16xf32>
+  %lo = tensor.extract_slice %relu[0, 0, 0, 0] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x4x4x16xf32> to tensor<1x4x4x8xf32>
+  %hi = tensor.extract_slice %relu[0, 0, 0, 8] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x4x4x16xf32> to tensor<1x4x4x8xf32>
+  %e1 = tensor.empty() : tensor<1x4x4x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%lo, %hi : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) outs(%e1 : tensor<1x4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x8xf32>
+  return %sum : tensor<1x4x4x8xf32>
+}

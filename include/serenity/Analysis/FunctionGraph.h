@@ -60,6 +60,8 @@ private:
   void findGluedOps();
   mlir::LogicalResult addOperation(mlir::Operation *op);
   ValueId lookup(mlir::Value value) const { return valueIds.lookup(value); }
+  /// Whether `value` is a value of the graph: not made by a glued op.
+  bool isNodeValue(mlir::Value value) const { return valueIds.count(value); }
 
   mlir::Block *body;
   DataflowGraph graph;
