@@ -203,6 +203,58 @@ void FunctionGraph::findGluedOps() {
                                       getSingleConsumer(body, producer) == op);
     });
   };
+  // A pad is glued to its consumer when running the two back to back never
+  // costs a lower peak (docs/memory-model.md): the pad's input is read by the
+  // pad alone and is not a view, the consumer reads no other activation and
+  // no glued buffer except as its destination, and the consumer's results
+  // are no larger than the pad's input or the padded copy.
+  auto isContractiblePad = [&](Operation *op, Operation *consumer) {
+    auto pad = dyn_cast<tensor::PadOp>(op);
+    if (!pad || !consumer || hasOrderedEffects(consumer))
+      return false;
+    Value input = pad.getSource();
+    Operation *inputProducer = input.getDefiningOp();
+    if (inputProducer &&
+        (inputProducer->getBlock() != body || isViewOp(inputProducer) ||
+         isa<tosa::SliceOp, tensor::ExtractSliceOp>(inputProducer)))
+      return false;
+    if (!llvm::all_of(input.getUsers(), [&](Operation *user) {
+          return getBodyOp(body, user) == op;
+        }))
+      return false;
+    if (!llvm::all_of(getReadValues(op), [&](Value value) {
+          Operation *producer = value.getDefiningOp();
+          return value == input || (producer && isWeightOp(producer));
+        }))
+      return false;
+    auto dps = dyn_cast<DestinationStyleOpInterface>(consumer);
+    auto isInit = [&](Value value) {
+      return dps && llvm::any_of(dps.getDpsInitsMutable(), [&](OpOperand &it) {
+               return it.get() == value;
+             });
+    };
+    if (!llvm::all_of(getReadValues(consumer), [&](Value value) {
+          if (value == pad.getResult())
+            return true;
+          Operation *producer = value.getDefiningOp();
+          if (!producer || producer->getBlock() != body)
+            return false;
+          if (isWeightOp(producer))
+            return true;
+          return readsNoActivation(producer) &&
+                 getSingleConsumer(body, producer) == consumer && isInit(value);
+        }))
+      return false;
+    uint64_t results = 0;
+    for (Type type : consumer->getResultTypes()) {
+      std::optional<uint64_t> bytes = getActivationBytes(type);
+      if (!bytes)
+        return false;
+      results += *bytes;
+    }
+    return results <= *getActivationBytes(input.getType()) &&
+           results <= *getActivationBytes(pad.getType());
+  };
   // Backwards, so that a consumer's own glue is known first.
   for (Operation &op : llvm::reverse(body->without_terminator())) {
     if (isWeightOp(&op) || hasOrderedEffects(&op) || op.getNumResults() == 0)
@@ -212,8 +264,12 @@ void FunctionGraph::findGluedOps() {
         }))
       continue;
     Operation *consumer = getSingleConsumer(body, &op);
-    if (!consumer || !readsNoActivation(&op))
+    if (consumer && !gluedTo.count(consumer) &&
+        isContractiblePad(&op, consumer)) {
+      contractedPads[consumer] = cast<tensor::PadOp>(op);
+    } else if (!consumer || !readsNoActivation(&op)) {
       continue;
+    }
     Operation *target = gluedTo.lookup(consumer);
     if (!target)
       target = consumer;
@@ -256,6 +312,9 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
   // Values of the body used inside the op's regions count as operands.
   llvm::SetVector<Value> operandValues(op->operand_begin(), op->operand_end());
   getUsedValuesDefinedAbove(op->getRegions(), operandValues);
+  tensor::PadOp contractedPad = contractedPads.lookup(op);
+  if (contractedPad)
+    operandValues.insert(contractedPad.getSource());
   SmallVector<ValueId> operands;
   for (Value value : operandValues) {
     auto it = valueIds.find(value);
@@ -310,6 +369,18 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
         storage = StorageKind::Elementwise;
     }
     valueIds[result] = graph.addResult(node, *bytes, storage, storageOperands);
+  }
+  if (contractedPad) {
+    // Pad into the copy (its input still read), then run on the copy; the
+    // copy is freed after. These are ops of the input: every model counts
+    // them.
+    uint64_t padded = *getActivationBytes(contractedPad.getType());
+    graph.setLowering(node,
+                      {LoweringStep{padded, /*operandsLive=*/true,
+                                    /*resultsLive=*/false},
+                       LoweringStep{padded, false, true}},
+                      /*inEveryModel=*/true);
+    return success();
   }
   SmallVector<LoweringStep, 3> lowering = describeLowering(op);
   if (uint64_t glued = getGluedTemporaryBytes(op, gluedTo)) {

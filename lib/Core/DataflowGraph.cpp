@@ -85,9 +85,10 @@ void DataflowGraph::addOrderingEdge(NodeId before, NodeId after) {
   addPredecessor(after, before);
 }
 
-void DataflowGraph::setLowering(NodeId node,
-                                llvm::ArrayRef<LoweringStep> steps) {
+void DataflowGraph::setLowering(NodeId node, llvm::ArrayRef<LoweringStep> steps,
+                                bool inEveryModel) {
   nodes[node].lowering.assign(steps.begin(), steps.end());
+  nodes[node].loweringInEveryModel = inEveryModel && !steps.empty();
 }
 
 void DataflowGraph::markReturned(ValueId value) {

@@ -135,12 +135,19 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
   }
 }
 
+uint64_t LivenessModel::getTemporaryBytes(const LoweringStep &op) const {
+  return model == MemoryModel::Bufferized
+             ? llvm::alignTo(op.temporaryBytes, kBufferizedAlignment)
+             : op.temporaryBytes;
+}
+
 llvm::ArrayRef<LoweringStep> LivenessModel::getLowering(NodeId node) const {
   static const LoweringStep oneOp;
-  llvm::ArrayRef<LoweringStep> lowering = graph.getNode(node).lowering;
-  if (model != MemoryModel::Bufferized || lowering.empty())
+  const GraphNode &graphNode = graph.getNode(node);
+  if (graphNode.lowering.empty() ||
+      (model != MemoryModel::Bufferized && !graphNode.loweringInEveryModel))
     return oneOp;
-  return lowering;
+  return graphNode.lowering;
 }
 
 StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
@@ -192,7 +199,7 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
   }
   effect.freed = resultsFreed + operandsFreed;
   for (const LoweringStep &op : getLowering(nodeId)) {
-    uint64_t live = liveBefore + op.temporaryBytes;
+    uint64_t live = liveBefore + getTemporaryBytes(op);
     if (!op.operandsLive)
       live -= operandsFreed;
     if (op.resultsLive)
@@ -243,7 +250,8 @@ uint64_t LivenessModel::getOwnFootprint(NodeId nodeId) const {
   uint64_t results = getUnsharedResultBytes(nodeId);
   uint64_t most = 0;
   for (const LoweringStep &op : getLowering(nodeId))
-    most = std::max(most, op.temporaryBytes + (op.operandsLive ? operands : 0) +
+    most = std::max(most, getTemporaryBytes(op) +
+                              (op.operandsLive ? operands : 0) +
                               (op.resultsLive ? results : 0));
   return most;
 }

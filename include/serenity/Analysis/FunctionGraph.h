@@ -11,6 +11,7 @@
 
 #include "serenity/Core/DataflowGraph.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
@@ -73,6 +74,9 @@ private:
   llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Operation *, 2>>
       gluedOps;
   llvm::DenseMap<mlir::Operation *, mlir::Operation *> gluedTo;
+  /// Per node op, the tensor.pad glued to it, which reads an activation: the
+  /// node reads the pad's input, and its lowering holds the padded copy.
+  llvm::DenseMap<mlir::Operation *, mlir::tensor::PadOp> contractedPads;
   /// The last node with read or write effects, to keep their order.
   std::optional<NodeId> lastEffectfulNode;
 };

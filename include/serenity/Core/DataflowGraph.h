@@ -46,7 +46,8 @@ enum class StorageKind {
 /// instance, first copies its input into a padded temporary, then computes
 /// from the temporary into its result: two steps.
 struct LoweringStep {
-  /// Bytes of the lowering's temporaries live at this op.
+  /// Bytes of the lowering's temporaries live at this op (`bufferized` rounds
+  /// them up to its alignment).
   uint64_t temporaryBytes = 0;
   /// The operand buffers that die at this node are still read here.
   bool operandsLive = true;
@@ -83,6 +84,10 @@ struct GraphNode {
   /// The node's bufferized lowering; empty for one op that reads the operands
   /// and writes the results, with no temporaries.
   llvm::SmallVector<LoweringStep, 1> lowering;
+  /// Whether the lowering's ops are ops of the input itself (an op glued to
+  /// this node that reads an activation, docs/memory-model.md): then every
+  /// memory model counts them, not only `bufferized`.
+  bool loweringInEveryModel = false;
 };
 
 /// Nodes are added in program order; every operand must exist when its user is
@@ -101,7 +106,8 @@ public:
   /// Requires `before` to execute before `after` (before < after).
   void addOrderingEdge(NodeId before, NodeId after);
   void markReturned(ValueId value);
-  void setLowering(NodeId node, llvm::ArrayRef<LoweringStep> steps);
+  void setLowering(NodeId node, llvm::ArrayRef<LoweringStep> steps,
+                   bool inEveryModel = false);
 
   unsigned getNumNodes() const { return nodes.size(); }
   unsigned getNumValues() const { return values.size(); }

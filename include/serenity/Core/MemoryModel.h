@@ -113,8 +113,10 @@ public:
 private:
   unsigned classOf(ValueId value) const { return valueClass[value]; }
   uint64_t getUnsharedResultBytes(NodeId node) const;
-  /// The node's lowering, or its one-op default.
+  /// The node's lowering as this model counts it, or its one-op default.
   llvm::ArrayRef<LoweringStep> getLowering(NodeId node) const;
+  /// A lowering op's temporaries, rounded up under `bufferized`.
+  uint64_t getTemporaryBytes(const LoweringStep &op) const;
   bool isHonoured(StorageKind storage) const;
   /// Whether `result` may take over a dying operand's buffer (element-wise
   /// and destination-passing results, where the model honours them).
