@@ -129,6 +129,17 @@ def model_groups(families, models_in_order):
     return groups
 
 
+def grouped(families, models_in_order, rows):
+    """(title, memory model, rows) of each geomean row that has rows: `rows`
+    maps (model, memory model) to a model's entry."""
+    for title, member in model_groups(families, models_in_order):
+        for memory_model in MEMORY_MODELS:
+            selected = [rows[(m, memory_model)] for m in models_in_order
+                        if member(m) and (m, memory_model) in rows]
+            if selected:
+                yield title, memory_model, selected
+
+
 def summarize_arena(rows):
     """{model: {(memory_model, order, algorithm): row}}"""
     table = {}
@@ -309,6 +320,13 @@ def run_linalg(build, files, args, work):
     return rows
 
 
+def agrees(row):
+    """Whether a Linalg row's modeled peak equals its bufferized body's
+    live-bytes bound and last-use peak (rows under the arena's model)."""
+    return (row["pipeline_peak_bytes"] == row["arena_live_bound_bytes"]
+            == row["last_use_peak_bytes"])
+
+
 def check_linalg_invariants(rows):
     problems = []
     for row in rows:
@@ -316,9 +334,7 @@ def check_linalg_invariants(rows):
         if int(row["peak_bytes"]) > int(row["lowered_peak_bytes"]):
             problems.append("%s: optimal %s above the order as lowered %s" % (
                 where, row["peak_bytes"], row["lowered_peak_bytes"]))
-        if row["last_use_peak_bytes"] and not (
-                row["pipeline_peak_bytes"] == row["arena_live_bound_bytes"]
-                == row["last_use_peak_bytes"]):
+        if row["last_use_peak_bytes"] and not agrees(row):
             problems.append("%s: modeled peak %s, bufferized live-bytes bound %s, "
                             "last-use peak %s disagree" % (
                                 where, row["pipeline_peak_bytes"],
@@ -341,22 +357,17 @@ def write_linalg_markdown(out, linalg, table, families, models_in_order):
     out.append("| models | memory model | count | proven optimal | under 1 s |"
                " ratio vs as lowered (geomean) | TOSA ratio (geomean) | agrees |")
     out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for title, member in model_groups(families, models_in_order):
-        for memory_model in MEMORY_MODELS:
-            selected = [by_key[(m, memory_model)] for m in models_in_order
-                        if member(m) and (m, memory_model) in by_key]
-            if not selected:
-                continue
-            agreeing = [r for r in selected if r["last_use_peak_bytes"]]
-            out.append("| %s | %s | %d | %d/%d | %d/%d | %.3fx | %.3fx | %s |" % (
-                title, memory_model, len(selected),
-                sum(r["status"] == "optimal" for r in selected), len(selected),
-                sum(float(r["time_ms"]) < 1000 for r in selected), len(selected),
-                geomean(int(r["lowered_peak_bytes"]) / int(r["peak_bytes"]) for r in selected),
-                geomean(reduction(table[(r["model"], memory_model)], "program")
-                        for r in selected),
-                "%d/%d" % (sum(not check_linalg_invariants([r]) for r in agreeing),
-                           len(agreeing)) if agreeing else "-"))
+    for title, memory_model, selected in grouped(families, models_in_order, by_key):
+        agreeing = [r for r in selected if r["last_use_peak_bytes"]]
+        out.append("| %s | %s | %d | %d/%d | %d/%d | %.3fx | %.3fx | %s |" % (
+            title, memory_model, len(selected),
+            sum(r["status"] == "optimal" for r in selected), len(selected),
+            sum(float(r["time_ms"]) < 1000 for r in selected), len(selected),
+            geomean(int(r["lowered_peak_bytes"]) / int(r["peak_bytes"]) for r in selected),
+            geomean(reduction(table[(r["model"], memory_model)], "program")
+                    for r in selected),
+            "%d/%d" % (sum(agrees(r) for r in agreeing),
+                       len(agreeing)) if agreeing else "-"))
     out.append("")
     out.append("| model | memory model | ops | as lowered | optimal | vs as lowered |"
                " TOSA ratio | status | states | time (ms) | agrees |")
@@ -366,9 +377,9 @@ def write_linalg_markdown(out, linalg, table, families, models_in_order):
             r = by_key.get((model, memory_model))
             if not r:
                 continue
-            agrees = "-"
+            agreement = "-"
             if r["last_use_peak_bytes"]:
-                agrees = "yes" if not check_linalg_invariants([r]) else "no (%s / %s / %s)" % (
+                agreement = "yes" if agrees(r) else "no (%s / %s / %s)" % (
                     r["pipeline_peak_bytes"], r["arena_live_bound_bytes"],
                     r["last_use_peak_bytes"])
             out.append("| %s | %s | %s | %s | **%s** | %.3fx | %.3fx | %s | %s | %s | %s |" % (
@@ -376,7 +387,7 @@ def write_linalg_markdown(out, linalg, table, families, models_in_order):
                 kib(r["peak_bytes"]),
                 int(r["lowered_peak_bytes"]) / int(r["peak_bytes"]),
                 reduction(table[(model, memory_model)], "program"),
-                r["status"], r["states"], r["time_ms"], agrees))
+                r["status"], r["states"], r["time_ms"], agreement))
     out.append("")
 
 
@@ -402,21 +413,16 @@ def write_markdown(path, table, arena, linalg, families, args, elapsed, command)
     out.append("| models | memory model | count | vs program order | vs best heuristic |"
                " proven optimal | rewrite + optimal vs program order |")
     out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    for title, member in model_groups(families, models_in_order):
-        for memory_model in MEMORY_MODELS:
-            selected = [table[(m, memory_model)] for m in models_in_order
-                        if member(m) and (m, memory_model) in table]
-            if not selected:
-                continue
-            proven = sum(a["optimal"]["status"] == "optimal" for a in selected)
-            rewritten = [a for a in selected if REWRITE in a]
-            out.append("| %s | %s | %d | %.3fx | %.3fx | %d/%d | %s |" % (
-                title, memory_model, len(selected),
-                geomean(reduction(a, "program") for a in selected),
-                geomean(reduction(a, "best-heuristic") for a in selected),
-                proven, len(selected),
-                "%.3fx" % geomean(reduction(a, "program", REWRITE) for a in rewritten)
-                if rewritten else "-"))
+    for title, memory_model, selected in grouped(families, models_in_order, table):
+        proven = sum(a["optimal"]["status"] == "optimal" for a in selected)
+        rewritten = [a for a in selected if REWRITE in a]
+        out.append("| %s | %s | %d | %.3fx | %.3fx | %d/%d | %s |" % (
+            title, memory_model, len(selected),
+            geomean(reduction(a, "program") for a in selected),
+            geomean(reduction(a, "best-heuristic") for a in selected),
+            proven, len(selected),
+            "%.3fx" % geomean(reduction(a, "program", REWRITE) for a in rewritten)
+            if rewritten else "-"))
     out.append("")
 
     if arena:

@@ -186,6 +186,14 @@ static llvm::SetVector<Value> getReadValues(Operation *op) {
   return values;
 }
 
+/// Whether `op` writes into `value` as one of its destinations (DPS inits).
+static bool isDestinationOf(Operation *op, Value value) {
+  auto dps = dyn_cast<DestinationStyleOpInterface>(op);
+  return dps && llvm::any_of(dps.getDpsInitsMutable(), [&](OpOperand &init) {
+           return init.get() == value;
+         });
+}
+
 void FunctionGraph::findGluedOps() {
   // An op reads no activation when it reads only weights and tensor.empty
   // placeholders that nothing else reads: it only materializes a buffer
@@ -227,12 +235,6 @@ void FunctionGraph::findGluedOps() {
           return value == input || (producer && isWeightOp(producer));
         }))
       return false;
-    auto dps = dyn_cast<DestinationStyleOpInterface>(consumer);
-    auto isInit = [&](Value value) {
-      return dps && llvm::any_of(dps.getDpsInitsMutable(), [&](OpOperand &it) {
-               return it.get() == value;
-             });
-    };
     if (!llvm::all_of(getReadValues(consumer), [&](Value value) {
           if (value == pad.getResult())
             return true;
@@ -242,7 +244,8 @@ void FunctionGraph::findGluedOps() {
           if (isWeightOp(producer))
             return true;
           return readsNoActivation(producer) &&
-                 getSingleConsumer(body, producer) == consumer && isInit(value);
+                 getSingleConsumer(body, producer) == consumer &&
+                 isDestinationOf(consumer, value);
         }))
       return false;
     uint64_t results = 0;
@@ -285,15 +288,10 @@ void FunctionGraph::findGluedOps() {
 /// operands, not as destinations: live while `op` runs, freed after it.
 static uint64_t getGluedTemporaryBytes(
     Operation *op, const llvm::DenseMap<Operation *, Operation *> &gluedTo) {
-  auto dps = dyn_cast<DestinationStyleOpInterface>(op);
   uint64_t bytes = 0;
   for (Value value : getReadValues(op)) {
     Operation *producer = value.getDefiningOp();
-    if (!producer || !gluedTo.count(producer))
-      continue;
-    if (dps && llvm::any_of(dps.getDpsInitsMutable(), [&](OpOperand &init) {
-          return init.get() == value;
-        }))
+    if (!producer || !gluedTo.count(producer) || isDestinationOf(op, value))
       continue;
     bytes += temporaryBytes(value.getType());
   }

@@ -103,6 +103,18 @@ TEST(SchedulerTest, MemoryModelAgreesWithReferenceOnRandomOrders) {
   }
 }
 
+/// The optimal search, plain or with its lower bounds and dominance rule;
+/// checks that it proves a valid order.
+Schedule scheduleOptimally(const LivenessModel &liveness, bool pruned) {
+  SchedulerOptions options;
+  options.pruneDominated = pruned;
+  options.useLowerBounds = pruned;
+  Schedule schedule = scheduleGraph(liveness, options);
+  EXPECT_TRUE(liveness.getGraph().isValidSchedule(schedule.order));
+  EXPECT_EQ(schedule.status, ScheduleStatus::Optimal);
+  return schedule;
+}
+
 TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
   std::mt19937 rng(2020);
   unsigned checked = 0;
@@ -115,12 +127,7 @@ TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
       LivenessModel liveness(graph, model);
       uint64_t expected = reference::bruteForcePeak(graph, model);
       for (bool pruned : {false, true}) {
-        SchedulerOptions options;
-        options.pruneDominated = pruned;
-        options.useLowerBounds = pruned;
-        Schedule schedule = scheduleGraph(liveness, options);
-        ASSERT_TRUE(graph.isValidSchedule(schedule.order));
-        ASSERT_EQ(schedule.status, ScheduleStatus::Optimal);
+        Schedule schedule = scheduleOptimally(liveness, pruned);
         ASSERT_EQ(schedule.peak, expected) << "graph " << checked << " model "
                                            << stringifyMemoryModel(model).str()
                                            << (pruned ? " pruned" : " plain");
@@ -168,12 +175,7 @@ TEST(SchedulerTest, OptimalEqualsEnumerationUnderBufferizedLowerings) {
     LivenessModel liveness(graph, MemoryModel::Bufferized);
     uint64_t expected = enumeratePeak(liveness);
     for (bool pruned : {false, true}) {
-      SchedulerOptions options;
-      options.pruneDominated = pruned;
-      options.useLowerBounds = pruned;
-      Schedule schedule = scheduleGraph(liveness, options);
-      ASSERT_TRUE(graph.isValidSchedule(schedule.order));
-      ASSERT_EQ(schedule.status, ScheduleStatus::Optimal);
+      Schedule schedule = scheduleOptimally(liveness, pruned);
       ASSERT_EQ(schedule.peak, expected)
           << "graph " << checked << (pruned ? " pruned" : " plain");
       ASSERT_LE(computeLowerBound(liveness), expected);

@@ -46,8 +46,9 @@ enum class StorageKind {
 /// instance, first copies its input into a padded temporary, then computes
 /// from the temporary into its result: two steps.
 struct LoweringStep {
-  /// Bytes of the lowering's temporaries live at this op (`bufferized` rounds
-  /// them up to its alignment).
+  /// Bytes of the lowering's temporaries live at this op. `bufferized` rounds
+  /// the sum up to its alignment; a step holding several buffers gives each
+  /// already rounded, as the arena holds them.
   uint64_t temporaryBytes = 0;
   /// The operand buffers that die at this node are still read here.
   bool operandsLive = true;
