@@ -61,3 +61,89 @@ serenity::computeLowerBound(const LivenessModel &liveness,
       liveness.getInitialLiveBytes(),
       *std::max_element(forcedFootprints.begin(), forcedFootprints.end()));
 }
+
+CompletionBound::CompletionBound(const LivenessModel &liveness,
+                                 const Reachability &reach,
+                                 llvm::ArrayRef<uint64_t> forcedFootprints)
+    : forced(forcedFootprints.begin(), forcedFootprints.end()) {
+  const DataflowGraph &graph = liveness.getGraph();
+  unsigned numNodes = graph.getNumNodes();
+  crossing.resize(numNodes + 1);
+  madeBy.resize(numNodes);
+  extra.assign(numNodes, 0);
+  for (const LivenessModel::Buffer &buffer : liveness.getBuffers()) {
+    std::optional<NodeId> producer = graph.getValue(buffer.root).producer;
+    // An argument's forced footprints already count it wherever it is held.
+    if (buffer.bytes == 0 || !producer)
+      continue;
+    NodeSet heldAcross(numNodes);
+    if (buffer.returned)
+      heldAcross.insertAll(numNodes);
+    else
+      for (NodeId user : buffer.users)
+        heldAcross.unite(reach.ancestors[user]);
+    // Its producer's descendants (its readers among them) count it already.
+    heldAcross.subtract(reach.descendants[*producer]);
+    std::optional<NodeId> lastHolder;
+    heldAcross.forEach([&](NodeId node) { lastHolder = node; });
+    if (!lastHolder)
+      continue;
+    unsigned index = held.size();
+    held.push_back(
+        {*producer, *lastHolder, buffer.bytes, std::move(heldAcross)});
+    madeBy[*producer].push_back(index);
+    for (NodeId node = *producer + 1; node <= *lastHolder; ++node)
+      crossing[node].push_back(index);
+  }
+}
+
+uint64_t CompletionBound::compute(NodeWords scheduled, NodeId end) const {
+  unsigned numWords = scheduled.size();
+  NodeId first = ~NodeId(0), last = 0;
+  for (unsigned i = 0; i < numWords; ++i)
+    if (uint64_t missing = ~scheduled[i]) {
+      first = i * 64 + __builtin_ctzll(missing);
+      break;
+    }
+  if (first >= end)
+    return 0;
+  for (unsigned i = numWords; i-- > 0;)
+    if (scheduled[i]) {
+      last = i * 64 + 63 - __builtin_clzll(scheduled[i]);
+      break;
+    }
+
+  auto addHeld = [&](unsigned index) {
+    const HeldBuffer &buffer = held[index];
+    NodeId highest = std::min<NodeId>(buffer.lastHolder, end - 1);
+    NodeWords across = buffer.heldAcross.getWords();
+    for (unsigned i = first / 64, e = highest / 64; i <= e; ++i) {
+      uint64_t word = across[i] & ~scheduled[i];
+      if (i == e && highest % 64 != 63)
+        word &= (uint64_t(2) << (highest % 64)) - 1;
+      for (; word; word &= word - 1) {
+        NodeId node = i * 64 + __builtin_ctzll(word);
+        if (extra[node] == 0)
+          touched.push_back(node);
+        extra[node] += buffer.bytes;
+      }
+    }
+  };
+  // Held buffers made before the first missing node, then those the
+  // scheduled nodes after it made.
+  for (unsigned index : crossing[first])
+    addHeld(index);
+  for (NodeId node = first + 1; node <= last; ++node)
+    if (containsNode(scheduled, node))
+      for (unsigned index : madeBy[node])
+        if (held[index].lastHolder >= first)
+          addHeld(index);
+
+  uint64_t bound = 0;
+  for (NodeId node : touched) {
+    bound = std::max(bound, forced[node] + extra[node]);
+    extra[node] = 0;
+  }
+  touched.clear();
+  return bound;
+}

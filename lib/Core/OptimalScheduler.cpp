@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "serenity/Core/ChainUnits.h"
 #include "serenity/Core/LowerBound.h"
 #include "serenity/Core/Scheduler.h"
 
@@ -35,6 +36,10 @@ struct SearchState {
   NodeId last;
   uint32_t depth;
   bool expanded = false;
+  /// Whether `bound`, the set's completion bound, is known; `peak` then
+  /// includes it.
+  bool bounded = false;
+  uint64_t bound = 0;
 };
 
 struct QueueEntry {
@@ -243,6 +248,17 @@ private:
   std::vector<NodeId> sources;
 };
 
+/// What the search may assume and use: the model, the ready nodes, the
+/// rules that cut the work without changing the optimal peak.
+struct SearchRules {
+  const LivenessModel &liveness;
+  const ReadyNodeFinder &readyNodes;
+  const ChainUnits &units;
+  /// The A* bound; null when lower bounds are off.
+  const CompletionBound *completionBound;
+  bool pruneDominated;
+};
+
 /// What the search may still spend, shared by the segments of one graph.
 struct SearchLimits {
   std::chrono::steady_clock::time_point deadline;
@@ -265,16 +281,16 @@ struct SegmentResult {
 /// before `begin` ran, with `startLive` bytes live. `end - 1` is the last
 /// node or a node every path passes through, so the segment is complete when
 /// all its nodes ran.
-SegmentResult searchSegment(const LivenessModel &liveness,
-                            const ReadyNodeFinder &readyNodes, NodeId begin,
-                            NodeId end, uint64_t startLive, uint64_t floor,
-                            uint64_t budget, bool pruneDominated,
+SegmentResult searchSegment(const SearchRules &rules, NodeId begin, NodeId end,
+                            uint64_t startLive, uint64_t floor, uint64_t budget,
                             SearchLimits &limits) {
+  const LivenessModel &liveness = rules.liveness;
+  const CompletionBound *completionBound = rules.completionBound;
   unsigned numNodes = liveness.getGraph().getNumNodes();
   uint32_t numToSchedule = end - begin;
   StateTable table(numWordsFor(numNodes));
   std::priority_queue<QueueEntry> queue;
-  NodeSet current(numNodes);
+  NodeSet current(numNodes), unitRan(numNodes);
   std::vector<uint64_t> childSets, childHashes;
   for (NodeId node = 0; node < begin; ++node)
     current.insert(node);
@@ -297,14 +313,32 @@ SegmentResult searchSegment(const LivenessModel &liveness,
     SearchState &state = table[entry.state];
     if (state.expanded || entry.peak != state.peak)
       continue; // A stale entry: the state was reached again more cheaply.
+    if (completionBound && !state.bounded) {
+      // Bounded when first taken from the queue rather than when made: most
+      // states made are never taken.
+      table.getSet(entry.state, current);
+      state.bounded = true;
+      state.bound = completionBound->compute(current.getWords(), end);
+      if (state.bound > state.peak) {
+        state.peak = state.bound;
+        if (state.peak < budget)
+          queue.push({state.peak, entry.depth, entry.state});
+        continue;
+      }
+    }
     state.expanded = true;
     result.peak = entry.peak;
     if (state.depth == numToSchedule) {
       result.outcome = SegmentResult::Found;
-      result.order.resize(numToSchedule);
+      std::vector<NodeId> heads;
       for (uint32_t id = entry.state; table[id].parent != kNoState;
            id = table[id].parent)
-        result.order[table[id].depth - 1] = table[id].last;
+        heads.push_back(table[id].last);
+      for (NodeId head : llvm::reverse(heads))
+        for (NodeId node = head; node != kNoNode;
+             node = rules.units.getNext(node))
+          result.order.push_back(node);
+      assert(result.order.size() == numToSchedule && "a unit left a segment");
       break;
     }
     if ((limits.maxStates &&
@@ -321,10 +355,25 @@ SegmentResult searchSegment(const LivenessModel &liveness,
     uint64_t live = state.live, peak = state.peak;
     uint32_t depth = state.depth;
     children.clear();
-    readyNodes.find(set, ready);
+    rules.readyNodes.find(set, ready);
     for (NodeId node : ready) {
       StepEffect effect = liveness.step(set, live, node);
-      if (pruneDominated && effect.footprint <= peak &&
+      if (rules.units.getNext(node) != kNoNode) {
+        // The unit as one step: its footprint is its highest.
+        for (unsigned i = 0, e = set.size(); i < e; ++i)
+          unitRan.setWord(i, set[i]);
+        for (NodeId member = node; rules.units.getNext(member) != kNoNode;) {
+          unitRan.insert(member);
+          member = rules.units.getNext(member);
+          StepEffect next =
+              liveness.step(unitRan.getWords(), effect.liveAfter, member);
+          effect.footprint = std::max(effect.footprint, next.footprint);
+          effect.allocated += next.allocated;
+          effect.freed += next.freed;
+          effect.liveAfter = next.liveAfter;
+        }
+      }
+      if (rules.pruneDominated && effect.footprint <= peak &&
           effect.liveAfter <= live) {
         children.assign(1, {node, effect});
         break;
@@ -340,7 +389,9 @@ SegmentResult searchSegment(const LivenessModel &liveness,
     for (unsigned i = 0, e = children.size(); i < e; ++i) {
       uint64_t *words = childSets.data() + i * set.size();
       std::copy(set.begin(), set.end(), words);
-      words[children[i].first / 64] |= uint64_t(1) << (children[i].first % 64);
+      for (NodeId member = children[i].first; member != kNoNode;
+           member = rules.units.getNext(member))
+        words[member / 64] |= uint64_t(1) << (member % 64);
       childHashes[i] = StateTable::Key(NodeWords(words, set.size())).hash();
       table.prefetch(childHashes[i]);
     }
@@ -351,20 +402,22 @@ SegmentResult searchSegment(const LivenessModel &liveness,
       uint64_t childPeak = std::max(peak, effect.footprint);
       uint32_t child = table.lookup(childKey, childHashes[i]);
       if (child == kNoState) {
-        child = table.insert(
-            childKey, childHashes[i],
-            {effect.liveAfter, childPeak, entry.state, node, depth + 1});
+        child = table.insert(childKey, childHashes[i],
+                             {effect.liveAfter, childPeak, entry.state, node,
+                              depth + rules.units.getSize(node)});
       } else {
         SearchState &known = table[child];
         assert(known.live == effect.liveAfter &&
                "live bytes must depend on the set only");
-        if (known.expanded || known.peak <= childPeak)
+        if (known.bounded)
+          childPeak = std::max(childPeak, known.bound);
+        if (known.expanded || known.peak <= childPeak || childPeak >= budget)
           continue;
         known.peak = childPeak;
         known.parent = entry.state;
         known.last = node;
       }
-      queue.push({childPeak, depth + 1, child});
+      queue.push({childPeak, depth + rules.units.getSize(node), child});
     }
   }
   result.states = table.size();
@@ -411,7 +464,8 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
   // may hold the peak first, so that the others start from its peak.
   std::vector<std::pair<NodeId, NodeId>> segments;
   NodeId begin = 0;
-  for (NodeId cut : findCutNodes(graph, reach)) {
+  std::vector<NodeId> cuts = findCutNodes(graph, reach);
+  for (NodeId cut : cuts) {
     segments.push_back({begin, cut + 1});
     begin = cut + 1;
   }
@@ -435,6 +489,15 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
     liveBefore[node + 1] = programTrace.steps[node].liveAfter;
 
   ReadyNodeFinder readyNodes(graph);
+  std::optional<CompletionBound> completionBound;
+  if (options.useLowerBounds)
+    completionBound.emplace(liveness, reach, forced);
+  // Chain units are a dominance rule: off with the others.
+  ChainUnits units = options.pruneDominated ? ChainUnits(liveness, reach, cuts)
+                                            : ChainUnits(numNodes);
+  SearchRules rules{liveness, readyNodes, units,
+                    completionBound ? &*completionBound : nullptr,
+                    options.pruneDominated};
   SearchLimits limits{std::chrono::steady_clock::now() +
                           std::chrono::milliseconds(options.timeLimitMs),
                       options.timeLimitMs != 0, options.maxStates};
@@ -445,9 +508,8 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
   for (unsigned index : searchOrder) {
     auto [first, end] = segments[index];
     SegmentResult &result = results[index];
-    result =
-        searchSegment(liveness, readyNodes, first, end, liveBefore[first],
-                      floor, incumbent.peak, options.pruneDominated, limits);
+    result = searchSegment(rules, first, end, liveBefore[first], floor,
+                           incumbent.peak, limits);
     if (result.outcome == SegmentResult::NoneBelowBudget) {
       // This segment alone needs the incumbent's peak: it is optimal.
       incumbent.exploredStates = limits.statesUsed;

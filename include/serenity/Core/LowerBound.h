@@ -12,6 +12,8 @@
 #include "serenity/Core/MemoryModel.h"
 #include "serenity/Core/Reachability.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -29,6 +31,42 @@ std::vector<uint64_t> computeForcedFootprints(const LivenessModel &liveness,
 uint64_t computeLowerBound(const LivenessModel &liveness);
 uint64_t computeLowerBound(const LivenessModel &liveness,
                            llvm::ArrayRef<uint64_t> forcedFootprints);
+
+/// A lower bound on the peak of every order that runs a given set of nodes
+/// first (the A* heuristic of the optimal search). A buffer that the set made
+/// and a node outside it does not read stays live while that node runs when
+/// one of its readers is a descendant of the node (or it is returned): the
+/// node runs before that reader in every order. Added to the node's forced
+/// footprint, which already counts the buffers its ancestors made, this
+/// bounds the node's footprint in every completion of the set.
+class CompletionBound {
+public:
+  CompletionBound(const LivenessModel &liveness, const Reachability &reach,
+                  llvm::ArrayRef<uint64_t> forcedFootprints);
+
+  /// The largest such footprint over the nodes below `end` that `scheduled`
+  /// (a downset) does not hold; 0 when no held buffer adds to one.
+  uint64_t compute(NodeWords scheduled, NodeId end) const;
+
+private:
+  /// A buffer, and the nodes outside its producer's descendants (whose
+  /// forced footprints do not count it) that run before one of its readers
+  /// in every order.
+  struct HeldBuffer {
+    NodeId producer;
+    /// The last node that may hold it; every node of `heldAcross` is below.
+    NodeId lastHolder;
+    uint64_t bytes;
+    NodeSet heldAcross;
+  };
+  std::vector<uint64_t> forced;
+  std::vector<HeldBuffer> held;
+  /// Per node id x: the held buffers made before x that a node at or after x
+  /// may hold; per node: the held buffers it makes.
+  std::vector<llvm::SmallVector<unsigned, 4>> crossing, madeBy;
+  mutable std::vector<uint64_t> extra;
+  mutable std::vector<NodeId> touched;
+};
 
 } // namespace serenity
 

@@ -100,6 +100,8 @@ public:
     llvm::SmallVector<NodeId, 4> users;
   };
   llvm::ArrayRef<Buffer> getBuffers() const { return classes; }
+  /// The buffer a value lives in (an index into getBuffers()).
+  unsigned getBufferOf(ValueId value) const { return valueClass[value]; }
   /// The buffers a node reads, each once.
   llvm::ArrayRef<unsigned> getOperandBuffers(NodeId node) const {
     return operandClasses[node];

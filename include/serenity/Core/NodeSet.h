@@ -48,6 +48,10 @@ public:
     for (unsigned i = 0, e = words.size(); i < e; ++i)
       words[i] &= other.words[i];
   }
+  void subtract(const NodeSet &other) {
+    for (unsigned i = 0, e = words.size(); i < e; ++i)
+      words[i] &= ~other.words[i];
+  }
   /// Calls `fn(node)` for every node of the set, ascending.
   template <typename Fn> void forEach(Fn fn) const {
     for (unsigned i = 0, e = words.size(); i < e; ++i)

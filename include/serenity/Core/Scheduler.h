@@ -57,9 +57,11 @@ struct SchedulerOptions {
   /// Limit on the number of distinct partial schedules; 0 for none.
   uint64_t maxStates = 2000000;
   /// Take at once a ready node that neither raises the peak reached so far nor
-  /// the live bytes; never changes the optimal peak, only the work.
+  /// the live bytes, and chain units as one step; never changes the optimal
+  /// peak, only the work.
   bool pruneDominated = true;
-  /// Stop as soon as the incumbent's peak meets a lower bound. Off, the search
+  /// Stop as soon as the incumbent's peak meets a lower bound, and rank
+  /// states by their completion bound (A*). Off, the search
   /// proves optimality by exhausting every state below the incumbent (the
   /// plain DP, for comparison).
   bool useLowerBounds = true;

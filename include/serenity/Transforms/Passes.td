@@ -66,11 +66,13 @@ def SerenitySchedule : Pass<"serenity-schedule", "::mlir::func::FuncOp"> {
            "Limit on the partial schedules the optimal search creates "
            "(0: none)">,
     Option<"lowerBounds", "lower-bounds", "bool", "true",
-           "Let the optimal search start from and stop at proven lower "
-           "bounds (off: the plain dynamic program, for comparison)">,
+           "Let the optimal search start from, rank its states by and stop "
+           "at proven lower bounds (off: the plain dynamic program, for "
+           "comparison)">,
     Option<"dominance", "dominance", "bool", "true",
            "Let the optimal search take, without branching, a ready op that "
-           "raises neither the peak so far nor the live bytes">,
+           "raises neither the peak so far nor the live bytes, and a chain of "
+           "ops as one step where some optimal order runs it back to back">,
   ];
   let dependentDialects = ["::serenity::SerenityDialect"];
 }
