@@ -69,6 +69,10 @@ CompletionBound::CompletionBound(const LivenessModel &liveness,
   const DataflowGraph &graph = liveness.getGraph();
   unsigned numNodes = graph.getNumNodes();
   crossing.resize(numNodes + 1);
+  makesHeld = NodeSet(numNodes);
+  forcedFrom.assign(numNodes + 1, 0);
+  for (NodeId node = numNodes; node-- > 0;)
+    forcedFrom[node] = std::max(forcedFrom[node + 1], forced[node]);
   madeBy.resize(numNodes);
   extra.assign(numNodes, 0);
   for (const LivenessModel::Buffer &buffer : liveness.getBuffers()) {
@@ -89,15 +93,22 @@ CompletionBound::CompletionBound(const LivenessModel &liveness,
     if (!lastHolder)
       continue;
     unsigned index = held.size();
-    held.push_back(
-        {*producer, *lastHolder, buffer.bytes, std::move(heldAcross)});
+    HeldBuffer entry{*producer, *lastHolder, buffer.bytes, {}};
+    NodeWords words = heldAcross.getWords();
+    for (unsigned i = 0, e = words.size(); i < e; ++i)
+      if (words[i])
+        entry.heldAcross.push_back({i, words[i]});
+    held.push_back(std::move(entry));
     madeBy[*producer].push_back(index);
+    makesHeld.insert(*producer);
     for (NodeId node = *producer + 1; node <= *lastHolder; ++node)
       crossing[node].push_back(index);
   }
 }
 
-uint64_t CompletionBound::compute(NodeWords scheduled, NodeId end) const {
+uint64_t CompletionBound::compute(NodeWords scheduled, NodeId end,
+                                  uint64_t liveBytes,
+                                  uint64_t threshold) const {
   unsigned numWords = scheduled.size();
   NodeId first = ~NodeId(0), last = 0;
   for (unsigned i = 0; i < numWords; ++i)
@@ -105,7 +116,10 @@ uint64_t CompletionBound::compute(NodeWords scheduled, NodeId end) const {
       first = i * 64 + __builtin_ctzll(missing);
       break;
     }
-  if (first >= end)
+  // Held buffers are live: a node not yet run holds at most all live bytes
+  // on top of its forced footprint.
+  if (first >= end ||
+      (liveBytes <= threshold && forcedFrom[first] <= threshold - liveBytes))
     return 0;
   for (unsigned i = numWords; i-- > 0;)
     if (scheduled[i]) {
@@ -116,10 +130,13 @@ uint64_t CompletionBound::compute(NodeWords scheduled, NodeId end) const {
   auto addHeld = [&](unsigned index) {
     const HeldBuffer &buffer = held[index];
     NodeId highest = std::min<NodeId>(buffer.lastHolder, end - 1);
-    NodeWords across = buffer.heldAcross.getWords();
-    for (unsigned i = first / 64, e = highest / 64; i <= e; ++i) {
-      uint64_t word = across[i] & ~scheduled[i];
-      if (i == e && highest % 64 != 63)
+    for (auto [i, across] : buffer.heldAcross) {
+      if (i < first / 64)
+        continue;
+      if (i > highest / 64)
+        break;
+      uint64_t word = across & ~scheduled[i];
+      if (i == highest / 64 && highest % 64 != 63)
         word &= (uint64_t(2) << (highest % 64)) - 1;
       for (; word; word &= word - 1) {
         NodeId node = i * 64 + __builtin_ctzll(word);
@@ -133,11 +150,15 @@ uint64_t CompletionBound::compute(NodeWords scheduled, NodeId end) const {
   // scheduled nodes after it made.
   for (unsigned index : crossing[first])
     addHeld(index);
-  for (NodeId node = first + 1; node <= last; ++node)
-    if (containsNode(scheduled, node))
-      for (unsigned index : madeBy[node])
-        if (held[index].lastHolder >= first)
-          addHeld(index);
+  NodeWords makers = makesHeld.getWords();
+  for (unsigned i = first / 64, e = last / 64; i <= e && last > first; ++i)
+    for (uint64_t word = scheduled[i] & makers[i]; word; word &= word - 1) {
+      NodeId node = i * 64 + __builtin_ctzll(word);
+      if (node > first)
+        for (unsigned index : madeBy[node])
+          if (held[index].lastHolder >= first)
+            addHeld(index);
+    }
 
   uint64_t bound = 0;
   for (NodeId node : touched) {

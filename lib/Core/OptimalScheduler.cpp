@@ -318,7 +318,8 @@ SegmentResult searchSegment(const SearchRules &rules, NodeId begin, NodeId end,
       // states made are never taken.
       table.getSet(entry.state, current);
       state.bounded = true;
-      state.bound = completionBound->compute(current.getWords(), end);
+      state.bound = completionBound->compute(current.getWords(), end,
+                                             state.live, state.peak);
       if (state.bound > state.peak) {
         state.peak = state.bound;
         if (state.peak < budget)

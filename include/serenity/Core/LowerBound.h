@@ -45,8 +45,12 @@ public:
                   llvm::ArrayRef<uint64_t> forcedFootprints);
 
   /// The largest such footprint over the nodes below `end` that `scheduled`
-  /// (a downset) does not hold; 0 when no held buffer adds to one.
-  uint64_t compute(NodeWords scheduled, NodeId end) const;
+  /// (a downset, after which `liveBytes` are live) does not hold, when it
+  /// exceeds `threshold`; otherwise at most `threshold` (0 when no held
+  /// buffer adds to a footprint, or when it cannot exceed the threshold).
+  uint64_t compute(NodeWords scheduled, NodeId end,
+                   uint64_t liveBytes = ~uint64_t(0),
+                   uint64_t threshold = 0) const;
 
 private:
   /// A buffer, and the nodes outside its producer's descendants (whose
@@ -57,13 +61,18 @@ private:
     /// The last node that may hold it; every node of `heldAcross` is below.
     NodeId lastHolder;
     uint64_t bytes;
-    NodeSet heldAcross;
+    /// The non-zero words of that node set, by index, ascending.
+    llvm::SmallVector<std::pair<unsigned, uint64_t>, 4> heldAcross;
   };
   std::vector<uint64_t> forced;
+  /// Per node id x: the largest forced footprint at x or after.
+  std::vector<uint64_t> forcedFrom;
   std::vector<HeldBuffer> held;
   /// Per node id x: the held buffers made before x that a node at or after x
   /// may hold; per node: the held buffers it makes.
   std::vector<llvm::SmallVector<unsigned, 4>> crossing, madeBy;
+  /// The nodes that make held buffers.
+  NodeSet makesHeld;
   mutable std::vector<uint64_t> extra;
   mutable std::vector<NodeId> touched;
 };
