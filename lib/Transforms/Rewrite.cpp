@@ -1,20 +1,19 @@
 //===- Rewrite.cpp - The --serenity-rewrite pass --------------------------===//
 //
-// SERENITY's identity graph rewrites: a convolution over a channel concat is
-// split into one convolution per concat input, so that no buffer ever holds
-// the whole concat and each input can die as soon as its part has run.
+// The driver of SERENITY's graph rewrites (PartitionPatterns.cpp,
+// InPlaceConcatPatterns.cpp): every rewrite at once (mode=always), or, on
+// copies of the function, only the rewrites that lower the optimal scheduled
+// peak (mode=memory-aware).
 //
 //===----------------------------------------------------------------------===//
 
+#include "RewritePatterns.h"
 #include "serenity/Analysis/FunctionGraph.h"
 #include "serenity/Core/Scheduler.h"
 #include "serenity/Transforms/Passes.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/Support/Debug.h"
@@ -31,361 +30,6 @@ using namespace serenity;
 
 namespace {
 
-/// Ops between the concat and the convolution that commute with the concat:
-/// one tensor operand, element-wise, same shape in and out.
-bool isCommutingUnaryOp(Operation *op) {
-  if (!op || op->getNumOperands() != 1 || op->getNumResults() != 1 ||
-      !op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>())
-    return false;
-  auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
-  auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  return in && out && in.getShape() == out.getShape();
-}
-
-/// What a partitioning needs: the concat along the channel axis (NHWC), the
-/// element-wise ops from it to the convolution (nearest the concat first),
-/// and the convolution's constant f32 weight and bias.
-struct Partition {
-  tosa::ConcatOp concat;
-  SmallVector<Operation *> unaryChain;
-  DenseElementsAttr weight;
-  DenseElementsAttr bias;
-};
-
-FailureOr<Partition> matchPartition(Operation *conv, Value input, Value weight,
-                                    Value bias, Value inputZp, Value weightZp) {
-  Partition partition;
-  Value source = input;
-  while (isCommutingUnaryOp(source.getDefiningOp())) {
-    partition.unaryChain.push_back(source.getDefiningOp());
-    source = source.getDefiningOp()->getOperand(0);
-  }
-  std::reverse(partition.unaryChain.begin(), partition.unaryChain.end());
-  partition.concat = source.getDefiningOp<tosa::ConcatOp>();
-  if (!partition.concat || partition.concat.getInput1().size() < 2)
-    return failure();
-  auto concatType = cast<RankedTensorType>(partition.concat.getType());
-  if (concatType.getRank() != 4 || partition.concat.getAxis() != 3)
-    return failure();
-  // f32 only: integer and quantized convolutions accumulate with zero points
-  // that a split would have to subtract once, not per part.
-  auto isF32 = [](Value value) {
-    return cast<ShapedType>(value.getType()).getElementType().isF32();
-  };
-  if (!isF32(input) || !isF32(conv->getResult(0)) || !isF32(weight))
-    return failure();
-  if (!matchPattern(weight, m_Constant(&partition.weight)) ||
-      !matchPattern(bias, m_Constant(&partition.bias)))
-    return failure();
-  DenseElementsAttr zp;
-  for (Value value : {inputZp, weightZp})
-    if (!matchPattern(value, m_Constant(&zp)) || !zp.isSplat() ||
-        !zp.getSplatValue<APFloat>().isZero())
-      return failure();
-  return partition;
-}
-
-/// The same, for a TOSA convolution (conv2d or depthwise_conv2d).
-template <typename ConvOp> FailureOr<Partition> matchPartition(ConvOp conv) {
-  return matchPartition(conv, conv.getInput(), conv.getWeight(), conv.getBias(),
-                        conv.getInputZp(), conv.getWeightZp());
-}
-
-/// The elements of `weight` whose index along `axis` is in [begin, end).
-DenseElementsAttr sliceAlong(DenseElementsAttr weight, unsigned axis,
-                             int64_t begin, int64_t end) {
-  auto type = cast<RankedTensorType>(weight.getType());
-  ArrayRef<int64_t> shape = type.getShape();
-  int64_t outer = 1, inner = 1;
-  for (unsigned i = 0; i < axis; ++i)
-    outer *= shape[i];
-  for (unsigned i = axis + 1; i < shape.size(); ++i)
-    inner *= shape[i];
-  SmallVector<float> values(weight.getValues<float>());
-  SmallVector<float> sliced;
-  sliced.reserve(outer * (end - begin) * inner);
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t a = begin; a < end; ++a)
-      for (int64_t i = 0; i < inner; ++i)
-        sliced.push_back(values[(o * shape[axis] + a) * inner + i]);
-  SmallVector<int64_t> slicedShape(shape);
-  slicedShape[axis] = end - begin;
-  return DenseElementsAttr::get(
-      RankedTensorType::get(slicedShape, type.getElementType()),
-      ArrayRef<float>(sliced));
-}
-
-Value makeConstant(PatternRewriter &rewriter, Location loc,
-                   DenseElementsAttr values) {
-  return tosa::ConstOp::create(rewriter, loc, values.getType(), values);
-}
-
-RankedTensorType withChannels(Type type, int64_t channels) {
-  auto ranked = cast<RankedTensorType>(type);
-  SmallVector<int64_t> shape(ranked.getShape());
-  shape.back() = channels;
-  return RankedTensorType::get(shape, ranked.getElementType());
-}
-
-/// A concat input and the channels it occupies: [offset, offset + channels).
-struct ChannelRange {
-  Value input;
-  int64_t offset;
-  int64_t channels;
-};
-
-SmallVector<ChannelRange> channelRanges(ValueRange inputs) {
-  SmallVector<ChannelRange> ranges;
-  int64_t offset = 0;
-  for (Value input : inputs) {
-    int64_t channels =
-        cast<RankedTensorType>(input.getType()).getShape().back();
-    ranges.push_back({input, offset, channels});
-    offset += channels;
-  }
-  return ranges;
-}
-
-/// A copy of the convolution for one part: operands remapped by `mapping`,
-/// the result retyped to `resultType` when one is given.
-Value clonePart(PatternRewriter &rewriter, Operation *conv, IRMapping &mapping,
-                Type resultType = {}) {
-  Operation *part = rewriter.clone(*conv, mapping);
-  if (resultType)
-    part->getResult(0).setType(resultType);
-  return part->getResult(0);
-}
-
-/// Applies the element-wise chain to one concat input.
-Value applyChain(PatternRewriter &rewriter, ArrayRef<Operation *> chain,
-                 Value part) {
-  int64_t channels = cast<RankedTensorType>(part.getType()).getShape().back();
-  for (Operation *op : chain) {
-    IRMapping mapping;
-    mapping.map(op->getOperand(0), part);
-    Operation *copy = rewriter.clone(*op, mapping);
-    copy->getResult(0).setType(
-        withChannels(op->getResult(0).getType(), channels));
-    part = copy->getResult(0);
-  }
-  return part;
-}
-
-/// conv2d(concat(x1..xn)) -> conv2d(x1, W1) + ... + conv2d(xn, Wn).
-struct ChannelPartition : OpRewritePattern<tosa::Conv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(tosa::Conv2DOp conv,
-                                PatternRewriter &rewriter) const override {
-    FailureOr<Partition> partition = matchPartition(conv);
-    if (failed(partition))
-      return rewriter.notifyMatchFailure(conv, "no constant f32 conv2d over "
-                                               "a channel concat");
-    Location loc = conv.getLoc();
-    DenseElementsAttr zeroBias = DenseElementsAttr::get(
-        cast<ShapedType>(partition->bias.getType()), 0.0f);
-    Value sum;
-    for (auto [index, range] :
-         llvm::enumerate(channelRanges(partition->concat.getInput1()))) {
-      IRMapping mapping;
-      mapping.map(conv.getInput(),
-                  applyChain(rewriter, partition->unaryChain, range.input));
-      // [out channels, kh, kw, in channels]: slice the input channels.
-      mapping.map(conv.getWeight(),
-                  makeConstant(rewriter, loc,
-                               sliceAlong(partition->weight, 3, range.offset,
-                                          range.offset + range.channels)));
-      mapping.map(conv.getBias(), index == 0
-                                      ? conv.getBias()
-                                      : makeConstant(rewriter, loc, zeroBias));
-      Value part = clonePart(rewriter, conv, mapping);
-      sum = sum ? tosa::AddOp::create(rewriter, loc, conv.getType(), sum, part)
-                      .getResult()
-                : part;
-    }
-    rewriter.replaceOp(conv, sum);
-    return success();
-  }
-};
-
-/// depthwise(concat(x1..xn)) -> concat(depthwise(x1, W1), ..., depthwise(xn,
-/// Wn)).
-struct KernelPartition : OpRewritePattern<tosa::DepthwiseConv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp conv,
-                                PatternRewriter &rewriter) const override {
-    FailureOr<Partition> partition = matchPartition(conv);
-    if (failed(partition))
-      return rewriter.notifyMatchFailure(conv, "no constant f32 depthwise "
-                                               "conv2d over a channel concat");
-    Location loc = conv.getLoc();
-    // [kh, kw, channels, multiplier]; output channel c * multiplier + m.
-    int64_t multiplier =
-        cast<RankedTensorType>(partition->weight.getType()).getShape()[3];
-    bool splatBias = partition->bias.isSplat();
-    SmallVector<Value> parts;
-    for (auto [input, offset, channels] :
-         channelRanges(partition->concat.getInput1())) {
-      IRMapping mapping;
-      mapping.map(conv.getInput(),
-                  applyChain(rewriter, partition->unaryChain, input));
-      mapping.map(conv.getWeight(),
-                  makeConstant(rewriter, loc,
-                               sliceAlong(partition->weight, 2, offset,
-                                          offset + channels)));
-      DenseElementsAttr bias =
-          splatBias
-              ? DenseElementsAttr::get(
-                    RankedTensorType::get({channels * multiplier},
-                                          partition->bias.getElementType()),
-                    partition->bias.getSplatValue<Attribute>())
-              : sliceAlong(partition->bias, 0, offset * multiplier,
-                           (offset + channels) * multiplier);
-      mapping.map(conv.getBias(), makeConstant(rewriter, loc, bias));
-      parts.push_back(
-          clonePart(rewriter, conv, mapping,
-                    withChannels(conv.getType(), channels * multiplier)));
-    }
-    rewriter.replaceOpWithNewOp<tosa::ConcatOp>(conv, conv.getType(), parts,
-                                                rewriter.getI32IntegerAttr(3));
-    return success();
-  }
-};
-
-/// The concat along the channel axis (NHWC) that a Linalg convolution
-/// reads, with its constant f32 filter.
-FailureOr<std::pair<tensor::ConcatOp, DenseElementsAttr>>
-matchLinalgPartition(linalg::LinalgOp conv) {
-  Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
-  auto concat = input.getDefiningOp<tensor::ConcatOp>();
-  if (!concat || concat.getDim() != 3 || concat.getInputs().size() < 2)
-    return failure();
-  for (Value value : {input, filter, conv.getDpsInits()[0]})
-    if (!cast<ShapedType>(value.getType()).getElementType().isF32())
-      return failure();
-  DenseElementsAttr filterValues;
-  if (!matchPattern(filter, m_Constant(&filterValues)))
-    return failure();
-  return std::make_pair(concat, filterValues);
-}
-
-/// linalg.conv_2d_nhwc_hwcf(concat(x1..xn), F) outs(init): each part
-/// accumulates into the previous part's result, so that one-shot
-/// bufferization sums in place in the destination.
-struct LinalgChannelPartition : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(linalg::Conv2DNhwcHwcfOp conv,
-                                PatternRewriter &rewriter) const override {
-    auto match = matchLinalgPartition(conv);
-    if (failed(match))
-      return rewriter.notifyMatchFailure(conv, "no constant f32 conv over a "
-                                               "channel concat");
-    auto [concat, filter] = *match;
-    Value accumulated = conv.getDpsInits()[0];
-    for (auto [input, offset, channels] : channelRanges(concat.getInputs())) {
-      IRMapping mapping;
-      mapping.map(conv.getDpsInputs()[0], input);
-      // [kh, kw, in channels, out channels]: slice the input channels.
-      mapping.map(conv.getDpsInputs()[1],
-                  arith::ConstantOp::create(
-                      rewriter, conv.getLoc(),
-                      sliceAlong(filter, 2, offset, offset + channels)));
-      mapping.map(conv.getDpsInits()[0], accumulated);
-      accumulated = clonePart(rewriter, conv, mapping);
-    }
-    rewriter.replaceOp(conv, accumulated);
-    return success();
-  }
-};
-
-/// linalg.depthwise_conv_2d_nhwc_hwc(concat(x1..xn), F) outs(init): one
-/// depthwise conv per part into its slice of the destination, concatenated.
-struct LinalgKernelPartition
-    : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcOp conv,
-                                PatternRewriter &rewriter) const override {
-    auto match = matchLinalgPartition(conv);
-    if (failed(match))
-      return rewriter.notifyMatchFailure(conv, "no constant f32 depthwise "
-                                               "conv over a channel concat");
-    auto [concat, filter] = *match;
-    Value init = conv.getDpsInits()[0];
-    ArrayRef<int64_t> outShape =
-        cast<RankedTensorType>(init.getType()).getShape();
-    SmallVector<Value> parts;
-    for (auto [input, offset, channels] : channelRanges(concat.getInputs())) {
-      SmallVector<OpFoldResult> offsets = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(offset)};
-      SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(outShape[0]),
-                                         rewriter.getIndexAttr(outShape[1]),
-                                         rewriter.getIndexAttr(outShape[2]),
-                                         rewriter.getIndexAttr(channels)};
-      SmallVector<OpFoldResult> strides(4, rewriter.getIndexAttr(1));
-      Value destination = tensor::ExtractSliceOp::create(
-          rewriter, conv.getLoc(), init, offsets, sizes, strides);
-      IRMapping mapping;
-      mapping.map(conv.getDpsInputs()[0], input);
-      // [kh, kw, channels]: slice the channels.
-      mapping.map(conv.getDpsInputs()[1],
-                  arith::ConstantOp::create(
-                      rewriter, conv.getLoc(),
-                      sliceAlong(filter, 2, offset, offset + channels)));
-      mapping.map(init, destination);
-      parts.push_back(
-          clonePart(rewriter, conv, mapping, destination.getType()));
-    }
-    rewriter.replaceOpWithNewOp<tensor::ConcatOp>(
-        conv, conv.getType(0), rewriter.getI64IntegerAttr(3), parts);
-    return success();
-  }
-};
-
-/// concat(x1..xn) -> insert_slice(xn, ... insert_slice(x1, empty)): every
-/// input is written into its slice of one destination as soon as it exists
-/// and can die right after, so inputs and result never coexist whole (as
-/// one-shot bufferization does it: the destination is allocated once, each
-/// insert_slice writes in place).
-template <typename ConcatT> struct InPlaceConcat : OpRewritePattern<ConcatT> {
-  using OpRewritePattern<ConcatT>::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(ConcatT concat,
-                                PatternRewriter &rewriter) const override {
-    auto type = dyn_cast<RankedTensorType>(concat.getType());
-    if (!type || !type.hasStaticShape())
-      return rewriter.notifyMatchFailure(concat, "needs a static shape");
-    int64_t axis;
-    if constexpr (std::is_same_v<ConcatT, tosa::ConcatOp>)
-      axis = concat.getAxis();
-    else
-      axis = concat.getDim();
-    Value destination = tensor::EmptyOp::create(
-        rewriter, concat.getLoc(), type.getShape(), type.getElementType());
-    int64_t offset = 0;
-    for (Value input : concat->getOperands()) {
-      auto inputType = cast<RankedTensorType>(input.getType());
-      SmallVector<OpFoldResult> offsets(type.getRank(),
-                                        rewriter.getIndexAttr(0));
-      offsets[axis] = rewriter.getIndexAttr(offset);
-      SmallVector<OpFoldResult> sizes;
-      for (int64_t size : inputType.getShape())
-        sizes.push_back(rewriter.getIndexAttr(size));
-      SmallVector<OpFoldResult> strides(type.getRank(),
-                                        rewriter.getIndexAttr(1));
-      destination =
-          tensor::InsertSliceOp::create(rewriter, concat.getLoc(), input,
-                                        destination, offsets, sizes, strides);
-      offset += inputType.getShape()[axis];
-    }
-    rewriter.replaceOp(concat, destination);
-    return success();
-  }
-};
-
 /// Erases the ops whose results nobody reads any more (the concats and
 /// element-wise ops the partitioned convolutions no longer use).
 void eraseDeadOps(func::FuncOp func) {
@@ -393,24 +37,6 @@ void eraseDeadOps(func::FuncOp func) {
        llvm::make_early_inc_range(llvm::reverse(func.getBody().front())))
     if (isOpTriviallyDead(&op))
       op.erase();
-}
-
-bool isConvolution(Operation *op) {
-  return isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, linalg::Conv2DNhwcHwcfOp,
-             linalg::DepthwiseConv2DNhwcHwcOp>(op);
-}
-
-/// The convolutions that read `value`, directly or through commuting
-/// element-wise ops.
-void collectConvolutionsOver(Value value, SmallVectorImpl<Operation *> &convs) {
-  for (Operation *user : value.getUsers()) {
-    if (isConvolution(user) && user->getOperand(0) == value) {
-      if (!llvm::is_contained(convs, user))
-        convs.push_back(user);
-    } else if (isCommutingUnaryOp(user)) {
-      collectConvolutionsOver(user->getResult(0), convs);
-    }
-  }
 }
 
 /// A function's optimal peak, and the convolutions over concats that hold
@@ -421,25 +47,13 @@ struct Bottleneck {
   SmallVector<Operation *> concats;
 };
 
-struct RewritePass : public serenity::impl::SerenityRewriteBase<RewritePass> {
-  using Base::Base;
-
-  void runOnOperation() final;
-
-private:
-  FailureOr<Bottleneck> findBottleneck(func::FuncOp func, MemoryModel model);
-};
-
-} // namespace
-
-FailureOr<Bottleneck> RewritePass::findBottleneck(func::FuncOp func,
-                                                  MemoryModel model) {
+/// Schedules `func` optimally under `model` and finds what holds its peak.
+FailureOr<Bottleneck> findBottleneck(func::FuncOp func, MemoryModel model,
+                                     const SchedulerOptions &options) {
   FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
   if (failed(graph))
     return failure();
   LivenessModel liveness(graph->getGraph(), model);
-  SchedulerOptions options;
-  options.timeLimitMs = timeLimitMs;
   Schedule schedule = scheduleGraph(liveness, options);
   Bottleneck bottleneck;
   bottleneck.peak = schedule.peak;
@@ -467,19 +81,120 @@ FailureOr<Bottleneck> RewritePass::findBottleneck(func::FuncOp func,
   return bottleneck;
 }
 
-void serenity::populateInPlaceConcatPatterns(RewritePatternSet &patterns) {
-  patterns.add<InPlaceConcat<tosa::ConcatOp>, InPlaceConcat<tensor::ConcatOp>>(
-      patterns.getContext());
+/// The rewrites a run may use, partitionings first: a concat written in
+/// place is no concat to split.
+struct RewriteSets {
+  FrozenRewritePatternSet partitions;
+  FrozenRewritePatternSet concats;
+
+  /// Applies every rewrite; whether anything changed.
+  bool applyAll(func::FuncOp func) const {
+    bool partitioned = false, concatenated = false;
+    (void)applyPatternsGreedily(func, partitions, GreedyRewriteConfig(),
+                                &partitioned);
+    (void)applyPatternsGreedily(func, concats, GreedyRewriteConfig(),
+                                &concatenated);
+    return partitioned || concatenated;
+  }
+};
+
+/// mode=memory-aware, on copies of the function: first every rewrite at
+/// once, kept if its scheduled peak is lower; then, from the better of the
+/// two, the convolutions over the concats that are live at the scheduled
+/// peak, or else those concats themselves, for as long as the peak drops.
+class MemoryAwareRewriter {
+public:
+  MemoryAwareRewriter(const RewriteSets &sets, MemoryModel model,
+                      SchedulerOptions options)
+      : sets(sets), model(model), options(options) {}
+
+  /// The rewritten copy of `func`, or null when nothing lowers its peak.
+  FailureOr<OwningOpRef<func::FuncOp>> run(func::FuncOp func);
+
+private:
+  /// Makes `trial` the current function if its scheduled peak is lower.
+  FailureOr<bool> keepIfLower(OwningOpRef<func::FuncOp> trial);
+  /// Rewrites `ops` of the current function (in a copy) with `set`, and
+  /// keeps the copy if its peak is lower.
+  FailureOr<bool> rewriteAtPeak(ArrayRef<Operation *> ops,
+                                const FrozenRewritePatternSet &set);
+
+  const RewriteSets &sets;
+  MemoryModel model;
+  SchedulerOptions options;
+  OwningOpRef<func::FuncOp> current;
+  Bottleneck best;
+  bool improved = false;
+};
+
+} // namespace
+
+FailureOr<bool>
+MemoryAwareRewriter::keepIfLower(OwningOpRef<func::FuncOp> trial) {
+  FailureOr<Bottleneck> next = findBottleneck(*trial, model, options);
+  if (failed(next))
+    return failure();
+  LLVM_DEBUG(llvm::dbgs() << "[serenity-rewrite] @" << trial->getSymName()
+                          << ": peak " << best.peak << " -> " << next->peak
+                          << "\n");
+  if (next->peak >= best.peak)
+    return false;
+  current = std::move(trial);
+  best = std::move(*next);
+  improved = true;
+  return true;
 }
 
-void serenity::populatePartitionPatterns(RewritePatternSet &patterns,
-                                         bool channelWise, bool kernelWise) {
-  if (channelWise)
-    patterns.add<ChannelPartition, LinalgChannelPartition>(
-        patterns.getContext());
-  if (kernelWise)
-    patterns.add<KernelPartition, LinalgKernelPartition>(patterns.getContext());
+FailureOr<bool>
+MemoryAwareRewriter::rewriteAtPeak(ArrayRef<Operation *> ops,
+                                   const FrozenRewritePatternSet &set) {
+  if (ops.empty())
+    return false;
+  IRMapping mapping;
+  OwningOpRef<func::FuncOp> trial = current->clone(mapping);
+  SmallVector<Operation *> mapped;
+  for (Operation *op : ops)
+    mapped.push_back(mapping.lookup(op));
+  GreedyRewriteConfig onlyThese;
+  onlyThese.setStrictness(GreedyRewriteStrictness::ExistingOps);
+  bool changed = false;
+  (void)applyOpPatternsGreedily(mapped, set, onlyThese, &changed);
+  if (!changed)
+    return false;
+  eraseDeadOps(*trial);
+  return keepIfLower(std::move(trial));
 }
+
+FailureOr<OwningOpRef<func::FuncOp>>
+MemoryAwareRewriter::run(func::FuncOp func) {
+  current = func.clone();
+  FailureOr<Bottleneck> initial = findBottleneck(*current, model, options);
+  if (failed(initial))
+    return failure();
+  best = std::move(*initial);
+
+  OwningOpRef<func::FuncOp> everything = current->clone();
+  if (sets.applyAll(*everything) && failed(keepIfLower(std::move(everything))))
+    return failure();
+  for (bool progress = true; progress;) {
+    FailureOr<bool> step = rewriteAtPeak(best.convolutions, sets.partitions);
+    if (succeeded(step) && !*step)
+      step = rewriteAtPeak(best.concats, sets.concats);
+    if (failed(step))
+      return failure();
+    progress = *step;
+  }
+  if (!improved)
+    return OwningOpRef<func::FuncOp>();
+  return std::move(current);
+}
+
+namespace {
+struct RewritePass : public serenity::impl::SerenityRewriteBase<RewritePass> {
+  using Base::Base;
+  void runOnOperation() final;
+};
+} // namespace
 
 void RewritePass::runOnOperation() {
   func::FuncOp func = getOperation();
@@ -518,84 +233,24 @@ void RewritePass::runOnOperation() {
     }
   }
 
-  // Partitioning first: a concat written in place is no concat to split.
   RewritePatternSet partitionSet(&getContext()), concatSet(&getContext());
   populatePartitionPatterns(partitionSet, channelWise, kernelWise);
   if (inPlaceConcat)
     populateInPlaceConcatPatterns(concatSet);
-  FrozenRewritePatternSet partitions(std::move(partitionSet));
-  FrozenRewritePatternSet concats(std::move(concatSet));
-  auto rewriteAll = [&](func::FuncOp target) {
-    bool partitioned = false, concatenated = false;
-    (void)applyPatternsGreedily(target, partitions, GreedyRewriteConfig(),
-                                &partitioned);
-    (void)applyPatternsGreedily(target, concats, GreedyRewriteConfig(),
-                                &concatenated);
-    return partitioned || concatenated;
-  };
+  RewriteSets sets{FrozenRewritePatternSet(std::move(partitionSet)),
+                   FrozenRewritePatternSet(std::move(concatSet))};
   if (mode == "always") {
-    rewriteAll(func);
+    sets.applyAll(func);
     return;
   }
 
-  // Memory-aware, on copies: first every rewrite at once, kept if its
-  // scheduled peak is lower; then, from the better of the two, the
-  // convolutions over the concats that are live at the scheduled peak, or
-  // else those concats themselves, for as long as the peak drops.
-  OwningOpRef<func::FuncOp> current = func.clone();
-  FailureOr<Bottleneck> best = findBottleneck(*current, *model);
-  if (failed(best))
+  SchedulerOptions options;
+  options.timeLimitMs = timeLimitMs;
+  FailureOr<OwningOpRef<func::FuncOp>> rewritten =
+      MemoryAwareRewriter(sets, *model, options).run(func);
+  if (failed(rewritten))
     return signalPassFailure();
-  bool improved = false;
-  // Replaces `current` by `trial` if `trial`'s scheduled peak is lower.
-  auto keepIfLower = [&](OwningOpRef<func::FuncOp> trial) -> FailureOr<bool> {
-    FailureOr<Bottleneck> next = findBottleneck(*trial, *model);
-    if (failed(next))
-      return failure();
-    LLVM_DEBUG(llvm::dbgs()
-               << "[serenity-rewrite] @" << func.getSymName() << ": peak "
-               << best->peak << " -> " << next->peak << "\n");
-    if (next->peak >= best->peak)
-      return false;
-    current = std::move(trial);
-    best = std::move(next);
-    improved = true;
-    return true;
-  };
-
-  OwningOpRef<func::FuncOp> everything = current->clone();
-  if (rewriteAll(*everything) && failed(keepIfLower(std::move(everything))))
-    return signalPassFailure();
-
-  GreedyRewriteConfig onlyThese;
-  onlyThese.setStrictness(GreedyRewriteStrictness::ExistingOps);
-  // One step at the bottleneck: its ops (mapped into a copy) rewritten.
-  auto rewriteAtPeak =
-      [&](ArrayRef<Operation *> ops,
-          const FrozenRewritePatternSet &set) -> FailureOr<bool> {
-    if (ops.empty())
-      return false;
-    IRMapping mapping;
-    OwningOpRef<func::FuncOp> trial = current->clone(mapping);
-    SmallVector<Operation *> mapped;
-    for (Operation *op : ops)
-      mapped.push_back(mapping.lookup(op));
-    bool changed = false;
-    (void)applyOpPatternsGreedily(mapped, set, onlyThese, &changed);
-    if (!changed)
-      return false;
-    eraseDeadOps(*trial);
-    return keepIfLower(std::move(trial));
-  };
-  for (bool progress = true; progress;) {
-    FailureOr<bool> step = rewriteAtPeak(best->convolutions, partitions);
-    if (succeeded(step) && !*step)
-      step = rewriteAtPeak(best->concats, concats);
-    if (failed(step))
-      return signalPassFailure();
-    progress = *step;
-  }
-  if (!improved)
+  if (!*rewritten)
     return markAllAnalysesPreserved();
-  func.getBody().takeBody(current->getBody());
+  func.getBody().takeBody((*rewritten)->getBody());
 }
