@@ -56,7 +56,7 @@ static cl::opt<uint64_t>
     timeLimitMs("time-limit-ms", cl::init(5000),
                 cl::desc("Time limit of the optimal search (ms)"));
 static cl::opt<uint64_t>
-    maxStates("max-states", cl::init(2000000),
+    maxStates("max-states", cl::init(SchedulerOptions().maxStates),
               cl::desc("State limit of the optimal search"));
 static cl::opt<uint64_t> placementTimeLimitMs(
     "placement-time-limit-ms", cl::init(PlacementOptions().timeLimitMs),
@@ -193,7 +193,7 @@ int main(int argc, char **argv) {
   for (const std::string &name : models)
     if (!parseMemoryModel(name)) {
       llvm::errs() << "serenity-arena-harness: unknown memory model '" << name
-                   << "'; expected " << describeMemoryModels() << "\n";
+                   << "'; expected " << describeEnum<MemoryModel>() << "\n";
       return 1;
     }
 

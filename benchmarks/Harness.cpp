@@ -42,7 +42,7 @@ static cl::opt<uint64_t>
     timeLimitMs("time-limit-ms", cl::init(5000),
                 cl::desc("Time limit of the optimal search (ms)"));
 static cl::opt<uint64_t>
-    maxStates("max-states", cl::init(2000000),
+    maxStates("max-states", cl::init(SchedulerOptions().maxStates),
               cl::desc("State limit of the optimal search"));
 static cl::opt<std::string>
     traceDir("trace-dir", cl::init(""),

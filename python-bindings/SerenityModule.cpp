@@ -87,6 +87,22 @@ private:
   std::unique_ptr<ScopedDiagnosticHandler> handler;
 };
 
+/// The enum value `name` names, or a ValueError that lists the choices.
+template <typename Enum>
+Enum parseChoice(const std::string &name, const char *what) {
+  if (std::optional<Enum> value = parseEnum<Enum>(name))
+    return *value;
+  throw py::value_error("unknown " + std::string(what) + " '" + name +
+                        "'; expected " + describeEnum<Enum>());
+}
+
+template <typename Enum> py::list namesOf() {
+  py::list names;
+  for (const EnumName<Enum> &entry : getEnumNames<Enum>())
+    names.append(entry.name.str());
+  return names;
+}
+
 py::dict livenessToDict(const FunctionLiveness &report) {
   py::list steps;
   for (const OpLiveness &step : report.steps) {
@@ -111,16 +127,13 @@ py::dict livenessToDict(const FunctionLiveness &report) {
 
 /// serenity._core.analyze(text, memory_model) -> (ok, diagnostics, [dict])
 py::tuple analyze(const std::string &text, const std::string &memoryModel) {
+  MemoryModel model = parseChoice<MemoryModel>(memoryModel, "memory model");
   Session session;
-  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
-  if (!model)
-    throw py::value_error("unknown memory model '" + memoryModel +
-                          "'; expected " + describeMemoryModels().str());
   OwningOpRef<ModuleOp> module = session.parse(text);
   if (!module)
     return session.result(false, py::none());
   FailureOr<std::vector<FunctionLiveness>> reports =
-      FunctionLiveness::computeAll(*module, *model);
+      FunctionLiveness::computeAll(*module, model);
   if (failed(reports))
     return session.result(false, py::none());
   py::list functions;
@@ -133,7 +146,9 @@ py::tuple analyze(const std::string &text, const std::string &memoryModel) {
 /// time_limit_ms, max_states) -> (ok, diagnostics, dict)
 py::tuple schedule(const std::string &text, const std::string &algorithm,
                    const std::string &memoryModel, bool rewrite,
-                   int64_t timeLimitMs, int64_t maxStates) {
+                   uint64_t timeLimitMs, uint64_t maxStates) {
+  Algorithm parsedAlgorithm = parseChoice<Algorithm>(algorithm, "algorithm");
+  MemoryModel model = parseChoice<MemoryModel>(memoryModel, "memory model");
   Session session;
   OwningOpRef<ModuleOp> module = session.parse(text);
   if (!module)
@@ -141,19 +156,18 @@ py::tuple schedule(const std::string &text, const std::string &algorithm,
   PassManager pm(&session.context);
   if (rewrite) {
     SerenityRewriteOptions rewriteOptions;
-    rewriteOptions.memoryModel = memoryModel;
+    rewriteOptions.memoryModel = model;
     pm.addNestedPass<func::FuncOp>(createSerenityRewrite(rewriteOptions));
   }
   SerenityScheduleOptions scheduleOptions;
-  scheduleOptions.algorithm = algorithm;
-  scheduleOptions.memoryModel = memoryModel;
+  scheduleOptions.algorithm = parsedAlgorithm;
+  scheduleOptions.memoryModel = model;
   scheduleOptions.timeLimitMs = timeLimitMs;
   scheduleOptions.maxStates = maxStates;
   pm.addNestedPass<func::FuncOp>(createSerenitySchedule(scheduleOptions));
   if (failed(pm.run(*module)))
     return session.result(false, py::none());
 
-  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
   py::list functions;
   bool ok = true;
   module->walk([&](func::FuncOp func) {
@@ -172,7 +186,7 @@ py::tuple schedule(const std::string &text, const std::string &algorithm,
         std::string(stringifyAlgorithm(report.getProducedBy()));
     entry["states"] = report.getStates();
     FailureOr<FunctionLiveness> liveness =
-        FunctionLiveness::compute(func, *model);
+        FunctionLiveness::compute(func, model);
     if (failed(liveness)) {
       ok = false;
       return;
@@ -201,4 +215,13 @@ PYBIND11_MODULE(_core, m) {
   m.def("schedule", &schedule, py::arg("text"), py::arg("algorithm"),
         py::arg("memory_model"), py::arg("rewrite"), py::arg("time_limit_ms"),
         py::arg("max_states"));
+  // The option vocabulary of the C++ passes, for the Python signatures.
+  py::dict names;
+  names["algorithm"] = namesOf<Algorithm>();
+  names["memory_model"] = namesOf<MemoryModel>();
+  m.attr("names") = names;
+  py::dict defaults;
+  defaults["time_limit_ms"] = SchedulerOptions().timeLimitMs;
+  defaults["max_states"] = SchedulerOptions().maxStates;
+  m.attr("defaults") = defaults;
 }

@@ -17,28 +17,17 @@
 
 using namespace serenity;
 
-llvm::StringRef serenity::stringifyMemoryModel(MemoryModel model) {
-  switch (model) {
-  case MemoryModel::Strict:
-    return "strict";
-  case MemoryModel::Inplace:
-    return "inplace";
-  case MemoryModel::Bufferized:
-    return "bufferized";
-  }
-  llvm_unreachable("unknown memory model");
-}
-
-llvm::StringRef serenity::describeMemoryModels() {
-  return "strict, inplace or bufferized";
-}
-
-std::optional<MemoryModel> serenity::parseMemoryModel(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<MemoryModel>>(name)
-      .Case("strict", MemoryModel::Strict)
-      .Case("inplace", MemoryModel::Inplace)
-      .Case("bufferized", MemoryModel::Bufferized)
-      .Default(std::nullopt);
+template <>
+llvm::ArrayRef<EnumName<MemoryModel>> serenity::getEnumNames<MemoryModel>() {
+  static const EnumName<MemoryModel> names[] = {
+      {MemoryModel::Strict, "strict",
+       "every value its own buffer (comparable with TFLite)"},
+      {MemoryModel::Inplace, "inplace",
+       "views alias, element-wise ops write into a dying operand"},
+      {MemoryModel::Bufferized, "bufferized",
+       "what --serenity-pipeline allocates in its arena"},
+  };
+  return names;
 }
 
 bool LivenessModel::isHonoured(StorageKind storage) const {

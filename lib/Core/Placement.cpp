@@ -30,36 +30,32 @@
 
 using namespace serenity;
 
-llvm::StringRef
-serenity::stringifyPlacementAlgorithm(PlacementAlgorithm algorithm) {
-  switch (algorithm) {
-  case PlacementAlgorithm::Exact:
-    return "exact";
-  case PlacementAlgorithm::TflmGreedy:
-    return "tflm-greedy";
-  case PlacementAlgorithm::TfliteArena:
-    return "tflite-arena";
-  case PlacementAlgorithm::TvmGreedy:
-    return "tvm-greedy";
-  case PlacementAlgorithm::IreeInOrder:
-    return "iree-in-order";
-  }
-  llvm_unreachable("unknown placement algorithm");
-}
-
-std::optional<PlacementAlgorithm>
-serenity::parsePlacementAlgorithm(llvm::StringRef name) {
-  for (PlacementAlgorithm algorithm : allPlacementAlgorithms())
-    if (stringifyPlacementAlgorithm(algorithm) == name)
-      return algorithm;
-  return std::nullopt;
+template <>
+llvm::ArrayRef<EnumName<PlacementAlgorithm>>
+serenity::getEnumNames<PlacementAlgorithm>() {
+  static const EnumName<PlacementAlgorithm> names[] = {
+      {PlacementAlgorithm::Exact, "exact",
+       "the lowest arena, proven optimal, or the best found at a limit"},
+      {PlacementAlgorithm::TflmGreedy, "tflm-greedy",
+       "TensorFlow Lite Micro's greedy planner"},
+      {PlacementAlgorithm::TfliteArena, "tflite-arena",
+       "TensorFlow Lite's arena planner (best fit)"},
+      {PlacementAlgorithm::TvmGreedy, "tvm-greedy",
+       "TVM USMP's greedy_by_size"},
+      {PlacementAlgorithm::IreeInOrder, "iree-in-order",
+       "IREE's in-order packing"},
+  };
+  return names;
 }
 
 llvm::ArrayRef<PlacementAlgorithm> serenity::allPlacementAlgorithms() {
-  static const PlacementAlgorithm all[] = {
-      PlacementAlgorithm::Exact, PlacementAlgorithm::TflmGreedy,
-      PlacementAlgorithm::TfliteArena, PlacementAlgorithm::TvmGreedy,
-      PlacementAlgorithm::IreeInOrder};
+  static const std::vector<PlacementAlgorithm> all = [] {
+    std::vector<PlacementAlgorithm> values;
+    for (const EnumName<PlacementAlgorithm> &entry :
+         getEnumNames<PlacementAlgorithm>())
+      values.push_back(entry.value);
+    return values;
+  }();
   return all;
 }
 

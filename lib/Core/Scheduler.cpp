@@ -13,54 +13,33 @@
 
 using namespace serenity;
 
-llvm::StringRef serenity::stringifyAlgorithm(Algorithm algorithm) {
-  switch (algorithm) {
-  case Algorithm::Program:
-    return "program";
-  case Algorithm::ReversePostOrder:
-    return "rpo";
-  case Algorithm::List:
-    return "list";
-  case Algorithm::DepthFirst:
-    return "dfs";
-  case Algorithm::BestHeuristic:
-    return "best-heuristic";
-  case Algorithm::Optimal:
-    return "optimal";
-  }
-  llvm_unreachable("unknown algorithm");
+template <>
+llvm::ArrayRef<EnumName<Algorithm>> serenity::getEnumNames<Algorithm>() {
+  static const EnumName<Algorithm> names[] = {
+      {Algorithm::Optimal, "optimal",
+       "SERENITY's dynamic program: the lowest possible peak, proven"},
+      {Algorithm::BestHeuristic, "best-heuristic",
+       "the lowest peak of the four heuristics"},
+      {Algorithm::List, "list",
+       "XLA's list scheduler: the ready op that frees the most bytes"},
+      {Algorithm::DepthFirst, "dfs", "XLA's DFS scheduler"},
+      {Algorithm::ReversePostOrder, "rpo",
+       "reverse post-order of a depth-first walk"},
+      {Algorithm::Program, "program", "the order as written"},
+  };
+  return names;
 }
 
-std::optional<Algorithm> serenity::parseAlgorithm(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<Algorithm>>(name)
-      .Case("program", Algorithm::Program)
-      .Case("rpo", Algorithm::ReversePostOrder)
-      .Case("list", Algorithm::List)
-      .Case("dfs", Algorithm::DepthFirst)
-      .Case("best-heuristic", Algorithm::BestHeuristic)
-      .Case("optimal", Algorithm::Optimal)
-      .Default(std::nullopt);
-}
-
-llvm::StringRef serenity::stringifyScheduleStatus(ScheduleStatus status) {
-  switch (status) {
-  case ScheduleStatus::Optimal:
-    return "optimal";
-  case ScheduleStatus::BestFound:
-    return "best-found";
-  case ScheduleStatus::Heuristic:
-    return "heuristic";
-  }
-  llvm_unreachable("unknown status");
-}
-
-std::optional<ScheduleStatus>
-serenity::parseScheduleStatus(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<ScheduleStatus>>(name)
-      .Case("optimal", ScheduleStatus::Optimal)
-      .Case("best-found", ScheduleStatus::BestFound)
-      .Case("heuristic", ScheduleStatus::Heuristic)
-      .Default(std::nullopt);
+template <>
+llvm::ArrayRef<EnumName<ScheduleStatus>>
+serenity::getEnumNames<ScheduleStatus>() {
+  static const EnumName<ScheduleStatus> names[] = {
+      {ScheduleStatus::Optimal, "optimal", "proven optimal"},
+      {ScheduleStatus::BestFound, "best-found",
+       "the best order found before a limit stopped the search"},
+      {ScheduleStatus::Heuristic, "heuristic", "a heuristic's order"},
+  };
+  return names;
 }
 
 static Schedule runHeuristic(const LivenessModel &liveness,

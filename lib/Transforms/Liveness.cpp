@@ -27,21 +27,8 @@ struct LivenessPass
 
 void LivenessPass::runOnOperation() {
   ModuleOp module = getOperation();
-  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
-  if (!model) {
-    module.emitError() << "serenity-liveness: unknown memory-model '"
-                       << memoryModel << "'; expected "
-                       << describeMemoryModels();
-    return signalPassFailure();
-  }
-  if (format != "text" && format != "json") {
-    module.emitError() << "serenity-liveness: unknown format '" << format
-                       << "'; expected text or json";
-    return signalPassFailure();
-  }
-
   FailureOr<std::vector<FunctionLiveness>> reports =
-      FunctionLiveness::computeAll(module, *model);
+      FunctionLiveness::computeAll(module, memoryModel);
   if (failed(reports))
     return signalPassFailure();
 
@@ -53,7 +40,7 @@ void LivenessPass::runOnOperation() {
     return signalPassFailure();
   }
   llvm::raw_ostream &os = file->os();
-  if (format == "json") {
+  if (format == ReportFormat::Json) {
     llvm::json::Array functions;
     for (const FunctionLiveness &report : *reports)
       functions.push_back(report.toJSON());

@@ -29,35 +29,28 @@ std::string
 serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
   std::string schedule = llvm::formatv(
       "{0}serenity-schedule{{memory-model={1}}",
-      options.rewrite ? llvm::formatv("serenity-rewrite{{memory-model={0}},",
-                                      options.memoryModel.getValue())
-                            .str()
-                      : std::string(),
-      options.memoryModel.getValue());
+      options.rewrite
+          ? llvm::formatv("serenity-rewrite{{memory-model={0}},",
+                          stringifyEnum(options.memoryModel.getValue()))
+                .str()
+          : std::string(),
+      stringifyEnum(options.memoryModel.getValue()));
   std::string text = llvm::formatv(
       "func.func({0}),{1},"
       "serenity-plan-memory{{algorithm={2} arena={3} alignment={4}}",
-      schedule, getBufferizationPipelineText(), options.placement.getValue(),
-      options.arena.getValue(), options.alignment.getValue());
+      schedule, getBufferizationPipelineText(),
+      stringifyEnum(options.placement.getValue()),
+      stringifyEnum(options.arena.getValue()), options.alignment.getValue());
   if (!options.keepReports)
     text += ",serenity-drop-reports";
   return text;
 }
 
-/// The first invalid option, named as the user wrote it.
-static std::optional<std::string>
-findInvalidOption(const SerenityPipelineOptions &options) {
-  if (!parseMemoryModel(options.memoryModel))
-    return "unknown memory-model '" + options.memoryModel + "'; expected " +
-           describeMemoryModels().str();
-  return findInvalidArenaOption("placement", options.placement, options.arena,
-                                options.alignment);
-}
-
 LogicalResult serenity::buildSerenityPipeline(
     OpPassManager &pm, const SerenityPipelineOptions &options,
     function_ref<LogicalResult(const Twine &)> errorHandler) {
-  if (std::optional<std::string> problem = findInvalidOption(options))
+  if (std::optional<std::string> problem =
+          checkArenaAlignment(options.alignment))
     return errorHandler("serenity-pipeline: " + *problem);
   std::string error;
   llvm::raw_string_ostream errorStream(error);

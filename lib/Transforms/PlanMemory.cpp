@@ -32,6 +32,8 @@ struct PlanMemoryPass
     : public serenity::impl::SerenityPlanMemoryBase<PlanMemoryPass> {
   using Base::Base;
 
+  /// Rejects an alignment that is no power of two before any IR is read.
+  LogicalResult initialize(MLIRContext *context) final;
   void runOnOperation() final;
 
 private:
@@ -45,33 +47,8 @@ private:
 
 } // namespace
 
-std::optional<ArenaKind> serenity::parseArenaKind(StringRef name) {
-  return llvm::StringSwitch<std::optional<ArenaKind>>(name)
-      .Case("global", ArenaKind::Global)
-      .Case("argument", ArenaKind::Argument)
-      .Case("alloc", ArenaKind::Alloc)
-      .Default(std::nullopt);
-}
-
-std::optional<std::string>
-serenity::findInvalidArenaOption(StringRef algorithmOption, StringRef algorithm,
-                                 StringRef arena, int64_t alignment) {
-  std::string message;
-  llvm::raw_string_ostream os(message);
-  if (!parsePlacementAlgorithm(algorithm)) {
-    os << "unknown " << algorithmOption << " '" << algorithm << "'; expected ";
-    ArrayRef<PlacementAlgorithm> all = allPlacementAlgorithms();
-    for (auto [index, name] : llvm::enumerate(all))
-      os << (index == 0                ? ""
-             : index + 1 == all.size() ? " or "
-                                       : ", ")
-         << stringifyPlacementAlgorithm(name);
-    return message;
-  }
-  if (!parseArenaKind(arena))
-    return ("unknown arena '" + arena + "'; expected global, argument or alloc")
-        .str();
-  if (alignment <= 0 || !llvm::isPowerOf2_64(alignment))
+std::optional<std::string> serenity::checkArenaAlignment(uint64_t alignment) {
+  if (alignment == 0 || !llvm::isPowerOf2_64(alignment))
     return "alignment must be a power of two, got " + std::to_string(alignment);
   return std::nullopt;
 }
@@ -183,24 +160,20 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
   return success();
 }
 
+LogicalResult PlanMemoryPass::initialize(MLIRContext *context) {
+  if (std::optional<std::string> problem = checkArenaAlignment(alignment))
+    return emitError(UnknownLoc::get(context))
+           << "serenity-plan-memory: " << *problem;
+  return success();
+}
+
 void PlanMemoryPass::runOnOperation() {
   ModuleOp module = getOperation();
-  if (std::optional<std::string> problem =
-          findInvalidArenaOption("algorithm", algorithm, arena, alignment)) {
-    module.emitError() << "serenity-plan-memory: " << *problem;
-    return signalPassFailure();
-  }
-  if (timeLimitMs < 0) {
-    module.emitError() << "serenity-plan-memory: time-limit-ms must not be "
-                          "negative, got "
-                       << static_cast<int64_t>(timeLimitMs);
-    return signalPassFailure();
-  }
   PlacementOptions options;
-  options.algorithm = *parsePlacementAlgorithm(algorithm);
+  options.algorithm = algorithm;
   options.alignment = alignment;
   options.timeLimitMs = timeLimitMs;
-  ArenaKind kind = *parseArenaKind(arena);
+  ArenaKind kind = arena;
 
   SymbolTable symbols(module);
   for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))

@@ -192,45 +192,38 @@ MemoryAwareRewriter::run(func::FuncOp func) {
 namespace {
 struct RewritePass : public serenity::impl::SerenityRewriteBase<RewritePass> {
   using Base::Base;
+  /// Rejects an unknown pattern name before any IR is read.
+  LogicalResult initialize(MLIRContext *context) final;
   void runOnOperation() final;
+
+private:
+  SmallVector<RewriteKind> kinds;
 };
 } // namespace
+
+LogicalResult RewritePass::initialize(MLIRContext *context) {
+  kinds.clear();
+  for (const std::string &name : patterns) {
+    std::optional<RewriteKind> kind = parseEnum<RewriteKind>(name);
+    if (!kind)
+      return emitError(UnknownLoc::get(context))
+             << "serenity-rewrite: unknown pattern '" << name << "'; expected "
+             << describeEnum<RewriteKind>();
+    kinds.push_back(*kind);
+  }
+  return success();
+}
 
 void RewritePass::runOnOperation() {
   func::FuncOp func = getOperation();
   if (func.isExternal())
     return;
-  if (mode != "memory-aware" && mode != "always") {
-    func.emitError() << "serenity-rewrite: unknown mode '" << mode
-                     << "'; expected memory-aware or always";
-    return signalPassFailure();
-  }
-  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
-  if (!model) {
-    func.emitError() << "serenity-rewrite: unknown memory-model '"
-                     << memoryModel << "'; expected " << describeMemoryModels();
-    return signalPassFailure();
-  }
-  if (timeLimitMs < 0) {
-    func.emitError() << "serenity-rewrite: time-limit-ms must not be "
-                        "negative, got "
-                     << static_cast<int64_t>(timeLimitMs);
-    return signalPassFailure();
-  }
-  bool channelWise = patterns.empty(), kernelWise = patterns.empty(),
-       inPlaceConcat = patterns.empty();
-  for (const std::string &name : patterns) {
-    if (name == "channel")
-      channelWise = true;
-    else if (name == "kernel")
-      kernelWise = true;
-    else if (name == "concat")
-      inPlaceConcat = true;
-    else {
-      func.emitError() << "serenity-rewrite: unknown pattern '" << name
-                       << "'; expected channel, kernel or concat";
-      return signalPassFailure();
-    }
+  bool channelWise = kinds.empty(), kernelWise = kinds.empty(),
+       inPlaceConcat = kinds.empty();
+  for (RewriteKind kind : kinds) {
+    channelWise |= kind == RewriteKind::Channel;
+    kernelWise |= kind == RewriteKind::Kernel;
+    inPlaceConcat |= kind == RewriteKind::Concat;
   }
 
   RewritePatternSet partitionSet(&getContext()), concatSet(&getContext());
@@ -239,7 +232,7 @@ void RewritePass::runOnOperation() {
     populateInPlaceConcatPatterns(concatSet);
   RewriteSets sets{FrozenRewritePatternSet(std::move(partitionSet)),
                    FrozenRewritePatternSet(std::move(concatSet))};
-  if (mode == "always") {
+  if (mode == RewriteMode::Always) {
     sets.applyAll(func);
     return;
   }
@@ -247,7 +240,7 @@ void RewritePass::runOnOperation() {
   SchedulerOptions options;
   options.timeLimitMs = timeLimitMs;
   FailureOr<OwningOpRef<func::FuncOp>> rewritten =
-      MemoryAwareRewriter(sets, *model, options).run(func);
+      MemoryAwareRewriter(sets, memoryModel, options).run(func);
   if (failed(rewritten))
     return signalPassFailure();
   if (!*rewritten)

@@ -24,52 +24,21 @@ struct SchedulePass
   using Base::Base;
 
   void runOnOperation() final;
-
-private:
-  /// Reads the textual options; emits an error at `func` if one is invalid.
-  FailureOr<std::pair<SchedulerOptions, MemoryModel>>
-  parseOptions(func::FuncOp func);
 };
 
 } // namespace
-
-FailureOr<std::pair<SchedulerOptions, MemoryModel>>
-SchedulePass::parseOptions(func::FuncOp func) {
-  SchedulerOptions options;
-  std::optional<Algorithm> parsedAlgorithm = parseAlgorithm(algorithm);
-  if (!parsedAlgorithm)
-    return func.emitError()
-           << "serenity-schedule: unknown algorithm '" << algorithm
-           << "'; expected optimal, best-heuristic, list, dfs, rpo or program";
-  options.algorithm = *parsedAlgorithm;
-  std::optional<MemoryModel> model = parseMemoryModel(memoryModel);
-  if (!model)
-    return func.emitError()
-           << "serenity-schedule: unknown memory-model '" << memoryModel
-           << "'; expected " << describeMemoryModels();
-  if (timeLimitMs < 0)
-    return func.emitError() << "serenity-schedule: time-limit-ms must not be "
-                               "negative, got "
-                            << static_cast<int64_t>(timeLimitMs);
-  if (maxStates < 0)
-    return func.emitError()
-           << "serenity-schedule: max-states must not be negative, got "
-           << static_cast<int64_t>(maxStates);
-  options.timeLimitMs = timeLimitMs;
-  options.maxStates = maxStates;
-  options.useLowerBounds = lowerBounds;
-  options.pruneDominated = dominance;
-  return std::make_pair(options, *model);
-}
 
 void SchedulePass::runOnOperation() {
   func::FuncOp func = getOperation();
   if (func.isExternal())
     return;
-  auto parsed = parseOptions(func);
-  if (failed(parsed))
-    return signalPassFailure();
-  auto [options, model] = *parsed;
+  SchedulerOptions options;
+  options.algorithm = algorithm;
+  options.timeLimitMs = timeLimitMs;
+  options.maxStates = maxStates;
+  options.useLowerBounds = lowerBounds;
+  options.pruneDominated = dominance;
+  MemoryModel model = memoryModel;
 
   FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
   if (failed(graph))

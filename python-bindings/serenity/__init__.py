@@ -8,9 +8,11 @@
     for function in serenity.analyze(text):
         print(function.function, function.peak_bytes, function.peak_op)
 
-Byte counts follow docs/memory-model.md. Errors (unparsable IR, a dynamic
-shape, a multi-block function, a bad option) raise serenity.Error, whose
-`diagnostics` hold the MLIR diagnostics with their locations.
+Byte counts follow docs/memory-model.md. Errors in the IR (unparsable IR, a
+dynamic shape, a multi-block function) raise serenity.Error, whose
+`diagnostics` hold the MLIR diagnostics with their locations. A bad option
+raises ValueError (an unknown name; `ALGORITHMS` and `MEMORY_MODELS` list
+the names) or TypeError (a limit that is not an int).
 """
 
 from dataclasses import dataclass
@@ -19,7 +21,12 @@ from typing import List, Optional
 from . import _core
 
 __all__ = ["Error", "Diagnostic", "Step", "FunctionReport", "ScheduledFunction",
-           "ScheduleResult", "analyze", "schedule"]
+           "ScheduleResult", "analyze", "schedule", "ALGORITHMS",
+           "MEMORY_MODELS"]
+
+# The names the C++ passes accept, from their one table.
+ALGORITHMS = tuple(_core.names["algorithm"])
+MEMORY_MODELS = tuple(_core.names["memory_model"])
 
 
 @dataclass(frozen=True)
@@ -130,13 +137,26 @@ def analyze(mlir_text: str, memory_model: str = "strict") -> List[FunctionReport
     return [_report(f) for f in _check(_core.analyze(mlir_text, memory_model))]
 
 
+def _limit(name: str, value: Optional[int]) -> int:
+    """A search limit: the C++ default when None, else a non-negative int."""
+    if value is None:
+        return _core.defaults[name]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be an int, got %s" % (name, type(value).__name__))
+    if value < 0:
+        raise ValueError("%s must not be negative, got %d" % (name, value))
+    return value
+
+
 def schedule(mlir_text: str, algorithm: str = "optimal", memory_model: str = "strict",
-             rewrite: bool = False, time_limit_ms: int = 60000,
-             max_states: int = 2000000) -> ScheduleResult:
+             rewrite: bool = False, time_limit_ms: Optional[int] = None,
+             max_states: Optional[int] = None) -> ScheduleResult:
     """Runs --serenity-rewrite (if `rewrite`) and --serenity-schedule on every
-    function of `mlir_text`."""
-    data = _check(_core.schedule(mlir_text, algorithm, memory_model, rewrite,
-                                 time_limit_ms, max_states))
+    function of `mlir_text`. The limits default to the pass's (60000 ms,
+    2,000,000 states; 0 for none)."""
+    data = _check(_core.schedule(mlir_text, algorithm, memory_model, bool(rewrite),
+                                 _limit("time_limit_ms", time_limit_ms),
+                                 _limit("max_states", max_states)))
     functions = [
         ScheduledFunction(
             function=f["function"], peak_bytes=f["peak_bytes"],

@@ -65,11 +65,12 @@ def main(argv=None):
     parser.add_argument("model", help="an MLIR file (TOSA or Linalg on tensors)")
     parser.add_argument("-o", "--output", help="prefix of the plot files "
                         "(default: the model's path without .mlir)")
-    parser.add_argument("--memory-model", default="strict", choices=["strict", "inplace", "bufferized"])
-    parser.add_argument("--algorithm", default="optimal")
+    parser.add_argument("--memory-model", default="strict", choices=serenity.MEMORY_MODELS)
+    parser.add_argument("--algorithm", default="optimal", choices=serenity.ALGORITHMS)
     parser.add_argument("--rewrite", action="store_true",
                         help="run --serenity-rewrite before scheduling")
-    parser.add_argument("--time-limit-ms", type=int, default=60000)
+    parser.add_argument("--time-limit-ms", type=int,
+                        help="limit of the optimal search (default: the pass's)")
     args = parser.parse_args(argv)
 
     with open(args.model) as f:

@@ -4,10 +4,15 @@
 // RUN: not serenity-opt %s --serenity-plan-memory="arena=stack" 2>&1 | FileCheck %s --check-prefix=ARENA
 // RUN: not serenity-opt %s --serenity-plan-memory="time-limit-ms=-1" 2>&1 | FileCheck %s --check-prefix=TIME
 
-// ALGORITHM: error: serenity-plan-memory: unknown algorithm 'first-fit'; expected exact, tflm-greedy, tflite-arena, tvm-greedy or iree-in-order
+// Invalid options: rejected before the input is read, with no IR dump.
+// ALGORITHM: for the --algorithm option: Cannot find option named 'first-fit'!
+// ALGORITHM-NOT: func.func
 // ALIGNMENT: error: serenity-plan-memory: alignment must be a power of two, got 24
-// ARENA: error: serenity-plan-memory: unknown arena 'stack'; expected global, argument or alloc
-// TIME: error: serenity-plan-memory: time-limit-ms must not be negative, got -1
+// ALIGNMENT-NOT: func.func
+// ARENA: for the --arena option: Cannot find option named 'stack'!
+// ARENA-NOT: func.func
+// TIME: for the --time-limit-ms option: '-1' value invalid
+// TIME-NOT: func.func
 
 // What cannot be planned stays a heap allocation, with a warning; the rest
 // of the function is still planned.

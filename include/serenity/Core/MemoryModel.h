@@ -10,6 +10,7 @@
 #define SERENITY_CORE_MEMORYMODEL_H
 
 #include "serenity/Core/DataflowGraph.h"
+#include "serenity/Core/EnumNames.h"
 #include "serenity/Core/NodeSet.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -39,11 +40,13 @@ enum class MemoryModel {
 /// default of --serenity-plan-memory.
 constexpr uint64_t kBufferizedAlignment = 16;
 
-/// "strict, inplace or bufferized", for option help and diagnostics.
-llvm::StringRef describeMemoryModels();
-
-llvm::StringRef stringifyMemoryModel(MemoryModel model);
-std::optional<MemoryModel> parseMemoryModel(llvm::StringRef name);
+template <> llvm::ArrayRef<EnumName<MemoryModel>> getEnumNames<MemoryModel>();
+inline llvm::StringRef stringifyMemoryModel(MemoryModel model) {
+  return stringifyEnum(model);
+}
+inline std::optional<MemoryModel> parseMemoryModel(llvm::StringRef name) {
+  return parseEnum<MemoryModel>(name);
+}
 
 /// What executing one node does to the live bytes.
 struct StepEffect {

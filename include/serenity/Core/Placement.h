@@ -15,6 +15,7 @@
 #ifndef SERENITY_CORE_PLACEMENT_H
 #define SERENITY_CORE_PLACEMENT_H
 
+#include "serenity/Core/EnumNames.h"
 #include "serenity/Core/Scheduler.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -53,9 +54,17 @@ enum class PlacementAlgorithm {
   IreeInOrder,
 };
 
-llvm::StringRef stringifyPlacementAlgorithm(PlacementAlgorithm algorithm);
-std::optional<PlacementAlgorithm> parsePlacementAlgorithm(llvm::StringRef name);
-/// Every algorithm, the exact one first: for option help and the harness.
+template <>
+llvm::ArrayRef<EnumName<PlacementAlgorithm>> getEnumNames<PlacementAlgorithm>();
+inline llvm::StringRef
+stringifyPlacementAlgorithm(PlacementAlgorithm algorithm) {
+  return stringifyEnum(algorithm);
+}
+inline std::optional<PlacementAlgorithm>
+parsePlacementAlgorithm(llvm::StringRef name) {
+  return parseEnum<PlacementAlgorithm>(name);
+}
+/// Every algorithm, the exact one first: for the harness.
 llvm::ArrayRef<PlacementAlgorithm> allPlacementAlgorithms();
 
 struct PlacementOptions {

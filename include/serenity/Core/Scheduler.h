@@ -8,6 +8,7 @@
 #ifndef SERENITY_CORE_SCHEDULER_H
 #define SERENITY_CORE_SCHEDULER_H
 
+#include "serenity/Core/EnumNames.h"
 #include "serenity/Core/MemoryModel.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -35,8 +36,13 @@ enum class Algorithm {
   Optimal,
 };
 
-llvm::StringRef stringifyAlgorithm(Algorithm algorithm);
-std::optional<Algorithm> parseAlgorithm(llvm::StringRef name);
+template <> llvm::ArrayRef<EnumName<Algorithm>> getEnumNames<Algorithm>();
+inline llvm::StringRef stringifyAlgorithm(Algorithm algorithm) {
+  return stringifyEnum(algorithm);
+}
+inline std::optional<Algorithm> parseAlgorithm(llvm::StringRef name) {
+  return parseEnum<Algorithm>(name);
+}
 
 enum class ScheduleStatus {
   /// The search proved that no order has a lower peak.
@@ -47,8 +53,14 @@ enum class ScheduleStatus {
   Heuristic,
 };
 
-llvm::StringRef stringifyScheduleStatus(ScheduleStatus status);
-std::optional<ScheduleStatus> parseScheduleStatus(llvm::StringRef name);
+template <>
+llvm::ArrayRef<EnumName<ScheduleStatus>> getEnumNames<ScheduleStatus>();
+inline llvm::StringRef stringifyScheduleStatus(ScheduleStatus status) {
+  return stringifyEnum(status);
+}
+inline std::optional<ScheduleStatus> parseScheduleStatus(llvm::StringRef name) {
+  return parseEnum<ScheduleStatus>(name);
+}
 
 struct SchedulerOptions {
   Algorithm algorithm = Algorithm::Optimal;

@@ -4,6 +4,7 @@
 #define SERENITY_TRANSFORMS_PASSES_H
 
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
+#include "serenity/Transforms/PassOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -33,43 +34,33 @@ void populatePartitionPatterns(mlir::RewritePatternSet &patterns,
 /// insert_slices of its inputs into one destination.
 void populateInPlaceConcatPatterns(mlir::RewritePatternSet &patterns);
 
-/// Where --serenity-plan-memory puts the arena.
-enum class ArenaKind { Global, Argument, Alloc };
-std::optional<ArenaKind> parseArenaKind(llvm::StringRef name);
-
-/// The first invalid arena option (the placement algorithm under the option
-/// name `algorithmOption`), as a message; none when all are valid. Shared by
-/// --serenity-plan-memory and --serenity-pipeline.
-std::optional<std::string>
-findInvalidArenaOption(llvm::StringRef algorithmOption,
-                       llvm::StringRef algorithm, llvm::StringRef arena,
-                       int64_t alignment);
+/// Why `alignment` cannot align an arena, or none (it must be a power of
+/// two). Shared by --serenity-plan-memory and --serenity-pipeline.
+std::optional<std::string> checkArenaAlignment(uint64_t alignment);
 
 /// Options of --serenity-pipeline: from TOSA or Linalg on tensors to planned
 /// memref IR.
 struct SerenityPipelineOptions
     : public mlir::PassPipelineOptions<SerenityPipelineOptions> {
-  Option<std::string> memoryModel{
+  Option<MemoryModel> memoryModel{
       *this, "memory-model",
-      llvm::cl::desc("Memory model of scheduling and rewriting: strict, "
-                     "inplace or bufferized (what the arena holds)"),
-      llvm::cl::init("bufferized")};
+      llvm::cl::desc("Memory model of scheduling and rewriting"),
+      llvm::cl::init(MemoryModel::Bufferized), EnumChoices<MemoryModel>()};
   Option<bool> rewrite{*this, "rewrite",
                        llvm::cl::desc("Run --serenity-rewrite (memory-aware) "
                                       "before scheduling"),
                        llvm::cl::init(false)};
-  Option<std::string> placement{
-      *this, "placement",
-      llvm::cl::desc("Arena placement: exact, tflm-greedy, tflite-arena, "
-                     "tvm-greedy or iree-in-order"),
-      llvm::cl::init("exact")};
-  Option<std::string> arena{
-      *this, "arena",
-      llvm::cl::desc("Where the arena lives: global, argument or alloc"),
-      llvm::cl::init("global")};
-  Option<int64_t> alignment{*this, "alignment",
-                            llvm::cl::desc("Arena alignment in bytes"),
-                            llvm::cl::init(16)};
+  Option<PlacementAlgorithm> placement{
+      *this, "placement", llvm::cl::desc("Arena placement"),
+      llvm::cl::init(PlacementAlgorithm::Exact),
+      EnumChoices<PlacementAlgorithm>()};
+  Option<ArenaKind> arena{
+      *this, "arena", llvm::cl::desc("Where the arena lives"),
+      llvm::cl::init(ArenaKind::Global), EnumChoices<ArenaKind>()};
+  Option<uint64_t> alignment{
+      *this, "alignment",
+      llvm::cl::desc("Arena alignment in bytes (a power of two)"),
+      llvm::cl::init(PlacementOptions().alignment)};
   Option<bool> keepReports{
       *this, "keep-reports",
       llvm::cl::desc("Keep the #serenity.schedule and #serenity.arena "

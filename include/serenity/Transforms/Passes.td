@@ -21,10 +21,12 @@ def SerenityLiveness : Pass<"serenity-liveness", "::mlir::ModuleOp"> {
     Example: `serenity-opt --serenity-liveness="format=json output=r.json"`.
   }];
   let options = [
-    Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
-           "Memory model: strict, inplace or bufferized">,
-    Option<"format", "format", "std::string", "\"text\"",
-           "Report format: text or json">,
+    Option<"memoryModel", "memory-model", "::serenity::MemoryModel",
+           "::serenity::MemoryModel::Strict", "Memory model",
+           "::serenity::EnumChoices<::serenity::MemoryModel>()">,
+    Option<"format", "format", "::serenity::ReportFormat",
+           "::serenity::ReportFormat::Text", "Report format",
+           "::serenity::EnumChoices<::serenity::ReportFormat>()">,
     Option<"output", "output", "std::string", "\"-\"",
            "File to write the report to ('-' for stdout)">,
   ];
@@ -56,13 +58,17 @@ def SerenitySchedule : Pass<"serenity-schedule", "::mlir::func::FuncOp"> {
     invalid option gets an error at the function or op and is left unchanged.
   }];
   let options = [
-    Option<"algorithm", "algorithm", "std::string", "\"optimal\"",
-           "optimal, best-heuristic, list, dfs, rpo or program">,
-    Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
-           "Memory model: strict, inplace or bufferized">,
-    Option<"timeLimitMs", "time-limit-ms", "int64_t", "60000",
+    Option<"algorithm", "algorithm", "::serenity::Algorithm",
+           "::serenity::Algorithm::Optimal", "Scheduling algorithm",
+           "::serenity::EnumChoices<::serenity::Algorithm>()">,
+    Option<"memoryModel", "memory-model", "::serenity::MemoryModel",
+           "::serenity::MemoryModel::Strict", "Memory model",
+           "::serenity::EnumChoices<::serenity::MemoryModel>()">,
+    Option<"timeLimitMs", "time-limit-ms", "uint64_t",
+           "::serenity::SchedulerOptions().timeLimitMs",
            "Wall-time limit of the optimal search in ms (0: none)">,
-    Option<"maxStates", "max-states", "int64_t", "2000000",
+    Option<"maxStates", "max-states", "uint64_t",
+           "::serenity::SchedulerOptions().maxStates",
            "Limit on the partial schedules the optimal search creates "
            "(0: none)">,
     Option<"lowerBounds", "lower-bounds", "bool", "true",
@@ -126,14 +132,16 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
     `serenity-opt --serenity-rewrite --serenity-schedule`.
   }];
   let options = [
-    Option<"mode", "mode", "std::string", "\"memory-aware\"",
-           "memory-aware or always">,
+    Option<"mode", "mode", "::serenity::RewriteMode",
+           "::serenity::RewriteMode::MemoryAware", "How to decide",
+           "::serenity::EnumChoices<::serenity::RewriteMode>()">,
     ListOption<"patterns", "patterns", "std::string",
-               "Rewrites to use: channel, kernel, concat (default: all)">,
-    Option<"memoryModel", "memory-model", "std::string", "\"strict\"",
-           "Memory model of the memory-aware comparison: strict, inplace or "
-           "bufferized">,
-    Option<"timeLimitMs", "time-limit-ms", "int64_t", "10000",
+               "Rewrites to use: channel, kernel or concat (default: all)">,
+    Option<"memoryModel", "memory-model", "::serenity::MemoryModel",
+           "::serenity::MemoryModel::Strict",
+           "Memory model of the memory-aware comparison",
+           "::serenity::EnumChoices<::serenity::MemoryModel>()">,
+    Option<"timeLimitMs", "time-limit-ms", "uint64_t", "10000",
            "Time limit of each optimal search of the comparison (ms)">,
   ];
   let dependentDialects = ["::mlir::tosa::TosaDialect",
@@ -185,15 +193,18 @@ def SerenityPlanMemory : Pass<"serenity-plan-memory", "::mlir::ModuleOp"> {
     blocks is skipped with a warning. Invalid options are errors.
   }];
   let options = [
-    Option<"algorithm", "algorithm", "std::string", "\"exact\"",
-           "Placement: exact, tflm-greedy, tflite-arena, tvm-greedy or "
-           "iree-in-order">,
-    Option<"arena", "arena", "std::string", "\"global\"",
-           "Where the arena lives: global, argument or alloc">,
-    Option<"alignment", "alignment", "int64_t", "16",
+    Option<"algorithm", "algorithm", "::serenity::PlacementAlgorithm",
+           "::serenity::PlacementAlgorithm::Exact", "Placement algorithm",
+           "::serenity::EnumChoices<::serenity::PlacementAlgorithm>()">,
+    Option<"arena", "arena", "::serenity::ArenaKind",
+           "::serenity::ArenaKind::Global", "Where the arena lives",
+           "::serenity::EnumChoices<::serenity::ArenaKind>()">,
+    Option<"alignment", "alignment", "uint64_t",
+           "::serenity::PlacementOptions().alignment",
            "Alignment of every offset and of the arena, in bytes (a power "
            "of two)">,
-    Option<"timeLimitMs", "time-limit-ms", "int64_t", "1000",
+    Option<"timeLimitMs", "time-limit-ms", "uint64_t",
+           "::serenity::PlacementOptions().timeLimitMs",
            "Wall-time limit of the exact placement search in ms (0: none)">,
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
