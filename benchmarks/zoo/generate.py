@@ -30,7 +30,7 @@ from other_nets import (  # noqa: E402
     randwire_network,
     randwire_stage,
 )
-from tosa_builder import TosaBuilder  # noqa: E402
+from tosa_builder import TosaBuilder, tosa  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -166,8 +166,7 @@ def main():
         os.makedirs(args.output, exist_ok=True)
         for name in MODELS:
             text, _ = generate(name, args.seed, args.splat_weights)
-            with open(os.path.join(args.output, name + ".mlir"), "w") as f:
-                f.write(text)
+            tosa.write_text(os.path.join(args.output, name + ".mlir"), text)
         return 0
     if args.name not in MODELS and args.name not in EXTRA_MODELS:
         parser.error("unknown model %r; --list shows them" % args.name)
@@ -176,11 +175,7 @@ def main():
                            args.channels)
     except ValueError as error:
         parser.error(str(error))
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        with open(args.output, "w") as f:
-            f.write(text)
+    tosa.write_text(args.output, text)
     return 0
 
 

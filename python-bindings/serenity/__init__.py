@@ -18,15 +18,27 @@ the names) or TypeError (a limit that is not an int).
 from dataclasses import dataclass
 from typing import List, Optional
 
-from . import _core
+
+
+def _native():
+    """The compiled half, imported on first use: serenity.tosa and the
+    importer's emitter work from the source tree without it."""
+    from . import _core
+    return _core
 
 __all__ = ["Error", "Diagnostic", "Step", "FunctionReport", "ScheduledFunction",
            "ScheduleResult", "analyze", "schedule", "ALGORITHMS",
            "MEMORY_MODELS"]
 
-# The names the C++ passes accept, from their one table.
-ALGORITHMS = tuple(_core.names["algorithm"])
-MEMORY_MODELS = tuple(_core.names["memory_model"])
+
+
+def __getattr__(name):
+    # ALGORITHMS and MEMORY_MODELS: the names the C++ passes accept, from
+    # their one table.
+    keys = {"ALGORITHMS": "algorithm", "MEMORY_MODELS": "memory_model"}
+    if name in keys:
+        return tuple(_native().names[keys[name]])
+    raise AttributeError("module 'serenity' has no attribute %r" % name)
 
 
 @dataclass(frozen=True)
@@ -134,13 +146,13 @@ def _report(data) -> FunctionReport:
 
 def analyze(mlir_text: str, memory_model: str = "strict") -> List[FunctionReport]:
     """The liveness report of every function of `mlir_text`, as written."""
-    return [_report(f) for f in _check(_core.analyze(mlir_text, memory_model))]
+    return [_report(f) for f in _check(_native().analyze(mlir_text, memory_model))]
 
 
 def _limit(name: str, value: Optional[int]) -> int:
     """A search limit: the C++ default when None, else a non-negative int."""
     if value is None:
-        return _core.defaults[name]
+        return _native().defaults[name]
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("%s must be an int, got %s" % (name, type(value).__name__))
     if value < 0:
@@ -154,7 +166,7 @@ def schedule(mlir_text: str, algorithm: str = "optimal", memory_model: str = "st
     """Runs --serenity-rewrite (if `rewrite`) and --serenity-schedule on every
     function of `mlir_text`. The limits default to the pass's (60000 ms,
     2,000,000 states; 0 for none)."""
-    data = _check(_core.schedule(mlir_text, algorithm, memory_model, bool(rewrite),
+    data = _check(_native().schedule(mlir_text, algorithm, memory_model, bool(rewrite),
                                  _limit("time_limit_ms", time_limit_ms),
                                  _limit("max_states", max_states)))
     functions = [

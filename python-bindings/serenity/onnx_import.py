@@ -13,12 +13,12 @@ an error that names the op type and the node, and nothing is written.
 
 import argparse
 import os
-import struct
 import sys
 
 import numpy as np
 
-F32_MAX = 3.4028234663852886e38
+from . import tosa
+from .tosa import F32_MAX, clamp_attrs, tensor_type
 TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
 # An NCHW axis in NHWC.
@@ -29,14 +29,9 @@ class ImportError_(Exception):
     pass
 
 
-def tensor_type(shape, element="f32"):
-    if not shape:
-        return "tensor<%s>" % element
-    return "tensor<%sx%s>" % ("x".join(str(int(d)) for d in shape), element)
-
-
 class Value:
-    """An SSA value; `nhwc` marks a 4-D tensor stored NHWC for an NCHW one."""
+    """An SSA tensor value; `nhwc` marks a 4-D tensor stored NHWC for an NCHW
+    one."""
 
     def __init__(self, name, shape, nhwc=False, constant=None):
         self.name = name
@@ -49,61 +44,6 @@ class Value:
         return tensor_type(self.shape)
 
 
-class Emitter:
-    def __init__(self):
-        self.lines = []
-        self.counter = 0
-        self.cache = {}
-
-    def fresh(self, hint="v"):
-        self.counter += 1
-        return "%%%s%d" % (hint, self.counter)
-
-    def op(self, name, operands, attrs, shape, hint="v", result_type=None):
-        result = self.fresh(hint)
-        types = ", ".join(o[1] if isinstance(o, tuple) else o.type for o in operands)
-        names = ", ".join(o[0] if isinstance(o, tuple) else o.name for o in operands)
-        self.lines.append('  %s = "tosa.%s"(%s) {%s} : (%s) -> %s' % (
-            result, name, names, attrs, types, result_type or tensor_type(shape)))
-        return result
-
-    def const(self, array, element="f32"):
-        array = np.ascontiguousarray(array, dtype=np.float32 if element == "f32" else None)
-        name = self.fresh("c")
-        ty = tensor_type(array.shape, element)
-        if element == "f32":
-            if array.size and np.all(array == array.flat[0]):
-                literal = "dense<%s>" % float_literal(array.flat[0])
-            else:
-                literal = 'dense<"0x%s">' % array.astype("<f4").tobytes().hex().upper()
-        else:  # i8 shift
-            literal = "dense<%d>" % int(array.flat[0])
-        self.lines.append('  %s = "tosa.const"() {values = %s : %s} : () -> %s' % (
-            name, literal, ty, ty))
-        return (name, ty)
-
-    def shape(self, dims):
-        name = self.fresh("s")
-        self.lines.append("  %s = tosa.const_shape {values = dense<[%s]> : tensor<%dxindex>}"
-                          " : () -> !tosa.shape<%d>" % (
-                              name, ", ".join(str(int(d)) for d in dims), len(dims), len(dims)))
-        return (name, "!tosa.shape<%d>" % len(dims))
-
-    def zp(self):
-        if "zp" not in self.cache:
-            self.cache["zp"] = self.const(np.zeros([1], np.float32))
-        return self.cache["zp"]
-
-    def shift(self):
-        if "shift" not in self.cache:
-            self.cache["shift"] = self.const(np.zeros([1], np.int8), "i8")
-        return self.cache["shift"]
-
-
-def float_literal(value):
-    return repr(float(np.float32(value)))
-
-
 class Importer:
     def __init__(self, model):
         import onnx
@@ -111,7 +51,7 @@ class Importer:
 
         self.onnx = onnx
         self.graph = shape_inference.infer_shapes(model).graph
-        self.emit = Emitter()
+        self.emit = tosa.Emitter()
         self.values = {}
         self.consumers = {}
         for node in self.graph.node:
@@ -146,7 +86,7 @@ class Importer:
             return self.values[name]
         if name in self.initializers:
             array = self.initializers[name].astype(np.float32)
-            value = Value(*self.emit.const(array)[:1], array.shape, constant=array)
+            value = Value(self.emit.const(array).name, array.shape, constant=array)
             self.values[name] = value
             return value
         self.fail(node, "input '%s' is not defined" % name)
@@ -186,13 +126,23 @@ class Importer:
                 array = array.reshape((1,) * (4 - array.ndim) + array.shape).transpose(TO_NHWC)
             else:
                 array = array.reshape((1,) * (len(like.shape) - array.ndim) + array.shape)
-            name, _ = self.emit.const(array)
+            name = self.emit.const(array).name
             return Value(name, array.shape, constant=array)
         if like.nhwc and not value.nhwc and len(value.shape) == 4:
             return self.to_nhwc(value)
         if value.nhwc and not like.nhwc:
             return self.to_nchw(value)
         self.fail(node, "cannot broadcast %s with %s" % (value.shape, like.shape))
+
+    def fit(self, node, x, kernel, strides, pads, dilation=1):
+        """TOSA's exact-fit pads (top, bottom, left, right) of a window over
+        the NHWC `x`, from ONNX pads (top, left, bottom, right)."""
+        top, left, bottom, right = pads
+        try:
+            return tosa.fit_pads(x.shape[1], x.shape[2], kernel, strides,
+                                 (top, bottom, left, right), dilation)
+        except ValueError as error:
+            self.fail(node, str(error))
 
     def output_shape(self, node, nhwc):
         shape = self.static_shape(node, node.output[0])
@@ -209,12 +159,12 @@ class Importer:
     def negate(self, node):
         # tosa.negate takes input and output zero points.
         x = self.input(node, 0)
-        zp = self.emit.zp()
+        zp = self.emit.zero_point()
         self.define(node, self.emit.op("negate", [x, zp, zp], "", x.shape), x.shape, x.nhwc)
 
     def clamp(self, node, low, high):
         x = self.input(node, 0)
-        attrs = "max_val = %s : f32, min_val = %s : f32" % (float_literal(high), float_literal(low))
+        attrs = clamp_attrs(low, high)
         self.define(node, self.emit.op("clamp", [x], attrs, x.shape, "relu"), x.shape, x.nhwc)
 
     def binary(self, node, op):
@@ -225,7 +175,7 @@ class Importer:
         if op == "div":
             if b.constant is not None:
                 array = (1.0 / b.constant.astype(np.float32)).reshape(b.shape)
-                b = Value(self.emit.const(array)[0], b.shape)
+                b = Value(self.emit.const(array).name, b.shape)
             else:
                 b = Value(self.emit.op("reciprocal", [b], "", b.shape), b.shape)
             op = "mul"
@@ -234,8 +184,8 @@ class Importer:
 
     def hard_swish(self, node):
         x = self.input(node, 0)
-        three = Value(*self.emit.const(np.full([1] * len(x.shape), 3.0))[:1], [1] * len(x.shape))
-        sixth = Value(*self.emit.const(np.full([1] * len(x.shape), 1.0 / 6))[:1], [1] * len(x.shape))
+        three = Value(self.emit.const(np.full([1] * len(x.shape), 3.0)).name, [1] * len(x.shape))
+        sixth = Value(self.emit.const(np.full([1] * len(x.shape), 1.0 / 6)).name, [1] * len(x.shape))
         shifted = Value(self.emit.op("add", [x, three], "", x.shape), x.shape)
         gate = Value(self.emit.op("clamp", [shifted], "max_val = 6.0 : f32, min_val = 0.0 : f32",
                                   x.shape), x.shape)
@@ -279,16 +229,13 @@ class Importer:
         out_nchw = self.static_shape(node, node.output[0])
         out_shape = [out_nchw[i] for i in TO_NHWC]
         kh, kw = weight.shape[2], weight.shape[3]
-        # ONNX pads: top, left, bottom, right; TOSA: top, bottom, left, right,
-        # without the trailing padding no window reaches (TOSA wants exact).
-        top, left, bottom, right = pads
-        bottom -= (x.shape[1] + top + bottom - dilations[0] * (kh - 1) - 1) % strides[0]
-        right -= (x.shape[2] + left + right - dilations[1] * (kw - 1) - 1) % strides[1]
-        attrs = ("acc_type = f32, dilation = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>,"
-                 " stride = array<i64: %d, %d>" % (dilations[0], dilations[1], top, bottom,
-                                                   left, right, strides[0], strides[1]))
+        # ONNX pads: top, left, bottom, right; TOSA: top, bottom, left, right.
+        if dilations[0] != dilations[1]:
+            self.fail(node, "different dilations along height and width are not supported")
+        pad = self.fit(node, x, (kh, kw), strides, pads, dilations[0])
+        attrs = tosa.window_attrs(strides, pad, dilations[0])
         in_channels = x.shape[3]
-        zp = self.emit.zp()
+        zp = self.emit.zero_point()
         if group == 1:
             w = self.emit.const(weight.transpose(0, 2, 3, 1))
             b = self.emit.const(bias)
@@ -303,8 +250,8 @@ class Importer:
             parts = []
             per_in, per_out = in_channels // group, out_channels // group
             for g in range(group):
-                start = self.emit.shape([0, 0, 0, g * per_in])
-                size = self.emit.shape([x.shape[0], x.shape[1], x.shape[2], per_in])
+                start = self.emit.const_shape([0, 0, 0, g * per_in])
+                size = self.emit.const_shape([x.shape[0], x.shape[1], x.shape[2], per_in])
                 part_shape = [x.shape[0], x.shape[1], x.shape[2], per_in]
                 part = Value(self.emit.op("slice", [x, start, size], "", part_shape), part_shape)
                 w = self.emit.const(weight[g * per_out:(g + 1) * per_out].transpose(0, 2, 3, 1))
@@ -326,8 +273,8 @@ class Importer:
         shift = beta - mean * scale
         shape = [1] * len(x.shape)
         shape[3 if x.nhwc else 1] = -1
-        s = Value(*self.emit.const(scale.reshape(shape))[:1], scale.reshape(shape).shape)
-        t = Value(*self.emit.const(shift.reshape(shape))[:1], shift.reshape(shape).shape)
+        s = Value(self.emit.const(scale.reshape(shape)).name, scale.reshape(shape).shape)
+        t = Value(self.emit.const(shift.reshape(shape)).name, shift.reshape(shape).shape)
         scaled = Value(self.emit.op("mul", [x, s, self.emit.shift()], "", x.shape), x.shape)
         self.define(node, self.emit.op("add", [scaled, t], "", x.shape), x.shape, x.nhwc)
 
@@ -344,15 +291,11 @@ class Importer:
             if op == "avg_pool2d" and self.attr(node, "count_include_pad", 0) and any(pads):
                 self.fail(node, "count_include_pad with padding is not supported")
         out_shape = self.output_shape(node, True)
-        top, left, bottom, right = pads
-        bottom -= (x.shape[1] + top + bottom - kernel[0]) % strides[0]
-        right -= (x.shape[2] + left + right - kernel[1]) % strides[1]
-        attrs = ("kernel = array<i64: %d, %d>, pad = array<i64: %d, %d, %d, %d>, stride = array<i64: %d, %d>"
-                 % (kernel[0], kernel[1], top, bottom, left, right, strides[0], strides[1]))
+        pad = self.fit(node, x, kernel, strides, pads)
+        attrs = tosa.window_attrs(strides, pad, kernel=kernel, accumulate=op == "avg_pool2d")
         operands = [x]
         if op == "avg_pool2d":
-            attrs = "acc_type = f32, " + attrs
-            operands += [self.emit.zp(), self.emit.zp()]
+            operands += [self.emit.zero_point(), self.emit.zero_point()]
         self.define(node, self.emit.op(op, operands, attrs, out_shape, "pool"), out_shape, True)
 
     def concat(self, node):
@@ -382,14 +325,14 @@ class Importer:
             b = b * self.attr(node, "alpha", 1.0)
         n, k = a.shape
         m = b.shape[1]
-        a3 = Value(self.emit.op("reshape", [a, self.emit.shape([1, n, k])], "", [1, n, k]), [1, n, k])
-        b3 = Value(*self.emit.const(b.reshape(1, k, m))[:1], [1, k, m])
-        product = Value(self.emit.op("matmul", [a3, b3, self.emit.zp(), self.emit.zp()], "",
+        a3 = Value(self.emit.op("reshape", [a, self.emit.const_shape([1, n, k])], "", [1, n, k]), [1, n, k])
+        b3 = Value(self.emit.const(b.reshape(1, k, m)).name, [1, k, m])
+        product = Value(self.emit.op("matmul", [a3, b3, self.emit.zero_point(), self.emit.zero_point()], "",
                                      [1, n, m], "mm"), [1, n, m])
-        result = Value(self.emit.op("reshape", [product, self.emit.shape([n, m])], "", [n, m]), [n, m])
+        result = Value(self.emit.op("reshape", [product, self.emit.const_shape([n, m])], "", [n, m]), [n, m])
         if node.op_type == "Gemm" and len(node.input) > 2 and node.input[2]:
             c = self.constant_input(node, 2).astype(np.float32) * self.attr(node, "beta", 1.0)
-            c = Value(*self.emit.const(np.broadcast_to(c, (1, m)) if c.ndim < 2 else c)[:1],
+            c = Value(self.emit.const(np.broadcast_to(c, (1, m)) if c.ndim < 2 else c).name,
                       (1, m) if c.ndim < 2 else c.shape)
             result = Value(self.emit.op("add", [result, c], "", [n, m]), [n, m])
         self.values[node.output[0]] = result
@@ -397,7 +340,7 @@ class Importer:
     def reshape_like(self, node):
         x = self.to_nchw(self.input(node, 0))
         shape = self.static_shape(node, node.output[0])
-        self.define(node, self.emit.op("reshape", [x, self.emit.shape(shape)], "", shape, "r"), shape)
+        self.define(node, self.emit.op("reshape", [x, self.emit.const_shape(shape)], "", shape, "r"), shape)
 
     def transpose(self, node):
         x = self.to_nchw(self.input(node, 0))
@@ -423,7 +366,7 @@ class Importer:
         padding = [p for pair in zip(begin, end) for p in pair]
         shape = [d + b + e for d, b, e in zip(x.shape, begin, end)]
         pad_value = self.emit.const(np.full([1], value, np.float32))
-        self.define(node, self.emit.op("pad", [x, self.emit.shape(padding), pad_value], "", shape, "pad"),
+        self.define(node, self.emit.op("pad", [x, self.emit.const_shape(padding), pad_value], "", shape, "pad"),
                     shape, x.nhwc)
 
     def slice_(self, node):
@@ -446,7 +389,7 @@ class Importer:
         if x.nhwc:
             begin = [begin[i] for i in TO_NHWC]
             size = [size[i] for i in TO_NHWC]
-        self.define(node, self.emit.op("slice", [x, self.emit.shape(begin), self.emit.shape(size)], "",
+        self.define(node, self.emit.op("slice", [x, self.emit.const_shape(begin), self.emit.const_shape(size)], "",
                                        size, "slice"), size, x.nhwc)
 
     def split(self, node):
@@ -465,7 +408,7 @@ class Importer:
             if x.nhwc:
                 begin = [begin[i] for i in TO_NHWC]
                 shape = [shape[i] for i in TO_NHWC]
-            name = self.emit.op("slice", [x, self.emit.shape(begin), self.emit.shape(shape)], "",
+            name = self.emit.op("slice", [x, self.emit.const_shape(begin), self.emit.const_shape(shape)], "",
                                 shape, "split")
             self.define(node, name, shape, x.nhwc, index)
 
@@ -534,13 +477,7 @@ class Importer:
             if value is None:
                 raise ImportError_("graph output '%s' is not computed" % info.name)
             results.append(self.to_nchw(value))
-        signature = ", ".join("%s: %s" % (a.name, a.type) for a in args)
-        result_types = ", ".join(r.type for r in results)
-        lines = ["func.func @%s(%s) -> (%s) {" % (name, signature, result_types)]
-        lines += self.emit.lines
-        lines.append("  return %s : %s" % (", ".join(r.name for r in results), result_types))
-        lines.append("}")
-        return "\n".join(lines) + "\n"
+        return tosa.render_function(name, args, results, self.emit.body())
 
 
 def import_model(model, name=None):
@@ -564,11 +501,7 @@ def main(argv=None):
     except ImportError_ as error:
         print("serenity-import-onnx: %s" % error, file=sys.stderr)
         return 1
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        with open(args.output, "w") as f:
-            f.write(text)
+    tosa.write_text(args.output, text)
     return 0
 
 

@@ -20,9 +20,17 @@ report attribute is dropped (mlir-runner does not know it).
 
 import argparse
 import math
+import os
 import re
 import struct
 import sys
+
+import numpy as np
+
+# serenity.tosa from the source tree: the one TOSA emitter (numpy only).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "python-bindings"))
+from serenity import tosa  # noqa: E402
 
 FUNC_RE = re.compile(r"func\.func @([\w.$-]+)\((.*?)\)\s*(?:->\s*(.*?))?\s*(?:attributes\s*\{.*\})?\s*\{\s*$")
 TENSOR_RE = re.compile(r"tensor<([0-9x]+)xf32>")
@@ -53,52 +61,44 @@ def shape_of(type_text):
     return [int(d) for d in TENSOR_RE.fullmatch(type_text.strip()).group(1).split("x")]
 
 
-def count_mismatches(index, actual, expected, type_text):
+def count_mismatches(emit, actual, expected, type_text):
     """TOSA ops that print how many elements of `actual` are off."""
     shape = shape_of(type_text)
     rank = len(shape)
-    ones = "tensor<%sxf32>" % "x".join(["1"] * rank)
-    v = lambda name: "%%%s%d" % (name, index)
-    out = []
-
-    def op(result, text):
-        out.append("  %s = %s" % (v(result), text))
-
-    def constant(name, value):
-        op(name, '"tosa.const"() <{values = dense<%.8e> : %s}> : () -> %s' % (value, ones, ones))
+    ones = [1] * rank
+    x = lambda name, shape_: tosa.Operand(name, tosa.tensor_type(shape_))
+    actual, expected = x(actual, shape), x(expected, shape)
 
     def reduce_all(reduction, value):
         """`value` reduced over every axis, one at a time (shape all ones)."""
         for axis in range(rank):
-            name = "%s_%d_" % (reduction, axis)
-            op(name, '"tosa.%s"(%s) <{axis = %d : i32}> : (%s) -> %s' % (
-                reduction, value, axis, prev_type(shape, axis), prev_type(shape, axis + 1)))
-            value = v(name)
+            reduced = [1] * (axis + 1) + list(shape[axis + 1:])
+            value = x(emit.op(reduction, [value], "axis = %d : i32" % axis, reduced), reduced)
         return value
 
-    op("diff", '"tosa.sub"(%s, %s) : (%s, %s) -> %s' % (actual, expected, type_text, type_text, type_text))
-    op("adiff", '"tosa.abs"(%s) : (%s) -> %s' % (v("diff"), type_text, type_text))
-    op("aexp", '"tosa.abs"(%s) : (%s) -> %s' % (expected, type_text, type_text))
+    diff = x(emit.op("sub", [actual, expected], "", shape), shape)
+    adiff = x(emit.op("abs", [diff], "", shape), shape)
+    aexp = x(emit.op("abs", [expected], "", shape), shape)
     # The largest |original|, broadcast back over the tensor.
-    largest = reduce_all("reduce_max", v("aexp"))
-    op("shift", '"tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>')
-    constant("rtol", 1e-5)
-    constant("atol", 1e-4)
-    op("rel", '"tosa.mul"(%s, %s, %s) : (%s, %s, tensor<1xi8>) -> %s' % (
-        v("aexp"), v("rtol"), v("shift"), type_text, ones, type_text))
-    op("abs", '"tosa.mul"(%s, %s, %s) : (%s, %s, tensor<1xi8>) -> %s' % (
-        largest, v("atol"), v("shift"), ones, ones, ones))
-    op("tol", '"tosa.add"(%s, %s) : (%s, %s) -> %s' % (v("rel"), v("abs"), type_text, ones, type_text))
-    bool_type = type_text.replace("xf32>", "xi1>")
-    op("bad", '"tosa.greater"(%s, %s) : (%s, %s) -> %s' % (v("adiff"), v("tol"), type_text, type_text, bool_type))
-    op("badf", '"tosa.cast"(%s) : (%s) -> %s' % (v("bad"), bool_type, type_text))
-    count = reduce_all("reduce_sum", v("badf"))
-    op("zero", "arith.constant 0 : index")
-    op("count", "tensor.extract %s[%s] : %s" % (count, ", ".join([v("zero")] * rank), ones))
-    op("count_i", "arith.fptosi %s : f32 to i64" % v("count"))
-    out.append("  call @printI64(%s) : (i64) -> ()" % v("count_i"))
-    out.append("  call @printNewline() : () -> ()")
-    return out
+    largest = reduce_all("reduce_max", aexp)
+    rtol = emit.const(np.full(ones, 1e-5, np.float32))
+    atol = emit.const(np.full(ones, 1e-4, np.float32))
+    rel = x(emit.mul(aexp, rtol, shape), shape)
+    absolute = x(emit.mul(largest, atol, ones), ones)
+    tol = x(emit.op("add", [rel, absolute], "", shape), shape)
+    bad = tosa.Operand(emit.op("greater", [adiff, tol], "", shape,
+                               result_type=tosa.tensor_type(shape, "i1")),
+                       tosa.tensor_type(shape, "i1"))
+    badf = x(emit.op("cast", [bad], "", shape), shape)
+    count = reduce_all("reduce_sum", badf)
+    zero, as_int = emit.fresh("zero"), emit.fresh("count")
+    emit.lines.append("  %s = arith.constant 0 : index" % zero)
+    scalar = emit.fresh("scalar")
+    emit.lines.append("  %s = tensor.extract %s[%s] : %s" % (
+        scalar, count.name, ", ".join([zero] * rank), count.type))
+    emit.lines.append("  %s = arith.fptosi %s : f32 to i64" % (as_int, scalar))
+    emit.lines.append("  call @printI64(%s) : (i64) -> ()" % as_int)
+    emit.lines.append("  call @printNewline() : () -> ()")
 
 
 def input_data(index, shape):
@@ -106,12 +106,6 @@ def input_data(index, shape):
     count = math.prod(shape)
     values = [math.sin(0.37 * i + 1.3 * index) * 2.0 for i in range(count)]
     return struct.pack("<%df" % count, *values).hex().upper()
-
-
-def prev_type(shape, reduced_axes):
-    """The type of `shape` after reducing its first `reduced_axes` axes to 1."""
-    dims = [1] * reduced_axes + list(shape[reduced_axes:])
-    return "tensor<%sxf32>" % "x".join(str(d) for d in dims)
 
 
 def main():
@@ -144,9 +138,11 @@ def main():
     suffix = ":%d" % n if n > 1 else ""
     lines.append("  %%expected%s = call @original(%s) : %s" % (suffix, ", ".join(operands), call_type))
     lines.append("  %%actual%s = call @candidate(%s) : %s" % (suffix, ", ".join(operands), call_type))
+    emit = tosa.Emitter()
     for i, type_text in enumerate(result_types):
         ref = "#%d" % i if n > 1 else ""
-        lines += count_mismatches(i, "%%actual%s" % ref, "%%expected%s" % ref, type_text)
+        count_mismatches(emit, "%%actual%s" % ref, "%%expected%s" % ref, type_text)
+    lines += emit.body()
     lines.append("  return")
     lines.append("}")
     with open(args.output, "w") as f:
