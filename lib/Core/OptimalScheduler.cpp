@@ -460,6 +460,14 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
     incumbent.status = ScheduleStatus::Optimal;
     return incumbent;
   }
+  // Orders at or above the budget are of no interest.
+  uint64_t budget = incumbent.peak;
+  if (options.peakToBeat && options.peakToBeat < budget)
+    budget = options.peakToBeat;
+  if (incumbent.lowerBound >= budget) {
+    incumbent.status = ScheduleStatus::BestFound;
+    return incumbent;
+  }
 
   // Split at the nodes every path passes through; search the segment that
   // may hold the peak first, so that the others start from its peak.
@@ -509,13 +517,15 @@ Schedule serenity::searchOptimalSchedule(const LivenessModel &liveness,
   for (unsigned index : searchOrder) {
     auto [first, end] = segments[index];
     SegmentResult &result = results[index];
-    result = searchSegment(rules, first, end, liveBefore[first], floor,
-                           incumbent.peak, limits);
+    result = searchSegment(rules, first, end, liveBefore[first], floor, budget,
+                           limits);
     if (result.outcome == SegmentResult::NoneBelowBudget) {
-      // This segment alone needs the incumbent's peak: it is optimal.
+      // This segment alone needs the budget: the incumbent is optimal when
+      // the budget is its peak.
       incumbent.exploredStates = limits.statesUsed;
-      incumbent.lowerBound = incumbent.peak;
-      incumbent.status = ScheduleStatus::Optimal;
+      incumbent.lowerBound = budget;
+      incumbent.status = budget == incumbent.peak ? ScheduleStatus::Optimal
+                                                  : ScheduleStatus::BestFound;
       return incumbent;
     }
     // Both a found peak and a proven bound hold for the whole graph.

@@ -130,8 +130,10 @@ Schedule serenity::scheduleGraph(const LivenessModel &liveness,
   case Algorithm::Optimal:
     schedule =
         searchOptimalSchedule(liveness, options, runBestHeuristic(liveness));
+    // Not when the search showed that nothing beats the caller's peak.
     if (schedule.status != ScheduleStatus::Optimal &&
-        liveness.getModel() == MemoryModel::Bufferized)
+        liveness.getModel() == MemoryModel::Bufferized &&
+        !(options.peakToBeat && schedule.lowerBound >= options.peakToBeat))
       retryFromStrictOptimum(liveness, options, schedule);
     break;
   }

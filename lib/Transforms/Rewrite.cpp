@@ -131,7 +131,11 @@ private:
 
 FailureOr<bool>
 MemoryAwareRewriter::keepIfLower(OwningOpRef<func::FuncOp> trial) {
-  FailureOr<Bottleneck> next = findBottleneck(*trial, model, options);
+  // Only a peak below the current one matters: the search prunes there and
+  // rejects most candidates without searching below their own heuristics.
+  SchedulerOptions trialOptions = options;
+  trialOptions.peakToBeat = best.peak;
+  FailureOr<Bottleneck> next = findBottleneck(*trial, model, trialOptions);
   if (failed(next))
     return failure();
   LLVM_DEBUG(llvm::dbgs() << "[serenity-rewrite] @" << trial->getSymName()
@@ -167,6 +171,16 @@ MemoryAwareRewriter::rewriteAtPeak(ArrayRef<Operation *> ops,
 
 FailureOr<OwningOpRef<func::FuncOp>>
 MemoryAwareRewriter::run(func::FuncOp func) {
+  // Every rewrite starts at a concat: without one, nothing to search.
+  bool hasConcat = func.getBody()
+                       .walk([](Operation *op) {
+                         return isa<tosa::ConcatOp, tensor::ConcatOp>(op)
+                                    ? WalkResult::interrupt()
+                                    : WalkResult::advance();
+                       })
+                       .wasInterrupted();
+  if (!hasConcat)
+    return OwningOpRef<func::FuncOp>();
   current = func.clone();
   FailureOr<Bottleneck> initial = findBottleneck(*current, model, options);
   if (failed(initial))

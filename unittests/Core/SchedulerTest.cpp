@@ -254,6 +254,39 @@ TEST(SchedulerTest, CompletionBoundCountsBuffersHeldAcrossANode) {
   EXPECT_EQ(liveness.peakOf({v, p, z}), 80u);
 }
 
+// A caller with a peak to beat (the rewrite comparing a candidate with the
+// current function) learns whether an order below it exists: below the
+// optimum, none, with the optimum as a proven bound; just above it, the
+// optimum. Mutation this catches: a search that reports a budget it pruned
+// at as the optimum (status optimal with a heuristic's order).
+TEST(SchedulerTest, PeakToBeatPrunesWithoutLosingTheOptimum) {
+  std::mt19937 rng(4242);
+  unsigned checked = 0;
+  while (checked < 100) {
+    DataflowGraph graph = makeRandomGraph(rng, 10, 0.3);
+    if (reference::countSchedules(graph) > 5000)
+      continue;
+    LivenessModel liveness(graph, MemoryModel::Strict);
+    uint64_t optimum = reference::bruteForcePeak(graph, MemoryModel::Strict);
+    SchedulerOptions best;
+    best.algorithm = Algorithm::BestHeuristic;
+    if (scheduleGraph(liveness, best).peak == optimum)
+      continue; // The search has nothing to find.
+    ++checked;
+    SchedulerOptions options;
+    options.peakToBeat = optimum;
+    Schedule none = scheduleGraph(liveness, options);
+    EXPECT_TRUE(graph.isValidSchedule(none.order));
+    EXPECT_GT(none.peak, optimum);
+    EXPECT_EQ(none.lowerBound, optimum);
+    EXPECT_EQ(none.status, ScheduleStatus::BestFound);
+    options.peakToBeat = optimum + 1;
+    Schedule found = scheduleGraph(liveness, options);
+    EXPECT_EQ(found.peak, optimum);
+    EXPECT_EQ(found.status, ScheduleStatus::Optimal);
+  }
+}
+
 TEST(SchedulerTest, LowerBoundsNeverExceedTheOptimum) {
   std::mt19937 rng(99);
   unsigned checked = 0;

@@ -77,6 +77,11 @@ struct SchedulerOptions {
   /// proves optimality by exhausting every state below the incumbent (the
   /// plain DP, for comparison).
   bool useLowerBounds = true;
+  /// When not 0, only orders that peak below this matter (a caller that
+  /// compares with a peak it has): the search prunes there, and when no
+  /// order is below it, returns its best order with a lower bound of at
+  /// least this, `best-found` unless that order is proven.
+  uint64_t peakToBeat = 0;
 };
 
 struct Schedule {

@@ -127,7 +127,9 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
     keeps a rewrite only when the optimal scheduled peak under
     `memory-model` drops: first every rewrite at once, then, repeatedly, the
     convolutions over the concats live at the scheduled peak, or else those
-    concats. If nothing lowers the peak, the IR is left as it was.
+    concats. If nothing lowers the peak, the IR is left as it was. Each
+    candidate is searched only below the current peak, and a function
+    without a concat is left alone without a search.
     `mode=always` applies every rewrite. Run `--serenity-schedule` afterwards for the order:
     `serenity-opt --serenity-rewrite --serenity-schedule`.
   }];
