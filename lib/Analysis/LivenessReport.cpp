@@ -89,7 +89,7 @@ void FunctionLiveness::printText(llvm::raw_ostream &os) const {
                        (unsigned long long)effect.footprint,
                        (unsigned long long)effect.allocated,
                        (unsigned long long)effect.freed)
-       << steps[i].op << "\n";
+       << steps[i].op << "  at " << steps[i].location << "\n";
   }
   os << "peak: " << peak << " bytes";
   if (peakStep)

@@ -32,14 +32,18 @@ void LivenessPass::runOnOperation() {
   if (failed(reports))
     return signalPassFailure();
 
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(output, &error);
-  if (!file) {
-    module.emitError() << "serenity-liveness: cannot write '" << output
-                       << "': " << error;
-    return signalPassFailure();
+  // '-' is stderr: stdout carries the IR alone.
+  std::unique_ptr<llvm::ToolOutputFile> file;
+  if (output != "-") {
+    std::string error;
+    file = openOutputFile(output, &error);
+    if (!file) {
+      module.emitError() << "serenity-liveness: cannot write '" << output
+                         << "': " << error;
+      return signalPassFailure();
+    }
   }
-  llvm::raw_ostream &os = file->os();
+  llvm::raw_ostream &os = file ? file->os() : llvm::errs();
   if (format == ReportFormat::Json) {
     llvm::json::Array functions;
     for (const FunctionLiveness &report : *reports)
@@ -51,6 +55,7 @@ void LivenessPass::runOnOperation() {
     for (const FunctionLiveness &report : *reports)
       report.printText(os);
   }
-  file->keep();
+  if (file)
+    file->keep();
   markAllAnalysesPreserved();
 }

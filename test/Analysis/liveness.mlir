@@ -1,6 +1,12 @@
-// RUN: serenity-opt %s --serenity-liveness -o /dev/null | FileCheck %s --check-prefix=TEXT
-// RUN: serenity-opt %s --serenity-liveness="memory-model=inplace" -o /dev/null | FileCheck %s --check-prefix=INPLACE
+// The report goes to stderr (or output=), the IR alone to stdout, so that the
+// pass sits in a pipe.
+// RUN: serenity-opt %s --serenity-liveness 2>&1 -o /dev/null | FileCheck %s --check-prefix=TEXT
+// RUN: serenity-opt %s --serenity-liveness="memory-model=inplace" 2>&1 -o /dev/null | FileCheck %s --check-prefix=INPLACE
 // RUN: serenity-opt %s --serenity-liveness="format=json output=%t.json" | FileCheck %s --check-prefix=IR
+// RUN: serenity-opt %s --serenity-liveness 2>/dev/null | serenity-opt --serenity-schedule | FileCheck %s --check-prefix=PIPED
+// PIPED: func.func @cell({{.*}} attributes {serenity.schedule = #serenity.schedule<peak = 10240
+// RUN: serenity-opt %s --serenity-liveness="format=json" 2>&1 >/dev/null | %python -c "import json, sys; print(json.load(sys.stdin)['functions'][0]['peak_bytes'])" | FileCheck %s --check-prefix=PIPED-JSON
+// PIPED-JSON: {{^10240$}}
 // RUN: FileCheck %s --check-prefix=JSON < %t.json
 
 // The report describes the order as written and leaves the IR alone.
@@ -12,10 +18,10 @@
 // input, returned.
 // TEXT: serenity-liveness @cell (model strict, 4 ops, 4 weights)
 // TEXT-NEXT:   step         live    allocated        freed  op
-// TEXT-NEXT:      0         5120         4096            0  %4 = tosa.conv2d
-// TEXT-NEXT:      1         9216         4096         4096  %5 = tosa.sigmoid
-// TEXT-NEXT:      2         9216         4096         4096  %6 = tosa.reshape
-// TEXT-NEXT:      3        10240         5120         5120  %7 = tosa.concat
+// TEXT-NEXT:      0         5120         4096            0  %4 = tosa.conv2d  at {{.*}}liveness.mlir:[[# @LINE + 54]]:11
+// TEXT-NEXT:      1         9216         4096         4096  %5 = tosa.sigmoid  at {{.*}}liveness.mlir:[[# @LINE + 54]]:10
+// TEXT-NEXT:      2         9216         4096         4096  %6 = tosa.reshape  at {{.*}}liveness.mlir:
+// TEXT-NEXT:      3        10240         5120         5120  %7 = tosa.concat  at {{.*}}liveness.mlir:
 // TEXT-NEXT: peak: 10240 bytes at step 3 (%7 = tosa.concat)
 
 // Under inplace, sigmoid writes into the conv result and the reshape aliases.

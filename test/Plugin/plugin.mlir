@@ -1,6 +1,6 @@
 // Stock mlir-opt runs Serenity's passes from the plugin.
 // RUN: mlir-opt %s --load-pass-plugin=%serenity_plugin --pass-pipeline="builtin.module(func.func(serenity-schedule{algorithm=optimal memory-model=strict}))" | FileCheck %s
-// RUN: mlir-opt %s --load-pass-plugin=%serenity_plugin --pass-pipeline="builtin.module(serenity-liveness)" -o /dev/null | FileCheck %s --check-prefix=LIVENESS
+// RUN: mlir-opt %s --load-pass-plugin=%serenity_plugin --pass-pipeline="builtin.module(serenity-liveness)" -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIVENESS
 
 // CHECK-LABEL: func.func @plugin
 // CHECK-SAME: serenity.schedule = #serenity.schedule<peak = 64, input_peak = 80, lower_bound = 64, algorithm = optimal, produced_by = {{[a-z]+}}, model = strict, status = optimal

@@ -16,7 +16,10 @@ def SerenityLiveness : Pass<"serenity-liveness", "::mlir::ModuleOp"> {
     `memory-model`.
 
     The IR is not changed. A function that cannot be sized (several blocks,
-    a dynamic or unranked tensor) gets an error and the pass fails.
+    a dynamic or unranked tensor) gets an error and the pass fails. The
+    report goes to stderr (or to `output`), never into the IR on stdout, so
+    that `serenity-opt --serenity-liveness | serenity-opt ...` works. A
+    module pass: it reports every function of the module in one document.
 
     Example: `serenity-opt --serenity-liveness="format=json output=r.json"`.
   }];
@@ -28,7 +31,8 @@ def SerenityLiveness : Pass<"serenity-liveness", "::mlir::ModuleOp"> {
            "::serenity::ReportFormat::Text", "Report format",
            "::serenity::EnumChoices<::serenity::ReportFormat>()">,
     Option<"output", "output", "std::string", "\"-\"",
-           "File to write the report to ('-' for stdout)">,
+           "File to write the report to ('-': stderr, so that stdout "
+           "carries the IR alone)">,
   ];
 }
 
