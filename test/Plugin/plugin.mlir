@@ -12,6 +12,17 @@
 // CHECK-NEXT: return %[[E]]
 
 // LIVENESS: serenity-liveness @plugin (model strict, 5 ops, 0 weights)
+
+// The same object is a dialect plugin: stock mlir-opt then reads Serenity's
+// reports, which it rejects without it, and the passes run on them.
+// RUN: mlir-opt %s --load-pass-plugin=%serenity_plugin --pass-pipeline="builtin.module(func.func(serenity-schedule))" > %t.scheduled.mlir
+// RUN: not mlir-opt %t.scheduled.mlir 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: mlir-opt %t.scheduled.mlir --load-dialect-plugin=%serenity_plugin | FileCheck %s --check-prefix=READ
+// RUN: mlir-opt %t.scheduled.mlir --load-dialect-plugin=%serenity_plugin --load-pass-plugin=%serenity_plugin --pass-pipeline="builtin.module(serenity-drop-reports)" | FileCheck %s --check-prefix=DROPPED
+// UNKNOWN: attribute created with unregistered dialect
+// READ: serenity.schedule = #serenity.schedule<peak = 64, input_peak = 80
+// DROPPED-LABEL: func.func @plugin
+// DROPPED-NOT: serenity
 // LIVENESS: peak: 80 bytes at step 1 (%1 = tosa.concat)
 
 // Arguments are 16 bytes, concats 32, sums 4. Written breadth-first, both
