@@ -103,8 +103,9 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
   if (func.isExternal())
     return success();
   if (!func.getBody().hasOneBlock()) {
-    func.emitWarning() << "serenity-plan-memory: not planned: the body has "
-                          "several blocks";
+    emitWarning(func.getLoc())
+        << "serenity-plan-memory: not planned: the body has "
+           "several blocks";
     return success();
   }
   std::vector<ArenaBuffer> planned = collectArenaBuffers(func);

@@ -12,6 +12,7 @@
 #include "serenity/Core/Scheduler.h"
 #include "serenity/Transforms/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -110,6 +111,9 @@ public:
 
   /// The rewritten copy of `func`, or null when nothing lowers its peak.
   FailureOr<OwningOpRef<func::FuncOp>> run(func::FuncOp func);
+  /// The optimal peaks of the function before and after (after `run`).
+  uint64_t getInitialPeak() const { return initialPeak; }
+  uint64_t getFinalPeak() const { return best.peak; }
 
 private:
   /// Makes `trial` the current function if its scheduled peak is lower.
@@ -124,6 +128,7 @@ private:
   SchedulerOptions options;
   OwningOpRef<func::FuncOp> current;
   Bottleneck best;
+  uint64_t initialPeak = 0;
   bool improved = false;
 };
 
@@ -186,6 +191,7 @@ MemoryAwareRewriter::run(func::FuncOp func) {
   if (failed(initial))
     return failure();
   best = std::move(*initial);
+  initialPeak = best.peak;
 
   OwningOpRef<func::FuncOp> everything = current->clone();
   if (sets.applyAll(*everything) && failed(keepIfLower(std::move(everything))))
@@ -201,6 +207,41 @@ MemoryAwareRewriter::run(func::FuncOp func) {
   if (!improved)
     return OwningOpRef<func::FuncOp>();
   return std::move(current);
+}
+
+/// The peaks of `func` as written, under every memory model, unless a rewrite
+/// recorded them already (then those are the ones the user wrote).
+static LogicalResult recordWrittenPeaks(func::FuncOp func) {
+  if (func->hasAttr(SerenityDialect::kWrittenPeaksAttrName))
+    return success();
+  FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
+  if (failed(graph))
+    return failure();
+  Builder builder(func.getContext());
+  SmallVector<NamedAttribute> peaks;
+  for (const EnumName<MemoryModel> &model : getEnumNames<MemoryModel>()) {
+    LivenessModel liveness(graph->getGraph(), model.value);
+    peaks.push_back(builder.getNamedAttr(
+        model.name, builder.getI64IntegerAttr(
+                        liveness.peakOf(graph->getGraph().getProgramOrder()))));
+  }
+  func->setAttr(SerenityDialect::kWrittenPeaksAttrName,
+                builder.getDictionaryAttr(peaks));
+  return success();
+}
+
+/// Ops of `func` that the rewrites split or remove.
+static std::pair<unsigned, unsigned>
+countConvolutionsAndConcats(func::FuncOp func) {
+  unsigned convolutions = 0, concats = 0;
+  func.walk([&](Operation *op) {
+    if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, linalg::Conv2DNhwcHwcfOp,
+            linalg::DepthwiseConv2DNhwcHwcOp>(op))
+      ++convolutions;
+    else if (isa<tosa::ConcatOp, tensor::ConcatOp>(op))
+      ++concats;
+  });
+  return {convolutions, concats};
 }
 
 namespace {
@@ -253,11 +294,22 @@ void RewritePass::runOnOperation() {
 
   SchedulerOptions options;
   options.timeLimitMs = timeLimitMs;
-  FailureOr<OwningOpRef<func::FuncOp>> rewritten =
-      MemoryAwareRewriter(sets, memoryModel, options).run(func);
+  MemoryAwareRewriter rewriter(sets, memoryModel, options);
+  FailureOr<OwningOpRef<func::FuncOp>> rewritten = rewriter.run(func);
   if (failed(rewritten))
     return signalPassFailure();
   if (!*rewritten)
     return markAllAnalysesPreserved();
+  if (failed(recordWrittenPeaks(func)))
+    return signalPassFailure();
+  auto [convolutionsBefore, concatsBefore] = countConvolutionsAndConcats(func);
   func.getBody().takeBody((*rewritten)->getBody());
+  auto [convolutionsAfter, concatsAfter] = countConvolutionsAndConcats(func);
+  // A remark, not pass statistics: Debian's LLVM is built without them.
+  emitRemark(func.getLoc())
+      << "serenity-rewrite: optimal peak " << rewriter.getInitialPeak()
+      << " -> " << rewriter.getFinalPeak() << " bytes ("
+      << stringifyEnum(MemoryModel(memoryModel)) << "); " << convolutionsBefore
+      << " -> " << convolutionsAfter << " convolutions, " << concatsBefore
+      << " -> " << concatsAfter << " concats";
 }

@@ -44,7 +44,12 @@ void SchedulePass::runOnOperation() {
   if (failed(graph))
     return signalPassFailure();
   LivenessModel liveness(graph->getGraph(), model);
+  // The peak as the user wrote it: before a rewrite, if one ran.
   uint64_t inputPeak = liveness.peakOf(graph->getGraph().getProgramOrder());
+  if (auto written = func->getAttrOfType<DictionaryAttr>(
+          SerenityDialect::kWrittenPeaksAttrName))
+    if (auto peak = written.getAs<IntegerAttr>(stringifyEnum(model)))
+      inputPeak = peak.getInt();
   Schedule schedule = scheduleGraph(liveness, options);
   LLVM_DEBUG(llvm::dbgs() << "[serenity-schedule] @" << func.getSymName()
                           << ": peak " << inputPeak << " -> " << schedule.peak
@@ -54,15 +59,14 @@ void SchedulePass::runOnOperation() {
   if (schedule.status == ScheduleStatus::BestFound) {
     // Not proven: the user should know how far from proven it may be.
     uint64_t gap = schedule.peak - std::min(schedule.peak, schedule.lowerBound);
-    func.emitWarning() << "serenity-schedule: the search stopped at its limit "
-                          "(time-limit-ms="
-                       << options.timeLimitMs
-                       << ", max-states=" << options.maxStates << ") after "
-                       << schedule.exploredStates
-                       << " states; the best order found peaks at "
-                       << schedule.peak << " bytes, " << gap
-                       << " above the lower bound " << schedule.lowerBound
-                       << "; raise the limits to search on";
+    emitWarning(func.getLoc())
+        << "serenity-schedule: the search stopped at its limit "
+           "(time-limit-ms="
+        << options.timeLimitMs << ", max-states=" << options.maxStates
+        << ") after " << schedule.exploredStates
+        << " states; the best order found peaks at " << schedule.peak
+        << " bytes, " << gap << " above the lower bound " << schedule.lowerBound
+        << "; raise the limits to search on";
   }
   graph->applySchedule(schedule.order);
   func->setAttr(SerenityDialect::kScheduleAttrName,

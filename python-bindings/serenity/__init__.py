@@ -15,7 +15,7 @@ raises ValueError (an unknown name; `ALGORITHMS` and `MEMORY_MODELS` list
 the names) or TypeError (a limit that is not an int).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import List, Optional
 
 
@@ -107,6 +107,9 @@ class ScheduleResult:
     status, and the live bytes of the function with the largest peak."""
     ir: str
     functions: List[ScheduledFunction]
+    # Remarks and warnings of the run: what a rewrite did, a search that
+    # stopped at its limit.
+    diagnostics: List[Diagnostic] = field(default_factory=list)
 
     @property
     def peak_bytes(self) -> int:
@@ -166,9 +169,10 @@ def schedule(mlir_text: str, algorithm: str = "optimal", memory_model: str = "st
     """Runs --serenity-rewrite (if `rewrite`) and --serenity-schedule on every
     function of `mlir_text`. The limits default to the pass's (60000 ms,
     2,000,000 states; 0 for none)."""
-    data = _check(_native().schedule(mlir_text, algorithm, memory_model, bool(rewrite),
+    outcome = _native().schedule(mlir_text, algorithm, memory_model, bool(rewrite),
                                  _limit("time_limit_ms", time_limit_ms),
-                                 _limit("max_states", max_states)))
+                                 _limit("max_states", max_states))
+    data = _check(outcome)
     functions = [
         ScheduledFunction(
             function=f["function"], peak_bytes=f["peak_bytes"],
@@ -178,4 +182,5 @@ def schedule(mlir_text: str, algorithm: str = "optimal", memory_model: str = "st
             states=f["states"], live_bytes=list(f["live_bytes"]),
             liveness=_report(f["liveness"]))
         for f in data["functions"]]
-    return ScheduleResult(ir=data["ir"], functions=functions)
+    return ScheduleResult(ir=data["ir"], functions=functions,
+                          diagnostics=[Diagnostic(*d) for d in outcome[1]])

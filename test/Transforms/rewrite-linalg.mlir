@@ -14,7 +14,7 @@
 // needed with both inputs (4608); the partial convs accumulate in place
 // into the filled destination (1152 + 1152 + 144).
 // AWARE-LABEL: func.func @channel
-// AWARE-SAME: #serenity.schedule<peak = 2448, input_peak = 2448,
+// AWARE-SAME: #serenity.schedule<peak = 2448, input_peak = 4608,
 func.func @channel(%a: tensor<1x6x6x8xf32>, %b: tensor<1x6x6x8xf32>) -> tensor<1x6x6x1xf32> {
   %f = arith.constant dense<[[[[0.5], [-1.0], [0.25], [2.0], [1.0], [0.5], [-0.5], [0.75], [0.1], [0.2], [0.3], [0.4], [0.9], [0.8], [0.7], [0.6]]]]> : tensor<1x1x16x1xf32>
   %zero = arith.constant 0.0 : f32

@@ -1,5 +1,12 @@
 // RUN: serenity-opt %s --split-input-file --serenity-rewrite | FileCheck %s
 // RUN: serenity-opt %s --split-input-file --serenity-rewrite --serenity-schedule | FileCheck %s --check-prefix=SCHEDULED
+// RUN: serenity-opt %s --split-input-file --serenity-rewrite -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
+
+// After a rewrite, input_peak is the peak as written (the rewrite records it
+// as serenity.written_peaks), and a remark says what the rewrite did.
+// REMARK: rewrite-memory-aware.mlir:[[# @LINE + 11]]:1: remark: serenity-rewrite: optimal peak 2048 -> 1152 bytes (strict); 1 -> 2 convolutions, 1 -> 0 concats
+// REMARK-NOT: remark
+// REMARK-NOT: see current operation
 
 // Two 512-byte inputs concatenated (1024) for a 1x1 conv to 128 bytes: the
 // concat needs 2048 bytes at once; partial convs need at most 1152. Kept.
@@ -7,7 +14,7 @@
 // CHECK-NOT: tosa.concat
 // CHECK: tosa.add
 // SCHEDULED-LABEL: func.func @pays_off
-// SCHEDULED-SAME: #serenity.schedule<peak = 1152, input_peak = 1152,
+// SCHEDULED-SAME: #serenity.schedule<peak = 1152, input_peak = 2048,
 func.func @pays_off(%arg0: tensor<1x4x4x8xf32>, %arg1: tensor<1x4x4x8xf32>) -> tensor<1x4x4x2xf32> {
   %w = "tosa.const"() {values = dense<0.5> : tensor<2x1x1x16xf32>} : () -> tensor<2x1x1x16xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>

@@ -33,6 +33,15 @@ SerenityDialect::verifyOperationAttribute(Operation *op,
     if (!isa<ArenaReportAttr>(attribute.getValue()))
       return op->emitError()
              << "'" << kArenaAttrName << "' must be a #serenity.arena report";
+  } else if (name == kWrittenPeaksAttrName) {
+    auto peaks = dyn_cast<DictionaryAttr>(attribute.getValue());
+    if (!peaks || !llvm::all_of(peaks, [](NamedAttribute entry) {
+          return parseMemoryModel(entry.getName()) &&
+                 isa<IntegerAttr>(entry.getValue());
+        }))
+      return op->emitError()
+             << "'" << kWrittenPeaksAttrName << "' must map memory models ("
+             << describeEnum<MemoryModel>() << ") to byte counts";
   } else {
     return op->emitError() << "unknown serenity attribute '" << name << "'";
   }

@@ -15,8 +15,11 @@ def Serenity_Dialect : Dialect {
     function it reorders, under the discardable attribute name
     `serenity.schedule`, and the `#serenity.arena` report that
     `--serenity-plan-memory` attaches under `serenity.arena`.
-    `--serenity-drop-reports` removes both, for tools that do not load
-    Serenity.
+    `--serenity-rewrite` records the peaks of a function as written under
+    `serenity.written_peaks` (a dictionary from memory model to bytes), so
+    that the schedule report after a rewrite compares with what the user
+    wrote. `--serenity-drop-reports` removes them all, for tools that do not
+    load Serenity.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
@@ -26,6 +29,12 @@ def Serenity_Dialect : Dialect {
         "serenity.schedule";
     /// The discardable attribute that holds a function's arena report.
     static constexpr ::llvm::StringLiteral kArenaAttrName = "serenity.arena";
+    /// The peaks of a function as its author wrote it, per memory model
+    /// (a dictionary from model name to bytes), which --serenity-rewrite
+    /// records when it changes the function and --serenity-schedule reports
+    /// as `input_peak`.
+    static constexpr ::llvm::StringLiteral kWrittenPeaksAttrName =
+        "serenity.written_peaks";
   }];
 }
 
