@@ -63,8 +63,10 @@ public:
         });
   }
 
-  OwningOpRef<ModuleOp> parse(const std::string &text) {
-    return parseSourceString<ModuleOp>(text, &context, "<input>");
+  /// `text` parsed, its locations naming `filename`.
+  OwningOpRef<ModuleOp> parse(const std::string &text,
+                              const std::string &filename) {
+    return parseSourceString<ModuleOp>(text, &context, filename);
   }
 
   /// The outcome of a call: ok, diagnostics, payload.
@@ -125,11 +127,13 @@ py::dict livenessToDict(const FunctionLiveness &report) {
   return result;
 }
 
-/// serenity._core.analyze(text, memory_model) -> (ok, diagnostics, [dict])
-py::tuple analyze(const std::string &text, const std::string &memoryModel) {
+/// serenity._core.analyze(text, memory_model, filename)
+///   -> (ok, diagnostics, [dict])
+py::tuple analyze(const std::string &text, const std::string &memoryModel,
+                  const std::string &filename) {
   MemoryModel model = parseChoice<MemoryModel>(memoryModel, "memory model");
   Session session;
-  OwningOpRef<ModuleOp> module = session.parse(text);
+  OwningOpRef<ModuleOp> module = session.parse(text, filename);
   if (!module)
     return session.result(false, py::none());
   FailureOr<std::vector<FunctionLiveness>> reports =
@@ -143,14 +147,15 @@ py::tuple analyze(const std::string &text, const std::string &memoryModel) {
 }
 
 /// serenity._core.schedule(text, algorithm, memory_model, rewrite,
-/// time_limit_ms, max_states) -> (ok, diagnostics, dict)
+/// time_limit_ms, max_states, filename) -> (ok, diagnostics, dict)
 py::tuple schedule(const std::string &text, const std::string &algorithm,
                    const std::string &memoryModel, bool rewrite,
-                   uint64_t timeLimitMs, uint64_t maxStates) {
+                   uint64_t timeLimitMs, uint64_t maxStates,
+                   const std::string &filename) {
   Algorithm parsedAlgorithm = parseChoice<Algorithm>(algorithm, "algorithm");
   MemoryModel model = parseChoice<MemoryModel>(memoryModel, "memory model");
   Session session;
-  OwningOpRef<ModuleOp> module = session.parse(text);
+  OwningOpRef<ModuleOp> module = session.parse(text, filename);
   if (!module)
     return session.result(false, py::none());
   PassManager pm(&session.context);
@@ -211,10 +216,11 @@ py::tuple schedule(const std::string &text, const std::string &algorithm,
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Serenity's C++ core: memory-aware scheduling of MLIR functions";
-  m.def("analyze", &analyze, py::arg("text"), py::arg("memory_model"));
+  m.def("analyze", &analyze, py::arg("text"), py::arg("memory_model"),
+        py::arg("filename"));
   m.def("schedule", &schedule, py::arg("text"), py::arg("algorithm"),
         py::arg("memory_model"), py::arg("rewrite"), py::arg("time_limit_ms"),
-        py::arg("max_states"));
+        py::arg("max_states"), py::arg("filename"));
   // The option vocabulary of the C++ passes, for the Python signatures.
   py::dict names;
   names["algorithm"] = namesOf<Algorithm>();

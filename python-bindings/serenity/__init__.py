@@ -147,9 +147,24 @@ def _report(data) -> FunctionReport:
         steps=[Step(**step) for step in data["steps"]])
 
 
-def analyze(mlir_text: str, memory_model: str = "strict") -> List[FunctionReport]:
-    """The liveness report of every function of `mlir_text`, as written."""
-    return [_report(f) for f in _check(_native().analyze(mlir_text, memory_model))]
+def _text(mlir_text: str) -> str:
+    """The MLIR text itself; a file's path by mistake is a clear error."""
+    if not isinstance(mlir_text, str):
+        raise TypeError("mlir_text must be MLIR text (a str), got %s"
+                        % type(mlir_text).__name__)
+    if "\n" not in mlir_text and mlir_text.strip().endswith(".mlir"):
+        raise ValueError("'%s' looks like a file name: pass its text, "
+                         "open(path).read(), and filename=path for locations"
+                         % mlir_text.strip())
+    return mlir_text
+
+
+def analyze(mlir_text: str, memory_model: str = "strict",
+            filename: str = "<input>") -> List[FunctionReport]:
+    """The liveness report of every function of `mlir_text`, as written.
+    `filename` names the text in locations."""
+    return [_report(f) for f in _check(_native().analyze(_text(mlir_text), memory_model,
+                                                          filename))]
 
 
 def _limit(name: str, value: Optional[int]) -> int:
@@ -165,13 +180,14 @@ def _limit(name: str, value: Optional[int]) -> int:
 
 def schedule(mlir_text: str, algorithm: str = "optimal", memory_model: str = "strict",
              rewrite: bool = False, time_limit_ms: Optional[int] = None,
-             max_states: Optional[int] = None) -> ScheduleResult:
+             max_states: Optional[int] = None,
+             filename: str = "<input>") -> ScheduleResult:
     """Runs --serenity-rewrite (if `rewrite`) and --serenity-schedule on every
     function of `mlir_text`. The limits default to the pass's (60000 ms,
-    2,000,000 states; 0 for none)."""
-    outcome = _native().schedule(mlir_text, algorithm, memory_model, bool(rewrite),
+    2,000,000 states; 0 for none); `filename` names the text in locations."""
+    outcome = _native().schedule(_text(mlir_text), algorithm, memory_model, bool(rewrite),
                                  _limit("time_limit_ms", time_limit_ms),
-                                 _limit("max_states", max_states))
+                                 _limit("max_states", max_states), filename)
     data = _check(outcome)
     functions = [
         ScheduledFunction(

@@ -73,21 +73,31 @@ def main(argv=None):
                         help="limit of the optimal search (default: the pass's)")
     args = parser.parse_args(argv)
 
-    with open(args.model) as f:
-        text = f.read()
-    try:
-        before = serenity.analyze(text, args.memory_model)
-        result = serenity.schedule(text, args.algorithm, args.memory_model,
-                                   args.rewrite, args.time_limit_ms)
-    except serenity.Error as error:
-        print("serenity-report: %s" % error, file=sys.stderr)
+    def fail(message):
+        print("serenity-report: %s" % message, file=sys.stderr)
         return 1
+
+    try:
+        with open(args.model) as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as error:
+        return fail("cannot read '%s': %s" % (args.model, getattr(error, "strerror", None)
+                                               or "not a text file"))
+    try:
+        before = serenity.analyze(text, args.memory_model, filename=args.model)
+        result = serenity.schedule(text, args.algorithm, args.memory_model,
+                                   args.rewrite, args.time_limit_ms, filename=args.model)
+    except serenity.Error as error:
+        return fail(error)
     if len(before) != len(result.functions):
         # The rewrite may not keep a function one to one: compare by name.
         names = {f.function for f in result.functions}
         before = [r for r in before if r.function in names]
     prefix = args.output or os.path.splitext(args.model)[0]
-    plot(before, result, prefix)
+    try:
+        plot(before, result, prefix)
+    except OSError as error:
+        return fail("cannot write '%s': %s" % (error.filename or prefix, error.strerror))
     print(summarize(before, result))
     print("plots: %s.png, %s.svg" % (prefix, prefix))
     return 0

@@ -2,11 +2,13 @@
 
 import os
 import re
+import subprocess
 import tempfile
 
 import pytest
 
 import serenity
+from conftest import BUILD
 
 BRANCHES = """
 func.func @branches(%arg0: tensor<4xf32>, %arg1: tensor<4xf32>) -> tensor<1xf32> {
@@ -133,3 +135,32 @@ def test_parse_errors_and_bad_options():
     assert str(info.value) == "time_limit_ms must not be negative, got -1"
     assert serenity.ALGORITHMS[0] == "optimal"
     assert serenity.MEMORY_MODELS == ("strict", "inplace", "bufferized")
+
+
+def test_locations_name_the_file_and_paths_are_refused():
+    with pytest.raises(serenity.Error) as info:
+        serenity.analyze("func.func @f( {", filename="model.mlir")
+    assert info.value.diagnostics[0].location.startswith('loc("model.mlir":1:')
+    with pytest.raises(ValueError) as info:
+        serenity.schedule("examples/darts_v2_demo.mlir")
+    assert "looks like a file name" in str(info.value)
+
+
+@pytest.mark.parametrize("case", ["missing", "binary", "not_mlir", "unwritable"])
+def test_report_tool_errors_are_one_line(case, tmp_path):
+    model, output = str(tmp_path / "model.mlir"), []
+    if case == "binary":
+        (tmp_path / "model.mlir").write_bytes(bytes(range(256)))
+    elif case in ("not_mlir", "unwritable"):
+        (tmp_path / "model.mlir").write_text(
+            "this is not MLIR" if case == "not_mlir" else BRANCHES)
+    if case == "unwritable":
+        output = ["-o", str(tmp_path / "missing-folder" / "plot")]
+    run = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), model, *output],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("serenity-report: "), run.stderr
+    expected = {"missing": "cannot read", "binary": "not a text file",
+                "not_mlir": "error:", "unwritable": "cannot write"}[case]
+    assert expected in lines[0]
