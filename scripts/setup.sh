@@ -9,7 +9,7 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libgtest-dev libbenchmark-dev
   python3 python3-dev python3-numpy python3-matplotlib python3-onnx
-  python3-pybind11 pybind11-dev python3-pytest
+  python3-pybind11 pybind11-dev python3-pytest python3-pyflakes
 )
 missing=()
 for package in "${packages[@]}"; do

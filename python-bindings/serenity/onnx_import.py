@@ -12,7 +12,6 @@ an error that names the op type and the node, and nothing is written.
 """
 
 import argparse
-import os
 import sys
 
 import numpy as np
@@ -415,8 +414,14 @@ class Importer:
     def alias(self, node):
         self.values[node.output[0]] = self.input(node, 0)
 
+    def clip(self, node):
+        low = self.constant_input(node, 1) if len(node.input) > 1 and node.input[1] else self.attr(node, "min", -F32_MAX)
+        high = self.constant_input(node, 2) if len(node.input) > 2 and node.input[2] else self.attr(node, "max", F32_MAX)
+        self.clamp(node, float(np.asarray(low).reshape(-1)[0]), float(np.asarray(high).reshape(-1)[0]))
+
     OPS = {
         "Relu": lambda self, n: self.clamp(n, 0.0, F32_MAX),
+        "Clip": clip,
         "Sigmoid": lambda self, n: self.unary(n, "sigmoid"),
         "Tanh": lambda self, n: self.unary(n, "tanh"),
         "Exp": lambda self, n: self.unary(n, "exp"),
@@ -447,11 +452,6 @@ class Importer:
         "Dropout": alias,
     }
 
-    def clip(self, node):
-        low = self.constant_input(node, 1) if len(node.input) > 1 and node.input[1] else self.attr(node, "min", -F32_MAX)
-        high = self.constant_input(node, 2) if len(node.input) > 2 and node.input[2] else self.attr(node, "max", F32_MAX)
-        self.clamp(node, float(np.asarray(low).reshape(-1)[0]), float(np.asarray(high).reshape(-1)[0]))
-
     def run(self, name):
         args = []
         for info in self.graph.input:
@@ -464,9 +464,6 @@ class Importer:
             args.append(value)
             self.values[info.name] = self.to_nhwc(value)
         for node in self.graph.node:
-            if node.op_type == "Clip":
-                self.clip(node)
-                continue
             handler = self.OPS.get(node.op_type)
             if handler is None:
                 self.fail(node, "unsupported op type")

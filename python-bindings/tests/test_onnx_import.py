@@ -81,7 +81,6 @@ def reference(m, feeds):
         ins = [values[i] if i else None for i in node.input]
         op = node.op_type
         if op == "Conv":
-            k = ins[1].shape[2:]
             out = conv_ref(ins[0], ins[1], ins[2] if len(ins) > 2 else None, attr(node, "pads", [0] * 4),
                            attr(node, "strides", [1, 1]), attr(node, "dilations", [1, 1]), attr(node, "group", 1))
         elif op == "BatchNormalization":
