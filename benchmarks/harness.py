@@ -34,8 +34,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "zoo"))
+# The package's plotting from the source tree (it needs matplotlib only).
+sys.path.insert(0, os.path.join(ROOT, "python-bindings"))
 
 import generate  # noqa: E402
+from serenity.report import draw_live_bytes  # noqa: E402
 
 ALGORITHMS = ["program", "rpo", "list", "dfs", "best-heuristic", "optimal"]
 # --serenity-rewrite (memory-aware) then --serenity-schedule, through serenity-opt.
@@ -83,12 +86,13 @@ def run_harness(build, files, args, trace_dir):
     return list(csv.DictReader(io.StringIO(result.stdout)))
 
 
-def run_rewrites(build, files, args, nodes):
+def run_rewrites(build, files, args, nodes, functions):
     """One row per (model, memory model) for rewrite + optimal schedule; its
     time is the rewrite pass's own (with its two comparison searches)."""
     rows = []
     for path in files:
         model = os.path.splitext(os.path.basename(path))[0]
+        function = functions[model]
         for memory_model in MEMORY_MODELS:
             limits = "memory-model=%s time-limit-ms=%d" % (memory_model, args.time_limit_ms)
             command = [os.path.join(build, "bin", "serenity-opt"), path,
@@ -100,7 +104,7 @@ def run_rewrites(build, files, args, nodes):
             peak, bound, status, states = REPORT_RE.search(result.stdout).groups()
             seconds = [float(line.split()[0]) for line in result.stderr.splitlines()
                        if line.strip().endswith("SerenityRewrite")]
-            rows.append({"model": model, "function": model, "nodes": nodes[model],
+            rows.append({"model": model, "function": function, "nodes": nodes[model],
                          "memory_model": memory_model, "algorithm": REWRITE,
                          "peak_bytes": peak, "lower_bound_bytes": bound,
                          "status": status, "produced_by": REWRITE, "states": states,
@@ -472,7 +476,7 @@ def write_csv(path, rows, families):
             writer.writerow({"family": families[row["model"]], **row})
 
 
-def plot(trace_dir, plot_dir, models):
+def plot(trace_dir, plot_dir, models, functions):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -482,24 +486,13 @@ def plot(trace_dir, plot_dir, models):
     for model in models:
         fig, axes = plt.subplots(1, len(MEMORY_MODELS), figsize=(15, 3.2), dpi=80)
         for ax, memory_model in zip(axes, MEMORY_MODELS):
-            path = os.path.join(trace_dir, "%s.%s.%s.json" % (model, model, memory_model))
+            path = os.path.join(trace_dir, "%s.%s.%s.json" % (model, functions[model],
+                                                              memory_model))
             with open(path) as f:
                 trace = json.load(f)
-            for key, color, label in (("program", "tab:red", "program order"),
-                                      ("optimal", "tab:blue", "Serenity optimal")):
-                kib_values = [v / 1024.0 for v in trace[key]]
-                ax.plot(range(len(kib_values)), kib_values, color=color, lw=1, label=label)
-                peak = max(range(len(kib_values)), key=kib_values.__getitem__)
-                ax.plot([peak], [kib_values[peak]], "o", color=color, ms=5)
-                ax.annotate("%.0f KiB" % kib_values[peak], (peak, kib_values[peak]),
-                            textcoords="offset points", xytext=(4, 4), fontsize=7,
-                            color=color)
-            ax.set_title("%s (%s)" % (model, memory_model), fontsize=9)
-            ax.set_xlabel("step", fontsize=8)
-            ax.set_ylabel("live KiB", fontsize=8)
-            ax.tick_params(labelsize=7)
-            ax.legend(fontsize=7, loc="best")
-            ax.margins(y=0.15)
+            draw_live_bytes(ax, [(trace["program"], "tab:red", "program order"),
+                                 (trace["optimal"], "tab:blue", "Serenity optimal")],
+                            "%s (%s)" % (model, memory_model))
         fig.tight_layout()
         fig.savefig(os.path.join(plot_dir, model + ".png"))
         plt.close(fig)
@@ -529,13 +522,15 @@ def main():
                         help="skip the models lowered to Linalg on tensors")
     parser.add_argument("--no-arena", action="store_true",
                         help="skip the arenas after bufferization")
+    parser.add_argument("--no-zoo", action="store_true",
+                        help="measure only the extra files")
     args = parser.parse_args()
 
     start = time.time()
     with tempfile.TemporaryDirectory() as work:
         files = []
         families = {}
-        for name in generate.MODELS:
+        for name in [] if args.no_zoo else generate.MODELS:
             text, _ = generate.generate(name, splat_weights=True)
             path = os.path.join(work, name + ".mlir")
             with open(path, "w") as f:
@@ -548,17 +543,26 @@ def main():
         trace_dir = os.path.join(work, "traces")
         os.makedirs(trace_dir)
         rows = run_harness(args.build, files, args, trace_dir)
+        # One function per file: the tables and plots are per file.
+        functions = {}
+        for row in rows:
+            functions.setdefault(row["model"], set()).add(row["function"])
+        for model, names in functions.items():
+            if len(names) != 1:
+                sys.exit("harness.py: %s.mlir holds %d functions (%s); the harness measures "
+                         "one function per file" % (model, len(names), ", ".join(sorted(names))))
+        functions = {model: names.pop() for model, names in functions.items()}
         arena_rows = [] if args.no_arena else run_arena_harness(args.build, files, args)
-        zoo_files = files[:len(generate.MODELS)]
+        zoo_files = files[:len(files) - len(args.extra)]
         linalg_rows = [] if args.no_linalg else run_linalg(args.build, zoo_files, args, work)
         if not args.no_rewrite:
             nodes = {r["model"]: r["nodes"] for r in rows}
-            rows += run_rewrites(args.build, files, args, nodes)
+            rows += run_rewrites(args.build, files, args, nodes, functions)
         table = summarize(rows)
         os.makedirs(args.out, exist_ok=True)
         if not args.no_plots:
             plot(trace_dir, os.path.join(args.out, "plots"),
-                 list(dict.fromkeys(r["model"] for r in rows)))
+                 list(dict.fromkeys(r["model"] for r in rows)), functions)
     elapsed = time.time() - start
     command = "/usr/bin/python3 benchmarks/harness.py " + " ".join(sys.argv[1:])
     arena = summarize_arena(arena_rows)

@@ -13,22 +13,59 @@ import sys
 import serenity
 
 
-def summarize(before, result):
+def summarize(before, result, rewrite=False):
     lines = []
     for report, scheduled in zip(before, result.functions):
         lines.append("@%s (%s model, %d ops, %d weights)" % (
             report.function, report.model, len(report.steps), report.weights))
         lines.append("  as written: peak %d bytes at step %s (%s)" % (
             report.peak_bytes, report.peak_step, report.peak_op))
-        lines.append("  serenity:   peak %d bytes (%s, %s; lower bound %d)" % (
-            scheduled.peak_bytes, scheduled.status, scheduled.algorithm,
-            scheduled.lower_bound_bytes))
+        lines.append("  serenity:   peak %d bytes (status %s, algorithm %s%s; "
+                     "lower bound %d bytes)" % (
+                         scheduled.peak_bytes, scheduled.status, scheduled.algorithm,
+                         ", after the rewrite: %d ops" % len(scheduled.liveness.steps)
+                         if rewrite else "", scheduled.lower_bound_bytes))
         if scheduled.peak_bytes:
             lines.append("  %.2fx lower" % (report.peak_bytes / scheduled.peak_bytes))
     return "\n".join(lines)
 
 
-def plot(before, result, prefix):
+def draw_live_bytes(ax, curves, title):
+    """Live bytes at every step, one curve per order, peaks marked and
+    labelled in bytes (as the text reports them). `curves`: (bytes per step,
+    color, label). The y axis starts at 0; steps are whole numbers; a curve
+    equal to an earlier one is drawn dashed over it and says so."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    drawn = []
+    for values, color, label in curves:
+        same = any(values == other for other in drawn)
+        if same:
+            label += " (same as above)"
+        ax.plot(range(len(values)), values, color=color, lw=1.2 if same else 1,
+                ls="--" if same else "-", label=label)
+        drawn.append(values)
+        if values:
+            peak = max(range(len(values)), key=values.__getitem__)
+            ax.plot([peak], [values[peak]], "o", color=color, ms=5)
+            # Left of the point in the right half, so that no label is cut.
+            right_half = peak > 0.5 * max(len(v) for v, _, _ in curves)
+            ax.annotate("%s B" % format(values[peak], ","), (peak, values[peak]),
+                        textcoords="offset points", xytext=(-6 if right_half else 6, 6),
+                        ha="right" if right_half else "left", fontsize=7, color=color,
+                        annotation_clip=False)
+    ax.set_title(title, fontsize=9)
+    ax.set_xlabel("step", fontsize=8)
+    ax.set_ylabel("live bytes", fontsize=8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format(int(v), ",")))
+    ax.tick_params(labelsize=7)
+    top = max((max(v) for v, _, _ in curves if v), default=1)
+    ax.set_ylim(0, top * 1.18)
+    ax.legend(fontsize=7, loc="lower right")
+
+
+def plot(before, result, prefix, rewrite=False):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -37,22 +74,12 @@ def plot(before, result, prefix):
     count = len(before)
     fig, axes = plt.subplots(count, 1, figsize=(9, 3.2 * count), squeeze=False)
     for ax, report, scheduled in zip(axes[:, 0], before, result.functions):
-        for values, color, label in (
-                ([s.live_bytes for s in report.steps], "tab:red", "as written"),
-                (scheduled.live_bytes, "tab:blue", "Serenity")):
-            kib = [v / 1024.0 for v in values]
-            ax.plot(range(len(kib)), kib, color=color, lw=1, label=label)
-            if kib:
-                peak = max(range(len(kib)), key=kib.__getitem__)
-                ax.plot([peak], [kib[peak]], "o", color=color, ms=5)
-                ax.annotate("%.1f KiB" % kib[peak], (peak, kib[peak]),
-                            textcoords="offset points", xytext=(4, 4),
-                            fontsize=8, color=color)
-        ax.set_title("@%s (%s)" % (report.function, report.model), fontsize=10)
-        ax.set_xlabel("step")
-        ax.set_ylabel("live KiB")
-        ax.margins(y=0.15)
-        ax.legend(loc="best", fontsize=8)
+        ours = ("Serenity: rewrite + optimal order (%d ops)" % len(scheduled.live_bytes)
+                if rewrite else "Serenity: %s order" % scheduled.algorithm)
+        draw_live_bytes(ax, [([s.live_bytes for s in report.steps], "tab:red",
+                              "as written (%d ops)" % len(report.steps)),
+                             (scheduled.live_bytes, "tab:blue", ours)],
+                        "@%s (%s model)" % (report.function, report.model))
     fig.tight_layout()
     fig.savefig(prefix + ".png", dpi=90)
     fig.savefig(prefix + ".svg")
@@ -95,10 +122,10 @@ def main(argv=None):
         before = [r for r in before if r.function in names]
     prefix = args.output or os.path.splitext(args.model)[0]
     try:
-        plot(before, result, prefix)
+        plot(before, result, prefix, args.rewrite)
     except OSError as error:
         return fail("cannot write '%s': %s" % (error.filename or prefix, error.strerror))
-    print(summarize(before, result))
+    print(summarize(before, result, args.rewrite))
     print("plots: %s.png, %s.svg" % (prefix, prefix))
     return 0
 
