@@ -5,7 +5,7 @@
     /usr/bin/python3 benchmarks/zoo/generate.py --list
     /usr/bin/python3 benchmarks/zoo/generate.py --all -o DIR
 
-Architectures follow shared/spec/zoo.md; ops are emitted in model-definition
+Architectures follow docs/zoo.md; ops are emitted in model-definition
 order (the converter's, TFLite's order). The output is deterministic: the same
 name and options give the same file.
 """

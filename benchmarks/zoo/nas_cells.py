@@ -1,4 +1,4 @@
-"""NAS cells of the DARTS search space (../shared/spec/zoo.md), built op by op
+"""NAS cells of the DARTS search space (docs/zoo.md), built op by op
 in model-definition order: preprocessing, then every step in genotype order,
 each op chain written out in full before the next, then the output concat."""
 

@@ -1,4 +1,4 @@
-"""RandWire, DenseNet and Inception models of the zoo (../shared/spec/zoo.md)."""
+"""RandWire, DenseNet and Inception models of the zoo (docs/zoo.md)."""
 
 import numpy as np
 

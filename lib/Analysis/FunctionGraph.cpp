@@ -322,6 +322,8 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
   NodeId node = graph.addNode(op->getName().getStringRef(), operands);
   operations.push_back(op);
   if (hasOrderedEffects(op)) {
+    if (!isa<MemoryEffectOpInterface>(op))
+      unknownEffectOps.push_back(op);
     if (lastEffectfulNode)
       graph.addOrderingEdge(*lastEffectfulNode, node);
     lastEffectfulNode = node;

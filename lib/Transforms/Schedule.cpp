@@ -43,6 +43,14 @@ void SchedulePass::runOnOperation() {
   FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
   if (failed(graph))
     return signalPassFailure();
+  if (ArrayRef<Operation *> unknown = graph->getOpsWithUnknownEffects();
+      !unknown.empty())
+    emitRemark(unknown.front()->getLoc())
+        << "serenity-schedule: " << unknown.size()
+        << " op(s) with undeclared memory effects (first: '"
+        << unknown.front()->getName()
+        << "') keep their order relative to each other and to every op that "
+           "reads or writes memory";
   LivenessModel liveness(graph->getGraph(), model);
   // The peak as the user wrote it: before a rewrite, if one ran.
   uint64_t inputPeak = liveness.peakOf(graph->getGraph().getProgramOrder());

@@ -38,6 +38,12 @@ public:
   mlir::Operation *getOperation(NodeId node) const { return operations[node]; }
   /// The ops that make weights (constants), which are not graph nodes.
   llvm::ArrayRef<mlir::Operation *> getWeightOps() const { return weightOps; }
+  /// The nodes' ops whose memory effects are not declared (unregistered ops,
+  /// ops without the memory-effect interface): they keep their order
+  /// relative to each other and to every op that reads or writes memory.
+  llvm::ArrayRef<mlir::Operation *> getOpsWithUnknownEffects() const {
+    return unknownEffectOps;
+  }
 
   /// Moves the body's ops into `order` (a valid schedule of the graph): weight
   /// ops first in their current order, then `order`, each node's op preceded
@@ -68,6 +74,7 @@ private:
   DataflowGraph graph;
   std::vector<mlir::Operation *> operations;
   std::vector<mlir::Operation *> weightOps;
+  std::vector<mlir::Operation *> unknownEffectOps;
   llvm::DenseMap<mlir::Value, ValueId> valueIds;
   /// Per node op, the ops glued to it (see getGluedOps); and the node op
   /// each glued op runs before.
