@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -10,7 +11,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.serenity_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "lowering.py", "Inputs"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(
@@ -23,29 +24,14 @@ config.substitutions.append(
     ("%zoo", os.path.join(config.serenity_src_root, "benchmarks", "zoo", "generate.py"))
 )
 
-# Execution tests: lower TOSA to LLVM and run it with the upstream runner.
+# Execution tests: the upstream lowerings (test/lowering.py, shared with the
+# Python tests) and the upstream runner.
+sys.path.insert(0, config.test_source_root)
+import lowering  # noqa: E402
+
+config.substitutions.append(("%lower_to_llvm", "--pass-pipeline=\"%s\"" % lowering.LOWER_TO_LLVM))
 config.substitutions.append(
-    (
-        "%lower_to_llvm",
-        "--pass-pipeline=\"builtin.module(func.func(tosa-to-linalg-named,"
-        "tosa-to-linalg,tosa-to-arith,tosa-to-tensor),"
-        "one-shot-bufferize{bufferize-function-boundaries},"
-        "func.func(convert-linalg-to-loops),convert-scf-to-cf,"
-        "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
-        "convert-math-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,"
-        "convert-func-to-llvm,reconcile-unrealized-casts)\"",
-    )
-)
-runner_libs = ",".join(
-    os.path.join(config.llvm_lib_dir, "lib%s.so" % name)
-    for name in ("mlir_runner_utils", "mlir_c_runner_utils")
-)
-config.substitutions.append(
-    (
-        "%run",
-        os.path.join(config.llvm_tools_dir, "mlir-runner")
-        + " -e main -entry-point-result=void -shared-libs=" + runner_libs,
-    )
+    ("%run", " ".join(lowering.runner_command(config.llvm_tools_dir, config.llvm_lib_dir)))
 )
 config.substitutions.append(
     (
@@ -55,37 +41,25 @@ config.substitutions.append(
     )
 )
 
-# The memory that runs: the upstream bufferization as written (results as
-# out-params, the calling convention of --serenity-pipeline), the lowering of
-# bufferized IR with every allocation routed through heap_counter.c, and the
-# runner with that library loaded.
+# The memory that runs: the upstream bufferization as written, the lowering
+# of bufferized IR with every allocation routed through heap_counter.c, and
+# the runner with that library loaded.
 config.substitutions.append(
-    (
-        "%bufferize_upstream",
-        "--pass-pipeline=\"builtin.module(func.func(tosa-to-linalg-named,"
-        "tosa-to-linalg,tosa-to-arith,tosa-to-tensor),"
-        "one-shot-bufferize{bufferize-function-boundaries "
-        "function-boundary-type-conversion=identity-layout-map},"
-        "buffer-results-to-out-params{hoist-static-allocs "
-        "modify-public-functions})\"",
-    )
+    ("%bufferize_upstream", "--pass-pipeline=\"%s\"" % lowering.BUFFERIZE_UPSTREAM)
 )
 config.substitutions.append(
-    (
-        "%lower_memrefs_to_llvm",
-        "--pass-pipeline=\"builtin.module(func.func(convert-linalg-to-loops),"
-        "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-        "finalize-memref-to-llvm{use-generic-functions=true},"
-        "convert-math-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,"
-        "convert-func-to-llvm,reconcile-unrealized-casts)\"",
-    )
+    ("%lower_memrefs_to_llvm", "--pass-pipeline=\"%s\"" % lowering.LOWER_MEMREFS_TO_LLVM)
 )
 config.substitutions.append(
     (
         "%counted_run",
-        os.path.join(config.llvm_tools_dir, "mlir-runner")
-        + " -e main -entry-point-result=void -shared-libs=" + runner_libs + ","
-        + os.path.join(config.serenity_lib_dir, "libSerenityHeapCounter.so"),
+        " ".join(
+            lowering.runner_command(
+                config.llvm_tools_dir,
+                config.llvm_lib_dir,
+                [os.path.join(config.serenity_lib_dir, "libSerenityHeapCounter.so")],
+            )
+        ),
     )
 )
 for script in ("make_runner", "compare_runs"):
