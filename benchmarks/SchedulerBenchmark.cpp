@@ -7,14 +7,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "serenity/Analysis/FunctionGraph.h"
+#include "ModelGraphs.h"
 #include "serenity/Core/Scheduler.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
-#include "mlir/Parser/Parser.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <benchmark/benchmark.h>
@@ -68,42 +66,25 @@ int main(int argc, char **argv) {
   mlir::MLIRContext context(registry);
   context.allowUnregisteredDialects(false);
 
-  std::vector<mlir::OwningOpRef<mlir::ModuleOp>> modules;
-  std::vector<std::unique_ptr<FunctionGraph>> graphs;
-  for (int i = 1; i < argc; ++i) {
-    modules.push_back(mlir::parseSourceFile<mlir::ModuleOp>(argv[i], &context));
-    if (!modules.back()) {
-      llvm::errs() << "cannot parse " << argv[i] << "\n";
-      return 1;
-    }
-    std::string file = llvm::sys::path::stem(argv[i]).str();
-    bool ok = true;
-    modules.back()->walk([&](mlir::FunctionOpInterface function) {
-      if (function.isExternal())
-        return;
-      mlir::FailureOr<FunctionGraph> graph = FunctionGraph::build(function);
-      if (mlir::failed(graph)) {
-        ok = false;
-        return;
-      }
-      graphs.push_back(std::make_unique<FunctionGraph>(std::move(*graph)));
-      const DataflowGraph *core = &graphs.back()->getGraph();
-      std::string name = function.getName().str();
-      if (name != file)
-        name = file + ":" + name;
-      for (MemoryModel model : {MemoryModel::Strict, MemoryModel::Inplace})
-        for (const Variant &variant : kVariants)
-          benchmark::RegisterBenchmark((name + "/" +
-                                        stringifyMemoryModel(model).str() +
-                                        "/" + variant.name)
-                                           .c_str(),
-                                       runSchedule, core, model, variant)
-              ->Unit(benchmark::kMillisecond);
-    });
-    if (!ok)
-      return 1;
+  std::vector<std::string> files(argv + 1, argv + argc);
+  mlir::FailureOr<ModelGraphs> loaded =
+      loadModelGraphs(context, files, "serenity-scheduler-benchmark");
+  if (mlir::failed(loaded))
+    return 1;
+  for (const ModelGraph &entry : loaded->graphs) {
+    std::string name = entry.function == entry.model
+                           ? entry.function
+                           : entry.model + ":" + entry.function;
+    for (MemoryModel model : {MemoryModel::Strict, MemoryModel::Inplace})
+      for (const Variant &variant : kVariants)
+        benchmark::RegisterBenchmark(
+            (name + "/" + stringifyMemoryModel(model).str() + "/" +
+             variant.name)
+                .c_str(),
+            runSchedule, &entry.graph->getGraph(), model, variant)
+            ->Unit(benchmark::kMillisecond);
   }
-  if (graphs.empty()) {
+  if (loaded->graphs.empty()) {
     llvm::errs() << "usage: serenity-scheduler-benchmark FILE.mlir... "
                     "[--benchmark_* flags]\n";
     return 1;

@@ -41,10 +41,9 @@ import generate  # noqa: E402
 from serenity.report import draw_live_bytes  # noqa: E402
 
 ALGORITHMS = ["program", "rpo", "list", "dfs", "best-heuristic", "optimal"]
-# --serenity-rewrite (memory-aware) then --serenity-schedule, through serenity-opt.
+# --serenity-rewrite (memory-aware) then --serenity-schedule, run by serenity-harness
+# through the passes; its time is the rewrite pass's own.
 REWRITE = "rewrite+optimal"
-REPORT_RE = re.compile(r"#serenity\.schedule<peak = (\d+), input_peak = \d+, "
-                       r"lower_bound = (\d+), .*?status = \"?([a-z-]+)\"?, states = (\d+)>")
 MEMORY_MODELS = ["strict", "inplace", "bufferized"]
 # The model --serenity-pipeline schedules under: the arena summary's headline.
 ARENA_MODEL = "bufferized"
@@ -82,34 +81,10 @@ def run_harness(build, files, args, trace_dir):
                "--time-limit-ms=%d" % args.time_limit_ms,
                "--max-states=%d" % args.max_states,
                "--trace-dir=" + trace_dir] + files
+    if args.no_rewrite:
+        command.append("--no-rewrite")
     result = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
     return list(csv.DictReader(io.StringIO(result.stdout)))
-
-
-def run_rewrites(build, files, args, nodes, functions):
-    """One row per (model, memory model) for rewrite + optimal schedule; its
-    time is the rewrite pass's own (with its two comparison searches)."""
-    rows = []
-    for path in files:
-        model = os.path.splitext(os.path.basename(path))[0]
-        function = functions[model]
-        for memory_model in MEMORY_MODELS:
-            limits = "memory-model=%s time-limit-ms=%d" % (memory_model, args.time_limit_ms)
-            command = [os.path.join(build, "bin", "serenity-opt"), path,
-                       "--serenity-rewrite=" + limits,
-                       "--serenity-schedule=%s max-states=%d" % (limits, args.max_states),
-                       "--mlir-timing", "--mlir-timing-display=list"]
-            result = subprocess.run(command, check=True, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)
-            peak, bound, status, states = REPORT_RE.search(result.stdout).groups()
-            seconds = [float(line.split()[0]) for line in result.stderr.splitlines()
-                       if line.strip().endswith("SerenityRewrite")]
-            rows.append({"model": model, "function": function, "nodes": nodes[model],
-                         "memory_model": memory_model, "algorithm": REWRITE,
-                         "peak_bytes": peak, "lower_bound_bytes": bound,
-                         "status": status, "produced_by": REWRITE, "states": states,
-                         "time_ms": "%.4f" % (sum(seconds) * 1000), "runs": "1"})
-    return rows
 
 
 def run_arena_harness(build, files, args):
@@ -555,9 +530,6 @@ def main():
         arena_rows = [] if args.no_arena else run_arena_harness(args.build, files, args)
         zoo_files = files[:len(files) - len(args.extra)]
         linalg_rows = [] if args.no_linalg else run_linalg(args.build, zoo_files, args, work)
-        if not args.no_rewrite:
-            nodes = {r["model"]: r["nodes"] for r in rows}
-            rows += run_rewrites(args.build, files, args, nodes, functions)
         table = summarize(rows)
         os.makedirs(args.out, exist_ok=True)
         if not args.no_plots:
