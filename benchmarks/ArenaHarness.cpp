@@ -24,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DriverOptions.h"
 #include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Core/MemoryModel.h"
 #include "serenity/Core/Placement.h"
@@ -50,14 +51,7 @@ using namespace mlir;
 using namespace serenity;
 namespace cl = llvm::cl;
 
-static cl::list<std::string> inputFiles(cl::Positional, cl::OneOrMore,
-                                        cl::desc("<input .mlir files>"));
-static cl::opt<uint64_t>
-    timeLimitMs("time-limit-ms", cl::init(5000),
-                cl::desc("Time limit of the optimal search (ms)"));
-static cl::opt<uint64_t>
-    maxStates("max-states", cl::init(SchedulerOptions().maxStates),
-              cl::desc("State limit of the optimal search"));
+static DriverOptions driver;
 static cl::opt<uint64_t> placementTimeLimitMs(
     "placement-time-limit-ms", cl::init(PlacementOptions().timeLimitMs),
     cl::desc("Time limit of the exact placement (ms); the default is "
@@ -201,14 +195,14 @@ int main(int argc, char **argv) {
   auto schedule = [&](llvm::StringRef memoryModel) {
     return llvm::formatv("serenity-schedule{{memory-model={0} "
                          "time-limit-ms={1} max-states={2}}",
-                         memoryModel, timeLimitMs.getValue(),
-                         maxStates.getValue())
+                         memoryModel, driver.timeLimitMs.getValue(),
+                         driver.maxStates.getValue())
         .str();
   };
 
   llvm::outs() << "model,memory_model,order,algorithm,bytes,live_bound_bytes,"
                   "buffers,status,time_ms,schedule_status\n";
-  for (const std::string &file : inputFiles) {
+  for (const std::string &file : driver.inputFiles) {
     OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(file, &context);
     if (!module) {
       llvm::errs() << "serenity-arena-harness: cannot parse " << file << "\n";
@@ -242,7 +236,7 @@ int main(int argc, char **argv) {
       OwningOpRef<ModuleOp> rewritten = lowerCopy(
           *module, llvm::formatv("func.func(serenity-rewrite{{memory-model={0} "
                                  "time-limit-ms={1}},{2}),{3}",
-                                 memoryModel, timeLimitMs.getValue(),
+                                 memoryModel, driver.timeLimitMs.getValue(),
                                  schedule(memoryModel), lowering)
                        .str());
       if (!rewritten ||

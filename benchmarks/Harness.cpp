@@ -11,11 +11,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DriverOptions.h"
 #include "ModelGraphs.h"
+#include "serenity/Core/Scheduler.h"
 #include "serenity/Dialect/Serenity/SerenityAttrs.h"
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
 #include "serenity/Transforms/Passes.h"
-#include "serenity/Core/Scheduler.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -33,20 +34,13 @@
 using namespace serenity;
 namespace cl = llvm::cl;
 
-static cl::list<std::string> inputFiles(cl::Positional, cl::OneOrMore,
-                                        cl::desc("<input .mlir files>"));
+static DriverOptions driver;
 static cl::opt<unsigned>
     repetitions("repetitions", cl::init(5),
                 cl::desc("Scheduling runs per measurement (median)"));
 static cl::opt<double>
     repetitionBudgetMs("repetition-budget-ms", cl::init(2000),
                        cl::desc("Stop repeating once the runs took this long"));
-static cl::opt<uint64_t>
-    timeLimitMs("time-limit-ms", cl::init(5000),
-                cl::desc("Time limit of the optimal search (ms)"));
-static cl::opt<uint64_t>
-    maxStates("max-states", cl::init(SchedulerOptions().maxStates),
-              cl::desc("State limit of the optimal search"));
 static cl::opt<std::string>
     traceDir("trace-dir", cl::init(""),
              cl::desc("Write live-bytes traces (JSON) to this folder"));
@@ -92,14 +86,14 @@ rewriteAndSchedule(mlir::func::FuncOp function, MemoryModel model) {
                             mlir::func::FuncOp::getOperationName());
   SerenityRewriteOptions rewriteOptions;
   rewriteOptions.memoryModel = model;
-  rewriteOptions.timeLimitMs = timeLimitMs;
+  rewriteOptions.timeLimitMs = driver.timeLimitMs;
   rewrite.addPass(createSerenityRewrite(rewriteOptions));
   mlir::PassManager schedule(function.getContext(),
                              mlir::func::FuncOp::getOperationName());
   SerenityScheduleOptions scheduleOptions;
   scheduleOptions.memoryModel = model;
-  scheduleOptions.timeLimitMs = timeLimitMs;
-  scheduleOptions.maxStates = maxStates;
+  scheduleOptions.timeLimitMs = driver.timeLimitMs;
+  scheduleOptions.maxStates = driver.maxStates;
   schedule.addPass(createSerenitySchedule(scheduleOptions));
   auto start = std::chrono::steady_clock::now();
   if (mlir::failed(rewrite.run(*copy)))
@@ -139,7 +133,8 @@ int main(int argc, char **argv) {
       Algorithm::DepthFirst, Algorithm::BestHeuristic,    Algorithm::Optimal};
   llvm::outs() << "model,function,nodes,memory_model,algorithm,peak_bytes,"
                   "lower_bound_bytes,status,produced_by,states,time_ms,runs\n";
-  std::vector<std::string> files(inputFiles.begin(), inputFiles.end());
+  std::vector<std::string> files(driver.inputFiles.begin(),
+                                 driver.inputFiles.end());
   mlir::FailureOr<ModelGraphs> loaded =
       loadModelGraphs(context, files, "serenity-harness");
   if (mlir::failed(loaded))
@@ -154,8 +149,8 @@ int main(int argc, char **argv) {
       for (Algorithm algorithm : algorithms) {
         SchedulerOptions options;
         options.algorithm = algorithm;
-        options.timeLimitMs = timeLimitMs;
-        options.maxStates = maxStates;
+        options.timeLimitMs = driver.timeLimitMs;
+        options.maxStates = driver.maxStates;
         Measurement m = measure(liveness, options);
         if (algorithm == Algorithm::Optimal)
           optimalOrder = m.schedule.order;
