@@ -1,0 +1,1 @@
+"""The ONNX importer's op families (serenity.onnx_import composes them)."""

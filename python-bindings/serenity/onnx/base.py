@@ -1,0 +1,142 @@
+"""What every op family of the ONNX importer builds on: values, their
+NCHW/NHWC layout, attributes, constants and errors."""
+
+import numpy as np
+
+from .. import tosa
+from ..tosa import tensor_type
+
+TO_NHWC = (0, 2, 3, 1)
+TO_NCHW = (0, 3, 1, 2)
+# An NCHW axis in NHWC.
+NHWC_AXIS = {0: 0, 1: 3, 2: 1, 3: 2}
+
+
+class ImportError_(Exception):
+    pass
+
+
+class Value:
+    """An SSA tensor value; `nhwc` marks a 4-D tensor stored NHWC for an NCHW
+    one."""
+
+    def __init__(self, name, shape, nhwc=False, constant=None):
+        self.name = name
+        self.shape = tuple(int(d) for d in shape)
+        self.nhwc = nhwc
+        self.constant = constant  # numpy array of an initializer (ONNX layout)
+
+    @property
+    def type(self):
+        return tensor_type(self.shape)
+
+
+class ImporterBase:
+    """The graph being imported and the TOSA it becomes (self.emit)."""
+
+    def __init__(self, model):
+        import onnx
+        from onnx import numpy_helper, shape_inference
+
+        self.onnx = onnx
+        self.graph = shape_inference.infer_shapes(model).graph
+        self.emit = tosa.Emitter()
+        self.values = {}
+        self.consumers = {}
+        for node in self.graph.node:
+            for name in node.input:
+                self.consumers.setdefault(name, []).append(node)
+        self.initializers = {i.name: numpy_helper.to_array(i) for i in self.graph.initializer}
+        self.shapes = {}
+        for info in list(self.graph.value_info) + list(self.graph.output) + list(self.graph.input):
+            dims = info.type.tensor_type.shape.dim
+            self.shapes[info.name] = [d.dim_value if d.HasField("dim_value") else None for d in dims]
+        self.folded = set()
+
+    def fail(self, node, reason):
+        raise ImportError_("%s node '%s': %s" % (node.op_type, node.name or node.output[0], reason))
+
+    def attr(self, node, name, default=None):
+        for a in node.attribute:
+            if a.name == name:
+                return self.onnx.helper.get_attribute_value(a)
+        return default
+
+    def static_shape(self, node, name):
+        shape = self.shapes.get(name)
+        if shape is None or any(d is None or d <= 0 for d in shape):
+            self.fail(node, "value '%s' has a dynamic or unknown shape %s" % (name, shape))
+        return shape
+
+    def input(self, node, index):
+        name = node.input[index]
+        if name in self.values:
+            return self.values[name]
+        if name in self.initializers:
+            array = self.initializers[name].astype(np.float32)
+            value = Value(self.emit.const(array).name, array.shape, constant=array)
+            self.values[name] = value
+            return value
+        self.fail(node, "input '%s' is not defined" % name)
+
+    def constant_input(self, node, index):
+        if index >= len(node.input) or not node.input[index]:
+            return None
+        name = node.input[index]
+        if name in self.initializers:
+            return self.initializers[name]
+        producer = self.values.get(name)
+        if producer is not None and producer.constant is not None:
+            return producer.constant
+        self.fail(node, "input '%s' must be a constant" % name)
+
+    def to_nchw(self, value):
+        if not value.nhwc:
+            return value
+        shape = [value.shape[i] for i in TO_NCHW]
+        name = self.emit.op("transpose", [value], "perms = array<i32: 0, 3, 1, 2>", shape, "t")
+        return Value(name, shape)
+
+    def to_nhwc(self, value):
+        if value.nhwc or len(value.shape) != 4:
+            return value
+        shape = [value.shape[i] for i in TO_NHWC]
+        name = self.emit.op("transpose", [value], "perms = array<i32: 0, 2, 3, 1>", shape, "t")
+        return Value(name, shape, nhwc=True)
+
+    def broadcast_operand(self, node, value, like):
+        """Brings an operand of a binary op to `like`'s rank and layout."""
+        if value.nhwc == like.nhwc and len(value.shape) == len(like.shape):
+            return value
+        if value.constant is not None:
+            array = value.constant.astype(np.float32)
+            if like.nhwc:
+                array = array.reshape((1,) * (4 - array.ndim) + array.shape).transpose(TO_NHWC)
+            else:
+                array = array.reshape((1,) * (len(like.shape) - array.ndim) + array.shape)
+            name = self.emit.const(array).name
+            return Value(name, array.shape, constant=array)
+        if like.nhwc and not value.nhwc and len(value.shape) == 4:
+            return self.to_nhwc(value)
+        if value.nhwc and not like.nhwc:
+            return self.to_nchw(value)
+        self.fail(node, "cannot broadcast %s with %s" % (value.shape, like.shape))
+
+    def fit(self, node, x, kernel, strides, pads, dilation=1):
+        """TOSA's exact-fit pads (top, bottom, left, right) of a window over
+        the NHWC `x`, from ONNX pads (top, left, bottom, right)."""
+        top, left, bottom, right = pads
+        try:
+            return tosa.fit_pads(x.shape[1], x.shape[2], kernel, strides,
+                                 (top, bottom, left, right), dilation)
+        except ValueError as error:
+            self.fail(node, str(error))
+
+    def output_shape(self, node, nhwc):
+        shape = self.static_shape(node, node.output[0])
+        return [shape[i] for i in TO_NHWC] if nhwc else shape
+
+    def define(self, node, name, shape, nhwc=False, index=0):
+        self.values[node.output[index]] = Value(name, shape, nhwc)
+
+    # -- ops ---------------------------------------------------------------

@@ -1,0 +1,152 @@
+"""Window and matrix ops of the ONNX importer: convolutions (batch norm
+folded in), pooling, Gemm and MatMul."""
+
+import numpy as np
+
+from .. import tosa
+from .base import TO_NHWC, Value
+
+
+class WindowOps:
+    """Mixed into the Importer (serenity.onnx_import)."""
+
+    def folded_batch_norm(self, node):
+        """The BatchNormalization reading this Conv alone, if it can be folded."""
+        readers = self.consumers.get(node.output[0], [])
+        if len(readers) == 1 and readers[0].op_type == "BatchNormalization":
+            bn = readers[0]
+            if all(name in self.initializers for name in bn.input[1:5]):
+                return bn
+        return None
+
+    def conv(self, node):
+        x = self.to_nhwc(self.input(node, 0))
+        if len(x.shape) != 4:
+            self.fail(node, "only 2-D convolutions are supported")
+        weight = self.constant_input(node, 1)
+        if weight is None:
+            self.fail(node, "the weight must be an initializer")
+        weight = weight.astype(np.float32)
+        out_channels = weight.shape[0]
+        bias = self.constant_input(node, 2) if len(node.input) > 2 else None
+        bias = np.zeros([out_channels], np.float32) if bias is None else bias.astype(np.float32)
+        bn = self.folded_batch_norm(node)
+        if bn is not None:
+            gamma, beta, mean, var = (self.initializers[n].astype(np.float32) for n in bn.input[1:5])
+            scale = gamma / np.sqrt(var + self.attr(bn, "epsilon", 1e-5))
+            weight = weight * scale.reshape([-1, 1, 1, 1])
+            bias = (bias - mean) * scale + beta
+            self.folded.add(bn.name or bn.output[0])
+        group = self.attr(node, "group", 1)
+        strides = self.attr(node, "strides", [1, 1])
+        dilations = self.attr(node, "dilations", [1, 1])
+        pads = self.attr(node, "pads", [0, 0, 0, 0])
+        if self.attr(node, "auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+            self.fail(node, "auto_pad is not supported; give explicit pads")
+        out_nchw = self.static_shape(node, node.output[0])
+        out_shape = [out_nchw[i] for i in TO_NHWC]
+        kh, kw = weight.shape[2], weight.shape[3]
+        # ONNX pads: top, left, bottom, right; TOSA: top, bottom, left, right.
+        if dilations[0] != dilations[1]:
+            self.fail(node, "different dilations along height and width are not supported")
+        pad = self.fit(node, x, (kh, kw), strides, pads, dilations[0])
+        attrs = tosa.window_attrs(strides, pad, dilations[0])
+        in_channels = x.shape[3]
+        zp = self.emit.zero_point()
+        if group == 1:
+            w = self.emit.const(weight.transpose(0, 2, 3, 1))
+            b = self.emit.const(bias)
+            name = self.emit.op("conv2d", [x, w, b, zp, zp], attrs, out_shape, "conv")
+        elif group == in_channels and out_channels % in_channels == 0:
+            multiplier = out_channels // in_channels
+            w = self.emit.const(weight.reshape(in_channels, multiplier, kh, kw).transpose(2, 3, 0, 1))
+            b = self.emit.const(bias)
+            name = self.emit.op("depthwise_conv2d", [x, w, b, zp, zp], attrs, out_shape, "dw")
+        else:
+            # Grouped: one conv per group on its channel slice, concatenated.
+            parts = []
+            per_in, per_out = in_channels // group, out_channels // group
+            for g in range(group):
+                start = self.emit.const_shape([0, 0, 0, g * per_in])
+                size = self.emit.const_shape([x.shape[0], x.shape[1], x.shape[2], per_in])
+                part_shape = [x.shape[0], x.shape[1], x.shape[2], per_in]
+                part = Value(self.emit.op("slice", [x, start, size], "", part_shape), part_shape)
+                w = self.emit.const(weight[g * per_out:(g + 1) * per_out].transpose(0, 2, 3, 1))
+                b = self.emit.const(bias[g * per_out:(g + 1) * per_out])
+                shape = out_shape[:3] + [per_out]
+                parts.append(Value(self.emit.op("conv2d", [part, w, b, zp, zp], attrs, shape, "conv"),
+                                   shape))
+            name = self.emit.op("concat", parts, "axis = 3 : i32", out_shape, "cat")
+        if bn is not None:
+            self.values[bn.output[0]] = Value(name, out_shape, True)
+        self.define(node, name, out_shape, True)
+
+    def batch_norm(self, node):
+        if (node.name or node.output[0]) in self.folded:
+            return
+        x = self.input(node, 0)
+        gamma, beta, mean, var = (self.constant_input(node, i).astype(np.float32) for i in range(1, 5))
+        scale = gamma / np.sqrt(var + self.attr(node, "epsilon", 1e-5))
+        shift = beta - mean * scale
+        shape = [1] * len(x.shape)
+        shape[3 if x.nhwc else 1] = -1
+        s = Value(self.emit.const(scale.reshape(shape)).name, scale.reshape(shape).shape)
+        t = Value(self.emit.const(shift.reshape(shape)).name, shift.reshape(shape).shape)
+        scaled = Value(self.emit.op("mul", [x, s, self.emit.shift()], "", x.shape), x.shape)
+        self.define(node, self.emit.op("add", [scaled, t], "", x.shape), x.shape, x.nhwc)
+
+    def pool(self, node, op, global_=False):
+        x = self.to_nhwc(self.input(node, 0))
+        if global_:
+            kernel, strides, pads = [x.shape[1], x.shape[2]], [1, 1], [0, 0, 0, 0]
+        else:
+            kernel = self.attr(node, "kernel_shape")
+            strides = self.attr(node, "strides", [1, 1])
+            pads = self.attr(node, "pads", [0, 0, 0, 0])
+            if self.attr(node, "ceil_mode", 0):
+                self.fail(node, "ceil_mode is not supported")
+            if op == "avg_pool2d" and self.attr(node, "count_include_pad", 0) and any(pads):
+                self.fail(node, "count_include_pad with padding is not supported")
+        out_shape = self.output_shape(node, True)
+        pad = self.fit(node, x, kernel, strides, pads)
+        attrs = tosa.window_attrs(strides, pad, kernel=kernel, accumulate=op == "avg_pool2d")
+        operands = [x]
+        if op == "avg_pool2d":
+            operands += [self.emit.zero_point(), self.emit.zero_point()]
+        self.define(node, self.emit.op(op, operands, attrs, out_shape, "pool"), out_shape, True)
+
+    def gemm(self, node):
+        a = self.to_nchw(self.input(node, 0))
+        b = self.constant_input(node, 1)
+        if b is None or len(a.shape) != 2:
+            self.fail(node, "needs a 2-D input and a constant second operand")
+        b = b.astype(np.float32)
+        if node.op_type == "Gemm":
+            if self.attr(node, "transA", 0):
+                self.fail(node, "transA is not supported")
+            if self.attr(node, "transB", 0):
+                b = b.T
+            b = b * self.attr(node, "alpha", 1.0)
+        n, k = a.shape
+        m = b.shape[1]
+        a3 = Value(self.emit.op("reshape", [a, self.emit.const_shape([1, n, k])], "", [1, n, k]), [1, n, k])
+        b3 = Value(self.emit.const(b.reshape(1, k, m)).name, [1, k, m])
+        product = Value(self.emit.op("matmul", [a3, b3, self.emit.zero_point(), self.emit.zero_point()], "",
+                                     [1, n, m], "mm"), [1, n, m])
+        result = Value(self.emit.op("reshape", [product, self.emit.const_shape([n, m])], "", [n, m]), [n, m])
+        if node.op_type == "Gemm" and len(node.input) > 2 and node.input[2]:
+            c = self.constant_input(node, 2).astype(np.float32) * self.attr(node, "beta", 1.0)
+            c = Value(self.emit.const(np.broadcast_to(c, (1, m)) if c.ndim < 2 else c).name,
+                      (1, m) if c.ndim < 2 else c.shape)
+            result = Value(self.emit.op("add", [result, c], "", [n, m]), [n, m])
+        self.values[node.output[0]] = result
+
+    WINDOW_OPS = {
+        "Conv": conv,
+        "BatchNormalization": batch_norm,
+        "MaxPool": lambda self, n: self.pool(n, "max_pool2d"),
+        "AveragePool": lambda self, n: self.pool(n, "avg_pool2d"),
+        "GlobalAveragePool": lambda self, n: self.pool(n, "avg_pool2d", global_=True),
+        "Gemm": gemm,
+        "MatMul": gemm,
+    }
