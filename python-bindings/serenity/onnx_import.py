@@ -13,6 +13,7 @@ an error that names the op type and the node, and nothing is written.
 
 import argparse
 import sys
+import warnings
 
 from . import tosa
 from .onnx.base import ImporterBase, ImportError_, Value
@@ -68,12 +69,27 @@ def main(argv=None):
     parser.add_argument("-o", "--output", default="-", help="output .mlir ('-': stdout)")
     parser.add_argument("--name", help="function name (default: the graph's name)")
     args = parser.parse_args(argv)
-    try:
-        text = import_model(onnx.load(args.model), args.name)
-    except ImportError_ as error:
-        print("serenity-import-onnx: %s" % error, file=sys.stderr)
+    def fail(message):
+        print("serenity-import-onnx: %s" % message, file=sys.stderr)
         return 1
-    tosa.write_text(args.output, text)
+
+    try:
+        # A damaged file also makes protobuf warn; the one line below says it.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = onnx.load(args.model)
+    except OSError as error:
+        return fail("cannot read '%s': %s" % (args.model, error.strerror))
+    except Exception:  # protobuf's DecodeError and the like
+        return fail("'%s' is not an ONNX model" % args.model)
+    try:
+        text = import_model(model, args.name)
+    except ImportError_ as error:
+        return fail(error)
+    try:
+        tosa.write_text(args.output, text)
+    except OSError as error:
+        return fail("cannot write '%s': %s" % (args.output, error.strerror))
     return 0
 
 

@@ -164,3 +164,20 @@ def test_report_tool_errors_are_one_line(case, tmp_path):
     expected = {"missing": "cannot read", "binary": "not a text file",
                 "not_mlir": "error:", "unwritable": "cannot write"}[case]
     assert expected in lines[0]
+
+
+@pytest.mark.parametrize("case", ["missing", "not_onnx", "truncated"])
+def test_import_onnx_file_errors_are_one_line(case, tmp_path):
+    model = tmp_path / "model.onnx"
+    if case == "not_onnx":
+        model.write_text("this is not a protobuf\n")
+    elif case == "truncated":
+        model.write_bytes(b"\x08\x07\x12\x04onnx\x1a\xff\xff")
+    run = subprocess.run([os.path.join(BUILD, "bin", "serenity-import-onnx"), str(model),
+                          "-o", str(tmp_path / "out.mlir")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("serenity-import-onnx: "), run.stderr
+    assert str(model) in lines[0]
+    assert not (tmp_path / "out.mlir").exists()
