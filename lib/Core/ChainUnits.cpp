@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
 #include <optional>
 
 using namespace serenity;
@@ -15,6 +16,8 @@ ChainUnits::ChainUnits(const LivenessModel &liveness, const Reachability &reach,
   unsigned numNodes = graph.getNumNodes();
   next.assign(numNodes, kNoNode);
   size.assign(numNodes, 1);
+  footprintAbove.assign(numNodes, 0);
+  liveChange.assign(numNodes, 0);
   std::vector<bool> isCut(numNodes, false), inUnit(numNodes, false);
   for (NodeId cut : cuts)
     isCut[cut] = true;
@@ -33,7 +36,9 @@ ChainUnits::ChainUnits(const LivenessModel &liveness, const Reachability &reach,
                       [&](unsigned b) { return readByItAlone(b, head); }))
       continue;
     NodeSet ran = reach.ancestors[head], members(numNodes), followers(numNodes);
-    uint64_t live = liveness.step(ran.getWords(), kBase, head).liveAfter;
+    StepEffect first = liveness.step(ran.getWords(), kBase, head);
+    uint64_t live = first.liveAfter;
+    int64_t highest = int64_t(first.footprint) - int64_t(kBase);
     ran.insert(head);
     members.insert(head);
     for (NodeId succ : graph.getNode(head).successors)
@@ -67,6 +72,7 @@ ChainUnits::ChainUnits(const LivenessModel &liveness, const Reachability &reach,
         break;
       next[tail] = w;
       ++size[head];
+      highest = std::max(highest, int64_t(effect.footprint) - int64_t(kBase));
       inUnit[w] = true;
       live = effect.liveAfter;
       ran.insert(w);
@@ -81,5 +87,7 @@ ChainUnits::ChainUnits(const LivenessModel &liveness, const Reachability &reach,
       followers = std::move(grown);
       tail = w;
     }
+    footprintAbove[head] = highest;
+    liveChange[head] = int64_t(live) - int64_t(kBase);
   }
 }

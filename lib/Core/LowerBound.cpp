@@ -14,6 +14,20 @@
 
 using namespace serenity;
 
+/// The nodes that run before a reader of `buffer` in every order: the
+/// readers' ancestors, or every node when it is returned.
+static NodeSet nodesBeforeAReader(const LivenessModel::Buffer &buffer,
+                                  const Reachability &reach,
+                                  unsigned numNodes) {
+  NodeSet before(numNodes);
+  if (buffer.returned)
+    before.insertAll(numNodes);
+  else
+    for (NodeId user : buffer.users)
+      before.unite(reach.ancestors[user]);
+  return before;
+}
+
 std::vector<uint64_t>
 serenity::computeForcedFootprints(const LivenessModel &liveness,
                                   const Reachability &reach) {
@@ -30,12 +44,7 @@ serenity::computeForcedFootprints(const LivenessModel &liveness,
     if (buffer.bytes == 0)
       continue;
     // The nodes between the buffer's producer and one of its readers.
-    NodeSet between(numNodes);
-    if (buffer.returned)
-      between.insertAll(numNodes);
-    else
-      for (NodeId user : buffer.users)
-        between.unite(reach.ancestors[user]);
+    NodeSet between = nodesBeforeAReader(buffer, reach, numNodes);
     if (std::optional<NodeId> producer = graph.getValue(buffer.root).producer)
       between.intersect(reach.descendants[*producer]);
     between.forEach([&](NodeId node) {
@@ -80,12 +89,7 @@ CompletionBound::CompletionBound(const LivenessModel &liveness,
     // An argument's forced footprints already count it wherever it is held.
     if (buffer.bytes == 0 || !producer)
       continue;
-    NodeSet heldAcross(numNodes);
-    if (buffer.returned)
-      heldAcross.insertAll(numNodes);
-    else
-      for (NodeId user : buffer.users)
-        heldAcross.unite(reach.ancestors[user]);
+    NodeSet heldAcross = nodesBeforeAReader(buffer, reach, numNodes);
     // Its producer's descendants (its readers among them) count it already.
     heldAcross.subtract(reach.descendants[*producer]);
     std::optional<NodeId> lastHolder;

@@ -290,7 +290,7 @@ SegmentResult searchSegment(const SearchRules &rules, NodeId begin, NodeId end,
   uint32_t numToSchedule = end - begin;
   StateTable table(numWordsFor(numNodes));
   std::priority_queue<QueueEntry> queue;
-  NodeSet current(numNodes), unitRan(numNodes);
+  NodeSet current(numNodes);
   std::vector<uint64_t> childSets, childHashes;
   for (NodeId node = 0; node < begin; ++node)
     current.insert(node);
@@ -358,21 +358,13 @@ SegmentResult searchSegment(const SearchRules &rules, NodeId begin, NodeId end,
     children.clear();
     rules.readyNodes.find(set, ready);
     for (NodeId node : ready) {
-      StepEffect effect = liveness.step(set, live, node);
+      StepEffect effect;
       if (rules.units.getNext(node) != kNoNode) {
-        // The unit as one step: its footprint is its highest.
-        for (unsigned i = 0, e = set.size(); i < e; ++i)
-          unitRan.setWord(i, set[i]);
-        for (NodeId member = node; rules.units.getNext(member) != kNoNode;) {
-          unitRan.insert(member);
-          member = rules.units.getNext(member);
-          StepEffect next =
-              liveness.step(unitRan.getWords(), effect.liveAfter, member);
-          effect.footprint = std::max(effect.footprint, next.footprint);
-          effect.allocated += next.allocated;
-          effect.freed += next.freed;
-          effect.liveAfter = next.liveAfter;
-        }
+        // A unit as one step, its effect known in advance.
+        effect.footprint = live + rules.units.getFootprintAbove(node);
+        effect.liveAfter = live + rules.units.getLiveChange(node);
+      } else {
+        effect = liveness.step(set, live, node);
       }
       if (rules.pruneDominated && effect.footprint <= peak &&
           effect.liveAfter <= live) {

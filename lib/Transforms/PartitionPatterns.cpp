@@ -338,9 +338,13 @@ struct LinalgKernelPartition
 
 } // namespace
 
-static bool isConvolution(Operation *op) {
+bool serenity::isPartitionableConvolution(Operation *op) {
   return isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, linalg::Conv2DNhwcHwcfOp,
              linalg::DepthwiseConv2DNhwcHwcOp>(op);
+}
+
+bool serenity::isConcat(Operation *op) {
+  return isa<tosa::ConcatOp, tensor::ConcatOp>(op);
 }
 
 /// The convolutions that read `value`, directly or through commuting
@@ -348,7 +352,7 @@ static bool isConvolution(Operation *op) {
 void serenity::collectConvolutionsOver(Value value,
                                        SmallVectorImpl<Operation *> &convs) {
   for (Operation *user : value.getUsers()) {
-    if (isConvolution(user) && user->getOperand(0) == value) {
+    if (isPartitionableConvolution(user) && user->getOperand(0) == value) {
       if (!llvm::is_contained(convs, user))
         convs.push_back(user);
     } else if (isCommutingUnaryOp(user)) {

@@ -12,8 +12,6 @@
 #include "serenity/Core/Scheduler.h"
 #include "serenity/Transforms/Passes.h"
 
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -67,7 +65,7 @@ FailureOr<Bottleneck> findBottleneck(func::FuncOp func, MemoryModel model,
     step[graph->getOperation(schedule.order[i])] = i;
   for (unsigned i = 0; i <= *peakStep; ++i) {
     Operation *op = graph->getOperation(schedule.order[i]);
-    if (!isa<tosa::ConcatOp, tensor::ConcatOp>(op))
+    if (!isConcat(op))
       continue;
     // Live at the peak: made by then, read at or after it.
     bool live = llvm::any_of(op->getResult(0).getUsers(), [&](Operation *user) {
@@ -129,7 +127,6 @@ private:
   OwningOpRef<func::FuncOp> current;
   Bottleneck best;
   uint64_t initialPeak = 0;
-  bool improved = false;
 };
 
 } // namespace
@@ -150,7 +147,6 @@ MemoryAwareRewriter::keepIfLower(OwningOpRef<func::FuncOp> trial) {
     return false;
   current = std::move(trial);
   best = std::move(*next);
-  improved = true;
   return true;
 }
 
@@ -179,9 +175,8 @@ MemoryAwareRewriter::run(func::FuncOp func) {
   // Every rewrite starts at a concat: without one, nothing to search.
   bool hasConcat = func.getBody()
                        .walk([](Operation *op) {
-                         return isa<tosa::ConcatOp, tensor::ConcatOp>(op)
-                                    ? WalkResult::interrupt()
-                                    : WalkResult::advance();
+                         return isConcat(op) ? WalkResult::interrupt()
+                                             : WalkResult::advance();
                        })
                        .wasInterrupted();
   if (!hasConcat)
@@ -204,7 +199,7 @@ MemoryAwareRewriter::run(func::FuncOp func) {
       return failure();
     progress = *step;
   }
-  if (!improved)
+  if (best.peak >= initialPeak)
     return OwningOpRef<func::FuncOp>();
   return std::move(current);
 }
@@ -235,10 +230,9 @@ static std::pair<unsigned, unsigned>
 countConvolutionsAndConcats(func::FuncOp func) {
   unsigned convolutions = 0, concats = 0;
   func.walk([&](Operation *op) {
-    if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, linalg::Conv2DNhwcHwcfOp,
-            linalg::DepthwiseConv2DNhwcHwcOp>(op))
+    if (isPartitionableConvolution(op))
       ++convolutions;
-    else if (isa<tosa::ConcatOp, tensor::ConcatOp>(op))
+    else if (isConcat(op))
       ++concats;
   });
   return {convolutions, concats};

@@ -18,6 +18,12 @@ namespace serenity {
 /// tensor operand, element-wise, same shape in and out.
 bool isCommutingUnaryOp(mlir::Operation *op);
 
+/// The ops the partitionings split (TOSA and Linalg convolutions).
+bool isPartitionableConvolution(mlir::Operation *op);
+
+/// The concats every rewrite starts at (TOSA and tensor).
+bool isConcat(mlir::Operation *op);
+
 /// The convolutions a partitioning may split that read `value`, directly or
 /// through commuting element-wise ops.
 void collectConvolutionsOver(mlir::Value value,

@@ -66,6 +66,12 @@ TEST(ChainUnitsTest, AChainOfEqualSizesIsOneUnit) {
        {MemoryModel::Strict, MemoryModel::Inplace, MemoryModel::Bufferized})
     EXPECT_EQ(unitsOf(graph, model), (Units{{2, 3, 4}}))
         << stringifyMemoryModel(model).str();
+  // Under strict each step holds its 8-byte input and its 8-byte result;
+  // the unit trades the sum for the pointwise result.
+  LivenessModel strict(graph, MemoryModel::Strict);
+  ChainUnits units(strict, Reachability(graph), {});
+  EXPECT_EQ(units.getFootprintAbove(2), 8);
+  EXPECT_EQ(units.getLiveChange(2), 0);
 }
 
 TEST(ChainUnitsTest, AUnitStopsWhereTheNextNodeRaisesTheLiveBytes) {

@@ -2,6 +2,7 @@
 
 #include "serenity/Core/Scheduler.h"
 #include "ReferenceModel.h"
+#include "serenity/Core/ChainUnits.h"
 #include "serenity/Core/LowerBound.h"
 
 #include "gtest/gtest.h"
@@ -223,6 +224,56 @@ TEST(SchedulerTest, ChainUnitsAndCompletionBoundsKeepTheOptimum) {
       ASSERT_EQ(liveness.peakOf(schedule.order), expected);
     }
   }
+}
+
+// A unit's effect, known in advance, is what running its nodes one by one
+// does, both with only the head's ancestors run and with every node that is
+// not after the head run.
+TEST(SchedulerTest, ChainUnitEffectsDoNotDependOnWhatElseRan) {
+  std::mt19937 rng(77);
+  unsigned units = 0;
+  for (unsigned trial = 0; trial < 400; ++trial) {
+    DataflowGraph graph = makeRandomGraph(rng, 16, 0.6);
+    Reachability reach(graph);
+    for (MemoryModel model :
+         {MemoryModel::Strict, MemoryModel::Inplace, MemoryModel::Bufferized}) {
+      LivenessModel liveness(graph, model);
+      ChainUnits chains(liveness, reach, {});
+      std::vector<bool> inside(graph.getNumNodes(), false);
+      for (NodeId node = 0; node < graph.getNumNodes(); ++node)
+        if (chains.getNext(node) != kNoNode)
+          inside[chains.getNext(node)] = true;
+      for (NodeId head = 0; head < graph.getNumNodes(); ++head) {
+        if (inside[head] || chains.getNext(head) == kNoNode)
+          continue;
+        ++units;
+        NodeSet fewest = reach.ancestors[head], most(graph.getNumNodes());
+        for (NodeId node = 0; node < graph.getNumNodes(); ++node)
+          if (node != head && !reach.descendants[head].contains(node))
+            most.insert(node);
+        for (NodeSet ran : {fewest, most}) {
+          std::vector<NodeId> order;
+          ran.forEach([&](NodeId node) { order.push_back(node); });
+          uint64_t before =
+              order.empty() ? liveness.getInitialLiveBytes()
+                            : liveness.simulate(order).steps.back().liveAfter;
+          uint64_t live = before, highest = 0;
+          for (NodeId node = head; node != kNoNode;
+               node = chains.getNext(node)) {
+            StepEffect effect = liveness.step(ran.getWords(), live, node);
+            highest = std::max(highest, effect.footprint);
+            live = effect.liveAfter;
+            ran.insert(node);
+          }
+          ASSERT_EQ(int64_t(highest) - int64_t(before),
+                    chains.getFootprintAbove(head));
+          ASSERT_EQ(int64_t(live) - int64_t(before),
+                    chains.getLiveChange(head));
+        }
+      }
+    }
+  }
+  EXPECT_GT(units, 100u) << "the random graphs must exercise units";
 }
 
 TEST(SchedulerTest, CompletionBoundCountsBuffersHeldAcrossANode) {

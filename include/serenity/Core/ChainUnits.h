@@ -13,6 +13,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <cstdint>
 #include <vector>
 
 namespace serenity {
@@ -36,7 +37,8 @@ class ChainUnits {
 public:
   /// Every node its own unit.
   explicit ChainUnits(unsigned numNodes)
-      : next(numNodes, kNoNode), size(numNodes, 1) {}
+      : next(numNodes, kNoNode), size(numNodes, 1), footprintAbove(numNodes),
+        liveChange(numNodes) {}
   ChainUnits(const LivenessModel &liveness, const Reachability &reach,
              llvm::ArrayRef<NodeId> cuts);
 
@@ -45,10 +47,17 @@ public:
   /// The number of nodes of the unit `head` starts (1 for a node inside a
   /// unit).
   unsigned getSize(NodeId head) const { return size[head]; }
+  /// The effect of running the unit `head` starts (two or more nodes): its
+  /// highest footprint and the live bytes after it, relative to the bytes
+  /// live before it. Under the conditions above they do not depend on what
+  /// else ran, so the search never steps through a unit.
+  int64_t getFootprintAbove(NodeId head) const { return footprintAbove[head]; }
+  int64_t getLiveChange(NodeId head) const { return liveChange[head]; }
 
 private:
   std::vector<NodeId> next;
   std::vector<unsigned> size;
+  std::vector<int64_t> footprintAbove, liveChange;
 };
 
 } // namespace serenity
