@@ -127,6 +127,14 @@ py::dict livenessToDict(const FunctionLiveness &report) {
   return result;
 }
 
+/// serenity._core.verify(text, filename) -> (ok, diagnostics, None): parses
+/// `text` and runs the verifier on it.
+py::tuple verify(const std::string &text, const std::string &filename) {
+  Session session;
+  OwningOpRef<ModuleOp> module = session.parse(text, filename);
+  return session.result(static_cast<bool>(module), py::none());
+}
+
 /// serenity._core.analyze(text, memory_model, filename)
 ///   -> (ok, diagnostics, [dict])
 py::tuple analyze(const std::string &text, const std::string &memoryModel,
@@ -216,6 +224,7 @@ py::tuple schedule(const std::string &text, const std::string &algorithm,
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Serenity's C++ core: memory-aware scheduling of MLIR functions";
+  m.def("verify", &verify, py::arg("text"), py::arg("filename"));
   m.def("analyze", &analyze, py::arg("text"), py::arg("memory_model"),
         py::arg("filename"));
   m.def("schedule", &schedule, py::arg("text"), py::arg("algorithm"),

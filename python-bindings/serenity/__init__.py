@@ -27,7 +27,7 @@ def _native():
     return _core
 
 __all__ = ["Error", "Diagnostic", "Step", "FunctionReport", "ScheduledFunction",
-           "ScheduleResult", "analyze", "schedule", "ALGORITHMS",
+           "ScheduleResult", "verify", "analyze", "schedule", "ALGORITHMS",
            "MEMORY_MODELS"]
 
 
@@ -157,6 +157,12 @@ def _text(mlir_text: str) -> str:
                          "open(path).read(), and filename=path for locations"
                          % mlir_text.strip())
     return mlir_text
+
+
+def verify(mlir_text: str, filename: str = "<input>") -> None:
+    """Parses `mlir_text` and runs MLIR's verifier on it; raises
+    serenity.Error with the diagnostics when it is not valid IR."""
+    _check(_native().verify(_text(mlir_text), filename))
 
 
 def analyze(mlir_text: str, memory_model: str = "strict",

@@ -9,6 +9,9 @@ layout change is folded into the weights of convolutions. Initializers become
 tosa.const; BatchNormalization is folded into the convolution before it when
 it is that convolution's only reader. An unsupported op or a dynamic shape is
 an error that names the op type and the node, and nothing is written.
+Subgraphs that compute on constants and static shapes are folded. Every op
+carries the name of the ONNX node it came from as its location, and the
+output is verified before it is written.
 """
 
 import argparse
@@ -18,15 +21,17 @@ import warnings
 from . import tosa
 from .onnx.base import ImporterBase, ImportError_, Value
 from .onnx.elementwise import ElementwiseOps
+from .onnx.reductions import ReductionOps
 from .onnx.shapes import ShapeOps
 from .onnx.windows import WindowOps
 
 
-class Importer(ElementwiseOps, WindowOps, ShapeOps, ImporterBase):
+class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, ImporterBase):
     """One ONNX graph to one func.func: the op families in serenity/onnx/,
     dispatched by op type."""
 
-    OPS = {**ElementwiseOps.ELEMENTWISE_OPS, **WindowOps.WINDOW_OPS, **ShapeOps.SHAPE_OPS}
+    OPS = {**ElementwiseOps.ELEMENTWISE_OPS,
+           **ReductionOps.REDUCTION_OPS, **WindowOps.WINDOW_OPS, **ShapeOps.SHAPE_OPS}
 
     def run(self, name):
         args = []
@@ -35,7 +40,10 @@ class Importer(ElementwiseOps, WindowOps, ShapeOps, ImporterBase):
                 continue
             shape = self.shapes[info.name]
             if any(d is None or d <= 0 for d in shape):
-                raise ImportError_("graph input '%s' has a dynamic or unknown shape %s" % (info.name, shape))
+                raise ImportError_("graph input '%s' has a dynamic or unknown shape %s; give it with "
+                                   "--input-shape %s=%s" % (info.name, shape, info.name, "x".join(
+                                       str(d) if d and d > 0 else ("1" if i == 0 else "N")
+                                       for i, d in enumerate(shape))))
             value = Value("%%arg%d" % len(args), shape)
             args.append(value)
             self.values[info.name] = self.to_nhwc(value)
@@ -43,7 +51,11 @@ class Importer(ElementwiseOps, WindowOps, ShapeOps, ImporterBase):
             handler = self.OPS.get(node.op_type)
             if handler is None:
                 self.fail(node, "unsupported op type")
+            # Every op the node becomes carries its name, so that schedules
+            # and diagnostics map back to the ONNX graph.
+            self.emit.location = node.name or node.output[0]
             handler(self, node)
+        self.emit.location = None
         results = []
         for info in self.graph.output:
             value = self.values.get(info.name)
@@ -53,11 +65,35 @@ class Importer(ElementwiseOps, WindowOps, ShapeOps, ImporterBase):
         return tosa.render_function(name, args, results, self.emit.body())
 
 
-def import_model(model, name=None):
-    """The TOSA MLIR text of an onnx.ModelProto."""
+def import_model(model, name=None, input_shapes=None, verify=True):
+    """The TOSA MLIR text of an onnx.ModelProto. `input_shapes` ({input name:
+    [dims]}) fixes the shapes of inputs exported as dynamic. The text is
+    checked with MLIR's verifier unless `verify` is false; IR that does not
+    verify raises ImportError_ with the first error."""
     name = name or model.graph.name or "main"
     name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
-    return Importer(model).run(name)
+    text = Importer(model, input_shapes).run(name)
+    if verify:
+        from . import Error, verify as verify_text
+        try:
+            verify_text(text, name)
+        except Error as error:
+            raise ImportError_("the imported IR does not verify (an importer bug; please report "
+                               "it with the model): %s" % str(error).splitlines()[0])
+    return text
+
+
+def parse_input_shape(text):
+    """NAME=1x3x224x224 -> (NAME, [1, 3, 224, 224])."""
+    name, _, dims = text.rpartition("=")
+    try:
+        shape = [int(d) for d in dims.split("x")]
+    except ValueError:
+        shape = []
+    if not name or not shape or any(d <= 0 for d in shape):
+        raise argparse.ArgumentTypeError("expected NAME=DIMxDIMx..., e.g. input=1x3x224x224; got '%s'"
+                                         % text)
+    return name, shape
 
 
 def main(argv=None):
@@ -68,6 +104,10 @@ def main(argv=None):
     parser.add_argument("model", help="an .onnx file")
     parser.add_argument("-o", "--output", default="-", help="output .mlir ('-': stdout)")
     parser.add_argument("--name", help="function name (default: the graph's name)")
+    parser.add_argument("--input-shape", type=parse_input_shape, action="append", default=[],
+                        metavar="NAME=1x3x224x224",
+                        help="the static shape of a graph input exported with dynamic dimensions "
+                             "(repeat for several inputs)")
     args = parser.parse_args(argv)
     def fail(message):
         print("serenity-import-onnx: %s" % message, file=sys.stderr)
@@ -83,7 +123,7 @@ def main(argv=None):
     except Exception:  # protobuf's DecodeError and the like
         return fail("'%s' is not an ONNX model" % args.model)
     try:
-        text = import_model(model, args.name)
+        text = import_model(model, args.name, dict(args.input_shape))
     except ImportError_ as error:
         return fail(error)
     try:

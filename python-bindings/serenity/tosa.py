@@ -14,11 +14,19 @@ emitted:
         : (tensor<...>, ...) -> tensor<...>
 """
 
+import os
 import sys
 
 import numpy as np
 
 F32_MAX = 3.4028234663852886e38
+
+
+def mlir_string(text):
+    """`text` as an MLIR string literal (a location's name, ...): printable
+    ASCII as it is, every other byte of its UTF-8 as a \\XX escape."""
+    return '"%s"' % "".join(chr(b) if 32 <= b < 127 and chr(b) not in '"\\' else "\\%02X" % b
+                            for b in str(text).encode("utf-8"))
 
 
 def tensor_type(shape, element="f32"):
@@ -68,21 +76,43 @@ def window_output(size, kernel, stride, pad_before, pad_after, dilation=1):
     return (size + pad_before + pad_after - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def fit_pads(height, width, kernel, stride, pad, dilation=1):
-    """TOSA wants every strided window to fit exactly: the pads (top, bottom,
-    left, right) without the trailing padding that no window reaches (the
-    output size stays PyTorch's floor). Raises ValueError where that would
-    need negative padding, i.e. the input itself has rows or columns that no
-    window reads (slice them off first)."""
+def fit_window(height, width, kernel, stride, pad, dilation=1, output=None):
+    """TOSA wants every strided window to fit exactly. For a window over an
+    input of `height` x `width` with pads (top, bottom, left, right) and the
+    `output` size (rows, columns; default: PyTorch's floor), returns the pads
+    TOSA takes and how many input rows and columns the windows read: trailing
+    padding that no window reaches is dropped, trailing input rows and
+    columns that no window reads must be sliced off, and a ceil-mode output
+    gets the padding its last window needs."""
     pad = list(pad)
+    extent = []
     for axis, (size, k, s) in enumerate(zip((height, width), pair(kernel), pair(stride))):
-        extra = (size + pad[2 * axis] + pad[2 * axis + 1] - dilation * (k - 1) - 1) % s
-        if extra > pad[2 * axis + 1]:
+        before, after = pad[2 * axis], pad[2 * axis + 1]
+        out = output[axis] if output else window_output(size, k, s, before, after, dilation)
+        spanned = (out - 1) * s + dilation * (k - 1) + 1
+        surplus = before + size + after - spanned
+        if surplus < 0:
+            after -= surplus
+        else:
+            trimmed = min(surplus, after)
+            after -= trimmed
+            size -= surplus - trimmed
+        pad[2 * axis + 1] = after
+        extent.append(size)
+    return tuple(pad), tuple(extent)
+
+
+def fit_pads(height, width, kernel, stride, pad, dilation=1):
+    """The exact-fit pads of fit_window for an input that every window
+    reads. Raises ValueError where some trailing rows or columns are never
+    read (slice them off first)."""
+    pad, extent = fit_window(height, width, kernel, stride, pad, dilation)
+    for axis, (size, used) in enumerate(zip((height, width), extent)):
+        if used != size:
             raise ValueError("a %dx%d stride-%d window leaves %d trailing input %s of %d unread"
-                             % (pair(kernel)[0], pair(kernel)[1], s, extra - pad[2 * axis + 1],
+                             % (pair(kernel)[0], pair(kernel)[1], pair(stride)[axis], size - used,
                                 "rows" if axis == 0 else "columns", size))
-        pad[2 * axis + 1] -= extra
-    return tuple(pad)
+    return pad
 
 
 def window_attrs(stride, pad, dilation=None, kernel=None, accumulate=True):
@@ -112,12 +142,20 @@ class Emitter:
         self.constant_lines = [] if constants_first else self.lines
         self.counter = 0
         self.cache = {}
+        # The source location of the ops emitted next (an ONNX node's name),
+        # or None for none.
+        self.location = None
 
     def body(self):
         """Every line, constants first when asked."""
         if self.constant_lines is self.lines:
             return list(self.lines)
         return self.constant_lines + self.lines
+
+    def _loc(self):
+        if self.location is None:
+            return ""
+        return " loc(%s)" % mlir_string(self.location)
 
     def fresh(self, hint="v"):
         self.counter += 1
@@ -128,9 +166,9 @@ class Emitter:
         result = self.fresh(hint)
         pairs = [_name_and_type(o) for o in operands]
         properties = " <{%s}>" % attrs if attrs else ""
-        self.lines.append('  %s = "tosa.%s"(%s)%s : (%s) -> %s' % (
+        self.lines.append('  %s = "tosa.%s"(%s)%s : (%s) -> %s%s' % (
             result, name, ", ".join(n for n, _ in pairs), properties,
-            ", ".join(t for _, t in pairs), result_type or tensor_type(shape)))
+            ", ".join(t for _, t in pairs), result_type or tensor_type(shape), self._loc()))
         return result
 
     def const(self, array, element="f32", hint="c"):
@@ -138,29 +176,39 @@ class Emitter:
         array = np.asarray(array, dtype=np.float32 if element == "f32" else None)
         name = self.fresh(hint)
         type_ = tensor_type(array.shape, element)
-        self.constant_lines.append('  %s = "tosa.const"() <{values = %s : %s}> : () -> %s' % (
-            name, dense_literal(array, element), type_, type_))
+        self.constant_lines.append('  %s = "tosa.const"() <{values = %s : %s}> : () -> %s%s' % (
+            name, dense_literal(array, element), type_, type_, self._loc()))
         return Operand(name, type_)
 
     def const_shape(self, dims):
         """A `tosa.const_shape` (the start and size of a slice, ...)."""
         name = self.fresh("s")
         self.constant_lines.append("  %s = tosa.const_shape {values = dense<[%s]> : tensor<%dxindex>}"
-                          " : () -> !tosa.shape<%d>" % (
-                              name, ", ".join(str(int(d)) for d in dims), len(dims), len(dims)))
+                                   " : () -> !tosa.shape<%d>%s" % (
+                                       name, ", ".join(str(int(d)) for d in dims), len(dims),
+                                       len(dims), self._loc()))
         return Operand(name, "!tosa.shape<%d>" % len(dims))
+
+    def _shared(self, make):
+        """A constant that many ops read: it belongs to no one node."""
+        location, self.location = self.location, None
+        try:
+            return make()
+        finally:
+            self.location = location
 
     def zero_point(self):
         """The f32 zero point that conv2d, depthwise_conv2d, avg_pool2d and
         negate take (one per function)."""
         if "zp" not in self.cache:
-            self.cache["zp"] = self.const(np.zeros([1], np.float32), hint="zp")
+            self.cache["zp"] = self._shared(lambda: self.const(np.zeros([1], np.float32), hint="zp"))
         return self.cache["zp"]
 
     def shift(self):
         """The i8 shift that tosa.mul takes (one per function)."""
         if "shift" not in self.cache:
-            self.cache["shift"] = self.const(np.zeros([1], np.int8), "i8", hint="shift")
+            self.cache["shift"] = self._shared(
+                lambda: self.const(np.zeros([1], np.int8), "i8", hint="shift"))
         return self.cache["shift"]
 
     # -- ops whose operand lists TOSA fixes ------------------------------------
@@ -199,9 +247,17 @@ def render_function(name, arguments, results, body_lines):
 
 
 def write_text(path, text):
-    """Emitted text to the file `path`, or to stdout for "-"."""
+    """Emitted text to the file `path` (whole or not at all: through a
+    temporary file beside it), or to stdout for "-"."""
     if path == "-":
         sys.stdout.write(text)
         return
-    with open(path, "w") as f:
-        f.write(text)
+    temporary = "%s.%d.tmp" % (path, os.getpid())
+    try:
+        with open(temporary, "w") as f:
+            f.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise

@@ -3,7 +3,6 @@ the upstream MLIR lowering and mlir-runner."""
 
 import os
 import subprocess
-import sys
 
 import numpy as np
 import onnx
@@ -15,10 +14,8 @@ from onnx import numpy_helper as nh
 import serenity
 from serenity.onnx_import import import_model
 
-from conftest import BUILD, SOURCE
-
-sys.path.insert(0, os.path.join(SOURCE, "test"))
-import lowering  # noqa: E402
+from conftest import BUILD
+from execution import count_mismatches
 
 rng = np.random.default_rng(7)
 
@@ -55,11 +52,25 @@ def conv_ref(x, w, b, pads, strides, dilations, group):
     return y
 
 
-def pool_ref(x, kernel, strides, pads, kind):
+def pool_ref(x, kernel, strides, pads, kind, ceil_mode=0, count_include_pad=0):
+    """PyTorch's pooling: the padding counts in an average when asked; in
+    ceil mode a last partial window starts inside the (padded) input."""
+    if kind == "avg" and count_include_pad:
+        x = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+        pads = [0, 0, 0, 0]
     fill = -np.inf if kind == "max" else np.nan
-    x = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])), constant_values=fill)
-    oh = (x.shape[2] - kernel[0]) // strides[0] + 1
-    ow = (x.shape[3] - kernel[1]) // strides[1] + 1
+    sizes = []
+    for axis in (0, 1):
+        span = x.shape[2 + axis] + pads[axis] + pads[axis + 2] - kernel[axis]
+        out = (-(-span // strides[axis]) if ceil_mode else span // strides[axis]) + 1
+        if ceil_mode and (out - 1) * strides[axis] >= x.shape[2 + axis] + pads[axis]:
+            out -= 1
+        sizes.append(out)
+    extra = [max(0, (sizes[a] - 1) * strides[a] + kernel[a] - (x.shape[2 + a] + pads[a] + pads[a + 2]))
+             for a in (0, 1)]
+    x = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2] + extra[0]), (pads[1], pads[3] + extra[1])),
+               constant_values=fill)
+    oh, ow = sizes
     y = np.zeros(x.shape[:2] + (oh, ow))
     for i in range(oh):
         for j in range(ow):
@@ -101,7 +112,27 @@ def reference(m, feeds):
             out = np.concatenate(ins, axis=attr(node, "axis"))
         elif op in ("MaxPool", "AveragePool"):
             out = pool_ref(ins[0], attr(node, "kernel_shape"), attr(node, "strides", [1, 1]),
-                           attr(node, "pads", [0] * 4), "max" if op == "MaxPool" else "avg")
+                           attr(node, "pads", [0] * 4), "max" if op == "MaxPool" else "avg",
+                           attr(node, "ceil_mode", 0), attr(node, "count_include_pad", 0))
+        elif op == "GlobalMaxPool":
+            out = ins[0].max(axis=(2, 3), keepdims=True)
+        elif op in ("ReduceMean", "ReduceSum", "ReduceMax"):
+            axes = tuple(int(a) for a in (ins[1] if len(ins) > 1 else attr(node, "axes")))
+            reduce = {"ReduceMean": np.mean, "ReduceSum": np.sum, "ReduceMax": np.max}[op]
+            out = reduce(ins[0], axis=axes, keepdims=bool(attr(node, "keepdims", 1)))
+        elif op == "Softmax":
+            e = np.exp(ins[0] - ins[0].max(axis=attr(node, "axis", -1), keepdims=True))
+            out = e / e.sum(axis=attr(node, "axis", -1), keepdims=True)
+        elif op == "LeakyRelu":
+            out = np.where(ins[0] > 0, ins[0], ins[0] * attr(node, "alpha", 0.01))
+        elif op == "HardSigmoid":
+            out = np.clip(ins[0] * attr(node, "alpha", 0.2) + attr(node, "beta", 0.5), 0, 1)
+        elif op == "Constant":
+            out = nh.to_array(attr(node, "value")).astype(np.float64)
+        elif op == "Shape":
+            out = np.array(ins[0].shape, np.float64)
+        elif op == "Gather":
+            out = np.take(ins[0], ins[1].astype(np.int64), axis=attr(node, "axis", 0))
         elif op == "GlobalAveragePool":
             out = ins[0].mean(axis=(2, 3), keepdims=True)
         elif op == "Flatten":
@@ -146,28 +177,7 @@ def run_against_numpy(tmp_path, m, input_shape):
     the number of output elements that differ from numpy's."""
     x = rng.standard_normal(input_shape).astype(np.float32)
     (expected,) = reference(m, {m.graph.input[0].name: x.astype(np.float64)})
-    text = import_model(m, "candidate")
-    arg_type = "tensor<%sxf32>" % "x".join(map(str, input_shape))
-    out_type = "tensor<%sxf32>" % "x".join(map(str, expected.shape))
-    data = expected.astype("<f4").tobytes().hex().upper()
-    original = ('func.func @original(%%arg0: %s) -> %s {\n  %%0 = "tosa.const"() {values = dense<"0x%s"> : %s}'
-                ' : () -> %s\n  return %%0 : %s\n}\n' % (arg_type, out_type, data, out_type, out_type, out_type))
-    (tmp_path / "original.mlir").write_text(original)
-    (tmp_path / "candidate.mlir").write_text(text)
-    subprocess.run([sys.executable, os.path.join(SOURCE, "test", "Execution", "Inputs", "make_comparison.py"),
-                    str(tmp_path / "original.mlir"), str(tmp_path / "candidate.mlir"),
-                    "-o", str(tmp_path / "both.mlir")], check=True)
-    # make_comparison feeds a sine pattern; feed our x instead: replace it.
-    both = (tmp_path / "both.mlir").read_text()
-    start = both.index('%in0 = arith.constant dense<"0x') + len('%in0 = arith.constant dense<"0x')
-    end = both.index('"', start)
-    both = both[:start] + x.astype("<f4").tobytes().hex().upper() + both[end:]
-    lowered = subprocess.run([os.path.join(BUILD, "bin", "serenity-opt"), "-",
-                              "--pass-pipeline=" + lowering.LOWER_TO_LLVM], input=both,
-                             check=True, stdout=subprocess.PIPE, text=True).stdout
-    run = subprocess.run(lowering.runner_command(lowering.llvm_tools_dir(), lowering.llvm_lib_dir()),
-                         input=lowered, check=True, stdout=subprocess.PIPE, text=True).stdout
-    return int(run.strip().splitlines()[-1])
+    return count_mismatches(tmp_path, import_model(m, "candidate"), x, expected)
 
 
 def test_small_cnn_matches_numpy(tmp_path):
@@ -232,16 +242,16 @@ def test_elementwise_and_shape_ops_match_numpy(tmp_path):
 
 
 def test_unsupported_op_names_the_node(tmp_path):
-    m = model([h.make_node("Softmax", ["x"], ["y"], name="probabilities")],
-              [h.make_tensor_value_info("x", T.FLOAT, [1, 10])],
-              [h.make_tensor_value_info("y", T.FLOAT, [1, 10])], [])
+    m = model([h.make_node("LRN", ["x"], ["y"], size=3, name="local_response")],
+              [h.make_tensor_value_info("x", T.FLOAT, [1, 4, 5, 5])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 4, 5, 5])], [])
     path = tmp_path / "m.onnx"
     onnx.save(m, str(path))
     out = tmp_path / "m.mlir"
     result = subprocess.run([os.path.join(BUILD, "bin", "serenity-import-onnx"), str(path), "-o", str(out)],
                             stderr=subprocess.PIPE, text=True)
     assert result.returncode == 1
-    assert "Softmax node 'probabilities': unsupported op type" in result.stderr
+    assert "LRN node 'local_response': unsupported op type" in result.stderr
     assert not out.exists()
 
 
@@ -322,3 +332,148 @@ def test_report_plots_and_summarizes(tmp_path):
     assert "(status optimal, algorithm optimal;" in result.stdout
     assert (tmp_path / "plot.png").stat().st_size > 1000
     assert (tmp_path / "plot.svg").read_text().lstrip().startswith("<?xml")
+
+
+# -- what torchvision's exports need (issue 12), each on a small graph -------
+
+def ints(name, values):
+    return nh.from_array(np.array(values, dtype=np.int64), name)
+
+
+def test_channel_shuffle_shape_arithmetic_folds_to_constants(tmp_path):
+    """ShuffleNet's channel shuffle and chunk as torch exports them: Constant
+    nodes and Shape/Gather/Div/Mul/Slice on static shapes, folded at import
+    time, so that only the real ops are emitted."""
+    const = lambda name, values: h.make_node("Constant", [], [name], name="const_" + name,
+                                             value=nh.from_array(np.array(values, np.int64)))
+    nodes = [
+        const("one", [1]), const("two", [2]), const("zero", [0]),
+        h.make_node("Shape", ["x"], ["shape"], name="shape"),
+        h.make_node("Gather", ["shape", "one"], ["channels"], axis=0, name="gather_channels"),
+        h.make_node("Div", ["channels", "two"], ["half"], name="half_channels"),
+        h.make_node("Mul", ["half", "two"], ["all"], name="all_channels"),
+        h.make_node("Slice", ["x", "zero", "half", "one"], ["left"], name="chunk_left"),
+        h.make_node("Slice", ["x", "half", "all", "one"], ["right"], name="chunk_right"),
+        h.make_node("Relu", ["right"], ["branch"], name="branch_relu"),
+        h.make_node("Concat", ["left", "branch"], ["cat"], axis=1, name="cat"),
+        const("grouped", [1, 2, 2, 3, 3]),
+        h.make_node("Reshape", ["cat", "grouped"], ["g"], name="shuffle_view"),
+        h.make_node("Transpose", ["g"], ["gt"], perm=[0, 2, 1, 3, 4], name="shuffle_transpose"),
+        const("flat", [1, 4, 3, 3]),
+        h.make_node("Reshape", ["gt", "flat"], ["y"], name="shuffle_flatten"),
+    ]
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 4, 3, 3])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 4, 3, 3])], [], name="shuffle")
+    text = import_model(m)
+    ops = [line.split('"tosa.')[1].split('"')[0] for line in text.splitlines() if '"tosa.' in line]
+    # In to NHWC, the chunks, the branch, the concat; back to NCHW for the
+    # 5-D view; the shuffle.
+    assert [op for op in ops if op != "const"] == [
+        "transpose", "slice", "slice", "clamp", "concat", "transpose", "reshape", "transpose",
+        "reshape"]
+    assert run_against_numpy(tmp_path, m, [1, 4, 3, 3]) == 0
+
+
+def test_strided_windows_over_even_sizes_fit_exactly(tmp_path):
+    """ResNet's 1x1 stride-2 shortcut and SqueezeNet's 3x3 stride-2 stem over
+    an even size (the last row is never read: sliced off, not padded by -1),
+    pooling in ceil mode (GoogLeNet, SqueezeNet), and an average that counts
+    its padding (Inception-v3)."""
+    nodes = [
+        h.make_node("Conv", ["x", "w1"], ["shortcut"], strides=[2, 2], name="shortcut_1x1_s2"),
+        h.make_node("MaxPool", ["shortcut"], ["pooled_shortcut"], kernel_shape=[3, 3], strides=[2, 2],
+                    ceil_mode=1, name="maxpool_ceil_3x3"),
+        h.make_node("Conv", ["x", "w3", "b3"], ["stem"], kernel_shape=[3, 3], strides=[2, 2], name="stem_3x3_s2"),
+        h.make_node("MaxPool", ["stem"], ["pooled_stem"], kernel_shape=[2, 2], strides=[2, 2],
+                    ceil_mode=1, name="maxpool_ceil_2x2"),
+        h.make_node("Add", ["pooled_shortcut", "pooled_stem"], ["sum"], name="add"),
+        h.make_node("AveragePool", ["sum"], ["y"], kernel_shape=[3, 3], strides=[1, 1],
+                    pads=[1, 1, 1, 1], count_include_pad=1, name="avgpool_counting_pads"),
+    ]
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 3, 8, 8])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 4, 2, 2])],
+              [weight("w1", [4, 3, 1, 1]), weight("w3", [4, 3, 3, 3]), weight("b3", [4])])
+    text = import_model(m)
+    assert "-1" not in "".join(line for line in text.splitlines() if "pad = " in line)
+    # The shortcut reads rows and columns 0..6 of 8, and the stem 0..6 too:
+    # the input is sliced.
+    assert "-> tensor<1x7x7x3xf32>" in text
+    # Ceil mode: two 3x3 windows every 2 over 4 rows need one row of
+    # padding, and two 2x2 windows over 3 rows too.
+    assert "kernel = array<i64: 3, 3>, pad = array<i64: 0, 1, 0, 1>" in text
+    assert "kernel = array<i64: 2, 2>, pad = array<i64: 0, 1, 0, 1>" in text
+    assert run_against_numpy(tmp_path, m, [1, 3, 8, 8]) == 0
+
+
+def test_reductions_softmax_and_gated_activations_match_numpy(tmp_path):
+    """Global pooling as ReduceMean (MNASNet, ShuffleNet), the other
+    reductions, Softmax, LeakyReLU, HardSigmoid (MobileNetV3's gate)."""
+    nodes = [
+        h.make_node("LeakyRelu", ["x"], ["leaky"], alpha=0.1, name="leaky"),
+        h.make_node("HardSigmoid", ["leaky"], ["gate"], alpha=1.0 / 6, beta=0.5, name="gate"),
+        h.make_node("Mul", ["leaky", "gate"], ["gated"], name="gated"),
+        h.make_node("GlobalMaxPool", ["gated"], ["gmax"], name="global_max"),
+        h.make_node("ReduceSum", ["gated", "channel_axis"], ["csum"], keepdims=1, name="sum_channels"),
+        h.make_node("ReduceMax", ["csum"], ["cmax"], axes=[2], keepdims=1, name="max_rows"),
+        h.make_node("Add", ["gmax", "cmax"], ["both"], name="both"),
+        h.make_node("ReduceMean", ["both"], ["mean"], axes=[2, 3], keepdims=0, name="global_mean"),
+        h.make_node("Softmax", ["mean"], ["y"], axis=1, name="softmax"),
+    ]
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 6, 5, 4])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 6])], [ints("channel_axis", [1])])
+    assert run_against_numpy(tmp_path, m, [1, 6, 5, 4]) == 0
+
+
+def test_ops_carry_the_onnx_node_names_as_locations():
+    nodes = [h.make_node("Conv", ["x", "w"], ["c"], name="stem/conv \"a\""),
+             h.make_node("Relu", ["c"], ["y"], name="stem/relu")]
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 2, 4, 4])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 3, 4, 4])], [weight("w", [3, 2, 1, 1])])
+    text = import_model(m)
+    assert '"tosa.conv2d"' in text and 'loc("stem/conv \\22a\\22")' in text
+    steps = {step.op.split(" = ")[1]: step.location for step in serenity.analyze(text)[0].steps}
+    assert steps["tosa.conv2d"] == 'loc("stem/conv \\22a\\22")'
+    assert steps["tosa.clamp"] == 'loc("stem/relu")'
+
+
+def test_input_shape_fixes_a_dynamic_batch(tmp_path):
+    m = model([h.make_node("Conv", ["x", "w"], ["y"], strides=[2, 2], name="conv")],
+              [h.make_tensor_value_info("x", T.FLOAT, ["batch", 2, 6, 6])],
+              [h.make_tensor_value_info("y", T.FLOAT, ["batch", 3, 3, 3])], [weight("w", [3, 2, 1, 1])])
+    path = tmp_path / "dynamic.onnx"
+    onnx.save(m, str(path))
+    tool = os.path.join(BUILD, "bin", "serenity-import-onnx")
+    out = tmp_path / "static.mlir"
+    run = lambda *args: subprocess.run([tool, str(path), "-o", str(out), *args], stderr=subprocess.PIPE, text=True)
+    result = run()
+    assert result.returncode == 1 and not out.exists()
+    assert "give it with --input-shape x=1x2x6x6" in result.stderr
+    for wrong, message in (("y=1x2x6x6", "names 'y', which is not a graph input (inputs: x)"),
+                           ("x=1x2x6", "gives 'x' 3 dimensions; the model has 4"),
+                           ("x=1x2xAx6", "expected NAME=DIMxDIMx...")):
+        result = run("--input-shape", wrong)
+        assert result.returncode != 0 and message in result.stderr and not out.exists()
+        assert len(result.stderr.strip().splitlines()) <= 4  # argparse's usage and one line
+    result = run("--input-shape", "x=1x2x6x6")
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().startswith("func.func @net(%arg0: tensor<1x2x6x6xf32>) -> (tensor<1x3x3x3xf32>)")
+
+
+def test_output_that_does_not_verify_is_not_written(tmp_path, monkeypatch, capsys):
+    """The importer verifies what it emits: a wrong pad (here forced) is an
+    error naming the node, and nothing is written."""
+    from serenity import onnx_import, tosa
+
+    m = model([h.make_node("Conv", ["x", "w"], ["y"], name="the_conv")],
+              [h.make_tensor_value_info("x", T.FLOAT, [1, 2, 4, 4])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 3, 4, 4])], [weight("w", [3, 2, 1, 1])])
+    path = tmp_path / "m.onnx"
+    onnx.save(m, str(path))
+    out = tmp_path / "m.mlir"
+    fit = tosa.fit_window
+    monkeypatch.setattr(tosa, "fit_window", lambda *a, **k: ((0, -1, 0, -1), fit(*a, **k)[1]))
+    assert onnx_import.main([str(path), "-o", str(out)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("serenity-import-onnx: the imported IR does not verify")
+    assert 'loc("the_conv")' in error and "padding" in error
+    assert not out.exists() and list(tmp_path.iterdir()) == [path]

@@ -16,6 +16,32 @@ class ImportError_(Exception):
     pass
 
 
+def with_input_shapes(model, input_shapes):
+    """A copy of `model` whose graph inputs have the static shapes
+    `input_shapes` ({name: [dims]}) gives, for shape inference to carry on
+    from."""
+    import onnx
+
+    model = onnx.ModelProto.FromString(model.SerializeToString())
+    inputs = {info.name: info for info in model.graph.input}
+    for name, dims in input_shapes.items():
+        info = inputs.get(name)
+        if info is None:
+            raise ImportError_("--input-shape names '%s', which is not a graph input (inputs: %s)"
+                               % (name, ", ".join(inputs) or "none"))
+        shape = info.type.tensor_type.shape
+        if len(shape.dim) and len(shape.dim) != len(dims):
+            raise ImportError_("--input-shape gives '%s' %d dimensions; the model has %d"
+                               % (name, len(dims), len(shape.dim)))
+        del shape.dim[:]
+        for d in dims:
+            shape.dim.add().dim_value = int(d)
+    if input_shapes:
+        # Shapes inferred for the old input shapes would contradict the new ones.
+        del model.graph.value_info[:]
+    return model
+
+
 class Value:
     """An SSA tensor value; `nhwc` marks a 4-D tensor stored NHWC for an NCHW
     one."""
@@ -34,12 +60,16 @@ class Value:
 class ImporterBase:
     """The graph being imported and the TOSA it becomes (self.emit)."""
 
-    def __init__(self, model):
+    def __init__(self, model, input_shapes=None):
         import onnx
-        from onnx import numpy_helper, shape_inference
+        from onnx import numpy_helper
+
+        from .constants import fold_constants
 
         self.onnx = onnx
-        self.graph = shape_inference.infer_shapes(model).graph
+        # Folding changes the graph: work on a copy.
+        model = with_input_shapes(model, input_shapes or {})
+        self.graph = fold_constants(model, self.fail)
         self.emit = tosa.Emitter()
         self.values = {}
         self.consumers = {}
@@ -122,15 +152,18 @@ class ImporterBase:
             return self.to_nchw(value)
         self.fail(node, "cannot broadcast %s with %s" % (value.shape, like.shape))
 
-    def fit(self, node, x, kernel, strides, pads, dilation=1):
-        """TOSA's exact-fit pads (top, bottom, left, right) of a window over
-        the NHWC `x`, from ONNX pads (top, left, bottom, right)."""
+    def fit(self, node, x, kernel, strides, pads, dilation=1, output=None):
+        """A window over the NHWC `x` as TOSA takes it: `x` without the
+        trailing rows and columns that no window reads, and the exact-fit
+        pads (top, bottom, left, right) for ONNX pads (top, left, bottom,
+        right) and the `output` size (rows, columns) ONNX gives."""
         top, left, bottom, right = pads
-        try:
-            return tosa.fit_pads(x.shape[1], x.shape[2], kernel, strides,
-                                 (top, bottom, left, right), dilation)
-        except ValueError as error:
-            self.fail(node, str(error))
+        pad, (rows, columns) = tosa.fit_window(x.shape[1], x.shape[2], kernel, strides,
+                                               (top, bottom, left, right), dilation, output)
+        if (rows, columns) != (x.shape[1], x.shape[2]):
+            size = [x.shape[0], rows, columns, x.shape[3]]
+            x = Value(self.emit.slice(x, [0, 0, 0, 0], size, "fit"), size, nhwc=True)
+        return x, pad
 
     def output_shape(self, node, nhwc):
         shape = self.static_shape(node, node.output[0])

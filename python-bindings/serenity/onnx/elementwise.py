@@ -56,7 +56,32 @@ class ElementwiseOps:
         self.define(node, self.emit.op("mul", [x, scaled, self.emit.shift()], "", x.shape),
                     x.shape, x.nhwc)
 
+    def scalar(self, x, value):
+        """A constant of `value` that broadcasts over `x`."""
+        array = np.full([1] * len(x.shape), value, np.float32)
+        return Value(self.emit.const(array).name, array.shape, constant=array)
+
+    def hard_sigmoid(self, node):
+        # clamp(alpha * x + beta, 0, 1)
+        x = self.input(node, 0)
+        alpha, beta = self.attr(node, "alpha", 0.2), self.attr(node, "beta", 0.5)
+        scaled = Value(self.emit.mul(x, self.scalar(x, alpha), x.shape), x.shape)
+        shifted = Value(self.emit.op("add", [scaled, self.scalar(x, beta)], "", x.shape), x.shape)
+        self.define(node, self.emit.op("clamp", [shifted], clamp_attrs(0.0, 1.0), x.shape, "hsig"),
+                    x.shape, x.nhwc)
+
+    def leaky_relu(self, node):
+        # max(x, alpha * x) for 0 <= alpha <= 1
+        x = self.input(node, 0)
+        alpha = self.attr(node, "alpha", 0.01)
+        if not 0.0 <= alpha <= 1.0:
+            self.fail(node, "alpha outside [0, 1] is not supported")
+        scaled = Value(self.emit.mul(x, self.scalar(x, alpha), x.shape), x.shape)
+        self.define(node, self.emit.op("maximum", [x, scaled], "", x.shape, "leaky"), x.shape, x.nhwc)
+
     ELEMENTWISE_OPS = {
+        "HardSigmoid": hard_sigmoid,
+        "LeakyRelu": leaky_relu,
         "Relu": lambda self, n: self.clamp(n, 0.0, F32_MAX),
         "Clip": clip,
         "Sigmoid": lambda self, n: self.unary(n, "sigmoid"),

@@ -49,7 +49,7 @@ class WindowOps:
         # ONNX pads: top, left, bottom, right; TOSA: top, bottom, left, right.
         if dilations[0] != dilations[1]:
             self.fail(node, "different dilations along height and width are not supported")
-        pad = self.fit(node, x, (kh, kw), strides, pads, dilations[0])
+        x, pad = self.fit(node, x, (kh, kw), strides, pads, dilations[0], out_shape[1:3])
         attrs = tosa.window_attrs(strides, pad, dilations[0])
         in_channels = x.shape[3]
         zp = self.emit.zero_point()
@@ -97,18 +97,32 @@ class WindowOps:
 
     def pool(self, node, op, global_=False):
         x = self.to_nhwc(self.input(node, 0))
+        if len(x.shape) != 4:
+            self.fail(node, "only 2-D pooling is supported")
+        out_shape = self.output_shape(node, True)
         if global_:
             kernel, strides, pads = [x.shape[1], x.shape[2]], [1, 1], [0, 0, 0, 0]
         else:
             kernel = self.attr(node, "kernel_shape")
             strides = self.attr(node, "strides", [1, 1])
             pads = self.attr(node, "pads", [0, 0, 0, 0])
-            if self.attr(node, "ceil_mode", 0):
-                self.fail(node, "ceil_mode is not supported")
+            if self.attr(node, "auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+                self.fail(node, "auto_pad is not supported; give explicit pads")
+            if any(d != 1 for d in self.attr(node, "dilations", [1, 1])):
+                self.fail(node, "dilated pooling is not supported")
             if op == "avg_pool2d" and self.attr(node, "count_include_pad", 0) and any(pads):
-                self.fail(node, "count_include_pad with padding is not supported")
-        out_shape = self.output_shape(node, True)
-        pad = self.fit(node, x, kernel, strides, pads)
+                # TOSA averages over the input only: pad with zeros first,
+                # so that they count.
+                top, left, bottom, right = pads
+                shape = [x.shape[0], x.shape[1] + top + bottom, x.shape[2] + left + right, x.shape[3]]
+                zero = self.emit.const(np.zeros([1], np.float32))
+                x = Value(self.emit.op("pad", [x, self.emit.const_shape(
+                    [0, 0, top, bottom, left, right, 0, 0]), zero], "", shape, "pad"), shape, nhwc=True)
+                pads = [0, 0, 0, 0]
+        # Ceil mode shows in the output size; fit() pads for it.
+        x, pad = self.fit(node, x, kernel, strides, pads, output=out_shape[1:3])
+        if any(p >= k for p, k in zip(pad, (kernel[0], kernel[0], kernel[1], kernel[1]))):
+            self.fail(node, "padding as large as the window is not supported")
         attrs = tosa.window_attrs(strides, pad, kernel=kernel, accumulate=op == "avg_pool2d")
         operands = [x]
         if op == "avg_pool2d":
@@ -147,6 +161,7 @@ class WindowOps:
         "MaxPool": lambda self, n: self.pool(n, "max_pool2d"),
         "AveragePool": lambda self, n: self.pool(n, "avg_pool2d"),
         "GlobalAveragePool": lambda self, n: self.pool(n, "avg_pool2d", global_=True),
+        "GlobalMaxPool": lambda self, n: self.pool(n, "max_pool2d", global_=True),
         "Gemm": gemm,
         "MatMul": gemm,
     }

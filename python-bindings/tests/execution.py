@@ -1,0 +1,50 @@
+"""Runs an imported function with mlir-runner on a given input and counts
+the output elements that differ from the expected values (the tolerance is
+make_comparison.py's: float rounding, not a wrong weight or channel)."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from conftest import BUILD, SOURCE
+
+sys.path.insert(0, os.path.join(SOURCE, "test"))
+import lowering  # noqa: E402
+
+
+def tensor_type(shape):
+    return "tensor<%sxf32>" % "x".join(str(int(d)) for d in shape)
+
+
+def hex_of(array):
+    return np.ascontiguousarray(array, dtype="<f4").tobytes().hex().upper()
+
+
+def count_mismatches(tmp_path, text, x, expected):
+    """`text` holds one public function of one input and one output; runs it
+    on `x` and returns how many elements differ from `expected`."""
+    out_type = tensor_type(expected.shape)
+    # The expected values as a function of the same signature, so that
+    # make_comparison.py compares the two.
+    original = ('func.func @original(%%arg0: %s) -> %s {\n  %%0 = "tosa.const"() '
+                '{values = dense<"0x%s"> : %s} : () -> %s\n  return %%0 : %s\n}\n'
+                % (tensor_type(x.shape), out_type, hex_of(expected), out_type, out_type, out_type))
+    (tmp_path / "original.mlir").write_text(original)
+    (tmp_path / "candidate.mlir").write_text(text)
+    subprocess.run([sys.executable, os.path.join(SOURCE, "test", "Execution", "Inputs", "make_comparison.py"),
+                    str(tmp_path / "original.mlir"), str(tmp_path / "candidate.mlir"),
+                    "-o", str(tmp_path / "both.mlir")], check=True)
+    # make_comparison feeds a sine pattern; feed x instead.
+    both = (tmp_path / "both.mlir").read_text()
+    marker = '%in0 = arith.constant dense<"0x'
+    start = both.index(marker) + len(marker)
+    end = both.index('"', start)
+    both = both[:start] + hex_of(x) + both[end:]
+    lowered = subprocess.run([os.path.join(BUILD, "bin", "serenity-opt"), "-",
+                              "--pass-pipeline=" + lowering.LOWER_TO_LLVM], input=both,
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+    run = subprocess.run(lowering.runner_command(lowering.llvm_tools_dir(), lowering.llvm_lib_dir()),
+                         input=lowered, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return int(run.strip().splitlines()[-1])
