@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   python3 python3-dev python3-numpy python3-matplotlib python3-onnx
   python3-pybind11 pybind11-dev python3-pytest python3-pyflakes
+  python3-torch python3-torchvision
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -21,3 +21,8 @@ def serenity_opt():
 def plugin_example():
     with open(os.path.join(SOURCE, "test", "Plugin", "plugin.mlir")) as f:
         return f.read()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--full", action="store_true",
+                     help="test_torchvision: every model at 224x224 (299x299), VGG-11 and AlexNet too")

@@ -24,9 +24,9 @@ def weight(name, shape, scale=0.3):
     return nh.from_array((rng.standard_normal(shape) * scale).astype(np.float32), name)
 
 
-def model(nodes, inputs, outputs, inits, name="net"):
+def model(nodes, inputs, outputs, inits, name="net", opset=14):
     graph = h.make_graph(nodes, name, inputs, outputs, inits)
-    m = h.make_model(graph, opset_imports=[h.make_opsetid("", 14)])
+    m = h.make_model(graph, opset_imports=[h.make_opsetid("", opset)])
     onnx.checker.check_model(m)
     return m
 
@@ -127,6 +127,17 @@ def reference(m, feeds):
             out = np.where(ins[0] > 0, ins[0], ins[0] * attr(node, "alpha", 0.01))
         elif op == "HardSigmoid":
             out = np.clip(ins[0] * attr(node, "alpha", 0.2) + attr(node, "beta", 0.5), 0, 1)
+        elif op == "Resize":
+            factors = [int(f) for f in ins[2]] if len(ins) > 2 and ins[2] is not None and ins[2].size else [
+                int(o // i) for o, i in zip(ins[3], ins[0].shape)]
+            out = ins[0]
+            for axis, factor in enumerate(factors):
+                out = np.repeat(out, factor, axis=axis)
+        elif op == "LayerNormalization":
+            axes = tuple(range(attr(node, "axis", -1) % ins[0].ndim, ins[0].ndim))
+            mean = ins[0].mean(axis=axes, keepdims=True)
+            var = ((ins[0] - mean) ** 2).mean(axis=axes, keepdims=True)
+            out = (ins[0] - mean) / np.sqrt(var + attr(node, "epsilon", 1e-5)) * ins[1] + ins[2]
         elif op == "Constant":
             out = nh.to_array(attr(node, "value")).astype(np.float64)
         elif op == "Shape":
@@ -477,3 +488,28 @@ def test_output_that_does_not_verify_is_not_written(tmp_path, monkeypatch, capsy
     assert error.startswith("serenity-import-onnx: the imported IR does not verify")
     assert 'loc("the_conv")' in error and "padding" in error
     assert not out.exists() and list(tmp_path.iterdir()) == [path]
+
+
+def test_nearest_upsampling_and_layer_norm_match_numpy(tmp_path):
+    """nn.Upsample(mode="nearest") as torch exports it (asymmetric, floor)
+    by 2 and by 3 with ONNX's default half-pixel centres, and a layer norm
+    over channels and width."""
+    empty = nh.from_array(np.zeros([0], np.float32), "no_roi")
+    nodes = [
+        h.make_node("Resize", ["x", "no_roi", "by2"], ["up2"], mode="nearest",
+                    coordinate_transformation_mode="asymmetric", nearest_mode="floor", name="upsample2"),
+        h.make_node("Resize", ["x", "no_roi", "", "sizes"], ["up6"], mode="nearest", name="upsample3"),
+        h.make_node("Conv", ["up2", "w"], ["c"], strides=[1, 1], name="conv"),
+        h.make_node("Slice", ["up6", "starts", "ends", "axes"], ["up6_cropped"], name="crop"),
+        h.make_node("Add", ["c", "up6_cropped"], ["sum"], name="add"),
+        h.make_node("LayerNormalization", ["sum", "gamma", "beta"], ["y"], axis=2, epsilon=1e-3,
+                    name="layer_norm"),
+    ]
+    inits = [empty, nh.from_array(np.array([1, 1, 2, 2], np.float32), "by2"),
+             ints("sizes", [1, 2, 9, 9]), ints("starts", [0, 0]), ints("ends", [6, 6]), ints("axes", [2, 3]),
+             weight("w", [2, 2, 1, 1]), weight("gamma", [6, 6]), weight("beta", [6, 6])]
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 2, 3, 3])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 2, 6, 6])], inits, opset=17)
+    text = import_model(m)
+    assert text.count('"tosa.resize"') == 2
+    assert run_against_numpy(tmp_path, m, [1, 2, 3, 3]) == 0

@@ -1,5 +1,6 @@
 """Reductions of the ONNX importer: ReduceMean / ReduceSum / ReduceMax
-(global pooling as MNASNet and ShuffleNet write it) and Softmax."""
+(global pooling as MNASNet and ShuffleNet write it), Softmax and
+LayerNormalization."""
 
 import numpy as np
 
@@ -64,7 +65,47 @@ class ReductionOps:
         inverse = Value(self.emit.op("reciprocal", [total], "", reduced), reduced)
         self.define(node, self.emit.mul(exp, inverse, x.shape, "softmax"), x.shape, x.nhwc)
 
+    def layer_norm(self, node):
+        # (x - mean) / sqrt(var + epsilon) * scale + bias over the axes from
+        # `axis` on, in the NCHW layout the scale and bias are given in.
+        x = self.to_nchw(self.input(node, 0))
+        rank = len(x.shape)
+        first = self.attr(node, "axis", -1) % rank
+        epsilon = self.attr(node, "epsilon", 1e-5)
+        if len(node.output) > 1 and any(node.output[1:]):
+            self.fail(node, "the mean and inverse deviation outputs are not supported")
+        reduced = list(x.shape[:first]) + [1] * (rank - first)
+        count = int(np.prod(x.shape[first:]))
+
+        def mean_of(value):
+            shape = list(value.shape)
+            for axis in range(first, rank):
+                shape[axis] = 1
+                value = Value(self.emit.op("reduce_sum", [value], "axis = %d : i32" % axis, shape, "red"),
+                              list(shape))
+            inverse = self.emit.const(np.full([1] * rank, 1.0 / count, np.float32))
+            return Value(self.emit.mul(value, inverse, reduced), reduced)
+
+        centred = Value(self.emit.op("sub", [x, mean_of(x)], "", x.shape), x.shape)
+        variance = mean_of(Value(self.emit.mul(centred, centred, x.shape), x.shape))
+        padded = Value(self.emit.op("add", [variance, self.emit.const(
+            np.full([1] * rank, epsilon, np.float32))], "", reduced), reduced)
+        inverse = Value(self.emit.op("rsqrt", [padded], "", reduced), reduced)
+        result = Value(self.emit.mul(centred, inverse, x.shape), x.shape)
+        for index, op in ((1, "mul"), (2, "add")):
+            array = self.constant_input(node, index)
+            if array is None:
+                continue
+            array = np.asarray(array, np.float32)
+            array = array.reshape((1,) * (rank - array.ndim) + array.shape)
+            operand = self.emit.const(array)
+            name = (self.emit.mul(result, operand, x.shape) if op == "mul"
+                    else self.emit.op("add", [result, operand], "", x.shape))
+            result = Value(name, x.shape)
+        self.values[node.output[0]] = result
+
     REDUCTION_OPS = {
+        "LayerNormalization": layer_norm,
         "ReduceMean": lambda self, n: self.reduce(n, "mean"),
         "ReduceSum": lambda self, n: self.reduce(n, "sum"),
         "ReduceMax": lambda self, n: self.reduce(n, "max"),

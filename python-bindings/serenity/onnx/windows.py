@@ -129,6 +129,43 @@ class WindowOps:
             operands += [self.emit.zero_point(), self.emit.zero_point()]
         self.define(node, self.emit.op(op, operands, attrs, out_shape, "pool"), out_shape, True)
 
+    def resize(self, node):
+        """Nearest-neighbour upsampling by whole factors (nn.Upsample), as
+        tosa.resize: TOSA rounds the sample position out / n half up, so an
+        offset of -(n // 2) turns that into PyTorch's floor(out / n), and a
+        border of n - 1 - n // 2 keeps n outputs per input."""
+        x = self.to_nhwc(self.input(node, 0))
+        text = lambda name, default: (lambda v: v.decode() if isinstance(v, bytes) else v)(
+            self.attr(node, name, default))
+        if len(x.shape) != 4 or text("mode", "nearest") != "nearest":
+            self.fail(node, "only nearest-neighbour resizing of 4-D tensors is supported")
+        transform = text("coordinate_transformation_mode", "half_pixel")
+        rounding = text("nearest_mode", "round_prefer_floor")
+        # For whole factors these sample floor(out / n): half-pixel centres
+        # never fall halfway between two inputs.
+        floor_like = (node.op_type == "Upsample" or (transform == "asymmetric" and rounding == "floor")
+                      or (transform in ("half_pixel", "pytorch_half_pixel")
+                          and rounding in ("round_prefer_floor", "round_prefer_ceil")))
+        if not floor_like:
+            self.fail(node, "coordinate_transformation_mode '%s' with nearest_mode '%s' is not supported"
+                      % (transform, rounding))
+        out_shape = self.output_shape(node, True)
+        factors = []
+        for axis in (1, 2):
+            if out_shape[axis] % x.shape[axis]:
+                self.fail(node, "only whole upsampling factors are supported (%d to %d)"
+                          % (x.shape[axis], out_shape[axis]))
+            factors.append(out_shape[axis] // x.shape[axis])
+        if out_shape[0] != x.shape[0] or out_shape[3] != x.shape[3]:
+            self.fail(node, "only height and width can be resized")
+        (fh, fw) = factors
+        scale = self.emit.const_shape([fh, 1, fw, 1])
+        offset = self.emit.const_shape([-(fh // 2), -(fw // 2)])
+        border = self.emit.const_shape([fh - 1 - fh // 2, fw - 1 - fw // 2])
+        self.define(node, self.emit.op("resize", [x, scale, offset, border],
+                                       "mode = #tosa.resize_mode<NEAREST_NEIGHBOR>", out_shape, "up"),
+                    out_shape, True)
+
     def gemm(self, node):
         a = self.to_nchw(self.input(node, 0))
         b = self.constant_input(node, 1)
@@ -162,6 +199,8 @@ class WindowOps:
         "AveragePool": lambda self, n: self.pool(n, "avg_pool2d"),
         "GlobalAveragePool": lambda self, n: self.pool(n, "avg_pool2d", global_=True),
         "GlobalMaxPool": lambda self, n: self.pool(n, "max_pool2d", global_=True),
+        "Resize": resize,
+        "Upsample": resize,
         "Gemm": gemm,
         "MatMul": gemm,
     }
