@@ -34,6 +34,10 @@ void populatePartitionPatterns(mlir::RewritePatternSet &patterns,
 /// insert_slices of its inputs into one destination.
 void populateInPlaceConcatPatterns(mlir::RewritePatternSet &patterns);
 
+/// memref.copy between statically shaped memrefs as linalg.copy
+/// (--serenity-copies-to-linalg).
+void populateCopiesToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// Why `alignment` cannot align an arena, or none (it must be a power of
 /// two). Shared by --serenity-plan-memory and --serenity-pipeline.
 std::optional<std::string> checkArenaAlignment(uint64_t alignment);

@@ -229,4 +229,19 @@ def SerenityDropReports : Pass<"serenity-drop-reports", "::mlir::ModuleOp"> {
   }];
 }
 
+def SerenityCopiesToLinalg
+    : Pass<"serenity-copies-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy";
+  let description = [{
+    Bufferization writes pads, concats and inserted slices as `memref.copy`,
+    which `finalize-memref-to-llvm` lowers to a call of `memrefCopy`: a
+    function of MLIR's host runtime library, absent on a microcontroller.
+    `linalg.copy` lowers to plain loops (`convert-linalg-to-loops`) that need
+    no runtime, so a bare-metal build runs this before lowering to LLVM.
+    Copies between statically shaped memrefs of one element type only; any
+    other copy is left alone, with a warning, for the runtime to provide.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // SERENITY_TRANSFORMS_PASSES_TD
