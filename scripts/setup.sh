@@ -11,6 +11,7 @@ packages=(
   python3 python3-dev python3-numpy python3-matplotlib python3-onnx
   python3-pybind11 pybind11-dev python3-pytest python3-pyflakes
   python3-torch python3-torchvision
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -70,6 +70,19 @@ for script in ("make_runner", "compare_runs"):
             + os.path.join(config.test_source_root, "Execution", "Inputs", script + ".py"),
         )
     )
+# The Cortex-M target: a model on the emulated Cortex-M4 against the host.
+config.substitutions.append(
+    (
+        "%check_on_device",
+        "/usr/bin/python3 "
+        + os.path.join(config.test_source_root, "CortexM", "Inputs", "check_on_device.py")
+        + " --build " + config.serenity_obj_root,
+    )
+)
+config.substitutions.append(("%serenity_tools", config.serenity_tools_dir))
+config.substitutions.append(
+    ("%qemu_run", "/usr/bin/python3 " + os.path.join(config.serenity_tools_dir, "serenity-run-qemu"))
+)
 config.substitutions.append(("%demo", os.path.join(config.serenity_src_root, "examples", "darts_v2_demo.mlir")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])

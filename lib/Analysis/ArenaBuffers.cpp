@@ -40,8 +40,8 @@ analyzeAllocation(memref::AllocOp alloc, Block &body,
   ArenaBuffer planned;
   planned.alloc = alloc;
   planned.lifetime.bytes = getBufferBytes(type, layout);
-  unsigned first = ~0u, last = 0;
-  // The buffer and its views: every use of any of them extends the lifetime.
+  // The buffer and its views: each may be used only in ways the arena can
+  // follow.
   SmallVector<Value> aliases{alloc.getResult()};
   while (!aliases.empty()) {
     Value value = aliases.pop_back_val();
@@ -69,22 +69,47 @@ analyzeAllocation(memref::AllocOp alloc, Block &body,
         for (Value result : user->getResults())
           if (isa<BaseMemRefType>(result.getType()))
             aliases.push_back(result);
-      unsigned at = position.lookup(body.findAncestorOpInBlock(*user));
-      first = std::min(first, at);
-      last = std::max(last, at);
     }
   }
   // Its contents are undefined before the first use: the alloc's own
   // position does not start the lifetime. Unused, it lives at the alloc.
-  if (first == ~0u)
-    first = last = position.lookup(alloc);
-  planned.lifetime.firstStep = first;
-  planned.lifetime.lastStep = last;
+  std::pair<unsigned, unsigned> steps =
+      findUseSteps(alloc.getResult(), body, position)
+          .value_or(
+              std::make_pair(position.lookup(alloc), position.lookup(alloc)));
+  planned.lifetime.firstStep = steps.first;
+  planned.lifetime.lastStep = steps.second;
   planned.allocStep = position.lookup(alloc);
   return planned;
 }
 
 } // namespace
+
+std::optional<std::pair<unsigned, unsigned>>
+serenity::findUseSteps(Value buffer, Block &body,
+                       const DenseMap<Operation *, unsigned> &position) {
+  unsigned first = ~0u, last = 0;
+  SmallVector<Value> aliases{buffer};
+  while (!aliases.empty()) {
+    Value value = aliases.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<memref::DeallocOp>(user))
+        continue;
+      auto view = dyn_cast<ViewLikeOpInterface>(user);
+      if (view && view.getViewSource() == value)
+        for (Value result : user->getResults())
+          if (isa<BaseMemRefType>(result.getType()))
+            aliases.push_back(result);
+      unsigned at = position.lookup(body.findAncestorOpInBlock(*user));
+      first = std::min(first, at);
+      last = std::max(last, at);
+    }
+  }
+  if (first == ~0u)
+    return std::nullopt;
+  return std::make_pair(first, last);
+}
 
 uint64_t serenity::getBufferBytes(MemRefType type, const DataLayout &layout) {
   return type.getNumElements() * layout.getTypeSize(type.getElementType());

@@ -28,12 +28,13 @@ llvm::StringRef serenity::getBufferizationPipelineText() {
 std::string
 serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
   std::string schedule = llvm::formatv(
-      "{0}serenity-schedule{{memory-model={1}}",
+      "{0}serenity-schedule{{algorithm={1} memory-model={2}}",
       options.rewrite
           ? llvm::formatv("serenity-rewrite{{memory-model={0}},",
                           stringifyEnum(options.memoryModel.getValue()))
                 .str()
           : std::string(),
+      stringifyEnum(options.algorithm.getValue()),
       stringifyEnum(options.memoryModel.getValue()));
   std::string text = llvm::formatv(
       "func.func({0}),{1},"

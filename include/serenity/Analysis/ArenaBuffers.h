@@ -16,6 +16,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace serenity {
@@ -30,6 +32,12 @@ struct ArenaBuffer {
   unsigned allocStep = 0;
   mlir::SmallVector<mlir::memref::DeallocOp, 1> deallocs;
 };
+
+/// The first and last top-level ops of `body` (numbered by `position`) that
+/// use `buffer` or a view of it, deallocs aside; none when nothing does.
+std::optional<std::pair<unsigned, unsigned>>
+findUseSteps(mlir::Value buffer, mlir::Block &body,
+             const llvm::DenseMap<mlir::Operation *, unsigned> &position);
 
 /// Bytes of a statically shaped buffer of `type` under `layout`.
 uint64_t getBufferBytes(mlir::MemRefType type, const mlir::DataLayout &layout);

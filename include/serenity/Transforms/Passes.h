@@ -50,6 +50,11 @@ struct SerenityPipelineOptions
       *this, "memory-model",
       llvm::cl::desc("Memory model of scheduling and rewriting"),
       llvm::cl::init(MemoryModel::Bufferized), EnumChoices<MemoryModel>()};
+  Option<Algorithm> algorithm{
+      *this, "algorithm",
+      llvm::cl::desc("Scheduling algorithm (`program` keeps the order as "
+                     "written)"),
+      llvm::cl::init(Algorithm::Optimal), EnumChoices<Algorithm>()};
   Option<bool> rewrite{*this, "rewrite",
                        llvm::cl::desc("Run --serenity-rewrite (memory-aware) "
                                       "before scheduling"),

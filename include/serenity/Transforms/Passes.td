@@ -244,4 +244,27 @@ def SerenityCopiesToLinalg
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SerenityOutlineKernels
+    : Pass<"serenity-outline-kernels", "::mlir::ModuleOp"> {
+  let summary = "Give each Linalg op of a bufferized function its own function";
+  let description = [{
+    A bufferized model is one function of hundreds of loop nests, and
+    LLVM's optimizer and register allocator take time that grows faster than
+    the function: a RandWire cell at 8x8 takes 12 s to compile for a
+    Cortex-M as one function. This pass moves every top-level Linalg op of
+    every public function into a private function of its own (a kernel,
+    named `<function>_kernel<N>`) and calls it in its place, so that the
+    back end compiles many small functions; the op order, and so the
+    memory plan, stay as they are.
+
+    The views the op reads and writes through (`memref.subview`,
+    `memref.view`, reshapes, casts), the globals they start from and the
+    constants they take are cloned into the kernel; what remains are its
+    arguments, which must be statically shaped memrefs with the identity
+    layout (the calling convention of a bare-metal entry point), or scalars.
+    An op with any other operand stays where it is.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 #endif // SERENITY_TRANSFORMS_PASSES_TD

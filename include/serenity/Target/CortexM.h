@@ -1,0 +1,100 @@
+//===- CortexM.h - Compile a planned model for a Cortex-M -------*- C++ -*-===//
+//
+// The flow behind serenity-compile: --serenity-pipeline with a global arena,
+// the upstream lowering to LLVM with 32-bit indices and bare-pointer calls,
+// LLVM's -O2 and the ARM back end, in process. The result is an object file,
+// a C header for it, and the figures a TinyML engineer checks (RAM: arena,
+// stack, inputs and outputs; flash: weights and code; the arena over time).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SERENITY_TARGET_CORTEXM_H
+#define SERENITY_TARGET_CORTEXM_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace serenity {
+
+enum class FloatABI { Hard, SoftFP, Soft };
+
+struct CortexMOptions {
+  /// An ARM M-profile CPU that llc knows (cortex-m4, cortex-m7, cortex-m55).
+  std::string cpu = "cortex-m4";
+  FloatABI floatABI = FloatABI::Hard;
+  /// Options of --serenity-pipeline (`arena` is always `global`), e.g.
+  /// "rewrite=1 placement=exact".
+  std::string pipelineOptions;
+  /// Fail when the arena, the stack and the inputs and outputs need more
+  /// RAM than this (0: no budget).
+  uint64_t ramBytes = 0;
+};
+
+/// An argument or result of the entry point.
+struct EntryBuffer {
+  std::string name;
+  std::vector<int64_t> shape;
+  uint64_t bytes = 0;
+  /// Whether the compiled code never writes it (inputs only).
+  bool readOnly = false;
+};
+
+/// A buffer of the arena: where it lives and when.
+struct ArenaSlot {
+  uint64_t offset = 0;
+  uint64_t bytes = 0;
+  /// The first and last step (top-level op of the planned body) using it.
+  unsigned first = 0, last = 0;
+  std::string shape;    // e.g. "1x8x8x16xf32"
+  std::string location; // the op that made it
+};
+
+struct CompiledModel {
+  std::string entry;
+  std::string cpu;
+  FloatABI floatABI = FloatABI::Hard;
+  std::vector<EntryBuffer> inputs, outputs;
+  std::string arenaSymbol;
+  uint64_t arenaBytes = 0, arenaLiveBound = 0;
+  std::string placement, placementStatus;
+  /// Flash: constant data (the weights) and code, from the object's
+  /// sections; the stack: the entry's frame plus its deepest kernel's
+  /// (LLVM's .stack_sizes).
+  uint64_t weightBytes = 0, codeBytes = 0, stackBytes = 0;
+  std::vector<ArenaSlot> slots;
+  unsigned numSteps = 0;
+  /// The relocatable ELF object.
+  std::string object;
+
+  uint64_t ioBytes() const;
+  uint64_t ramBytes() const { return arenaBytes + stackBytes + ioBytes(); }
+};
+
+/// Compiles the single public function of `module` (changed in place: it
+/// ends as LLVM dialect). Diagnostics go to the module's context.
+mlir::FailureOr<CompiledModel> compileForCortexM(mlir::ModuleOp module,
+                                                 const CortexMOptions &options);
+
+/// The C header of a compiled model: the entry point, its buffer shapes,
+/// the arena symbol and sizes.
+std::string renderCortexMHeader(const CompiledModel &model);
+
+/// The memory summary: RAM, flash, the tensors live at the peak and the
+/// arena over time as a text map `width` columns wide.
+std::string renderCortexMSummary(const CompiledModel &model,
+                                 unsigned width = 64);
+
+/// The figures of a compiled model as JSON (entry, buffers, arena, flash,
+/// stack), for drivers and benchmarks.
+std::string renderCortexMReport(const CompiledModel &model);
+
+/// "256K", "1M", "4096" as bytes.
+std::optional<uint64_t> parseByteSize(llvm::StringRef text);
+
+} // namespace serenity
+
+#endif // SERENITY_TARGET_CORTEXM_H

@@ -1,0 +1,133 @@
+//===- OutlineKernels.cpp - The --serenity-outline-kernels pass -----------===//
+//
+// One function per Linalg op of a bufferized body, so that LLVM compiles
+// many small functions instead of one whose size its passes scale badly
+// with.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace serenity {
+#define GEN_PASS_DEF_SERENITYOUTLINEKERNELS
+#include "serenity/Transforms/Passes.h.inc"
+} // namespace serenity
+
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+/// Ops a kernel recomputes instead of taking their results as arguments:
+/// views, the globals they start from and constants. All are pure.
+bool isClonedIntoKernel(Operation *op) {
+  return isa<ViewLikeOpInterface, memref::GetGlobalOp, arith::ConstantOp>(op);
+}
+
+/// An argument a bare-metal calling convention passes as it is.
+bool isPlainArgument(Value value) {
+  if (auto memref = dyn_cast<MemRefType>(value.getType()))
+    return memref.hasStaticShape() && memref.getLayout().isIdentity();
+  return value.getType().isIntOrIndexOrFloat();
+}
+
+/// What `op` needs from the body around it: the ops to clone (in body
+/// order) and the values to pass; none if some value cannot be passed.
+std::optional<std::pair<SmallVector<Operation *>, SmallVector<Value>>>
+collectClosure(Operation *op) {
+  Block *body = op->getBlock();
+  llvm::SetVector<Operation *> cloned;
+  llvm::SetVector<Value> arguments;
+  SmallVector<Value> worklist(op->getOperands());
+  // And the values its regions use from above.
+  llvm::SetVector<Value> captured;
+  getUsedValuesDefinedAbove(op->getRegions(), captured);
+  llvm::append_range(worklist, captured);
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    Operation *producer = value.getDefiningOp();
+    if (producer && producer->getBlock() == body &&
+        isClonedIntoKernel(producer)) {
+      if (cloned.insert(producer))
+        llvm::append_range(worklist, producer->getOperands());
+      continue;
+    }
+    if (!isPlainArgument(value))
+      return std::nullopt;
+    arguments.insert(value);
+  }
+  SmallVector<Operation *> ordered(cloned.begin(), cloned.end());
+  llvm::sort(ordered,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return std::make_pair(std::move(ordered), arguments.takeVector());
+}
+
+struct OutlineKernelsPass
+    : public serenity::impl::SerenityOutlineKernelsBase<OutlineKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() final {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    SmallVector<func::FuncOp> functions;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal() && !func.isPrivate() &&
+          func.getBody().hasOneBlock())
+        functions.push_back(func);
+    for (func::FuncOp func : functions) {
+      unsigned index = 0;
+      SmallVector<Operation *> kernels;
+      for (Operation &op : func.getBody().front())
+        if (isa<linalg::LinalgOp>(op))
+          kernels.push_back(&op);
+      for (Operation *op : kernels)
+        outline(func, op, index++, symbols);
+    }
+  }
+
+  void outline(func::FuncOp func, Operation *op, unsigned index,
+               SymbolTable &symbols) {
+    std::optional<std::pair<SmallVector<Operation *>, SmallVector<Value>>>
+        closure = collectClosure(op);
+    if (!closure)
+      return;
+    auto &[cloned, arguments] = *closure;
+    OpBuilder builder(func);
+    SmallVector<Type> types;
+    SmallVector<Location> locations;
+    for (Value argument : arguments) {
+      types.push_back(argument.getType());
+      locations.push_back(argument.getLoc());
+    }
+    auto kernel = builder.create<func::FuncOp>(
+        op->getLoc(), (func.getSymName() + "_kernel" + Twine(index)).str(),
+        builder.getFunctionType(types, {}));
+    kernel.setPrivate();
+    symbols.insert(kernel);
+    Block *entry = kernel.addEntryBlock();
+    IRMapping mapping;
+    mapping.map(arguments, entry->getArguments());
+    builder.setInsertionPointToStart(entry);
+    for (Operation *producer : cloned)
+      builder.clone(*producer, mapping);
+    builder.clone(*op, mapping);
+    builder.create<func::ReturnOp>(op->getLoc());
+
+    builder.setInsertionPoint(op);
+    builder.create<func::CallOp>(op->getLoc(), kernel, arguments);
+    op->erase();
+    // Views only the kernel used are dead now.
+    for (Operation *producer : llvm::reverse(cloned))
+      if (producer->use_empty())
+        producer->erase();
+  }
+};
+
+} // namespace

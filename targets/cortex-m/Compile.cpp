@@ -1,0 +1,635 @@
+//===- Compile.cpp - Compile a planned model for a Cortex-M ---------------===//
+//
+// --serenity-pipeline (global arena), the upstream lowering to LLVM for a
+// 32-bit bare-metal target, then LLVM's -O2 and the ARM back end in process.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Target/CortexM.h"
+
+#include "serenity/Analysis/ArenaBuffers.h"
+#include "serenity/Dialect/Serenity/SerenityAttrs.h"
+#include "serenity/Transforms/Passes.h"
+
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/LEB128.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace serenity;
+
+/// The lowering after planning: copies as loops (no memrefCopy on the
+/// device), one function per kernel (LLVM's time grows faster than a
+/// function's size), 32-bit indices everywhere, and bare pointers at the
+/// entry point so that C calls it with plain arrays. Nested in the module's
+/// pass manager.
+static constexpr llvm::StringLiteral kLoweringPipeline =
+    "serenity-drop-reports,func.func(serenity-copies-to-linalg),"
+    "serenity-outline-kernels,func.func(convert-linalg-to-loops),"
+    "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+    "finalize-memref-to-llvm{index-bitwidth=32},convert-math-to-llvm,"
+    "convert-arith-to-llvm{index-bitwidth=32},"
+    "convert-cf-to-llvm{index-bitwidth=32},"
+    "convert-func-to-llvm{index-bitwidth=32 use-bare-ptr-memref-call-conv=1},"
+    "reconcile-unrealized-casts";
+
+uint64_t CompiledModel::ioBytes() const {
+  uint64_t bytes = 0;
+  for (const EntryBuffer &buffer : inputs)
+    bytes += buffer.bytes;
+  for (const EntryBuffer &buffer : outputs)
+    bytes += buffer.bytes;
+  return bytes;
+}
+
+std::optional<uint64_t> serenity::parseByteSize(llvm::StringRef text) {
+  uint64_t scale = 1;
+  if (text.consume_back_insensitive("k") || text.consume_back_insensitive("kb"))
+    scale = 1024;
+  else if (text.consume_back_insensitive("m") ||
+           text.consume_back_insensitive("mb"))
+    scale = 1024 * 1024;
+  uint64_t value;
+  if (text.empty() || text.getAsInteger(10, value))
+    return std::nullopt;
+  return value * scale;
+}
+
+namespace {
+
+/// The triple of an ARM M-profile CPU, or none for another CPU.
+std::optional<std::string> tripleFor(llvm::StringRef cpu, FloatABI abi) {
+  std::optional<std::string> arch =
+      llvm::StringSwitch<std::optional<std::string>>(cpu)
+          .Cases({"cortex-m0", "cortex-m0plus", "cortex-m1"}, "thumbv6m")
+          .Case("cortex-m3", "thumbv7m")
+          .Cases({"cortex-m4", "cortex-m7"}, "thumbv7em")
+          .Case("cortex-m23", "thumbv8m.base")
+          .Cases({"cortex-m33", "cortex-m35p"}, "thumbv8m.main")
+          .Cases({"cortex-m55", "cortex-m85"}, "thumbv8.1m.main")
+          .Default(std::nullopt);
+  if (!arch)
+    return std::nullopt;
+  return *arch + (abi == FloatABI::Hard ? "-none-eabihf" : "-none-eabi");
+}
+
+std::string shapeText(ShapedType type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (int64_t dim : type.getShape())
+    os << dim << "x";
+  os << type.getElementType();
+  return text;
+}
+
+std::string locationText(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return llvm::formatv("{0}:{1}:{2}", file.getFilename().getValue(),
+                         file.getLine(), file.getColumn())
+        .str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      return locationText(fused.getLocations().front());
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  loc.print(os);
+  return text;
+}
+
+/// The memref a view-like chain starts from.
+Value viewRoot(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// Which arguments of `func` (bufferized) some op writes, through views.
+llvm::SmallBitVector writtenArguments(func::FuncOp func) {
+  llvm::SmallBitVector written(func.getNumArguments());
+  func.walk([&](Operation *op) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      // Unknown effects: any buffer it takes may be written.
+      for (Value operand : op->getOperands())
+        if (auto argument = dyn_cast<BlockArgument>(viewRoot(operand)))
+          if (argument.getOwner()->getParentOp() == func &&
+              !op->hasTrait<OpTrait::IsTerminator>() &&
+              !isa<ViewLikeOpInterface>(op))
+            written.set(argument.getArgNumber());
+      return;
+    }
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &instance : instances)
+      if (isa<MemoryEffects::Write>(instance.getEffect()) &&
+          instance.getValue())
+        if (auto argument =
+                dyn_cast<BlockArgument>(viewRoot(instance.getValue())))
+          if (argument.getOwner()->getParentOp() == func)
+            written.set(argument.getArgNumber());
+  });
+  return written;
+}
+
+/// The buffers of the planned arena: every view of it, with its offset and
+/// the steps that use it.
+std::vector<ArenaSlot> collectArenaSlots(func::FuncOp func,
+                                         StringRef arenaSymbol,
+                                         unsigned &numSteps) {
+  Block &body = func.getBody().front();
+  DenseMap<Operation *, unsigned> position;
+  for (Operation &op : body)
+    position[&op] = position.size();
+  numSteps = position.size();
+  DataLayout layout = DataLayout::closest(func);
+  std::vector<ArenaSlot> slots;
+  func.walk([&](memref::ViewOp view) {
+    auto global = view.getSource().getDefiningOp<memref::GetGlobalOp>();
+    if (!global || global.getName() != arenaSymbol)
+      return;
+    APInt offset;
+    if (!matchPattern(view.getByteShift(), m_ConstantInt(&offset)))
+      return;
+    ArenaSlot slot;
+    slot.offset = offset.getZExtValue();
+    slot.bytes = getBufferBytes(view.getType(), layout);
+    std::optional<std::pair<unsigned, unsigned>> steps =
+        findUseSteps(view.getResult(), body, position);
+    slot.first = steps ? steps->first : position.lookup(view);
+    slot.last = steps ? steps->second : slot.first;
+    slot.shape = shapeText(view.getType());
+    slot.location = locationText(view.getLoc());
+    slots.push_back(slot);
+  });
+  return slots;
+}
+
+/// Flash and stack figures from the object's sections.
+LogicalResult measureObject(CompiledModel &model, Location loc) {
+  llvm::Expected<std::unique_ptr<llvm::object::ObjectFile>> object =
+      llvm::object::ObjectFile::createObjectFile(
+          llvm::MemoryBufferRef(model.object, model.entry + ".o"));
+  if (!object)
+    return emitError(loc) << "serenity-compile: cannot read the object: "
+                          << llvm::toString(object.takeError());
+  std::optional<llvm::object::SectionRef> stackSizes;
+  for (const llvm::object::SectionRef &section : (*object)->sections()) {
+    llvm::Expected<StringRef> name = section.getName();
+    if (!name) {
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    if (section.isText())
+      model.codeBytes += section.getSize();
+    else if (name->starts_with(".rodata"))
+      model.weightBytes += section.getSize();
+    else if (*name == ".stack_sizes")
+      stackSizes = section;
+  }
+  if (!stackSizes)
+    return success();
+  // Entries: a 4-byte function address (relocated against the function's
+  // symbol), then its frame size (ULEB128).
+  llvm::DenseMap<uint64_t, std::string> functionAt;
+  for (const llvm::object::SectionRef &section : (*object)->sections()) {
+    llvm::Expected<llvm::object::section_iterator> target =
+        section.getRelocatedSection();
+    if (!target) {
+      llvm::consumeError(target.takeError());
+      continue;
+    }
+    if (*target == (*object)->section_end() || **target != *stackSizes)
+      continue;
+    for (const llvm::object::RelocationRef &relocation :
+         section.relocations()) {
+      llvm::object::symbol_iterator symbol = relocation.getSymbol();
+      if (symbol == (*object)->symbol_end())
+        continue;
+      llvm::Expected<StringRef> symbolName = symbol->getName();
+      if (!symbolName) {
+        llvm::consumeError(symbolName.takeError());
+        continue;
+      }
+      functionAt[relocation.getOffset()] = symbolName->str();
+    }
+  }
+  llvm::Expected<StringRef> contents = stackSizes->getContents();
+  if (!contents) {
+    llvm::consumeError(contents.takeError());
+    return success();
+  }
+  // The entry calls the kernels one at a time: its frame plus the deepest.
+  uint64_t entryFrame = 0, deepestKernel = 0;
+  const uint8_t *begin = contents->bytes_begin(), *cursor = begin;
+  while (cursor + 4 < contents->bytes_end()) {
+    uint64_t offset = cursor - begin;
+    unsigned length = 0;
+    uint64_t size =
+        llvm::decodeULEB128(cursor + 4, &length, contents->bytes_end());
+    if (!length)
+      break;
+    if (functionAt.lookup(offset) == model.entry)
+      entryFrame = size;
+    else
+      deepestKernel = std::max(deepestKernel, size);
+    cursor += 4 + length;
+  }
+  model.stackBytes = entryFrame + deepestKernel;
+  return success();
+}
+
+} // namespace
+
+FailureOr<CompiledModel>
+serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
+  MLIRContext *context = module.getContext();
+  Location loc = module.getLoc();
+  std::optional<std::string> triple = tripleFor(options.cpu, options.floatABI);
+  if (!triple)
+    return emitError(loc) << "serenity-compile: unknown CPU '" << options.cpu
+                          << "'; expected an ARM M-profile CPU: cortex-m0, "
+                             "cortex-m0plus, cortex-m3, cortex-m4, cortex-m7, "
+                             "cortex-m23, cortex-m33, cortex-m55, cortex-m85";
+  if (options.floatABI == FloatABI::Hard &&
+      llvm::is_contained({"cortex-m0", "cortex-m0plus", "cortex-m1",
+                          "cortex-m3", "cortex-m23"},
+                         options.cpu))
+    return emitError(loc) << "serenity-compile: " << options.cpu
+                          << " has no FPU; use --float-abi=soft";
+
+  // The entry point: the one public function with a body.
+  func::FuncOp entry;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || func.isPrivate())
+      continue;
+    if (entry)
+      return emitError(func.getLoc())
+             << "serenity-compile: a second public function; compile one "
+                "entry point per module (the first is @"
+             << entry.getSymName() << ")";
+    entry = func;
+  }
+  if (!entry)
+    return emitError(loc) << "serenity-compile: no public function with a "
+                             "body to compile";
+  CompiledModel model;
+  model.entry = entry.getSymName().str();
+  model.cpu = options.cpu;
+  model.floatABI = options.floatABI;
+  DataLayout layout = DataLayout::closest(entry);
+  auto describe = [&](Type type, StringRef name,
+                      std::vector<EntryBuffer> &into) -> LogicalResult {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || !shaped.hasStaticShape() ||
+        !shaped.getElementType().isIntOrFloat())
+      return emitError(entry.getLoc())
+             << "serenity-compile: " << name << " has type " << type
+             << "; a device build needs static shapes";
+    EntryBuffer buffer;
+    buffer.name = name.str();
+    buffer.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
+    buffer.bytes =
+        shaped.getNumElements() * layout.getTypeSize(shaped.getElementType());
+    into.push_back(buffer);
+    return success();
+  };
+  for (auto [index, type] : llvm::enumerate(entry.getArgumentTypes()))
+    if (failed(describe(type, "input" + std::to_string(index), model.inputs)))
+      return failure();
+  for (auto [index, type] : llvm::enumerate(entry.getResultTypes()))
+    if (failed(describe(type, "output" + std::to_string(index), model.outputs)))
+      return failure();
+
+  // Schedule, bufferize and plan.
+  std::unique_ptr<SerenityPipelineOptions> pipelineOptions =
+      SerenityPipelineOptions::createFromString(options.pipelineOptions);
+  if (!pipelineOptions)
+    return emitError(loc) << "serenity-compile: invalid --pipeline options '"
+                          << options.pipelineOptions << "'";
+  pipelineOptions->arena = ArenaKind::Global;
+  pipelineOptions->keepReports = true;
+  PassManager planning(context);
+  if (failed(buildSerenityPipeline(
+          planning, *pipelineOptions,
+          [&](const Twine &message) { return emitError(loc) << message; })) ||
+      failed(planning.run(module)))
+    return failure();
+  // The symbol plan-memory gives the arena (a memref.global).
+  std::string arenaName = ("__serenity_arena_" + model.entry);
+  if (auto report = entry->getAttrOfType<ArenaReportAttr>(
+          SerenityDialect::kArenaAttrName)) {
+    model.arenaBytes = report.getBytes();
+    model.arenaLiveBound = report.getLiveBound();
+    model.placement = stringifyEnum(report.getAlgorithm()).str();
+    model.placementStatus = stringifyEnum(report.getStatus()).str();
+  }
+  model.slots = collectArenaSlots(entry, arenaName, model.numSteps);
+  llvm::SmallBitVector written = writtenArguments(entry);
+  for (auto [index, input] : llvm::enumerate(model.inputs))
+    input.readOnly = !written.test(index);
+
+  // To LLVM IR.
+  PassManager lowering(context);
+  if (failed(parsePassPipeline(kLoweringPipeline, lowering)) ||
+      failed(lowering.run(module)))
+    return failure();
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  context->appendDialectRegistry(registry);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, model.entry);
+  if (!llvmModule)
+    return emitError(loc) << "serenity-compile: translation to LLVM IR failed";
+
+  // The ARM back end.
+  LLVMInitializeARMTargetInfo();
+  LLVMInitializeARMTarget();
+  LLVMInitializeARMTargetMC();
+  LLVMInitializeARMAsmPrinter();
+  llvm::Triple targetTriple(*triple);
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(targetTriple, error);
+  if (!target)
+    return emitError(loc) << "serenity-compile: no ARM back end in this LLVM: "
+                          << error;
+  llvm::TargetOptions targetOptions;
+  targetOptions.FloatABIType = options.floatABI == FloatABI::Hard
+                                   ? llvm::FloatABI::Hard
+                                   : llvm::FloatABI::Soft;
+  targetOptions.EmitStackSizeSection = true;
+  // -mfloat-abi=soft: no FPU instructions either.
+  std::string features =
+      options.floatABI == FloatABI::Soft ? "+soft-float,-fpregs" : "";
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      targetTriple, options.cpu, features, targetOptions, llvm::Reloc::Static,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return emitError(loc) << "serenity-compile: LLVM cannot target "
+                          << options.cpu;
+  llvmModule->setTargetTriple(targetTriple);
+  llvmModule->setDataLayout(machine->createDataLayout());
+
+  // The arena as a public symbol (plan-memory's is private, which the
+  // assembler would drop): the header names it and nm shows its size.
+  model.arenaSymbol = "serenity_arena_" + model.entry;
+  if (llvm::GlobalVariable *arena =
+          llvmModule->getGlobalVariable(arenaName, /*AllowInternal=*/true)) {
+    arena->setName(model.arenaSymbol);
+    arena->setLinkage(llvm::GlobalValue::ExternalLinkage);
+    arena->setVisibility(llvm::GlobalValue::DefaultVisibility);
+  } else if (!model.slots.empty()) {
+    return emitError(loc) << "serenity-compile: the planned arena '"
+                          << arenaName << "' is missing after lowering";
+  } else {
+    model.arenaSymbol.clear();
+  }
+  // Nothing here unwinds; without this, llc references the unwinder. The
+  // kernels stay functions: inlined back, they would make one huge one.
+  for (llvm::Function &function : *llvmModule) {
+    if (function.isDeclaration())
+      continue;
+    function.addFnAttr(llvm::Attribute::NoUnwind);
+    if (function.getName() != model.entry)
+      function.addFnAttr(llvm::Attribute::NoInline);
+  }
+
+  // -O2.
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(machine.get());
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2)
+      .run(*llvmModule, modules);
+
+  // The object file.
+  llvm::SmallVector<char> object;
+  llvm::raw_svector_ostream objectStream(object);
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, objectStream, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
+    return emitError(loc) << "serenity-compile: LLVM cannot emit an object "
+                             "for "
+                          << options.cpu;
+  codegen.run(*llvmModule);
+  model.object.assign(object.begin(), object.end());
+  if (failed(measureObject(model, loc)))
+    return failure();
+
+  if (options.ramBytes && model.ramBytes() > options.ramBytes)
+    return emitError(loc) << llvm::formatv(
+               "serenity-compile: @{0} needs {1} bytes of RAM (arena {2}, "
+               "stack {3}, inputs and outputs {4}), more than --ram {5}",
+               model.entry, model.ramBytes(), model.arenaBytes,
+               model.stackBytes, model.ioBytes(), options.ramBytes);
+  return model;
+}
+
+static std::string macroName(llvm::StringRef name) {
+  std::string macro;
+  for (char c : name)
+    macro += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+  return macro;
+}
+
+std::string serenity::renderCortexMHeader(const CompiledModel &model) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  std::string macro = macroName(model.entry);
+  os << "/* @" << model.entry << ": generated by serenity-compile for "
+     << model.cpu << " ("
+     << (model.floatABI == FloatABI::Hard     ? "hard"
+         : model.floatABI == FloatABI::SoftFP ? "softfp"
+                                              : "soft")
+     << " float ABI). Do not edit. */\n"
+     << "#ifndef SERENITY_" << macro << "_H\n#define SERENITY_" << macro
+     << "_H\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n"
+        "#endif\n\n";
+  os << "/* The activations: one static arena, placed by Serenity. */\n"
+     << "#define " << macro << "_ARENA_BYTES " << model.arenaBytes << "u\n";
+  if (!model.arenaSymbol.empty())
+    os << "extern uint8_t " << model.arenaSymbol << "[" << model.arenaBytes
+       << "];\n";
+  os << "\n/* Buffers: float32, row-major (NHWC for images). */\n";
+  auto describe = [&](const EntryBuffer &buffer) {
+    std::string name = macro + "_" + macroName(buffer.name);
+    uint64_t elements = 1;
+    os << "#define " << name << "_SHAPE {";
+    llvm::interleaveComma(buffer.shape, os);
+    for (int64_t dim : buffer.shape)
+      elements *= dim;
+    os << "}\n#define " << name << "_RANK " << buffer.shape.size() << "u\n"
+       << "#define " << name << "_ELEMENTS " << elements << "u\n";
+  };
+  for (const EntryBuffer &buffer : model.inputs)
+    describe(buffer);
+  for (const EntryBuffer &buffer : model.outputs)
+    describe(buffer);
+  os << "\n/* Runs the model: inputs first, then the outputs to fill. It "
+        "allocates nothing. */\nvoid "
+     << model.entry << "(";
+  bool first = true;
+  for (const EntryBuffer &buffer : model.inputs) {
+    os << (first ? "" : ", ") << (buffer.readOnly ? "const " : "") << "float *"
+       << buffer.name;
+    first = false;
+  }
+  for (const EntryBuffer &buffer : model.outputs) {
+    os << (first ? "" : ", ") << "float *" << buffer.name;
+    first = false;
+  }
+  if (first)
+    os << "void";
+  os << ");\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* SERENITY_" << macro
+     << "_H */\n";
+  return text;
+}
+
+std::string serenity::renderCortexMSummary(const CompiledModel &model,
+                                           unsigned width) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  auto line = [&](StringRef area, StringRef what, uint64_t bytes,
+                  StringRef note) {
+    os << llvm::formatv("  {0,-6}{1,-20}{2,10} B  {3}\n", area, what, bytes,
+                        note);
+  };
+  uint64_t inputs = 0, outputs = 0;
+  for (const EntryBuffer &buffer : model.inputs)
+    inputs += buffer.bytes;
+  for (const EntryBuffer &buffer : model.outputs)
+    outputs += buffer.bytes;
+  os << "@" << model.entry << " for " << model.cpu << "\n";
+  line("RAM", "arena", model.arenaBytes,
+       llvm::formatv("{0} buffers; live-bytes bound {1}; {2} placement, {3}",
+                     model.slots.size(), model.arenaLiveBound, model.placement,
+                     model.placementStatus)
+           .str());
+  line("", "stack", model.stackBytes,
+       "the entry's frame and its deepest kernel's (LLVM's "
+       ".stack_sizes); add the caller's");
+  line("", "inputs", inputs,
+       llvm::formatv("{0} buffers", model.inputs.size()).str());
+  line("", "outputs", outputs,
+       llvm::formatv("{0} buffers", model.outputs.size()).str());
+  line("", "total", model.ramBytes(), "");
+  line("Flash", "weights", model.weightBytes, "constants (.rodata)");
+  line("", "code", model.codeBytes, "(.text)");
+
+  if (model.slots.empty() || !model.arenaBytes)
+    return text;
+  // The step where the most arena bytes are live.
+  unsigned peakStep = 0;
+  uint64_t peakBytes = 0;
+  for (unsigned step = 0; step < model.numSteps; ++step) {
+    uint64_t live = 0;
+    for (const ArenaSlot &slot : model.slots)
+      if (slot.first <= step && step <= slot.last)
+        live += slot.bytes;
+    if (live > peakBytes) {
+      peakBytes = live;
+      peakStep = step;
+    }
+  }
+  os << llvm::formatv("\nLive at the peak (step {0}, {1} bytes):\n", peakStep,
+                      peakBytes);
+  for (const ArenaSlot &slot : model.slots)
+    if (slot.first <= peakStep && peakStep <= slot.last)
+      os << llvm::formatv("  {0,10} B at {1,8}  {2,-22} {3}\n", slot.bytes,
+                          slot.offset, slot.shape, slot.location);
+
+  // The arena over time: one row per step that starts or ends a buffer,
+  // one column per arena / width bytes.
+  os << llvm::formatv("\nArena over time ({0} bytes, one column = {1} bytes; "
+                      "# in use):\n",
+                      model.arenaBytes,
+                      llvm::divideCeil(model.arenaBytes, width));
+  for (unsigned step = 0; step < model.numSteps; ++step) {
+    bool changes = llvm::any_of(model.slots, [&](const ArenaSlot &slot) {
+      return slot.first == step || slot.last + 1 == step;
+    });
+    if (!changes)
+      continue;
+    std::string row(width, '.');
+    uint64_t live = 0;
+    for (const ArenaSlot &slot : model.slots) {
+      if (slot.first > step || step > slot.last)
+        continue;
+      live += slot.bytes;
+      uint64_t begin = slot.offset * width / model.arenaBytes;
+      uint64_t end = llvm::divideCeil((slot.offset + slot.bytes) * width,
+                                      model.arenaBytes);
+      for (uint64_t column = begin; column < std::min<uint64_t>(end, width);
+           ++column)
+        row[column] = '#';
+    }
+    os << llvm::formatv("  {0,5} |{1}| {2,8}\n", step, row, live);
+  }
+  return text;
+}
+
+std::string serenity::renderCortexMReport(const CompiledModel &model) {
+  auto buffers = [](const std::vector<EntryBuffer> &list) {
+    llvm::json::Array array;
+    for (const EntryBuffer &buffer : list)
+      array.push_back(
+          llvm::json::Object{{"name", buffer.name},
+                             {"shape", llvm::json::Array(buffer.shape)},
+                             {"bytes", static_cast<int64_t>(buffer.bytes)},
+                             {"read_only", buffer.readOnly}});
+    return array;
+  };
+  llvm::json::Object report{
+      {"entry", model.entry},
+      {"cpu", model.cpu},
+      {"inputs", buffers(model.inputs)},
+      {"outputs", buffers(model.outputs)},
+      {"arena",
+       llvm::json::Object{
+           {"symbol", model.arenaSymbol},
+           {"bytes", static_cast<int64_t>(model.arenaBytes)},
+           {"live_bound", static_cast<int64_t>(model.arenaLiveBound)},
+           {"buffers", static_cast<int64_t>(model.slots.size())},
+           {"placement", model.placement},
+           {"status", model.placementStatus}}},
+      {"stack_bytes", static_cast<int64_t>(model.stackBytes)},
+      {"weight_bytes", static_cast<int64_t>(model.weightBytes)},
+      {"code_bytes", static_cast<int64_t>(model.codeBytes)},
+      {"ram_bytes", static_cast<int64_t>(model.ramBytes())}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  return text;
+}
