@@ -50,8 +50,9 @@ collectClosure(Operation *op) {
   llvm::SetVector<Value> captured;
   getUsedValuesDefinedAbove(op->getRegions(), captured);
   llvm::append_range(worklist, captured);
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
+  // First come, first passed: the arguments follow the op's operands.
+  for (unsigned next = 0; next < worklist.size(); ++next) {
+    Value value = worklist[next];
     Operation *producer = value.getDefiningOp();
     if (producer && producer->getBlock() == body &&
         isClonedIntoKernel(producer)) {
@@ -106,8 +107,9 @@ struct OutlineKernelsPass
       types.push_back(argument.getType());
       locations.push_back(argument.getLoc());
     }
-    auto kernel = builder.create<func::FuncOp>(
-        op->getLoc(), (func.getSymName() + "_kernel" + Twine(index)).str(),
+    auto kernel = func::FuncOp::create(
+        builder, op->getLoc(),
+        (func.getSymName() + "_kernel" + Twine(index)).str(),
         builder.getFunctionType(types, {}));
     kernel.setPrivate();
     symbols.insert(kernel);
@@ -118,10 +120,10 @@ struct OutlineKernelsPass
     for (Operation *producer : cloned)
       builder.clone(*producer, mapping);
     builder.clone(*op, mapping);
-    builder.create<func::ReturnOp>(op->getLoc());
+    func::ReturnOp::create(builder, op->getLoc());
 
     builder.setInsertionPoint(op);
-    builder.create<func::CallOp>(op->getLoc(), kernel, arguments);
+    func::CallOp::create(builder, op->getLoc(), kernel, arguments);
     op->erase();
     // Views only the kernel used are dead now.
     for (Operation *producer : llvm::reverse(cloned))

@@ -1,0 +1,64 @@
+// RUN: serenity-opt %s --split-input-file --serenity-outline-kernels | FileCheck %s
+
+// Each Linalg op of a public function becomes a private kernel, called in
+// its place and in the same order. The views it works through, the arena
+// global they start from and their constants move with it; what is left
+// (identity-layout memrefs, scalars) are the kernel's arguments.
+memref.global "private" @arena : memref<512xi8> = uninitialized {alignment = 16 : i64}
+
+// CHECK-LABEL: func.func private @cell_kernel0(
+// CHECK-SAME: %[[IN:.*]]: memref<1x4x4x8xf32>, %[[ZERO:.*]]: f32)
+// CHECK-DAG: %[[ARENA:.*]] = memref.get_global @arena : memref<512xi8>
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: %[[TMP:.*]] = memref.view %[[ARENA]][%[[C0]]][] : memref<512xi8> to memref<1x4x4x8xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[IN]] : memref<1x4x4x8xf32>) outs(%[[TMP]] : memref<1x4x4x8xf32>)
+// CHECK: arith.maximumf %{{.*}}, %[[ZERO]]
+// CHECK: return
+
+// CHECK-LABEL: func.func private @cell_kernel1(
+// CHECK-SAME: %[[OUT:.*]]: memref<1x4x4x16xf32>)
+// CHECK: %[[SRC:.*]] = memref.view
+// CHECK: %[[DST:.*]] = memref.subview %[[OUT]][0, 0, 0, 8] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK: linalg.copy ins(%[[SRC]] : memref<1x4x4x8xf32>) outs(%[[DST]] :
+
+// CHECK-LABEL: func.func @cell(
+// CHECK-SAME: %[[ARG0:.*]]: memref<1x4x4x8xf32>, %[[ARG1:.*]]: memref<1x4x4x16xf32>, %[[SCALAR:.*]]: f32)
+// CHECK-NEXT: call @cell_kernel0(%[[ARG0]], %[[SCALAR]])
+// CHECK-NEXT: call @cell_kernel1(%[[ARG1]])
+// CHECK-NEXT: return
+func.func @cell(%in: memref<1x4x4x8xf32>, %out: memref<1x4x4x16xf32>, %zero: f32) {
+  %c0 = arith.constant 0 : index
+  %arena = memref.get_global @arena : memref<512xi8>
+  %tmp = memref.view %arena[%c0][] : memref<512xi8> to memref<1x4x4x8xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>,
+                                   affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%in : memref<1x4x4x8xf32>) outs(%tmp : memref<1x4x4x8xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  %dst = memref.subview %out[0, 0, 0, 8] [1, 4, 4, 8] [1, 1, 1, 1]
+      : memref<1x4x4x16xf32> to memref<1x4x4x8xf32, strided<[256, 64, 16, 1], offset: 8>>
+  linalg.copy ins(%tmp : memref<1x4x4x8xf32>) outs(%dst : memref<1x4x4x8xf32, strided<[256, 64, 16, 1], offset: 8>>)
+  return
+}
+
+// -----
+
+// A dynamic memref is no bare pointer: the op stays where it is, and private
+// functions are not outlined from.
+// CHECK-LABEL: func.func @dynamic(
+// CHECK-NEXT: linalg.copy
+// CHECK-NEXT: return
+// CHECK-LABEL: func.func private @helper(
+// CHECK-NEXT: linalg.copy
+// CHECK-NOT: _kernel
+func.func @dynamic(%a: memref<?xf32>, %b: memref<?xf32>) {
+  linalg.copy ins(%a : memref<?xf32>) outs(%b : memref<?xf32>)
+  return
+}
+func.func private @helper(%a: memref<4xf32>, %b: memref<4xf32>) {
+  linalg.copy ins(%a : memref<4xf32>) outs(%b : memref<4xf32>)
+  return
+}
