@@ -26,6 +26,7 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/LEB128.h"
@@ -212,9 +213,27 @@ LogicalResult measureObject(CompiledModel &model, Location loc) {
   }
   if (!stackSizes)
     return success();
-  // Entries: a 4-byte function address (relocated against the function's
-  // symbol), then its frame size (ULEB128).
-  llvm::DenseMap<uint64_t, std::string> functionAt;
+  // Entries: a 4-byte function address, then its frame size (ULEB128). In
+  // the object, the address is a relocation: against the function's symbol
+  // or against its section, with the offset in the field (REL).
+  llvm::DenseMap<uint64_t, std::string> functionAt; // section offset -> name
+  for (const llvm::object::SymbolRef &symbol : (*object)->symbols()) {
+    llvm::Expected<llvm::object::SymbolRef::Type> type = symbol.getType();
+    llvm::Expected<uint64_t> address = symbol.getAddress();
+    llvm::Expected<StringRef> symbolName = symbol.getName();
+    if (!type || !address || !symbolName) {
+      if (!type)
+        llvm::consumeError(type.takeError());
+      if (!address)
+        llvm::consumeError(address.takeError());
+      if (!symbolName)
+        llvm::consumeError(symbolName.takeError());
+      continue;
+    }
+    if (*type == llvm::object::SymbolRef::ST_Function)
+      functionAt[*address & ~uint64_t(1)] = symbolName->str();
+  }
+  llvm::DenseMap<uint64_t, uint64_t> symbolBase; // entry offset -> address
   for (const llvm::object::SectionRef &section : (*object)->sections()) {
     llvm::Expected<llvm::object::section_iterator> target =
         section.getRelocatedSection();
@@ -229,12 +248,12 @@ LogicalResult measureObject(CompiledModel &model, Location loc) {
       llvm::object::symbol_iterator symbol = relocation.getSymbol();
       if (symbol == (*object)->symbol_end())
         continue;
-      llvm::Expected<StringRef> symbolName = symbol->getName();
-      if (!symbolName) {
-        llvm::consumeError(symbolName.takeError());
+      llvm::Expected<uint64_t> address = symbol->getAddress();
+      if (!address) {
+        llvm::consumeError(address.takeError());
         continue;
       }
-      functionAt[relocation.getOffset()] = symbolName->str();
+      symbolBase[relocation.getOffset()] = *address;
     }
   }
   llvm::Expected<StringRef> contents = stackSizes->getContents();
@@ -247,12 +266,14 @@ LogicalResult measureObject(CompiledModel &model, Location loc) {
   const uint8_t *begin = contents->bytes_begin(), *cursor = begin;
   while (cursor + 4 < contents->bytes_end()) {
     uint64_t offset = cursor - begin;
+    uint64_t function =
+        symbolBase.lookup(offset) + llvm::support::endian::read32le(cursor);
     unsigned length = 0;
     uint64_t size =
         llvm::decodeULEB128(cursor + 4, &length, contents->bytes_end());
     if (!length)
       break;
-    if (functionAt.lookup(offset) == model.entry)
+    if (functionAt.lookup(function & ~uint64_t(1)) == model.entry)
       entryFrame = size;
     else
       deepestKernel = std::max(deepestKernel, size);
@@ -411,13 +432,16 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
     model.arenaSymbol.clear();
   }
   // Nothing here unwinds; without this, llc references the unwinder. The
-  // kernels stay functions: inlined back, they would make one huge one.
+  // kernels stay functions (inlined back, they would make one huge one)
+  // local to the object (two models link side by side).
   for (llvm::Function &function : *llvmModule) {
     if (function.isDeclaration())
       continue;
     function.addFnAttr(llvm::Attribute::NoUnwind);
-    if (function.getName() != model.entry)
+    if (function.getName() != model.entry) {
       function.addFnAttr(llvm::Attribute::NoInline);
+      function.setLinkage(llvm::GlobalValue::InternalLinkage);
+    }
   }
 
   // -O2.
