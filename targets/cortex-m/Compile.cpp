@@ -433,14 +433,18 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
   }
   // Nothing here unwinds; without this, llc references the unwinder. The
   // kernels stay functions (inlined back, they would make one huge one)
-  // local to the object (two models link side by side).
+  // with external linkage and hidden visibility: LLVM then compiles each
+  // for any buffers, instead of for the constant addresses of its one call.
+  // Specialized, a kernel's code and speed would turn on where the plan put
+  // its buffers (Thumb-2 loads reach 4095 bytes past a base register).
   for (llvm::Function &function : *llvmModule) {
     if (function.isDeclaration())
       continue;
     function.addFnAttr(llvm::Attribute::NoUnwind);
     if (function.getName() != model.entry) {
       function.addFnAttr(llvm::Attribute::NoInline);
-      function.setLinkage(llvm::GlobalValue::InternalLinkage);
+      function.setLinkage(llvm::GlobalValue::ExternalLinkage);
+      function.setVisibility(llvm::GlobalValue::HiddenVisibility);
     }
   }
 

@@ -1,30 +1,28 @@
 // RUN: serenity-opt %s --split-input-file --serenity-outline-kernels | FileCheck %s
 
 // Each Linalg op of a public function becomes a private kernel, called in
-// its place and in the same order. The views it works through, the arena
-// global they start from and their constants move with it; what is left
-// (identity-layout memrefs, scalars) are the kernel's arguments.
+// its place and in the same order. The arena's buffers (views of a global
+// at constant offsets) and the function's arguments are passed, `noalias`
+// when they overlap no other argument; the views derived from them and the
+// constants move into the kernel.
 memref.global "private" @arena : memref<512xi8> = uninitialized {alignment = 16 : i64}
 
 // CHECK-LABEL: func.func private @cell_kernel0(
-// CHECK-SAME: %[[IN:.*]]: memref<1x4x4x8xf32>, %[[ZERO:.*]]: f32)
-// CHECK-DAG: %[[ARENA:.*]] = memref.get_global @arena : memref<512xi8>
-// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
-// CHECK: %[[TMP:.*]] = memref.view %[[ARENA]][%[[C0]]][] : memref<512xi8> to memref<1x4x4x8xf32>
-// CHECK: linalg.generic {{.*}} ins(%[[IN]] : memref<1x4x4x8xf32>) outs(%[[TMP]] : memref<1x4x4x8xf32>)
+// CHECK-SAME: %[[IN:.*]]: memref<1x4x4x8xf32> {llvm.noalias}, %[[TMP:.*]]: memref<1x4x4x8xf32> {llvm.noalias}, %[[ZERO:.*]]: f32)
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[IN]] : memref<1x4x4x8xf32>) outs(%[[TMP]] : memref<1x4x4x8xf32>)
 // CHECK: arith.maximumf %{{.*}}, %[[ZERO]]
 // CHECK: return
 
 // CHECK-LABEL: func.func private @cell_kernel1(
-// CHECK-SAME: %[[OUT:.*]]: memref<1x4x4x16xf32>)
-// CHECK: %[[SRC:.*]] = memref.view
-// CHECK: %[[DST:.*]] = memref.subview %[[OUT]][0, 0, 0, 8] [1, 4, 4, 8] [1, 1, 1, 1]
-// CHECK: linalg.copy ins(%[[SRC]] : memref<1x4x4x8xf32>) outs(%[[DST]] :
+// CHECK-SAME: %[[SRC:.*]]: memref<1x4x4x8xf32> {llvm.noalias}, %[[OUT:.*]]: memref<1x4x4x16xf32> {llvm.noalias})
+// CHECK-NEXT: %[[DST:.*]] = memref.subview %[[OUT]][0, 0, 0, 8] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK-NEXT: linalg.copy ins(%[[SRC]] : memref<1x4x4x8xf32>) outs(%[[DST]] :
 
 // CHECK-LABEL: func.func @cell(
 // CHECK-SAME: %[[ARG0:.*]]: memref<1x4x4x8xf32>, %[[ARG1:.*]]: memref<1x4x4x16xf32>, %[[SCALAR:.*]]: f32)
-// CHECK-NEXT: call @cell_kernel0(%[[ARG0]], %[[SCALAR]])
-// CHECK-NEXT: call @cell_kernel1(%[[ARG1]])
+// CHECK: %[[VIEW:.*]] = memref.view
+// CHECK-NEXT: call @cell_kernel0(%[[ARG0]], %[[VIEW]], %[[SCALAR]])
+// CHECK-NEXT: call @cell_kernel1(%[[VIEW]], %[[ARG1]])
 // CHECK-NEXT: return
 func.func @cell(%in: memref<1x4x4x8xf32>, %out: memref<1x4x4x16xf32>, %zero: f32) {
   %c0 = arith.constant 0 : index
@@ -41,6 +39,27 @@ func.func @cell(%in: memref<1x4x4x8xf32>, %out: memref<1x4x4x16xf32>, %zero: f32
   %dst = memref.subview %out[0, 0, 0, 8] [1, 4, 4, 8] [1, 1, 1, 1]
       : memref<1x4x4x16xf32> to memref<1x4x4x8xf32, strided<[256, 64, 16, 1], offset: 8>>
   linalg.copy ins(%tmp : memref<1x4x4x8xf32>) outs(%dst : memref<1x4x4x8xf32, strided<[256, 64, 16, 1], offset: 8>>)
+  return
+}
+
+// -----
+
+// Buffers of the arena that overlap (here bytes 256-511) are not `noalias`;
+// the one that overlaps neither is.
+// CHECK-LABEL: func.func private @overlap_kernel0(
+// CHECK-SAME: %{{.*}}: memref<16xf32> {llvm.noalias}, %{{.*}}: memref<128xf32>, %{{.*}}: memref<64xf32>)
+memref.global "private" @arena : memref<1024xi8> = uninitialized {alignment = 16 : i64}
+func.func @overlap() {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %c768 = arith.constant 768 : index
+  %arena = memref.get_global @arena : memref<1024xi8>
+  %a = memref.view %arena[%c0][] : memref<1024xi8> to memref<128xf32>
+  %b = memref.view %arena[%c256][] : memref<1024xi8> to memref<64xf32>
+  %c = memref.view %arena[%c768][] : memref<1024xi8> to memref<16xf32>
+  %sa = memref.subview %a[0] [16] [1] : memref<128xf32> to memref<16xf32, strided<[1]>>
+  %sb = memref.subview %b[0] [16] [1] : memref<64xf32> to memref<16xf32, strided<[1]>>
+  linalg.add ins(%sa, %sb : memref<16xf32, strided<[1]>>, memref<16xf32, strided<[1]>>) outs(%c : memref<16xf32>)
   return
 }
 

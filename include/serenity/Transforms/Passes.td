@@ -257,12 +257,16 @@ def SerenityOutlineKernels
     back end compiles many small functions; the op order, and so the
     memory plan, stay as they are.
 
-    The views the op reads and writes through (`memref.subview`,
-    `memref.view`, reshapes, casts), the globals they start from and the
-    constants they take are cloned into the kernel; what remains are its
-    arguments, which must be statically shaped memrefs with the identity
-    layout (the calling convention of a bare-metal entry point), or scalars.
-    An op with any other operand stays where it is.
+    The kernel takes the arena's buffers it uses (`memref.view`s of a
+    global at constant offsets) and the function's arguments as arguments,
+    each marked `llvm.noalias` when it overlaps no other argument (the plan
+    knows every buffer's bytes). The views derived from them (`subview`,
+    reshapes, casts), other globals and constants are cloned into it. A
+    back end can so compile each kernel for any buffers: its code does not
+    depend on where the plan put them. An op whose arguments would include
+    anything but statically shaped memrefs with the identity layout (the
+    calling convention of a bare-metal entry point) or scalars stays where
+    it is.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
