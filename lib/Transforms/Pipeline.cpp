@@ -28,20 +28,30 @@ llvm::StringRef serenity::getBufferizationPipelineText() {
 std::string
 serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
   std::string schedule = llvm::formatv(
-      "{0}serenity-schedule{{algorithm={1} memory-model={2}}",
+      "{0}serenity-schedule{{algorithm={1} memory-model={2} time-limit-ms={3} "
+      "max-states={4}}",
+      // The rewrite keeps its own default limit unless one was given.
       options.rewrite
-          ? llvm::formatv("serenity-rewrite{{memory-model={0}},",
-                          stringifyEnum(options.memoryModel.getValue()))
+          ? llvm::formatv("serenity-rewrite{{memory-model={0}{1}},",
+                          stringifyEnum(options.memoryModel.getValue()),
+                          options.timeLimitMs.hasValue()
+                              ? llvm::formatv(" time-limit-ms={0}",
+                                              options.timeLimitMs.getValue())
+                                    .str()
+                              : std::string())
                 .str()
           : std::string(),
       stringifyEnum(options.algorithm.getValue()),
-      stringifyEnum(options.memoryModel.getValue()));
+      stringifyEnum(options.memoryModel.getValue()),
+      options.timeLimitMs.getValue(), options.maxStates.getValue());
   std::string text = llvm::formatv(
       "func.func({0}),{1},"
-      "serenity-plan-memory{{algorithm={2} arena={3} alignment={4}}",
+      "serenity-plan-memory{{algorithm={2} arena={3} alignment={4} "
+      "time-limit-ms={5}}",
       schedule, getBufferizationPipelineText(),
       stringifyEnum(options.placement.getValue()),
-      stringifyEnum(options.arena.getValue()), options.alignment.getValue());
+      stringifyEnum(options.arena.getValue()), options.alignment.getValue(),
+      options.placementTimeLimitMs.getValue());
   if (!options.keepReports)
     text += ",serenity-drop-reports";
   return text;

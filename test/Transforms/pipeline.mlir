@@ -10,6 +10,16 @@
 // RUN: serenity-opt %s --serenity-pipeline="keep-reports=1" 2>/dev/null | not mlir-opt 2>&1 | FileCheck %s --check-prefix=REJECTED
 // RUN: serenity-opt %s --serenity-pipeline="keep-reports=1" 2>/dev/null | serenity-opt --serenity-drop-reports | mlir-opt | FileCheck %s
 // RUN: not serenity-opt %s --serenity-pipeline="placement=first-fit" 2>&1 | FileCheck %s --check-prefix=INVALID
+// The pipeline's options reach its passes; the rewrite keeps its own time
+// limit unless one is given.
+// RUN: serenity-opt %s --serenity-pipeline="algorithm=program time-limit-ms=5 max-states=7 placement-time-limit-ms=9 rewrite=1" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPTIONS
+// OPTIONS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=5}
+// OPTIONS-NEXT: serenity-schedule{algorithm=program {{.*}}max-states=7 memory-model=bufferized time-limit-ms=5}
+// OPTIONS: serenity-plan-memory{algorithm=exact alignment=16 arena=global time-limit-ms=9}
+// RUN: serenity-opt %s --serenity-pipeline="rewrite=1" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULTS
+// DEFAULTS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=10000}
+// DEFAULTS-NEXT: serenity-schedule{algorithm=optimal {{.*}}max-states=2000000 memory-model=bufferized time-limit-ms=60000}
+// DEFAULTS: serenity-plan-memory{algorithm=exact alignment=16 arena=global time-limit-ms=1000}
 
 // Three 1x4x4x4 f32 maps (256 bytes each): the two branches, then their sum
 // written straight into the caller's out-param. As written, both branch

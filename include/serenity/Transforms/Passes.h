@@ -55,6 +55,20 @@ struct SerenityPipelineOptions
       llvm::cl::desc("Scheduling algorithm (`program` keeps the order as "
                      "written)"),
       llvm::cl::init(Algorithm::Optimal), EnumChoices<Algorithm>()};
+  Option<uint64_t> timeLimitMs{
+      *this, "time-limit-ms",
+      llvm::cl::desc("Wall-time limit of the optimal search in ms (0: none)"),
+      llvm::cl::init(SchedulerOptions().timeLimitMs)};
+  Option<uint64_t> maxStates{
+      *this, "max-states",
+      llvm::cl::desc("Limit on the partial schedules the optimal search "
+                     "creates (0: none)"),
+      llvm::cl::init(SchedulerOptions().maxStates)};
+  Option<uint64_t> placementTimeLimitMs{
+      *this, "placement-time-limit-ms",
+      llvm::cl::desc("Wall-time limit of the exact placement search in ms "
+                     "(0: none)"),
+      llvm::cl::init(PlacementOptions().timeLimitMs)};
   Option<bool> rewrite{*this, "rewrite",
                        llvm::cl::desc("Run --serenity-rewrite (memory-aware) "
                                       "before scheduling"),
