@@ -48,7 +48,9 @@ using namespace serenity;
 /// pass manager.
 static constexpr llvm::StringLiteral kLoweringPipeline =
     "serenity-drop-reports,func.func(serenity-copies-to-linalg),"
-    "serenity-outline-kernels,func.func(convert-linalg-to-loops),"
+    "serenity-outline-kernels,func.func(convert-linalg-to-loops,canonicalize,"
+    "cse,"
+    "loop-invariant-code-motion),"
     "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
     "finalize-memref-to-llvm{index-bitwidth=32},convert-math-to-llvm,"
     "convert-arith-to-llvm{index-bitwidth=32},"
