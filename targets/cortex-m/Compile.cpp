@@ -600,18 +600,31 @@ std::string serenity::renderCortexMSummary(const CompiledModel &model,
       os << llvm::formatv("  {0,10} B at {1,8}  {2,-22} {3}\n", slot.bytes,
                           slot.offset, slot.shape, slot.location);
 
-  // The arena over time: one row per step that starts or ends a buffer,
-  // one column per arena / width bytes.
+  // The arena over time: one row per step that starts or ends a buffer
+  // (at most kMaxRows of them, evenly spaced, and the peak), one column per
+  // arena / width bytes.
+  constexpr unsigned kMaxRows = 40;
+  std::vector<unsigned> changes;
+  for (unsigned step = 0; step < model.numSteps; ++step)
+    if (llvm::any_of(model.slots, [&](const ArenaSlot &slot) {
+          return slot.first == step || slot.last + 1 == step;
+        }))
+      changes.push_back(step);
+  std::vector<unsigned> rows = changes;
+  if (changes.size() > kMaxRows) {
+    rows.clear();
+    for (unsigned i = 0; i < kMaxRows; ++i)
+      rows.push_back(changes[i * changes.size() / kMaxRows]);
+    rows.push_back(peakStep);
+    llvm::sort(rows);
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  }
   os << llvm::formatv("\nArena over time ({0} bytes, one column = {1} bytes; "
-                      "# in use):\n",
+                      "# in use; {2} of {3} changes shown):\n",
                       model.arenaBytes,
-                      llvm::divideCeil(model.arenaBytes, width));
-  for (unsigned step = 0; step < model.numSteps; ++step) {
-    bool changes = llvm::any_of(model.slots, [&](const ArenaSlot &slot) {
-      return slot.first == step || slot.last + 1 == step;
-    });
-    if (!changes)
-      continue;
+                      llvm::divideCeil(model.arenaBytes, width), rows.size(),
+                      changes.size());
+  for (unsigned step : rows) {
     std::string row(width, '.');
     uint64_t live = 0;
     for (const ArenaSlot &slot : model.slots) {
