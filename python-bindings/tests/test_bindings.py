@@ -113,6 +113,25 @@ def test_errors_carry_diagnostics():
     assert "has no static size" in str(info.value)
 
 
+def test_verify_reports_what_the_verifier_rejects():
+    serenity.verify(BRANCHES)  # valid: no exception
+    bad_pad = ('func.func @f(%a: tensor<1x4x4x1xf32>) -> tensor<1x3x3x1xf32> {\n'
+               '  %w = "tosa.const"() <{values = dense<1.0> : tensor<1x1x1x1xf32>}> '
+               ': () -> tensor<1x1x1x1xf32>\n'
+               '  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>\n'
+               '  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>\n'
+               '  %c = "tosa.conv2d"(%a, %w, %b, %z, %z) <{acc_type = f32, dilation = array<i64: 1, 1>, '
+               'pad = array<i64: 0, -1, 0, -1>, stride = array<i64: 1, 1>}> : (tensor<1x4x4x1xf32>, '
+               'tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x1xf32> '
+               'loc("the_conv")\n'
+               '  return %c : tensor<1x3x3x1xf32>\n}\n')
+    with pytest.raises(serenity.Error) as info:
+        serenity.verify(bad_pad, filename="model.mlir")
+    (error,) = [d for d in info.value.diagnostics if d.severity == "error"]
+    assert error.location == 'loc("the_conv")'
+    assert "padding" in error.message
+
+
 def test_parse_errors_and_bad_options():
     with pytest.raises(serenity.Error) as info:
         serenity.analyze("func.func @f( {")
