@@ -75,6 +75,18 @@ def cpu_name():
     return platform.processor() or "unknown"
 
 
+def add_driver_arguments(parser, repetitions):
+    """The options that run_harness and run_arena_harness read, for every
+    script that measures through them."""
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--out", default=os.path.join(HERE, "results"))
+    parser.add_argument("--time-limit-ms", type=int, default=5000)
+    parser.add_argument("--max-states", type=int, default=2000000)
+    parser.add_argument("--repetitions", type=int, default=repetitions)
+    parser.add_argument("--no-rewrite", action="store_true",
+                        help="skip the rewrite + schedule column")
+
+
 def run_harness(build, files, args, trace_dir):
     command = [os.path.join(build, "bin", "serenity-harness"),
                "--repetitions=%d" % args.repetitions,
@@ -485,14 +497,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("extra", nargs="*", help="more .mlir files to measure")
-    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
-    parser.add_argument("--out", default=os.path.join(HERE, "results"))
-    parser.add_argument("--time-limit-ms", type=int, default=5000)
-    parser.add_argument("--max-states", type=int, default=2000000)
-    parser.add_argument("--repetitions", type=int, default=5)
+    add_driver_arguments(parser, repetitions=5)
     parser.add_argument("--no-plots", action="store_true")
-    parser.add_argument("--no-rewrite", action="store_true",
-                        help="skip the rewrite + schedule column")
     parser.add_argument("--no-linalg", action="store_true",
                         help="skip the models lowered to Linalg on tensors")
     parser.add_argument("--no-arena", action="store_true",

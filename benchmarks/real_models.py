@@ -114,12 +114,7 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", default=",".join(MODELS),
                         help="comma-separated torchvision names (default: all %d)" % len(MODELS))
-    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
-    parser.add_argument("--out", default=os.path.join(HERE, "results"))
-    parser.add_argument("--time-limit-ms", type=int, default=5000)
-    parser.add_argument("--max-states", type=int, default=2000000)
-    parser.add_argument("--repetitions", type=int, default=3)
-    parser.add_argument("--no-rewrite", action="store_true")
+    harness.add_driver_arguments(parser, repetitions=3)
     parser.add_argument("--no-arena", action="store_true")
     args = parser.parse_args(argv)
     names = [n for n in args.models.split(",") if n]
