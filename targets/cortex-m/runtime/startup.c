@@ -1,8 +1,10 @@
 /* Startup for QEMU's mps2-an386 (Cortex-M4 with FPU): the vector table, the
- * reset handler (FPU on, .data copied from flash, .bss cleared, main), and
+ * reset handler (FPU on, .data copied from flash, .bss cleared, the stack
+ * painted for its high-water mark, main), and
  * fault handlers that say what happened. The linker script
  * (mps2_an386.ld.in) defines the symbols used here. */
 #include "semihosting.h"
+#include "stack.h"
 
 #include <stdint.h>
 
@@ -49,5 +51,6 @@ __attribute__((noreturn, used)) void reset_continue(void) {
     *to++ = *from++;
   for (uint32_t *word = __bss_start; word < __bss_end;)
     *word++ = 0;
+  stack_paint();
   semihosting_exit(main());
 }

@@ -10,6 +10,8 @@ by mlir-runner (make_runner.py, which prints every result's bits). Prints
 
     outputs: N compared, M elements differ
     arena: device A bytes, elf symbol E bytes, planner P bytes
+    stack: used S bytes, within the estimate of T   (the painted stack's
+           high-water mark under the entry point, against serenity-compile's)
     instructions: I
 
 An element differs when |device - host| > 2e-5 * |host| + 1e-4 * max|host|:
@@ -109,6 +111,10 @@ def main():
     elf_arena = re.search(r"serenity: elf arena symbol \S+ (\d+) bytes", device.stdout).group(1)
     print("arena: device %s bytes, elf symbol %s bytes, planner %d bytes"
           % (device_arena, elf_arena, report["arena"]["bytes"]))
+    used, estimate = (int(v) for v in re.search(r"serenity: stack (\d+) bytes \(estimate (\d+)\)",
+                                                device.stdout).groups())
+    print("stack: used %d bytes, %s the estimate of %d" % (used, "within" if used <= estimate else "OVER",
+                                                           estimate))
     print("instructions: %s" % re.search(r"serenity: instructions (\d+)", device.stdout).group(1))
 
 
