@@ -36,17 +36,30 @@ MODELS = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small", "mnasnet
 REPORTED_MODELS = ["strict", "bufferized"]
 
 
-def export(name, directory):
-    """torchvision's `name` with random weights, as ONNX; its path."""
+def build(name):
+    """torchvision's `name` with random weights (seed 0), in eval mode: no
+    auxiliary classifiers (they only run in training), and no SciPy
+    truncated-normal initialization."""
     import torch
     import torchvision.models as models
 
     torch.manual_seed(0)
     options = {"aux_logits": False, "init_weights": False} if name in ("googlenet", "inception_v3") else {}
-    network = getattr(models, name)(weights=None, **options).eval()
-    size = 299 if name == "inception_v3" else 224
+    return getattr(models, name)(weights=None, **options).eval()
+
+
+def input_size(name):
+    """The input height and width the model is made for."""
+    return 299 if name == "inception_v3" else 224
+
+
+def export(name, directory):
+    """`build(name)` as ONNX at its input size; the file's path."""
+    import torch
+
+    size = input_size(name)
     path = os.path.join(directory, name + ".onnx")
-    torch.onnx.export(network, torch.zeros(1, 3, size, size), path, opset_version=13,
+    torch.onnx.export(build(name), torch.zeros(1, 3, size, size), path, opset_version=13,
                       input_names=["input"], output_names=["logits"])
     return path
 

@@ -2,6 +2,7 @@
 
 #include "serenity/Analysis/ArenaBuffers.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -111,7 +112,19 @@ serenity::findUseSteps(Value buffer, Block &body,
   return std::make_pair(first, last);
 }
 
-uint64_t serenity::getBufferBytes(MemRefType type, const DataLayout &layout) {
+std::optional<ArenaView> serenity::getArenaView(Value value) {
+  auto view = value.getDefiningOp<memref::ViewOp>();
+  if (!view || !view.getType().hasStaticShape())
+    return std::nullopt;
+  auto global = view.getSource().getDefiningOp<memref::GetGlobalOp>();
+  APInt offset;
+  if (!global || !matchPattern(view.getByteShift(), m_ConstantInt(&offset)))
+    return std::nullopt;
+  return ArenaView{global.getName(), offset.getZExtValue(),
+                   getBufferBytes(view.getType(), DataLayout::closest(view))};
+}
+
+uint64_t serenity::getBufferBytes(ShapedType type, const DataLayout &layout) {
   return type.getNumElements() * layout.getTypeSize(type.getElementType());
 }
 

@@ -23,7 +23,7 @@ static std::string describeOp(Operation *op, AsmState &state) {
   return text;
 }
 
-static std::string describeLocation(Location loc) {
+std::string serenity::describeLocation(Location loc) {
   if (auto fileLoc = dyn_cast<FileLineColLoc>(loc))
     return (fileLoc.getFilename().getValue() + ":" +
             llvm::Twine(fileLoc.getLine()) + ":" +

@@ -8,11 +8,11 @@
 
 #include "serenity/Transforms/Passes.h"
 
+#include "serenity/Analysis/ArenaBuffers.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
@@ -27,34 +27,11 @@ using namespace serenity;
 
 namespace {
 
-/// A buffer of a planned arena: a `memref.view` at a constant byte offset
-/// of a global. Kernels take these as arguments, so that they can say which
-/// buffers do not overlap.
-struct ArenaBuffer {
-  StringRef global;
-  uint64_t begin = 0, end = 0;
-};
-
-std::optional<ArenaBuffer> getArenaBuffer(Value value) {
-  auto view = value.getDefiningOp<memref::ViewOp>();
-  if (!view || !view.getType().hasStaticShape())
-    return std::nullopt;
-  auto global = view.getSource().getDefiningOp<memref::GetGlobalOp>();
-  APInt offset;
-  if (!global || !matchPattern(view.getByteShift(), m_ConstantInt(&offset)))
-    return std::nullopt;
-  DataLayout layout = DataLayout::closest(view);
-  uint64_t bytes = view.getType().getNumElements() *
-                   layout.getTypeSize(view.getType().getElementType());
-  return ArenaBuffer{global.getName(), offset.getZExtValue(),
-                     offset.getZExtValue() + bytes};
-}
-
 /// Ops a kernel recomputes instead of taking their results as arguments:
 /// views (but the arena's buffers themselves), the globals they start from
 /// and constants. All are pure.
 bool isClonedIntoKernel(Operation *op) {
-  if (op->getNumResults() == 1 && getArenaBuffer(op->getResult(0)))
+  if (op->getNumResults() == 1 && getArenaView(op->getResult(0)))
     return false;
   return isa<ViewLikeOpInterface, memref::GetGlobalOp, arith::ConstantOp>(op);
 }
@@ -63,11 +40,11 @@ bool isClonedIntoKernel(Operation *op) {
 /// buffers of one arena, or a buffer of the arena and an argument of the
 /// function (the caller's buffers are its own and distinct from each other).
 bool provablyDisjoint(Value a, Value b) {
-  std::optional<ArenaBuffer> first = getArenaBuffer(a);
-  std::optional<ArenaBuffer> second = getArenaBuffer(b);
+  std::optional<ArenaView> first = getArenaView(a);
+  std::optional<ArenaView> second = getArenaView(b);
   if (first && second)
     return first->global == second->global &&
-           (first->end <= second->begin || second->end <= first->begin);
+           (first->end() <= second->offset || second->end() <= first->offset);
   bool aIsArgument = isa<BlockArgument>(a), bIsArgument = isa<BlockArgument>(b);
   if (aIsArgument && bIsArgument)
     return a != b;

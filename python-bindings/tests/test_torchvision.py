@@ -9,20 +9,25 @@ take a minute each to lower and run, are skipped. `--full` runs every model
 at 224x224 (Inception-v3 at 299x299), as benchmarks/real_models.py does.
 """
 
+import os
+import sys
+
 import numpy as np
 import pytest
 
 import serenity
 from serenity.onnx_import import import_model
+from conftest import SOURCE
 from execution import count_mismatches
 
 torch = pytest.importorskip("torch")
-models = pytest.importorskip("torchvision.models")
+pytest.importorskip("torchvision.models")
 onnx = pytest.importorskip("onnx")
 
-MODELS = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small", "mnasnet1_0",
-          "shufflenet_v2_x1_0", "squeezenet1_1", "googlenet", "inception_v3", "densenet121",
-          "efficientnet_b0", "regnet_x_400mf", "vgg11", "alexnet"]
+# The models, built as the real-models benchmark builds them.
+sys.path.insert(0, os.path.join(SOURCE, "benchmarks"))
+from real_models import MODELS, build  # noqa: E402
+import real_models  # noqa: E402
 # Only at full size: the adaptive pooling before the classifier exports
 # only where it divides the feature map evenly (7x7 and 6x6 at 224x224).
 FULL_SIZE_ONLY = {"vgg11", "alexnet"}
@@ -30,16 +35,8 @@ FULL_SIZE_ONLY = {"vgg11", "alexnet"}
 
 def input_size(name, full):
     if full:
-        return 299 if name == "inception_v3" else 224
+        return real_models.input_size(name)
     return 75 if name == "inception_v3" else 64
-
-
-def build(name):
-    torch.manual_seed(0)
-    # No auxiliary classifiers (they only run in training), and no SciPy
-    # truncated-normal initialization (random weights are the point).
-    options = {"aux_logits": False, "init_weights": False} if name in ("googlenet", "inception_v3") else {}
-    return getattr(models, name)(weights=None, **options).eval()
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -8,6 +8,7 @@
 #include "serenity/Target/CortexM.h"
 
 #include "serenity/Analysis/ArenaBuffers.h"
+#include "serenity/Analysis/LivenessReport.h"
 #include "serenity/Dialect/Serenity/SerenityAttrs.h"
 #include "serenity/Transforms/Passes.h"
 
@@ -107,22 +108,6 @@ std::string shapeText(ShapedType type) {
   return text;
 }
 
-std::string locationText(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto file = dyn_cast<FileLineColLoc>(loc))
-    return llvm::formatv("{0}:{1}:{2}", file.getFilename().getValue(),
-                         file.getLine(), file.getColumn())
-        .str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    if (!fused.getLocations().empty())
-      return locationText(fused.getLocations().front());
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  loc.print(os);
-  return text;
-}
-
 /// The memref a view-like chain starts from.
 Value viewRoot(Value value) {
   while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
@@ -168,24 +153,20 @@ std::vector<ArenaSlot> collectArenaSlots(func::FuncOp func,
   for (Operation &op : body)
     position[&op] = position.size();
   numSteps = position.size();
-  DataLayout layout = DataLayout::closest(func);
   std::vector<ArenaSlot> slots;
   func.walk([&](memref::ViewOp view) {
-    auto global = view.getSource().getDefiningOp<memref::GetGlobalOp>();
-    if (!global || global.getName() != arenaSymbol)
-      return;
-    APInt offset;
-    if (!matchPattern(view.getByteShift(), m_ConstantInt(&offset)))
+    std::optional<ArenaView> buffer = getArenaView(view.getResult());
+    if (!buffer || buffer->global != arenaSymbol)
       return;
     ArenaSlot slot;
-    slot.offset = offset.getZExtValue();
-    slot.bytes = getBufferBytes(view.getType(), layout);
+    slot.offset = buffer->offset;
+    slot.bytes = buffer->bytes;
     std::optional<std::pair<unsigned, unsigned>> steps =
         findUseSteps(view.getResult(), body, position);
     slot.first = steps ? steps->first : position.lookup(view);
     slot.last = steps ? steps->second : slot.first;
     slot.shape = shapeText(view.getType());
-    slot.location = locationText(view.getLoc());
+    slot.location = describeLocation(view.getLoc());
     slots.push_back(slot);
   });
   return slots;
@@ -335,8 +316,7 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
     EntryBuffer buffer;
     buffer.name = name.str();
     buffer.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
-    buffer.bytes =
-        shaped.getNumElements() * layout.getTypeSize(shaped.getElementType());
+    buffer.bytes = getBufferBytes(shaped, layout);
     into.push_back(buffer);
     return success();
   };

@@ -39,8 +39,20 @@ std::optional<std::pair<unsigned, unsigned>>
 findUseSteps(mlir::Value buffer, mlir::Block &body,
              const llvm::DenseMap<mlir::Operation *, unsigned> &position);
 
-/// Bytes of a statically shaped buffer of `type` under `layout`.
-uint64_t getBufferBytes(mlir::MemRefType type, const mlir::DataLayout &layout);
+/// A buffer of a planned arena: a statically shaped `memref.view` at a
+/// constant byte offset of a `memref.get_global` (what
+/// --serenity-plan-memory{arena=global} turns each allocation into).
+struct ArenaView {
+  mlir::StringRef global;
+  uint64_t offset = 0, bytes = 0;
+  uint64_t end() const { return offset + bytes; }
+};
+
+/// The arena buffer `value` is, if it is one.
+std::optional<ArenaView> getArenaView(mlir::Value value);
+
+/// Bytes of a statically shaped buffer (or tensor) of `type` under `layout`.
+uint64_t getBufferBytes(mlir::ShapedType type, const mlir::DataLayout &layout);
 
 /// The buffers of `func` (external or with a single-block body) that an arena
 /// can hold. Emits a warning at each allocation it leaves out, with the

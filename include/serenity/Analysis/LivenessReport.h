@@ -20,6 +20,10 @@
 
 namespace serenity {
 
+/// A location as reports show it: `file:line:col`, else MLIR's form
+/// (`loc("name")`).
+std::string describeLocation(mlir::Location loc);
+
 struct OpLiveness {
   /// The op as a reader finds it in the printed IR: `%3 = tosa.add`.
   std::string op;

@@ -64,7 +64,7 @@ class ImporterBase:
         import onnx
         from onnx import numpy_helper
 
-        from .constants import fold_constants
+        from .constants import fold_constants, value_shapes
 
         self.onnx = onnx
         # Folding changes the graph: work on a copy.
@@ -77,10 +77,7 @@ class ImporterBase:
             for name in node.input:
                 self.consumers.setdefault(name, []).append(node)
         self.initializers = {i.name: numpy_helper.to_array(i) for i in self.graph.initializer}
-        self.shapes = {}
-        for info in list(self.graph.value_info) + list(self.graph.output) + list(self.graph.input):
-            dims = info.type.tensor_type.shape.dim
-            self.shapes[info.name] = [d.dim_value if d.HasField("dim_value") else None for d in dims]
+        self.shapes = value_shapes(self.graph)
         self.folded = set()
 
     def fail(self, node, reason):

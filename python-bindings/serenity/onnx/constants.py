@@ -115,6 +115,17 @@ def _folded(node, constants, shapes):
     return [np.asarray(folder(attr, *inputs))]
 
 
+def value_shapes(graph):
+    """{value name: [dims]} of the values whose shape `graph` knows; None
+    for a dimension that is not static."""
+    shapes = {}
+    for info in list(graph.value_info) + list(graph.output) + list(graph.input):
+        if info.type.tensor_type.HasField("shape"):
+            shapes[info.name] = [d.dim_value if d.HasField("dim_value") else None
+                                 for d in info.type.tensor_type.shape.dim]
+    return shapes
+
+
 def fold_constants(model, fail):
     """`model` with its Constant nodes, and the nodes that compute on
     constants and static shapes, turned into initializers. Shape inference
@@ -126,11 +137,7 @@ def fold_constants(model, fail):
     constants = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
     while True:
         inferred = shape_inference.infer_shapes(model).graph
-        shapes = {}
-        for info in list(inferred.value_info) + list(inferred.output) + list(inferred.input):
-            dims = info.type.tensor_type.shape.dim
-            if info.type.tensor_type.HasField("shape"):
-                shapes[info.name] = [d.dim_value if d.HasField("dim_value") else None for d in dims]
+        shapes = value_shapes(inferred)
         kept = []
         for node in graph.node:
             try:

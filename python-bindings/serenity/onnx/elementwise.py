@@ -47,8 +47,7 @@ class ElementwiseOps:
 
     def hard_swish(self, node):
         x = self.input(node, 0)
-        three = Value(self.emit.const(np.full([1] * len(x.shape), 3.0)).name, [1] * len(x.shape))
-        sixth = Value(self.emit.const(np.full([1] * len(x.shape), 1.0 / 6)).name, [1] * len(x.shape))
+        three, sixth = self.scalar(x, 3.0), self.scalar(x, 1.0 / 6)
         shifted = Value(self.emit.op("add", [x, three], "", x.shape), x.shape)
         gate = Value(self.emit.op("clamp", [shifted], "max_val = 6.0 : f32, min_val = 0.0 : f32",
                                   x.shape), x.shape)

@@ -24,13 +24,9 @@ class ReductionOps:
         axes = sorted({int(a) % rank for a in np.asarray(axes).reshape(-1)})
         return [NHWC_AXIS[a] for a in axes] if x.nhwc else axes
 
-    def reduce(self, node, op):
-        x = self.input(node, 0)
-        keep = self.attr(node, "keepdims", 1)
-        if not keep and x.nhwc and not {1, 2} <= set(self.reduction_axes(node, x)):
-            # Without H and W, the axes left would not keep their NCHW order.
-            x = self.to_nchw(x)
-        axes = self.reduction_axes(node, x)
+    def reduce_axes(self, x, axes, op):
+        """`x` reduced over `axes` (of its layout), keeping them as 1s: op is
+        "sum", "max" or "mean"."""
         shape = list(x.shape)
         count = 1
         for axis in axes:
@@ -41,6 +37,15 @@ class ReductionOps:
         if op == "mean" and count != 1:
             scale = np.full([1] * len(shape), 1.0 / count, np.float32)
             x = Value(self.emit.mul(x, self.emit.const(scale), shape), shape, x.nhwc)
+        return x
+
+    def reduce(self, node, op):
+        x = self.input(node, 0)
+        keep = self.attr(node, "keepdims", 1)
+        if not keep and x.nhwc and not {1, 2} <= set(self.reduction_axes(node, x)):
+            # Without H and W, the axes left would not keep their NCHW order.
+            x = self.to_nchw(x)
+        x = self.reduce_axes(x, self.reduction_axes(node, x), op)
         if keep:
             self.values[node.output[0]] = x
             return
@@ -75,16 +80,7 @@ class ReductionOps:
         if len(node.output) > 1 and any(node.output[1:]):
             self.fail(node, "the mean and inverse deviation outputs are not supported")
         reduced = list(x.shape[:first]) + [1] * (rank - first)
-        count = int(np.prod(x.shape[first:]))
-
-        def mean_of(value):
-            shape = list(value.shape)
-            for axis in range(first, rank):
-                shape[axis] = 1
-                value = Value(self.emit.op("reduce_sum", [value], "axis = %d : i32" % axis, shape, "red"),
-                              list(shape))
-            inverse = self.emit.const(np.full([1] * rank, 1.0 / count, np.float32))
-            return Value(self.emit.mul(value, inverse, reduced), reduced)
+        mean_of = lambda value: self.reduce_axes(value, range(first, rank), "mean")
 
         centred = Value(self.emit.op("sub", [x, mean_of(x)], "", x.shape), x.shape)
         variance = mean_of(Value(self.emit.mul(centred, centred, x.shape), x.shape))
