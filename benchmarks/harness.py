@@ -486,11 +486,15 @@ def plot(trace_dir, plot_dir, models, functions):
 
 
 def git_commit():
+    """HEAD, and whether the sources measured differ from it (results aside)."""
     try:
-        return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
-                              check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+        commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                                check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+        changed = subprocess.run(["git", "-C", ROOT, "diff", "--quiet", "HEAD", "--", ".",
+                                  ":(exclude)benchmarks/results"]).returncode != 0
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return commit + (" with uncommitted changes" if changed else "")
 
 
 def main():

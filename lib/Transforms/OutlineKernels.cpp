@@ -28,27 +28,48 @@ using namespace serenity;
 namespace {
 
 /// Ops a kernel recomputes instead of taking their results as arguments:
-/// views (but the arena's buffers themselves), the globals they start from
-/// and constants. All are pure.
+/// views (but the arena's buffers themselves) and constants. All are pure.
+/// Globals (the weights) are passed, so that ops that differ only in their
+/// weights share one kernel.
 bool isClonedIntoKernel(Operation *op) {
   if (op->getNumResults() == 1 && getArenaView(op->getResult(0)))
     return false;
-  return isa<ViewLikeOpInterface, memref::GetGlobalOp, arith::ConstantOp>(op);
+  return isa<ViewLikeOpInterface, arith::ConstantOp>(op);
+}
+
+/// The global `value` is the whole of, if it is a `memref.get_global`.
+std::optional<StringRef> globalName(Value value) {
+  if (getArenaView(value))
+    return std::nullopt;
+  if (auto global = value.getDefiningOp<memref::GetGlobalOp>())
+    return global.getName();
+  return std::nullopt;
 }
 
 /// Whether the memref `a` provably shares no byte with `b`: distinct
-/// buffers of one arena, or a buffer of the arena and an argument of the
-/// function (the caller's buffers are its own and distinct from each other).
+/// buffers of one arena, distinct globals, or two of: a buffer of the arena,
+/// a global, an argument of the function (the caller's buffers are its own
+/// and distinct from each other).
 bool provablyDisjoint(Value a, Value b) {
   std::optional<ArenaView> first = getArenaView(a);
   std::optional<ArenaView> second = getArenaView(b);
   if (first && second)
     return first->global == second->global &&
            (first->end() <= second->offset || second->end() <= first->offset);
+  std::optional<StringRef> aGlobal = globalName(a), bGlobal = globalName(b);
+  if (aGlobal && bGlobal)
+    return *aGlobal != *bGlobal;
+  // A whole global and a buffer of an arena: disjoint unless it is that arena.
+  if (aGlobal && second)
+    return *aGlobal != second->global;
+  if (bGlobal && first)
+    return *bGlobal != first->global;
   bool aIsArgument = isa<BlockArgument>(a), bIsArgument = isa<BlockArgument>(b);
   if (aIsArgument && bIsArgument)
     return a != b;
-  return (aIsArgument && second) || (bIsArgument && first);
+  bool aKnown = first || aGlobal || aIsArgument;
+  bool bKnown = second || bGlobal || bIsArgument;
+  return aKnown && bKnown;
 }
 
 /// An argument a bare-metal calling convention passes as it is.
@@ -90,12 +111,40 @@ collectClosure(Operation *op) {
   return std::make_pair(std::move(ordered), arguments.takeVector());
 }
 
+/// A hash of what makes two kernels interchangeable: their signature (with
+/// the `noalias` marks) and their ops, without locations or value identity.
+llvm::hash_code hashKernel(func::FuncOp kernel) {
+  llvm::hash_code hash = llvm::hash_combine(
+      kernel.getFunctionType(), kernel.getArgAttrsAttr());
+  kernel.getBody().walk([&](Operation *op) {
+    hash = llvm::hash_combine(
+        hash, OperationEquivalence::computeHash(
+                  op, OperationEquivalence::ignoreHashValue,
+                  OperationEquivalence::ignoreHashValue,
+                  OperationEquivalence::IgnoreLocations));
+  });
+  return hash;
+}
+
+bool areKernelsInterchangeable(func::FuncOp a, func::FuncOp b) {
+  return a.getFunctionType() == b.getFunctionType() &&
+         a.getArgAttrsAttr() == b.getArgAttrsAttr() &&
+         OperationEquivalence::isRegionEquivalentTo(
+             &a.getBody(), &b.getBody(), OperationEquivalence::IgnoreLocations);
+}
+
 struct OutlineKernelsPass
     : public serenity::impl::SerenityOutlineKernelsBase<OutlineKernelsPass> {
   using Base::Base;
 
+  /// The kernels made so far, by hashKernel: an op that needs the same
+  /// kernel as an earlier one (the same shapes and computation, other
+  /// buffers or weights) calls that one, so the back end compiles it once.
+  llvm::DenseMap<llvm::hash_code, SmallVector<func::FuncOp, 1>> kernelsByHash;
+
   void runOnOperation() final {
     ModuleOp module = getOperation();
+    kernelsByHash.clear();
     SymbolTable symbols(module);
     SmallVector<func::FuncOp> functions;
     for (auto func : module.getOps<func::FuncOp>())
@@ -109,11 +158,12 @@ struct OutlineKernelsPass
         if (isa<linalg::LinalgOp>(op))
           kernels.push_back(&op);
       for (Operation *op : kernels)
-        outline(func, op, index++, symbols);
+        outline(func, op, index, symbols);
     }
   }
 
-  void outline(func::FuncOp func, Operation *op, unsigned index,
+  /// Calls a kernel in place of `op`; `index` numbers the new kernels.
+  void outline(func::FuncOp func, Operation *op, unsigned &index,
                SymbolTable &symbols) {
     std::optional<std::pair<SmallVector<Operation *>, SmallVector<Value>>>
         closure = collectClosure(op);
@@ -135,7 +185,7 @@ struct OutlineKernelsPass
     symbols.insert(kernel);
     // A buffer that overlaps no other is `noalias`: LLVM then optimizes a
     // kernel the same wherever the plan put its buffers.
-    for (auto [index, argument] : llvm::enumerate(arguments)) {
+    for (auto [position, argument] : llvm::enumerate(arguments)) {
       if (!isa<MemRefType>(argument.getType()))
         continue;
       bool alone = llvm::all_of(arguments, [&](Value other) {
@@ -143,7 +193,7 @@ struct OutlineKernelsPass
                provablyDisjoint(argument, other);
       });
       if (alone)
-        kernel.setArgAttr(index, "llvm.noalias", builder.getUnitAttr());
+        kernel.setArgAttr(position, "llvm.noalias", builder.getUnitAttr());
     }
     Block *entry = kernel.addEntryBlock();
     IRMapping mapping;
@@ -153,6 +203,18 @@ struct OutlineKernelsPass
       builder.clone(*producer, mapping);
     builder.clone(*op, mapping);
     func::ReturnOp::create(builder, op->getLoc());
+
+    SmallVector<func::FuncOp, 1> &sameHash = kernelsByHash[hashKernel(kernel)];
+    auto *existing = llvm::find_if(sameHash, [&](func::FuncOp other) {
+      return areKernelsInterchangeable(kernel, other);
+    });
+    if (existing != sameHash.end()) {
+      symbols.erase(kernel);
+      kernel = *existing;
+    } else {
+      sameHash.push_back(kernel);
+      ++index;
+    }
 
     builder.setInsertionPoint(op);
     func::CallOp::create(builder, op->getLoc(), kernel, arguments);
