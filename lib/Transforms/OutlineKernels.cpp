@@ -114,14 +114,14 @@ collectClosure(Operation *op) {
 /// A hash of what makes two kernels interchangeable: their signature (with
 /// the `noalias` marks) and their ops, without locations or value identity.
 llvm::hash_code hashKernel(func::FuncOp kernel) {
-  llvm::hash_code hash = llvm::hash_combine(
-      kernel.getFunctionType(), kernel.getArgAttrsAttr());
+  llvm::hash_code hash =
+      llvm::hash_combine(kernel.getFunctionType(), kernel.getArgAttrsAttr());
   kernel.getBody().walk([&](Operation *op) {
-    hash = llvm::hash_combine(
-        hash, OperationEquivalence::computeHash(
-                  op, OperationEquivalence::ignoreHashValue,
-                  OperationEquivalence::ignoreHashValue,
-                  OperationEquivalence::IgnoreLocations));
+    hash =
+        llvm::hash_combine(hash, OperationEquivalence::computeHash(
+                                     op, OperationEquivalence::ignoreHashValue,
+                                     OperationEquivalence::ignoreHashValue,
+                                     OperationEquivalence::IgnoreLocations));
   });
   return hash;
 }
