@@ -28,40 +28,52 @@ using namespace mlir;
 using namespace serenity;
 namespace cl = llvm::cl;
 
+// --help lists these only; LLVM's and MLIR's own flags (e.g. --time-passes)
+// still work.
+static cl::OptionCategory toolOptions("serenity-compile options");
+
 static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::desc("<input .mlir (TOSA or Linalg "
                                                "on tensors)>"),
-                                      cl::init("-"));
+                                      cl::init("-"), cl::cat(toolOptions));
 static cl::opt<std::string>
     outputPrefix("o", cl::Required, cl::value_desc("prefix"),
-                 cl::desc("Write <prefix>.o and <prefix>.h"));
+                 cl::desc("Write <prefix>.o and <prefix>.h"),
+                 cl::cat(toolOptions));
 static cl::opt<std::string> cpu("mcpu", cl::init("cortex-m4"),
                                 cl::desc("ARM M-profile CPU (cortex-m4, "
-                                         "cortex-m7, cortex-m55, ...)"));
+                                         "cortex-m7, cortex-m55, ...)"),
+                                cl::cat(toolOptions));
 static cl::opt<FloatABI>
     floatABI("float-abi", cl::init(FloatABI::Hard), cl::desc("Float ABI"),
              cl::values(clEnumValN(FloatABI::Hard, "hard", "FPU registers"),
                         clEnumValN(FloatABI::SoftFP, "softfp",
                                    "FPU instructions, integer-register calls"),
-                        clEnumValN(FloatABI::Soft, "soft", "no FPU")));
+                        clEnumValN(FloatABI::Soft, "soft", "no FPU")),
+             cl::cat(toolOptions));
 static cl::opt<std::string>
     pipeline("pipeline", cl::init(""),
              cl::desc("Options of --serenity-pipeline, e.g. \"rewrite=1 "
-                      "placement=exact\" (the arena is always global)"));
+                      "placement=exact\" (the arena is always global)"),
+             cl::cat(toolOptions));
 static cl::opt<std::string>
     ram("ram", cl::init(""),
         cl::desc("SRAM budget (e.g. 256K): fail when the arena, the stack "
-                 "and the inputs and outputs need more"));
+                 "and the inputs and outputs need more"),
+        cl::cat(toolOptions));
 static cl::opt<std::string>
     report("report", cl::init(""), cl::value_desc("file"),
-           cl::desc("Also write the figures as JSON to this file"));
+           cl::desc("Also write the figures as JSON to this file"),
+           cl::cat(toolOptions));
 static cl::opt<bool> quiet("quiet", cl::init(false),
-                           cl::desc("Do not print the memory summary"));
+                           cl::desc("Do not print the memory summary"),
+                           cl::cat(toolOptions));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAllPasses();
   registerSerenityPassesAndPipelines();
+  cl::HideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(
       argc, argv,
       "serenity-compile: a TOSA model, scheduled, rewritten and planned by "
