@@ -191,7 +191,7 @@ int main(int argc, char **argv) {
       return 1;
     }
 
-  std::string lowering = getBufferizationPipelineText().str();
+  std::string lowering = getBufferizationPipelineText();
   auto schedule = [&](llvm::StringRef memoryModel) {
     return llvm::formatv("serenity-schedule{{memory-model={0} "
                          "time-limit-ms={1} max-states={2}}",

@@ -30,6 +30,7 @@ sys.path.insert(0, config.test_source_root)
 import lowering  # noqa: E402
 
 config.substitutions.append(("%lower_to_llvm", "--pass-pipeline=\"%s\"" % lowering.LOWER_TO_LLVM))
+config.substitutions.append(("%to_linalg", "--pass-pipeline=\"%s\"" % lowering.TO_LINALG))
 config.substitutions.append(
     ("%run", " ".join(lowering.runner_command(config.llvm_tools_dir, config.llvm_lib_dir)))
 )

@@ -10,10 +10,14 @@ from `llvm-config-22`.
 import os
 import subprocess
 
+# TOSA to Linalg on tensors (where --serenity-tile-spatial runs).
+TOSA_TO_LINALG = ("func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+                  "tosa-to-tensor)")
+TO_LINALG = "builtin.module(%s)" % TOSA_TO_LINALG
+
 # TOSA to LLVM for mlir-runner, buffers from one-shot bufferization.
 LOWER_TO_LLVM = (
-    "builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
-    "tosa-to-tensor),one-shot-bufferize{bufferize-function-boundaries},"
+    "builtin.module(" + TOSA_TO_LINALG + ",one-shot-bufferize{bufferize-function-boundaries},"
     "func.func(convert-linalg-to-loops),convert-scf-to-cf,expand-strided-metadata,"
     "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,"
     "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts)")

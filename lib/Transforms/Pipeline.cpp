@@ -16,13 +16,21 @@
 using namespace mlir;
 using namespace serenity;
 
-llvm::StringRef serenity::getBufferizationPipelineText() {
+llvm::StringRef serenity::getTosaToLinalgPipelineText() {
   return "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
-         "tosa-to-tensor),"
-         "one-shot-bufferize{bufferize-function-boundaries "
+         "tosa-to-tensor)";
+}
+
+llvm::StringRef serenity::getBufferizePipelineText() {
+  return "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map},"
          "buffer-results-to-out-params{hoist-static-allocs "
          "modify-public-functions}";
+}
+
+std::string serenity::getBufferizationPipelineText() {
+  return (getTosaToLinalgPipelineText() + "," + getBufferizePipelineText())
+      .str();
 }
 
 std::string
@@ -44,14 +52,23 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
       stringifyEnum(options.algorithm.getValue()),
       stringifyEnum(options.memoryModel.getValue()),
       options.timeLimitMs.getValue(), options.maxStates.getValue());
+  std::string tile =
+      options.tileSpatial
+          ? llvm::formatv("func.func(serenity-tile-spatial{{max-extra-macs={0} "
+                          "alignment={1}}),",
+                          options.maxExtraMacs.getValue(),
+                          options.alignment.getValue())
+                .str()
+          : std::string();
   std::string text = llvm::formatv(
-      "func.func({0}),{1},"
+      "func.func({0}),{6},{7}{1},"
       "serenity-plan-memory{{algorithm={2} arena={3} alignment={4} "
       "time-limit-ms={5}}",
-      schedule, getBufferizationPipelineText(),
+      schedule, getBufferizePipelineText(),
       stringifyEnum(options.placement.getValue()),
       stringifyEnum(options.arena.getValue()), options.alignment.getValue(),
-      options.placementTimeLimitMs.getValue());
+      options.placementTimeLimitMs.getValue(), getTosaToLinalgPipelineText(),
+      tile);
   if (!options.keepReports)
     text += ",serenity-drop-reports";
   return text;

@@ -84,6 +84,16 @@ struct SerenityPipelineOptions
       *this, "alignment",
       llvm::cl::desc("Arena alignment in bytes (a power of two)"),
       llvm::cl::init(PlacementOptions().alignment)};
+  Option<bool> tileSpatial{
+      *this, "tile-spatial",
+      llvm::cl::desc("Run --serenity-tile-spatial (memory-aware patches) "
+                     "after TOSA to Linalg"),
+      llvm::cl::init(false)};
+  Option<double> maxExtraMacs{
+      *this, "max-extra-macs",
+      llvm::cl::desc("With tile-spatial: most MACs the patches' halos may "
+                     "add, in percent"),
+      llvm::cl::init(20.0)};
   Option<bool> keepReports{
       *this, "keep-reports",
       llvm::cl::desc("Keep the #serenity.schedule and #serenity.arena "
@@ -91,10 +101,12 @@ struct SerenityPipelineOptions
       llvm::cl::init(false)};
 };
 
-/// The part of --serenity-pipeline between scheduling and planning, as a
-/// textual pass pipeline: TOSA to Linalg, one-shot bufferization, returned
-/// buffers as caller-owned out-params.
-llvm::StringRef getBufferizationPipelineText();
+/// The parts of --serenity-pipeline between scheduling and planning, as
+/// textual pass pipelines (on builtin.module): TOSA to Linalg; one-shot
+/// bufferization with returned buffers as caller-owned out-params; both.
+llvm::StringRef getTosaToLinalgPipelineText();
+llvm::StringRef getBufferizePipelineText();
+std::string getBufferizationPipelineText();
 
 /// The textual pass pipeline that --serenity-pipeline runs, for stock
 /// mlir-opt with the plugin or for custom pipelines.

@@ -155,6 +155,62 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> {
+  let summary = "Compute the first ops of a function patch by patch (bands "
+                "of rows), so that their large maps never exist whole";
+  let description = [{
+    Patch-based inference (MCUNetV2, StreamNet) on Linalg on tensors, after
+    TOSA to Linalg and before bufferization. A group of ops that opens the
+    function body (its first N ops that can be computed on a band of rows:
+    Linalg ops whose result rows are a parallel loop and whose operands
+    read rows through dimension 1 only, `tensor.pad`, `tensor.empty`,
+    `tensor.extract_slice`, a concat's `tensor.insert_slice`s, and
+    reshapes that keep the rows) is computed in `patches` bands of rows, one
+    patch after the other. Each op of a patch computes the rows its
+    consumers in the group read, halos included: the halos are recomputed
+    by both neighbouring patches. The values that leave the group (read by
+    later ops or returned) are assembled whole, each patch writing its share
+    of their rows. Each patch has static shapes, so bufferization and the
+    arena planner see plain buffers: a patch's buffers are free again when
+    the next one starts.
+
+    `group-ops=0` and `patches=0` (the defaults) choose both: the groups
+    that end where the bytes leaving them are fewest (local minima along
+    the body), and 2, 3, 4, 6 or 8 patches. Each candidate is bufferized
+    and its arena estimated (the live-bytes bound of its buffers, which the
+    exact placement reaches on the zoo); the lowest within
+    `max-extra-macs` (percent of the function's MACs, serenity's
+    `countMacs`) is kept, and only if it is below the arena without
+    patches. Otherwise the IR is left as it was. `memory-aware=0` applies
+    the given `patches` to the given group (`group-ops=0`: every op that
+    can be) as they are.
+
+    The pass reports its choice in a remark (the group, the patch count,
+    the arena estimate before and after, the MACs) and in a
+    `serenity.patches` dictionary on the function (`group_ops`, `patches`,
+    `macs_before`, `macs_after`).
+  }];
+  let options = [
+    Option<"patches", "patches", "unsigned", "0",
+           "Bands of rows (0: choose among 2, 3, 4, 6 and 8)">,
+    Option<"groupOps", "group-ops", "unsigned", "0",
+           "Ops of the group, counted from the top of the body, constants "
+           "aside (0: choose)">,
+    Option<"maxExtraMacs", "max-extra-macs", "double", "20.0",
+           "Most MACs the halos may add, in percent of the function's">,
+    Option<"memoryAware", "memory-aware", "bool", "true",
+           "Keep a tiling only if it lowers the estimated arena">,
+    Option<"alignment", "alignment", "uint64_t",
+           "::serenity::PlacementOptions().alignment",
+           "Alignment of the arena estimate's buffers, in bytes">,
+  ];
+  let dependentDialects = ["::mlir::tensor::TensorDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::serenity::SerenityDialect"];
+}
+
 def SerenityPlanMemory : Pass<"serenity-plan-memory", "::mlir::ModuleOp"> {
   let summary = "Place every buffer of a bufferized function in one static "
                 "arena";

@@ -42,6 +42,13 @@ SerenityDialect::verifyOperationAttribute(Operation *op,
       return op->emitError()
              << "'" << kWrittenPeaksAttrName << "' must map memory models ("
              << describeEnum<MemoryModel>() << ") to byte counts";
+  } else if (name == kPatchesAttrName) {
+    auto patches = dyn_cast<DictionaryAttr>(attribute.getValue());
+    if (!patches || !llvm::all_of(patches, [](NamedAttribute entry) {
+          return isa<IntegerAttr>(entry.getValue());
+        }))
+      return op->emitError()
+             << "'" << kPatchesAttrName << "' must be a dictionary of integers";
   } else {
     return op->emitError() << "unknown serenity attribute '" << name << "'";
   }

@@ -35,6 +35,10 @@ def Serenity_Dialect : Dialect {
     /// as `input_peak`.
     static constexpr ::llvm::StringLiteral kWrittenPeaksAttrName =
         "serenity.written_peaks";
+    /// What --serenity-tile-spatial did: a dictionary of integers
+    /// (`group_ops`, `patches`, `macs_before`, `macs_after`).
+    static constexpr ::llvm::StringLiteral kPatchesAttrName =
+        "serenity.patches";
   }];
 }
 

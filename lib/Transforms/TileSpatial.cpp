@@ -1,0 +1,817 @@
+//===- TileSpatial.cpp - The --serenity-tile-spatial pass -----------------===//
+//
+// Patch-based inference (MCUNetV2, StreamNet): the first ops of a function
+// compute their outputs in bands of rows, so that their large maps never
+// exist whole. Each band of an op holds the rows that its consumers in the
+// group need (halos included, recomputed); the values that leave the group
+// are assembled whole.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Transforms/Passes.h"
+
+#include "serenity/Analysis/ArenaBuffers.h"
+#include "serenity/Analysis/ComputeCost.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <thread>
+
+#define DEBUG_TYPE "serenity-tile-spatial"
+
+namespace serenity {
+#define GEN_PASS_DEF_SERENITYTILESPATIAL
+#include "serenity/Transforms/Passes.h.inc"
+} // namespace serenity
+
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+/// Rows are dimension 1 of every tensor the group computes (NHWC, and the
+/// NHWCM of a depthwise convolution).
+constexpr unsigned kRowDim = 1;
+
+/// Rows [lo, hi) of a value.
+struct RowRange {
+  int64_t lo = 0, hi = 0;
+  bool empty() const { return hi <= lo; }
+  int64_t size() const { return hi - lo; }
+  void unite(RowRange other) {
+    if (other.empty())
+      return;
+    if (empty()) {
+      *this = other;
+      return;
+    }
+    lo = std::min(lo, other.lo);
+    hi = std::max(hi, other.hi);
+  }
+};
+
+int64_t rowsOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getDimSize(kRowDim);
+}
+
+/// Whether `value` is a statically shaped tensor with rows.
+bool hasRows(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return type && type.hasStaticShape() && type.getRank() > kRowDim;
+}
+
+/// The smallest and largest value of `expr` over the box `ranges` (each
+/// [lo, hi)), when `expr` is a sum of dimensions and constants with
+/// non-negative coefficients.
+std::optional<std::pair<int64_t, int64_t>> boundsOf(AffineExpr expr,
+                                                    ArrayRef<RowRange> ranges) {
+  if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+    RowRange range = ranges[dim.getPosition()];
+    if (range.empty())
+      return std::nullopt;
+    return std::make_pair(range.lo, range.hi - 1);
+  }
+  if (auto constant = dyn_cast<AffineConstantExpr>(expr))
+    return std::make_pair(constant.getValue(), constant.getValue());
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return std::nullopt;
+  if (expr.getKind() == AffineExprKind::Add) {
+    auto lhs = boundsOf(binary.getLHS(), ranges);
+    auto rhs = boundsOf(binary.getRHS(), ranges);
+    if (!lhs || !rhs)
+      return std::nullopt;
+    return std::make_pair(lhs->first + rhs->first, lhs->second + rhs->second);
+  }
+  if (expr.getKind() == AffineExprKind::Mul) {
+    auto factor = dyn_cast<AffineConstantExpr>(binary.getRHS());
+    auto bounds = boundsOf(binary.getLHS(), ranges);
+    if (!factor || factor.getValue() < 0 || !bounds)
+      return std::nullopt;
+    return std::make_pair(bounds->first * factor.getValue(),
+                          bounds->second * factor.getValue());
+  }
+  return std::nullopt;
+}
+
+/// How a tileable op maps rows of its result to rows of its operands.
+class RowAccess {
+public:
+  /// The access of `op`, if the group can band it.
+  static std::optional<RowAccess> of(Operation *op);
+
+  /// Rows of operand `index` that result rows `rows` read; none when the
+  /// operand has no rows (weights, biases: read whole).
+  std::optional<RowRange> operandRows(unsigned index, RowRange rows) const;
+
+  /// Linalg: the loop of the result's rows, and every loop's size.
+  unsigned getRowLoop() const { return rowLoop; }
+  ArrayRef<int64_t> getLoopSizes() const { return loopSizes; }
+
+private:
+  Operation *op = nullptr;
+  /// Linalg: the loop of the result's rows.
+  unsigned rowLoop = 0;
+  SmallVector<int64_t> loopSizes;
+};
+
+std::optional<RowAccess> RowAccess::of(Operation *op) {
+  if (op->getNumResults() != 1 || !hasRows(op->getResult(0)))
+    return std::nullopt;
+  RowAccess access;
+  access.op = op;
+  if (isa<tensor::EmptyOp>(op))
+    return access;
+  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+    if (!pad.getLow().empty() || !pad.getHigh().empty() ||
+        !hasRows(pad.getSource()))
+      return std::nullopt;
+    return access;
+  }
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    if (!slice.hasUnitStride() && slice.getStaticStrides()[kRowDim] <= 0)
+      return std::nullopt;
+    if (slice.getSourceType().getRank() != slice.getResultType().getRank() ||
+        !hasRows(slice.getSource()) ||
+        ShapedType::isDynamic(slice.getStaticOffsets()[kRowDim]) ||
+        ShapedType::isDynamic(slice.getStaticStrides()[kRowDim]))
+      return std::nullopt;
+    return access;
+  }
+  if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+    // A piece of a concat along another dimension: all rows of both.
+    if (insert.getSourceType().getRank() != insert.getDestType().getRank() ||
+        !hasRows(insert.getSource()) ||
+        insert.getStaticOffsets()[kRowDim] != 0 ||
+        insert.getStaticStrides()[kRowDim] != 1 ||
+        insert.getStaticSizes()[kRowDim] != rowsOf(insert.getDest()))
+      return std::nullopt;
+    return access;
+  }
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+    auto groups = collapse.getReassociationIndices();
+    if (groups.size() <= kRowDim || groups[0].size() != 1 ||
+        groups[kRowDim] != ReassociationIndices{kRowDim})
+      return std::nullopt;
+    return access;
+  }
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+    auto groups = expand.getReassociationIndices();
+    if (groups.size() <= kRowDim || groups[0].size() != 1 ||
+        groups[kRowDim] != ReassociationIndices{kRowDim})
+      return std::nullopt;
+    return access;
+  }
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
+      linalgOp.getNumDpsInits() != 1 || !isa<TilingInterface>(op))
+    return std::nullopt;
+  AffineMap resultMap =
+      linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0));
+  auto rowExpr = dyn_cast<AffineDimExpr>(resultMap.getResult(kRowDim));
+  if (!rowExpr || linalgOp.getIteratorTypesArray()[rowExpr.getPosition()] !=
+                      utils::IteratorType::parallel)
+    return std::nullopt;
+  access.rowLoop = rowExpr.getPosition();
+  access.loopSizes = linalgOp.getStaticLoopRanges();
+  if (llvm::any_of(access.loopSizes, ShapedType::isDynamic))
+    return std::nullopt;
+  // Every operand reads its rows (if any) through its dimension 1 only.
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
+    for (auto [index, expr] : llvm::enumerate(map.getResults()))
+      if (expr.isFunctionOfDim(access.rowLoop) && index != kRowDim)
+        return std::nullopt;
+    if (map.getNumResults() > kRowDim &&
+        map.getResult(kRowDim).isFunctionOfDim(access.rowLoop)) {
+      SmallVector<RowRange> box;
+      for (int64_t size : access.loopSizes)
+        box.push_back({0, size});
+      if (!boundsOf(map.getResult(kRowDim), box))
+        return std::nullopt;
+    }
+  }
+  return access;
+}
+
+std::optional<RowRange> RowAccess::operandRows(unsigned index,
+                                               RowRange rows) const {
+  if (isa<tensor::EmptyOp>(op))
+    return std::nullopt;
+  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+    if (index != 0)
+      return std::nullopt;
+    int64_t low = pad.getStaticLow()[kRowDim];
+    int64_t sourceRows = rowsOf(pad.getSource());
+    return RowRange{std::clamp<int64_t>(rows.lo - low, 0, sourceRows),
+                    std::clamp<int64_t>(rows.hi - low, 0, sourceRows)};
+  }
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    if (index != 0)
+      return std::nullopt;
+    int64_t offset = slice.getStaticOffsets()[kRowDim];
+    int64_t stride = slice.getStaticStrides()[kRowDim];
+    return RowRange{offset + rows.lo * stride,
+                    offset + (rows.hi - 1) * stride + 1};
+  }
+  if (isa<tensor::InsertSliceOp, tensor::CollapseShapeOp,
+          tensor::ExpandShapeOp>(op))
+    return index < 2 ? std::optional<RowRange>(rows) : std::nullopt;
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  AffineMap map = linalgOp.getMatchingIndexingMap(&op->getOpOperand(index));
+  if (map.getNumResults() <= kRowDim ||
+      !map.getResult(kRowDim).isFunctionOfDim(rowLoop))
+    return std::nullopt;
+  SmallVector<RowRange> box;
+  for (auto [loop, size] : llvm::enumerate(loopSizes))
+    box.push_back(loop == rowLoop ? rows : RowRange{0, size});
+  auto bounds = boundsOf(map.getResult(kRowDim), box);
+  return RowRange{bounds->first, bounds->second + 1};
+}
+
+/// Whether the group skips over `op` (it is not a band of its own and the
+/// group's bands may use its results): constants.
+bool isConstantLike(Operation *op) {
+  return op->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// The tileable ops that open `body`, in order (constants skipped).
+SmallVector<Operation *> tileablePrefix(Block &body) {
+  SmallVector<Operation *> prefix;
+  for (Operation &op : body.without_terminator()) {
+    if (isConstantLike(&op))
+      continue;
+    if (!RowAccess::of(&op))
+      break;
+    prefix.push_back(&op);
+  }
+  return prefix;
+}
+
+Value sliceRows(OpBuilder &builder, Location loc, Value value, RowRange rows);
+
+/// Rewrites the group `ops` (a prefix of a function body, in order) into
+/// `patches` bands, emitted patch after patch before the first op after
+/// the group.
+class PatchBuilder {
+public:
+  PatchBuilder(ArrayRef<Operation *> ops, unsigned patches);
+
+  /// The MACs of the group's ops once in patches (halos recomputed), and
+  /// without patches.
+  std::pair<uint64_t, uint64_t> countGroupMacs() const;
+
+  LogicalResult run();
+
+private:
+  /// Rows of `value` (an exit of the group) that patch `patch` assembles.
+  RowRange partition(Value value, unsigned patch) const {
+    int64_t rows = rowsOf(value);
+    return {rows * patch / patches, rows * (patch + 1) / patches};
+  }
+  /// The rows each value of the group must have in patch `patch`: what the
+  /// exits assemble, and what the group's consumers read (halos included).
+  llvm::DenseMap<Value, RowRange> neededRows(unsigned patch) const;
+  Value buildBand(OpBuilder &builder, Operation *op, RowRange rows);
+  /// Makes the ops that compute `part` (an exit's share of its rows in this
+  /// patch) write into rows `rows` of `whole`, where it goes, instead of a
+  /// buffer of their own: the `tensor.empty` their destinations start from
+  /// becomes that slice of `whole`.
+  void computeInto(OpBuilder &builder, Value part, Value whole, RowRange rows);
+  /// `value`'s rows `rows` of the current patch, from its band.
+  Value sliceOfBand(OpBuilder &builder, Location loc, Value value,
+                    RowRange rows);
+
+  llvm::SetVector<Operation *> ops;
+  unsigned patches;
+  /// How each op of the group reads rows.
+  llvm::DenseMap<Operation *, RowAccess> accesses;
+  /// The values that leave the group.
+  SmallVector<Value> exits;
+  /// Per value of the group, in the current patch: its band and rows.
+  llvm::DenseMap<Value, std::pair<Value, RowRange>> bands;
+};
+
+PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, unsigned patches)
+    : ops(group.begin(), group.end()), patches(patches) {
+  if (ops.empty())
+    return;
+  for (Operation *op : ops)
+    accesses.try_emplace(op, *RowAccess::of(op));
+  Block *body = ops.back()->getBlock();
+  for (Operation *op : ops)
+    for (Value result : op->getResults())
+      if (llvm::any_of(result.getUsers(), [&](Operation *user) {
+            return !ops.contains(body->findAncestorOpInBlock(*user));
+          }))
+        exits.push_back(result);
+}
+
+llvm::DenseMap<Value, RowRange> PatchBuilder::neededRows(unsigned patch) const {
+  llvm::DenseMap<Value, RowRange> needed;
+  for (Value exit : exits)
+    needed[exit].unite(partition(exit, patch));
+  for (Operation *op : llvm::reverse(ops)) {
+    RowRange rows = needed.lookup(op->getResult(0));
+    if (rows.empty())
+      continue;
+    const RowAccess &access = accesses.find(op)->second;
+    for (OpOperand &operand : op->getOpOperands()) {
+      if (!ops.contains(operand.get().getDefiningOp()))
+        continue;
+      std::optional<RowRange> operandRows =
+          access.operandRows(operand.getOperandNumber(), rows);
+      // A group value read whole: every row of it.
+      needed[operand.get()].unite(
+          operandRows ? *operandRows : RowRange{0, rowsOf(operand.get())});
+    }
+  }
+  return needed;
+}
+
+std::pair<uint64_t, uint64_t> PatchBuilder::countGroupMacs() const {
+  // A Linalg op's MACs are proportional to its rows.
+  llvm::DenseMap<Operation *, int64_t> rowsComputed;
+  for (unsigned patch = 0; patch < patches; ++patch)
+    for (auto [value, rows] : neededRows(patch))
+      rowsComputed[value.getDefiningOp()] += rows.size();
+  uint64_t tiled = 0, whole = 0;
+  for (Operation *op : ops) {
+    uint64_t macs = countMacs(op);
+    whole += macs;
+    tiled += macs / rowsOf(op->getResult(0)) * rowsComputed.lookup(op);
+  }
+  return {tiled, whole};
+}
+
+void PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
+                               RowRange rows) {
+  // Down the destinations, through values nothing else reads.
+  Value value = part;
+  while (value.hasOneUse() || value == part) {
+    Operation *producer = value.getDefiningOp();
+    if (!producer)
+      return;
+    if (auto empty = dyn_cast<tensor::EmptyOp>(producer)) {
+      if (empty.getType() != part.getType())
+        return;
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPoint(empty);
+      empty.getResult().replaceAllUsesWith(
+          sliceRows(builder, empty.getLoc(), whole, rows));
+      empty->erase();
+      return;
+    }
+    auto destination = dyn_cast<DestinationStyleOpInterface>(producer);
+    if (!destination || destination.getNumDpsInits() != 1)
+      return;
+    value = destination.getDpsInitOperand(0)->get();
+  }
+}
+
+Value PatchBuilder::sliceOfBand(OpBuilder &builder, Location loc, Value value,
+                                RowRange rows) {
+  auto [band, bandRows] = bands.lookup(value);
+  if (!band || rows.lo < bandRows.lo || rows.hi > bandRows.hi)
+    return nullptr;
+  return sliceRows(builder, loc, band,
+                   {rows.lo - bandRows.lo, rows.hi - bandRows.lo});
+}
+
+/// Rows `rows` of `value`, all of its other dimensions.
+Value sliceRows(OpBuilder &builder, Location loc, Value value, RowRange rows) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (rows.lo == 0 && rows.hi == type.getDimSize(kRowDim))
+    return value;
+  SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes,
+      strides(type.getRank(), builder.getIndexAttr(1));
+  for (int64_t size : type.getShape())
+    sizes.push_back(builder.getIndexAttr(size));
+  offsets[kRowDim] = builder.getIndexAttr(rows.lo);
+  sizes[kRowDim] = builder.getIndexAttr(rows.size());
+  return tensor::ExtractSliceOp::create(builder, loc, value, offsets, sizes,
+                                        strides);
+}
+
+/// Drops `slice` if it takes all of its source (the tiled implementations
+/// slice weights and whole bands as they are).
+void foldIdentitySlice(tensor::ExtractSliceOp slice) {
+  if (slice.getSourceType() != slice.getResultType() ||
+      !llvm::all_of(slice.getStaticOffsets(),
+                    [](int64_t offset) { return offset == 0; }) ||
+      !slice.hasUnitStride())
+    return;
+  slice.getResult().replaceAllUsesWith(slice.getSource());
+  slice->erase();
+}
+
+/// A type like `type` with `rows` rows.
+RankedTensorType withRows(Type type, int64_t rows) {
+  auto ranked = cast<RankedTensorType>(type);
+  SmallVector<int64_t> shape(ranked.getShape());
+  shape[kRowDim] = rows;
+  return ranked.clone(shape);
+}
+
+Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
+                              RowRange rows) {
+  Location loc = op->getLoc();
+  Value result = op->getResult(0);
+  const RowAccess *access = &accesses.find(op)->second;
+  // The band of operand `index`: rows of a group value, or the value itself.
+  auto operandBand = [&](unsigned index) -> Value {
+    Value operand = op->getOperand(index);
+    std::optional<RowRange> needed = access->operandRows(index, rows);
+    if (!needed)
+      return operand;
+    if (ops.contains(operand.getDefiningOp()))
+      return sliceOfBand(builder, loc, operand, *needed);
+    return sliceRows(builder, loc, operand, *needed);
+  };
+  if (isa<tensor::EmptyOp>(op))
+    return tensor::EmptyOp::create(
+        builder, loc, withRows(result.getType(), rows.size()), ValueRange());
+  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+    Value source = operandBand(0);
+    if (!source)
+      return nullptr;
+    SmallVector<int64_t> low(pad.getStaticLow()), high(pad.getStaticHigh());
+    int64_t padLow = low[kRowDim];
+    int64_t sourceRowCount = rowsOf(pad.getSource());
+    low[kRowDim] = std::max<int64_t>(padLow - rows.lo, 0);
+    high[kRowDim] = std::max<int64_t>(rows.hi - (padLow + sourceRowCount), 0);
+    auto band = tensor::PadOp::create(
+        builder, loc, withRows(result.getType(), rows.size()), source, low,
+        high, ValueRange(), ValueRange(), pad.getNofold());
+    IRMapping mapping;
+    pad.getRegion().cloneInto(&band.getRegion(), mapping);
+    return band;
+  }
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    Value source = operandBand(0);
+    if (!source)
+      return nullptr;
+    SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    offsets[kRowDim] = builder.getIndexAttr(0);
+    sizes[kRowDim] = builder.getIndexAttr(rows.size());
+    return tensor::ExtractSliceOp::create(builder, loc, source, offsets, sizes,
+                                          slice.getMixedStrides());
+  }
+  if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+    Value source = operandBand(0), dest = operandBand(1);
+    if (!source || !dest)
+      return nullptr;
+    SmallVector<OpFoldResult> sizes = insert.getMixedSizes();
+    sizes[kRowDim] = builder.getIndexAttr(rows.size());
+    return tensor::InsertSliceOp::create(builder, loc, source, dest,
+                                         insert.getMixedOffsets(), sizes,
+                                         insert.getMixedStrides());
+  }
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+    Value source = operandBand(0);
+    if (!source)
+      return nullptr;
+    return tensor::CollapseShapeOp::create(
+        builder, loc, withRows(result.getType(), rows.size()), source,
+        collapse.getReassociationIndices());
+  }
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+    Value source = operandBand(0);
+    if (!source)
+      return nullptr;
+    return tensor::ExpandShapeOp::create(
+        builder, loc, withRows(result.getType(), rows.size()), source,
+        expand.getReassociationIndices());
+  }
+
+  // A Linalg op: its tiled implementation on the band's loop range reads
+  // slices of the full operands; those of group values read the bands.
+  auto tileable = cast<TilingInterface>(op);
+  SmallVector<OpFoldResult> offsets, sizes;
+  for (auto [loop, size] : llvm::enumerate(access->getLoopSizes())) {
+    bool isRow = loop == access->getRowLoop();
+    offsets.push_back(builder.getIndexAttr(isRow ? rows.lo : 0));
+    sizes.push_back(builder.getIndexAttr(isRow ? rows.size() : size));
+  }
+  FailureOr<TilingResult> tiled =
+      tileable.getTiledImplementation(builder, offsets, sizes);
+  if (failed(tiled) || tiled->tiledValues.size() != 1)
+    return nullptr;
+  for (Operation *generated : tiled->generatedSlices) {
+    auto slice = dyn_cast<tensor::ExtractSliceOp>(generated);
+    if (!slice)
+      return nullptr;
+    if (!ops.contains(slice.getSource().getDefiningOp())) {
+      foldIdentitySlice(slice);
+      continue;
+    }
+    if (!slice.hasUnitStride() ||
+        ShapedType::isDynamic(slice.getStaticOffsets()[kRowDim]) ||
+        ShapedType::isDynamic(slice.getStaticSizes()[kRowDim]))
+      return nullptr;
+    int64_t lo = slice.getStaticOffsets()[kRowDim];
+    RowRange wanted{lo, lo + slice.getStaticSizes()[kRowDim]};
+    auto [band, bandRows] = bands.lookup(slice.getSource());
+    if (!band || wanted.lo < bandRows.lo || wanted.hi > bandRows.hi)
+      return nullptr;
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(slice);
+    SmallVector<OpFoldResult> sliceOffsets = slice.getMixedOffsets();
+    sliceOffsets[kRowDim] = builder.getIndexAttr(wanted.lo - bandRows.lo);
+    Value fromBand = tensor::ExtractSliceOp::create(
+        builder, slice.getLoc(), slice.getType(), band, sliceOffsets,
+        slice.getMixedSizes(), slice.getMixedStrides());
+    slice.getResult().replaceAllUsesWith(fromBand);
+    slice->erase();
+    if (auto bandSlice = fromBand.getDefiningOp<tensor::ExtractSliceOp>())
+      foldIdentitySlice(bandSlice);
+  }
+  return tiled->tiledValues.front();
+}
+
+LogicalResult PatchBuilder::run() {
+  if (exits.empty())
+    return failure();
+  Operation *last = ops.back();
+  Block *body = last->getBlock();
+  OpBuilder builder(last->getContext());
+  builder.setInsertionPointAfter(last);
+  SmallVector<Value> assembled;
+  for (Value exit : exits)
+    assembled.push_back(tensor::EmptyOp::create(builder, exit.getLoc(),
+                                                exit.getType(), ValueRange()));
+  for (unsigned patch = 0; patch < patches; ++patch) {
+    llvm::DenseMap<Value, RowRange> needed = neededRows(patch);
+    bands.clear();
+    for (Operation *op : ops) {
+      RowRange rows = needed.lookup(op->getResult(0));
+      if (rows.empty())
+        continue;
+      Value band = buildBand(builder, op, rows);
+      if (!band)
+        return op->emitOpError("serenity-tile-spatial: cannot compute rows ")
+               << rows.lo << " to " << rows.hi << " of this op alone";
+      bands[op->getResult(0)] = {band, rows};
+    }
+    for (auto [exit, whole] : llvm::zip(exits, assembled)) {
+      RowRange rows = partition(exit, patch);
+      if (rows.empty())
+        continue;
+      Value part = sliceOfBand(builder, exit.getLoc(), exit, rows);
+      computeInto(builder, part, whole, rows);
+      auto type = cast<RankedTensorType>(exit.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        builder.getIndexAttr(0)),
+          sizes, strides(type.getRank(), builder.getIndexAttr(1));
+      for (int64_t size : type.getShape())
+        sizes.push_back(builder.getIndexAttr(size));
+      offsets[kRowDim] = builder.getIndexAttr(rows.lo);
+      sizes[kRowDim] = builder.getIndexAttr(rows.size());
+      whole = tensor::InsertSliceOp::create(builder, exit.getLoc(), part, whole,
+                                            offsets, sizes, strides);
+    }
+  }
+  for (auto [exit, whole] : llvm::zip(exits, assembled))
+    exit.replaceUsesWithIf(whole, [&](OpOperand &use) {
+      return !ops.contains(body->findAncestorOpInBlock(*use.getOwner()));
+    });
+  for (Operation *op : llvm::reverse(ops))
+    op->erase();
+  return success();
+}
+
+/// The bytes of the values made by `prefix[0, k)` that ops after it read,
+/// for every k in [0, prefix.size()].
+SmallVector<uint64_t> bytesLeavingPrefixes(ArrayRef<Operation *> prefix) {
+  llvm::DenseMap<Operation *, unsigned> position;
+  for (auto [index, op] : llvm::enumerate(prefix))
+    position[op] = index;
+  unsigned outside = prefix.size();
+  SmallVector<uint64_t> leaving(prefix.size() + 1, 0);
+  for (auto [index, op] : llvm::enumerate(prefix)) {
+    Block *body = op->getBlock();
+    unsigned lastUse = index;
+    for (Operation *user : op->getUsers()) {
+      Operation *ancestor = body->findAncestorOpInBlock(*user);
+      auto it = position.find(ancestor);
+      lastUse = std::max(lastUse, it == position.end() ? outside : it->second);
+    }
+    uint64_t bytes = getBufferBytes(
+        cast<ShapedType>(op->getResult(0).getType()), DataLayout::closest(op));
+    // Made at `index`, read until `lastUse`: it leaves prefixes that end
+    // after it and before its last reader.
+    for (unsigned end = index + 1; end <= lastUse && end <= prefix.size();
+         ++end)
+      leaving[end] += bytes;
+  }
+  return leaving;
+}
+
+/// The groups the pass tries per patch count, and the patch counts: each
+/// candidate is bufferized to estimate its arena.
+constexpr unsigned kGroupsPerPatchCount = 1;
+constexpr unsigned kPatchCounts[] = {2, 3, 4, 6, 8, 12, 16};
+
+/// What a candidate tiling gives.
+struct Candidate {
+  unsigned groupOps = 0, patches = 0;
+  uint64_t arenaBytes = 0, macs = 0;
+};
+
+/// The `serenity.patches` report of a tiled function.
+void recordPatches(func::FuncOp func, unsigned groupOps, unsigned patches,
+                   uint64_t macsBefore, uint64_t macsAfter) {
+  Builder builder(func.getContext());
+  auto entry = [&](StringRef name, uint64_t value) {
+    return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
+  };
+  func->setAttr(SerenityDialect::kPatchesAttrName,
+                builder.getDictionaryAttr({entry("group_ops", groupOps),
+                                           entry("patches", patches),
+                                           entry("macs_before", macsBefore),
+                                           entry("macs_after", macsAfter)}));
+}
+
+struct TileSpatialPass
+    : public serenity::impl::SerenityTileSpatialBase<TileSpatialPass> {
+  using Base::Base;
+
+  void runOnOperation() final;
+
+  /// Tiles a copy of the function and measures it: the MACs, and the
+  /// live-bytes bound of its buffers once bufferized. `patches` 0: as it is.
+  FailureOr<Candidate> measure(func::FuncOp func, unsigned groupOps,
+                               unsigned patches);
+};
+
+FailureOr<Candidate> TileSpatialPass::measure(func::FuncOp func,
+                                              unsigned groupOps,
+                                              unsigned patches) {
+  OpBuilder builder(func.getContext());
+  OwningOpRef<ModuleOp> scratch = ModuleOp::create(func.getLoc());
+  builder.setInsertionPointToStart(scratch->getBody());
+  auto copy = cast<func::FuncOp>(builder.clone(*func));
+  copy.setPublic();
+  // Diagnostics of the copy are the estimate's business only (those of
+  // other threads, which run the pass on other functions, pass through).
+  std::thread::id measuring = std::this_thread::get_id();
+  ScopedDiagnosticHandler silence(func.getContext(), [&](Diagnostic &) {
+    return success(std::this_thread::get_id() == measuring);
+  });
+  Candidate candidate{groupOps, patches, 0, 0};
+  if (patches > 0) {
+    SmallVector<Operation *> prefix = tileablePrefix(copy.getBody().front());
+    prefix.resize(groupOps);
+    if (failed(PatchBuilder(prefix, patches).run()))
+      return failure();
+  }
+  candidate.macs = countMacs(copy);
+  PassManager pm(func.getContext());
+  std::string error;
+  llvm::raw_string_ostream errorStream(error);
+  if (failed(parsePassPipeline(getBufferizePipelineText(), pm, errorStream)) ||
+      failed(pm.run(*scratch)))
+    return failure();
+  std::vector<BufferLifetime> lifetimes;
+  for (const ArenaBuffer &buffer : collectArenaBuffers(copy))
+    lifetimes.push_back(buffer.lifetime);
+  candidate.arenaBytes = computeLiveBytesBound(lifetimes, alignment);
+  return candidate;
+}
+
+void TileSpatialPass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  if (func.isExternal())
+    return;
+  if (maxExtraMacs < 0) {
+    func.emitError() << llvm::formatv("serenity-tile-spatial: max-extra-macs "
+                                      "must not be negative, got {0}",
+                                      maxExtraMacs.getValue());
+    return signalPassFailure();
+  }
+  if (!memoryAware && !patches) {
+    func.emitError() << "serenity-tile-spatial: memory-aware=0 needs patches";
+    return signalPassFailure();
+  }
+  if (!func.getBody().hasOneBlock()) {
+    func.emitWarning() << "serenity-tile-spatial: a body of several blocks "
+                          "is left as it is";
+    return;
+  }
+  Block &body = func.getBody().front();
+  SmallVector<Operation *> prefix = tileablePrefix(body);
+  if (groupOps > prefix.size()) {
+    func.emitError() << "serenity-tile-spatial: group-ops="
+                     << groupOps.getValue() << " but only the first "
+                     << prefix.size()
+                     << " ops can be computed in bands of rows";
+    return signalPassFailure();
+  }
+  if (prefix.empty()) {
+    func.emitRemark() << "serenity-tile-spatial: no op at the top of the "
+                         "body can be computed in bands of rows";
+    return;
+  }
+
+  if (!memoryAware) {
+    if (groupOps)
+      prefix.resize(groupOps);
+    uint64_t macsBefore = countMacs(func);
+    if (failed(PatchBuilder(prefix, patches).run()))
+      return signalPassFailure();
+    recordPatches(func, prefix.size(), patches, macsBefore, countMacs(func));
+    return;
+  }
+
+  SmallVector<unsigned> patchCounts;
+  if (patches)
+    patchCounts.push_back(patches);
+  else
+    patchCounts.assign(std::begin(kPatchCounts), std::end(kPatchCounts));
+
+  FailureOr<Candidate> original = measure(func, 0, 0);
+  if (failed(original)) {
+    func.emitRemark() << "serenity-tile-spatial: the function does not "
+                         "bufferize; left as it is";
+    return;
+  }
+  double budget = original->macs * (1.0 + maxExtraMacs / 100.0);
+  auto withinBudget = [&](unsigned group, unsigned count) {
+    auto [tiledMacs, wholeMacs] =
+        PatchBuilder(ArrayRef(prefix).take_front(group), count)
+            .countGroupMacs();
+    return original->macs - wholeMacs + tiledMacs <= budget;
+  };
+
+  // The groups: the given one, or those that end where the bytes that
+  // live on are a local minimum (a cell's or a stage's end). For each patch
+  // count, the deepest two within the MAC budget (the halos grow with the
+  // group, roughly monotonically: a binary search finds the deepest).
+  SmallVector<unsigned> ends;
+  if (groupOps) {
+    ends.push_back(groupOps);
+  } else {
+    SmallVector<uint64_t> leaving = bytesLeavingPrefixes(prefix);
+    for (unsigned end = 1; end < prefix.size(); ++end)
+      if (leaving[end] > 0 && leaving[end] < leaving[end - 1] &&
+          leaving[end] <= leaving[end + 1])
+        ends.push_back(end);
+    ends.push_back(prefix.size());
+  }
+  SmallVector<std::pair<unsigned, unsigned>> candidates;
+  for (unsigned count : patchCounts) {
+    auto deepest =
+        std::partition_point(ends.begin(), ends.end(), [&](unsigned end) {
+          return withinBudget(end, count);
+        });
+    for (auto it = deepest;
+         it != ends.begin() && deepest - it < kGroupsPerPatchCount;)
+      candidates.push_back({*--it, count});
+  }
+
+  std::optional<Candidate> best;
+  for (auto [group, count] : candidates) {
+    FailureOr<Candidate> candidate = measure(func, group, count);
+    if (failed(candidate) || candidate->macs > budget)
+      continue;
+    LLVM_DEBUG(llvm::dbgs()
+               << "group " << group << " patches " << count << ": arena "
+               << candidate->arenaBytes << " macs " << candidate->macs << "\n");
+    if (!best || candidate->arenaBytes < best->arenaBytes)
+      best = *candidate;
+  }
+  if (!best || best->arenaBytes >= original->arenaBytes) {
+    func.emitRemark() << llvm::formatv(
+        "serenity-tile-spatial: no tiling lowers the arena ({0} bytes) "
+        "within +{1}% MACs; left as it is",
+        original->arenaBytes, maxExtraMacs.getValue());
+    return;
+  }
+  prefix.resize(best->groupOps);
+  if (failed(PatchBuilder(prefix, best->patches).run()))
+    return signalPassFailure();
+  recordPatches(func, best->groupOps, best->patches, original->macs,
+                best->macs);
+  func.emitRemark() << llvm::formatv(
+      "serenity-tile-spatial: the first {0} ops in {1} patches: arena {2} -> "
+      "{3} bytes (live-bytes bound), MACs {4} -> {5} (+{6:F1}%)",
+      best->groupOps, best->patches, original->arenaBytes, best->arenaBytes,
+      original->macs, best->macs,
+      original->macs
+          ? 100.0 * (double(best->macs) - original->macs) / original->macs
+          : 0.0);
+}
+
+} // namespace
