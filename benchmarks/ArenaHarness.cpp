@@ -16,6 +16,12 @@
 //     the same after --serenity-schedule (optimal) under that model.
 //   order = rewrite+serenity: --serenity-rewrite (memory-aware) first, then
 //     the same, placed exactly.
+//   order = serenity+patches, rewrite+serenity+patches (memory model
+//     `bufferized` only): the same two with --serenity-tile-spatial
+//     (memory-aware) after TOSA to Linalg, placed exactly.
+//
+// `macs` is the lowered function's (serenity/Analysis/ComputeCost.h);
+// `patches` is what --serenity-tile-spatial kept, as GROUPxPATCHES, or `-`.
 //
 // Every placement is verified; `time_ms` is the placement's own time;
 // `schedule_status` is the order's (from its #serenity.schedule report). The
@@ -26,6 +32,7 @@
 
 #include "DriverOptions.h"
 #include "serenity/Analysis/ArenaBuffers.h"
+#include "serenity/Analysis/ComputeCost.h"
 #include "serenity/Core/MemoryModel.h"
 #include "serenity/Core/Placement.h"
 #include "serenity/Dialect/Serenity/SerenityAttrs.h"
@@ -62,6 +69,12 @@ static cl::list<std::string>
 static cl::opt<bool>
     noRewrite("no-rewrite", cl::init(false),
               cl::desc("Skip the rewrite + schedule measurement"));
+static cl::opt<bool>
+    noPatches("no-patches", cl::init(false),
+              cl::desc("Skip the measurements with --serenity-tile-spatial"));
+static cl::opt<double>
+    maxExtraMacs("max-extra-macs", cl::init(20.0),
+                 cl::desc("--serenity-tile-spatial's MAC budget, in percent"));
 
 namespace {
 
@@ -106,16 +119,31 @@ uint64_t simulateHeapPeak(func::FuncOp func) {
   return peak;
 }
 
+/// What --serenity-tile-spatial kept in `func`, as GROUPxPATCHES, or `-`.
+std::string describePatches(func::FuncOp func) {
+  auto patches =
+      func->getAttrOfType<DictionaryAttr>(SerenityDialect::kPatchesAttrName);
+  if (!patches)
+    return "-";
+  auto get = [&](StringRef name) {
+    auto value = patches.getAs<IntegerAttr>(name);
+    return value ? value.getInt() : 0;
+  };
+  return llvm::formatv("{0}x{1}", get("group_ops"), get("patches")).str();
+}
+
 void printRow(llvm::StringRef model, llvm::StringRef memoryModel,
               llvm::StringRef order, llvm::StringRef algorithm, uint64_t bytes,
               std::optional<uint64_t> liveBound, unsigned buffers,
               llvm::StringRef status, double timeMs,
-              llvm::StringRef scheduleStatus) {
+              llvm::StringRef scheduleStatus, uint64_t macs,
+              llvm::StringRef patches) {
   llvm::outs() << model << "," << memoryModel << "," << order << ","
                << algorithm << "," << bytes << ","
                << (liveBound ? std::to_string(*liveBound) : "") << ","
                << buffers << "," << status << ","
-               << llvm::format("%.3f", timeMs) << "," << scheduleStatus << "\n";
+               << llvm::format("%.3f", timeMs) << "," << scheduleStatus << ","
+               << macs << "," << patches << "\n";
   llvm::outs().flush();
 }
 
@@ -157,7 +185,7 @@ bool measurePlacements(ModuleOp lowered, llvm::StringRef model,
                stringifyPlacementAlgorithm(algorithm), placement.arenaBytes,
                placement.liveBytesBound, lifetimes.size(),
                stringifyScheduleStatus(placement.status), elapsed.count(),
-               scheduleStatus);
+               scheduleStatus, countMacs(func), describePatches(func));
     }
   }
   return true;
@@ -201,7 +229,7 @@ int main(int argc, char **argv) {
   };
 
   llvm::outs() << "model,memory_model,order,algorithm,bytes,live_bound_bytes,"
-                  "buffers,status,time_ms,schedule_status\n";
+                  "buffers,status,time_ms,schedule_status,macs,patches\n";
   for (const std::string &file : driver.inputFiles) {
     OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(file, &context);
     if (!module) {
@@ -217,7 +245,7 @@ int main(int argc, char **argv) {
     for (auto func : upstream->getOps<func::FuncOp>())
       if (!func.isExternal())
         printRow(model, "-", "written", "upstream-heap", simulateHeapPeak(func),
-                 std::nullopt, 0, "-", 0, "-");
+                 std::nullopt, 0, "-", 0, "-", countMacs(func), "-");
 
     OwningOpRef<ModuleOp> written = lowerCopy(*module, lowering);
     if (!written || !measurePlacements(*written, model, "-", "written",
@@ -231,18 +259,42 @@ int main(int argc, char **argv) {
           !measurePlacements(*scheduled, model, memoryModel, "serenity",
                              allPlacementAlgorithms()))
         return 1;
-      if (noRewrite)
-        continue;
-      OwningOpRef<ModuleOp> rewritten = lowerCopy(
-          *module, llvm::formatv("func.func(serenity-rewrite{{memory-model={0} "
-                                 "time-limit-ms={1}},{2}),{3}",
-                                 memoryModel, driver.timeLimitMs.getValue(),
-                                 schedule(memoryModel), lowering)
-                       .str());
-      if (!rewritten ||
-          !measurePlacements(*rewritten, model, memoryModel, "rewrite+serenity",
-                             {PlacementAlgorithm::Exact}))
-        return 1;
+      std::string rewrite =
+          llvm::formatv(
+              "serenity-rewrite{{memory-model={0} time-limit-ms={1}},",
+              memoryModel, driver.timeLimitMs.getValue())
+              .str();
+      // Patches, under the model the arena is planned with.
+      bool patches = !noPatches && memoryModel == stringifyMemoryModel(
+                                                      MemoryModel::Bufferized);
+      std::string tile =
+          llvm::formatv("{0},func.func(serenity-tile-spatial{{"
+                        "max-extra-macs={1}}),{2}",
+                        getTosaToLinalgPipelineText(), maxExtraMacs.getValue(),
+                        getBufferizePipelineText())
+              .str();
+      for (bool rewritten : {false, true}) {
+        if (rewritten && noRewrite)
+          continue;
+        std::string prefix = "func.func(" +
+                             (rewritten ? rewrite : std::string()) +
+                             schedule(memoryModel) + "),";
+        std::string order = rewritten ? "rewrite+serenity" : "serenity";
+        if (rewritten) {
+          OwningOpRef<ModuleOp> lowered = lowerCopy(*module, prefix + lowering);
+          if (!lowered ||
+              !measurePlacements(*lowered, model, memoryModel, order,
+                                 {PlacementAlgorithm::Exact}))
+            return 1;
+        }
+        if (!patches)
+          continue;
+        OwningOpRef<ModuleOp> tiled = lowerCopy(*module, prefix + tile);
+        if (!tiled ||
+            !measurePlacements(*tiled, model, memoryModel, order + "+patches",
+                               {PlacementAlgorithm::Exact}))
+          return 1;
+      }
     }
   }
   return 0;

@@ -236,6 +236,89 @@ def write_arena_markdown(out, arena, families, models_in_order):
     out.append("")
 
 
+def is_imagenet_size(model):
+    """The models whose input is 224x224 (the NAS ImageNet networks and the
+    RandWire networks): their stems hold the largest maps."""
+    return model.endswith("_imagenet") or model.endswith("_net")
+
+
+def patches_entry(entries):
+    """Serenity with patches for a model: the lower of the two pipelines with
+    tile-spatial=1 (with and without the rewrite), or none if not measured."""
+    rows = [entries.get((ARENA_MODEL, order, "exact"))
+            for order in ("serenity+patches", "rewrite+serenity+patches")]
+    rows = [r for r in rows if r]
+    return min(rows, key=lambda r: int(r["bytes"])) if rows else None
+
+
+def check_patch_invariants(arena):
+    """Never worse than without patches: the pass keeps a tiling only if it
+    lowers the live-bytes bound of the same order."""
+    problems = []
+    for model, entries in arena.items():
+        for order in ("serenity", "rewrite+serenity"):
+            plain = entries.get((ARENA_MODEL, order, "exact"))
+            tiled = entries.get((ARENA_MODEL, order + "+patches", "exact"))
+            if plain and tiled and int(tiled["live_bound_bytes"]) > int(plain["live_bound_bytes"]):
+                problems.append("%s/%s: patches raised the live-bytes bound (%s > %s)" % (
+                    model, order, tiled["live_bound_bytes"], plain["live_bound_bytes"]))
+    return problems
+
+
+def write_patches_markdown(out, arena, models_in_order):
+    selected = [m for m in models_in_order if m in arena and patches_entry(arena[m])]
+    if not selected:
+        return
+    out.append("## Below the optimum: spatial patches
+")
+    out.append("`--serenity-tile-spatial` (memory-aware, at most %s%% extra MACs) after"
+               " scheduling, in both pipelines (with and without the rewrite); the lower"
+               " arena is kept (KiB, memory model `%s`, exact placement):
+" % (
+                   "20", ARENA_MODEL))
+    out.append("- *Serenity*: rewrite + optimal order + exact placement, as above;")
+    out.append("- *+ patches*: the same with patches; *extra MACs*: over the model's"
+               " MACs, halos recomputed; *patches*: the group (ops from the top of the"
+               " body) x the patch count, `-` where no tiling lowers the arena;")
+    out.append("- *written / ...*: TFLM greedy on the written order divided by the arena"
+               " (SERENITY reports 1.86x against TFLite with rewriting).
+")
+    out.append("| models | count | written / Serenity (geomean) |"
+               " written / Serenity + patches (geomean) | tiled | extra MACs (max) |")
+    out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+    groups = [("all zoo models", lambda m: True),
+              ("ImageNet-size (224x224)", is_imagenet_size),
+              ("cells and CIFAR", lambda m: not is_imagenet_size(m))]
+    for title, member in groups:
+        models = [m for m in selected if member(m)]
+        if not models:
+            continue
+        written = [int(arena[m][("-", "written", "tflm-greedy")]["bytes"]) for m in models]
+        plain = [int(serenity_arena(arena[m], ARENA_MODEL)["bytes"]) for m in models]
+        tiled = [patches_entry(arena[m]) for m in models]
+        macs = [int(arena[m][("-", "written", "upstream-heap")]["macs"]) for m in models]
+        extra = [100.0 * (int(t["macs"]) - b) / b if b else 0.0 for t, b in zip(tiled, macs)]
+        out.append("| %s | %d | %.3fx | %.3fx | %d/%d | %+.1f%% |" % (
+            title, len(models), geomean(w / p for w, p in zip(written, plain)),
+            geomean(w / int(t["bytes"]) for w, t in zip(written, tiled)),
+            sum(t["patches"] != "-" for t in tiled), len(tiled), max(extra)))
+    out.append("")
+    out.append("| model | TFLM, written | Serenity | + patches | patches | extra MACs |"
+               " written / Serenity | written / + patches |")
+    out.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+    for model in selected:
+        entries = arena[model]
+        written = int(entries[("-", "written", "tflm-greedy")]["bytes"])
+        plain = int(serenity_arena(entries, ARENA_MODEL)["bytes"])
+        tiled = patches_entry(entries)
+        base = int(entries[("-", "written", "upstream-heap")]["macs"])
+        out.append("| %s | %s | %s | **%s** | %s | %+.1f%% | %.2fx | %.2fx |" % (
+            model, kib(written), kib(plain), kib(tiled["bytes"]), tiled["patches"],
+            100.0 * (int(tiled["macs"]) - base) / base if base else 0.0,
+            written / plain, written / int(tiled["bytes"])))
+    out.append("")
+
+
 def summarize(rows):
     """{(model, memory_model): {algorithm: row}}"""
     table = {}
@@ -418,6 +501,7 @@ def write_markdown(path, table, arena, linalg, families, args, elapsed, command)
 
     if arena:
         write_arena_markdown(out, arena, families, models_in_order)
+        write_patches_markdown(out, arena, models_in_order)
     if linalg:
         write_linalg_markdown(out, linalg, table, families, models_in_order)
 
@@ -556,6 +640,7 @@ def main():
     write_markdown(os.path.join(args.out, "latest.md"), table, arena, linalg_rows, families,
                    args, elapsed, command.strip())
     problems = (check_invariants(table) + check_arena_invariants(arena)
+                + check_patch_invariants(arena)
                 + check_linalg_invariants(linalg_rows))
     for problem in problems:
         print("INVARIANT VIOLATED: " + problem, file=sys.stderr)
