@@ -269,20 +269,17 @@ def write_patches_markdown(out, arena, models_in_order):
     selected = [m for m in models_in_order if m in arena and patches_entry(arena[m])]
     if not selected:
         return
-    out.append("## Below the optimum: spatial patches
-")
+    out.append("## Below the optimum: spatial patches\n")
     out.append("`--serenity-tile-spatial` (memory-aware, at most %s%% extra MACs) after"
                " scheduling, in both pipelines (with and without the rewrite); the lower"
-               " arena is kept (KiB, memory model `%s`, exact placement):
-" % (
+               " arena is kept (KiB, memory model `%s`, exact placement):\n" % (
                    "20", ARENA_MODEL))
     out.append("- *Serenity*: rewrite + optimal order + exact placement, as above;")
     out.append("- *+ patches*: the same with patches; *extra MACs*: over the model's"
                " MACs, halos recomputed; *patches*: the group (ops from the top of the"
                " body) x the patch count, `-` where no tiling lowers the arena;")
     out.append("- *written / ...*: TFLM greedy on the written order divided by the arena"
-               " (SERENITY reports 1.86x against TFLite with rewriting).
-")
+               " (SERENITY reports 1.86x against TFLite with rewriting).\n")
     out.append("| models | count | written / Serenity (geomean) |"
                " written / Serenity + patches (geomean) | tiled | extra MACs (max) |")
     out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
