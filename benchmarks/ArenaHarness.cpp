@@ -21,7 +21,8 @@
 //     (memory-aware) after TOSA to Linalg, placed exactly.
 //
 // `macs` is the lowered function's (serenity/Analysis/ComputeCost.h);
-// `patches` is what --serenity-tile-spatial kept, as GROUPxPATCHES, or `-`.
+// `patches` is what --serenity-tile-spatial kept (ops tiled, groups, most
+// patches of a group), or `-`.
 //
 // Every placement is verified; `time_ms` is the placement's own time;
 // `schedule_status` is the order's (from its #serenity.schedule report). The
@@ -119,7 +120,8 @@ uint64_t simulateHeapPeak(func::FuncOp func) {
   return peak;
 }
 
-/// What --serenity-tile-spatial kept in `func`, as GROUPxPATCHES, or `-`.
+/// What --serenity-tile-spatial kept in `func` (ops tiled, groups, most
+/// patches of a group), or `-`.
 std::string describePatches(func::FuncOp func) {
   auto patches =
       func->getAttrOfType<DictionaryAttr>(SerenityDialect::kPatchesAttrName);
@@ -129,7 +131,9 @@ std::string describePatches(func::FuncOp func) {
     auto value = patches.getAs<IntegerAttr>(name);
     return value ? value.getInt() : 0;
   };
-  return llvm::formatv("{0}x{1}", get("group_ops"), get("patches")).str();
+  return llvm::formatv("{0} ops/{1} groups/{2} patches", get("group_ops"),
+                       get("groups"), get("patches"))
+      .str();
 }
 
 void printRow(llvm::StringRef model, llvm::StringRef memoryModel,

@@ -12,11 +12,14 @@
 
 #include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Analysis/ComputeCost.h"
+#include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Core/MemoryModel.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -240,22 +243,33 @@ std::optional<RowRange> RowAccess::operandRows(unsigned index,
 }
 
 /// Whether the group skips over `op` (it is not a band of its own and the
-/// group's bands may use its results): constants.
+/// group's bands may use its results): constants, and pure scalar
+/// arithmetic on them (a pooling lowering's window bounds).
 bool isConstantLike(Operation *op) {
-  return op->hasTrait<OpTrait::ConstantLike>();
+  if (op->hasTrait<OpTrait::ConstantLike>())
+    return true;
+  auto isTensor = [](Type type) { return isa<TensorType>(type); };
+  return op->getNumRegions() == 0 && isMemoryEffectFree(op) &&
+         llvm::none_of(op->getOperandTypes(), isTensor) &&
+         llvm::none_of(op->getResultTypes(), isTensor);
 }
 
-/// The tileable ops that open `body`, in order (constants skipped).
-SmallVector<Operation *> tileablePrefix(Block &body) {
-  SmallVector<Operation *> prefix;
-  for (Operation &op : body.without_terminator()) {
-    if (isConstantLike(&op))
-      continue;
-    if (!RowAccess::of(&op))
-      break;
-    prefix.push_back(&op);
-  }
-  return prefix;
+/// The ops of `body` a group can be made of, in order: all but constants
+/// and the terminator.
+SmallVector<Operation *> groupableOps(Block &body) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    if (!isConstantLike(&op))
+      ops.push_back(&op);
+  return ops;
+}
+
+/// How many of `ops`, from the first, can be computed in bands of rows.
+unsigned countTileablePrefix(ArrayRef<Operation *> ops) {
+  unsigned count = 0;
+  while (count < ops.size() && RowAccess::of(ops[count]))
+    ++count;
+  return count;
 }
 
 Value sliceRows(OpBuilder &builder, Location loc, Value value, RowRange rows);
@@ -286,8 +300,9 @@ private:
   /// Makes the ops that compute `part` (an exit's share of its rows in this
   /// patch) write into rows `rows` of `whole`, where it goes, instead of a
   /// buffer of their own: the `tensor.empty` their destinations start from
-  /// becomes that slice of `whole`.
-  void computeInto(OpBuilder &builder, Value part, Value whole, RowRange rows);
+  /// becomes that slice of `whole`. Returns `part`, replaced if it was that
+  /// `tensor.empty` itself.
+  Value computeInto(OpBuilder &builder, Value part, Value whole, RowRange rows);
   /// `value`'s rows `rows` of the current patch, from its band.
   Value sliceOfBand(OpBuilder &builder, Location loc, Value value,
                     RowRange rows);
@@ -354,29 +369,30 @@ std::pair<uint64_t, uint64_t> PatchBuilder::countGroupMacs() const {
   return {tiled, whole};
 }
 
-void PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
-                               RowRange rows) {
+Value PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
+                                RowRange rows) {
   // Down the destinations, through values nothing else reads.
   Value value = part;
   while (value.hasOneUse() || value == part) {
     Operation *producer = value.getDefiningOp();
     if (!producer)
-      return;
+      return part;
     if (auto empty = dyn_cast<tensor::EmptyOp>(producer)) {
       if (empty.getType() != part.getType())
-        return;
+        return part;
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPoint(empty);
-      empty.getResult().replaceAllUsesWith(
-          sliceRows(builder, empty.getLoc(), whole, rows));
+      Value slice = sliceRows(builder, empty.getLoc(), whole, rows);
+      empty.getResult().replaceAllUsesWith(slice);
       empty->erase();
-      return;
+      return value == part ? slice : part;
     }
     auto destination = dyn_cast<DestinationStyleOpInterface>(producer);
     if (!destination || destination.getNumDpsInits() != 1)
-      return;
+      return part;
     value = destination.getDpsInitOperand(0)->get();
   }
+  return part;
 }
 
 Value PatchBuilder::sliceOfBand(OpBuilder &builder, Location loc, Value value,
@@ -570,7 +586,12 @@ LogicalResult PatchBuilder::run() {
       if (rows.empty())
         continue;
       Value part = sliceOfBand(builder, exit.getLoc(), exit, rows);
-      computeInto(builder, part, whole, rows);
+      if (!part) {
+        return exit.getDefiningOp()->emitOpError(
+            "serenity-tile-spatial: no band holds the rows this patch "
+            "assembles");
+      }
+      part = computeInto(builder, part, whole, rows);
       auto type = cast<RankedTensorType>(exit.getType());
       SmallVector<OpFoldResult> offsets(type.getRank(),
                                         builder.getIndexAttr(0)),
@@ -592,56 +613,134 @@ LogicalResult PatchBuilder::run() {
   return success();
 }
 
-/// The bytes of the values made by `prefix[0, k)` that ops after it read,
-/// for every k in [0, prefix.size()].
-SmallVector<uint64_t> bytesLeavingPrefixes(ArrayRef<Operation *> prefix) {
+/// For every k in [0, ops.size()], the bytes of the values made by
+/// `ops[0, k)` that `ops[k, ...)` or the terminator read: what lives across
+/// the cut before `ops[k]`.
+SmallVector<uint64_t> bytesAcrossCuts(ArrayRef<Operation *> ops) {
   llvm::DenseMap<Operation *, unsigned> position;
-  for (auto [index, op] : llvm::enumerate(prefix))
+  for (auto [index, op] : llvm::enumerate(ops))
     position[op] = index;
-  unsigned outside = prefix.size();
-  SmallVector<uint64_t> leaving(prefix.size() + 1, 0);
-  for (auto [index, op] : llvm::enumerate(prefix)) {
+  unsigned outside = ops.size();
+  SmallVector<uint64_t> across(ops.size() + 1, 0);
+  for (auto [index, op] : llvm::enumerate(ops)) {
     Block *body = op->getBlock();
-    unsigned lastUse = index;
-    for (Operation *user : op->getUsers()) {
-      Operation *ancestor = body->findAncestorOpInBlock(*user);
-      auto it = position.find(ancestor);
-      lastUse = std::max(lastUse, it == position.end() ? outside : it->second);
+    for (Value result : op->getResults()) {
+      auto type = dyn_cast<RankedTensorType>(result.getType());
+      if (!type || !type.hasStaticShape())
+        continue;
+      unsigned lastUse = index;
+      for (Operation *user : result.getUsers()) {
+        auto it = position.find(body->findAncestorOpInBlock(*user));
+        lastUse =
+            std::max(lastUse, it == position.end() ? outside : it->second);
+      }
+      uint64_t bytes = getBufferBytes(type, DataLayout::closest(op));
+      // Made at `index`, read until `lastUse`.
+      for (unsigned cut = index + 1; cut <= lastUse && cut <= ops.size(); ++cut)
+        across[cut] += bytes;
     }
-    uint64_t bytes = getBufferBytes(
-        cast<ShapedType>(op->getResult(0).getType()), DataLayout::closest(op));
-    // Made at `index`, read until `lastUse`: it leaves prefixes that end
-    // after it and before its last reader.
-    for (unsigned end = index + 1; end <= lastUse && end <= prefix.size();
-         ++end)
-      leaving[end] += bytes;
   }
-  return leaving;
+  return across;
 }
 
-/// The groups the pass tries per patch count, and the patch counts: each
-/// candidate is bufferized to estimate its arena.
-constexpr unsigned kGroupsPerPatchCount = 1;
-constexpr unsigned kPatchCounts[] = {2, 3, 4, 6, 8, 12, 16};
+/// The cuts in (first, last) where the bytes across are a local minimum
+/// (the end of a cell or a stage), ascending.
+SmallVector<unsigned> quietCuts(ArrayRef<uint64_t> across, unsigned first,
+                                unsigned last) {
+  SmallVector<unsigned> cuts;
+  for (unsigned cut = first + 1; cut < last; ++cut)
+    if (across[cut] > 0 && across[cut] < across[cut - 1] &&
+        across[cut] <= across[cut + 1])
+      cuts.push_back(cut);
+  return cuts;
+}
 
-/// What a candidate tiling gives.
-struct Candidate {
-  unsigned groupOps = 0, patches = 0;
-  uint64_t arenaBytes = 0, macs = 0;
+/// Swallows the diagnostics this thread emits while it lives (the pass runs
+/// on other functions in other threads; theirs pass through).
+class SilenceThisThread {
+public:
+  explicit SilenceThisThread(MLIRContext *context)
+      : thread(std::this_thread::get_id()),
+        handler(context, [this](Diagnostic &) {
+          return success(std::this_thread::get_id() == thread);
+        }) {}
+
+private:
+  std::thread::id thread;
+  ScopedDiagnosticHandler handler;
 };
 
+/// The op of `func` whose step holds the modeled peak (memory model
+/// `bufferized`, the order as it stands), if the graph can be built.
+Operation *findPeakOp(func::FuncOp func) {
+  SilenceThisThread quiet(func.getContext());
+  FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
+  if (failed(graph))
+    return nullptr;
+  LivenessModel liveness(graph->getGraph(), MemoryModel::Bufferized);
+  std::vector<NodeId> order = graph->getGraph().getProgramOrder();
+  std::optional<unsigned> peak = liveness.simulate(order).peakStep;
+  return peak ? graph->getOperation(order[*peak]) : nullptr;
+}
+
 /// The `serenity.patches` report of a tiled function.
-void recordPatches(func::FuncOp func, unsigned groupOps, unsigned patches,
-                   uint64_t macsBefore, uint64_t macsAfter) {
+void recordPatches(func::FuncOp func, unsigned groups, unsigned groupOps,
+                   unsigned patches, uint64_t macsBefore, uint64_t macsAfter) {
   Builder builder(func.getContext());
   auto entry = [&](StringRef name, uint64_t value) {
     return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
   };
   func->setAttr(SerenityDialect::kPatchesAttrName,
-                builder.getDictionaryAttr({entry("group_ops", groupOps),
+                builder.getDictionaryAttr({entry("groups", groups),
+                                           entry("group_ops", groupOps),
                                            entry("patches", patches),
                                            entry("macs_before", macsBefore),
                                            entry("macs_after", macsAfter)}));
+}
+
+/// The patch counts the pass tries.
+constexpr unsigned kPatchCounts[] = {2, 3, 4, 6, 8, 12, 16};
+/// The patch counts tried on groups around the peak (fewer: each is
+/// bufferized), and how many groups the pass makes at most.
+constexpr unsigned kPeakPatchCounts[] = {2, 4, 8};
+constexpr unsigned kMaxGroups = 3;
+/// Groups around the peak start and end at one of the kPeakCuts cuts with
+/// the fewest bytes across within kPeakWindow ops of it.
+constexpr unsigned kPeakCuts = 2;
+constexpr unsigned kPeakWindow = 400;
+
+/// Groups of ops (each `count` ops from `start` in groupableOps order,
+/// disjoint, ascending), each in `patches` patches; and what they give.
+struct Candidate {
+  SmallVector<std::pair<unsigned, unsigned>> groups;
+  unsigned patches = 0;
+  uint64_t arenaBytes = 0, macs = 0;
+};
+
+/// Tiles `groups` of `ops` (groupableOps of their body) in `patches`
+/// patches; adds the ops of the patches to `tiled`.
+LogicalResult applyGroups(ArrayRef<Operation *> ops,
+                          ArrayRef<std::pair<unsigned, unsigned>> groups,
+                          unsigned patches,
+                          llvm::DenseSet<Operation *> *tiled = nullptr) {
+  // Every group's ops first: tiling one replaces no op of another.
+  SmallVector<SmallVector<Operation *>> members;
+  for (auto [start, count] : groups)
+    members.emplace_back(ArrayRef(ops).slice(start, count));
+  for (auto [index, group] : llvm::enumerate(groups)) {
+    auto [start, count] = group;
+    Operation *next = start + count < ops.size()
+                          ? ops[start + count]
+                          : ops.back()->getBlock()->getTerminator();
+    Operation *before = start > 0 ? ops[start - 1] : nullptr;
+    if (failed(PatchBuilder(members[index], patches).run()))
+      return failure();
+    if (tiled)
+      for (Operation *op = next->getPrevNode(); op && op != before;
+           op = op->getPrevNode())
+        tiled->insert(op);
+  }
+  return success();
 }
 
 struct TileSpatialPass
@@ -652,31 +751,22 @@ struct TileSpatialPass
 
   /// Tiles a copy of the function and measures it: the MACs, and the
   /// live-bytes bound of its buffers once bufferized. `patches` 0: as it is.
-  FailureOr<Candidate> measure(func::FuncOp func, unsigned groupOps,
-                               unsigned patches);
+  FailureOr<Candidate> measure(func::FuncOp func, Candidate candidate);
 };
 
 FailureOr<Candidate> TileSpatialPass::measure(func::FuncOp func,
-                                              unsigned groupOps,
-                                              unsigned patches) {
+                                              Candidate candidate) {
   OpBuilder builder(func.getContext());
   OwningOpRef<ModuleOp> scratch = ModuleOp::create(func.getLoc());
   builder.setInsertionPointToStart(scratch->getBody());
   auto copy = cast<func::FuncOp>(builder.clone(*func));
   copy.setPublic();
-  // Diagnostics of the copy are the estimate's business only (those of
-  // other threads, which run the pass on other functions, pass through).
-  std::thread::id measuring = std::this_thread::get_id();
-  ScopedDiagnosticHandler silence(func.getContext(), [&](Diagnostic &) {
-    return success(std::this_thread::get_id() == measuring);
-  });
-  Candidate candidate{groupOps, patches, 0, 0};
-  if (patches > 0) {
-    SmallVector<Operation *> prefix = tileablePrefix(copy.getBody().front());
-    prefix.resize(groupOps);
-    if (failed(PatchBuilder(prefix, patches).run()))
-      return failure();
-  }
+  // Diagnostics of the copy are the estimate's business only.
+  SilenceThisThread silence(func.getContext());
+  if (candidate.patches > 0 &&
+      failed(applyGroups(groupableOps(copy.getBody().front()), candidate.groups,
+                         candidate.patches)))
+    return failure();
   candidate.macs = countMacs(copy);
   PassManager pm(func.getContext());
   std::string error;
@@ -711,106 +801,167 @@ void TileSpatialPass::runOnOperation() {
     return;
   }
   Block &body = func.getBody().front();
-  SmallVector<Operation *> prefix = tileablePrefix(body);
-  if (groupOps > prefix.size()) {
+  SmallVector<Operation *> ops = groupableOps(body);
+  unsigned prefix = countTileablePrefix(ops);
+  if (groupOps > prefix) {
     func.emitError() << "serenity-tile-spatial: group-ops="
-                     << groupOps.getValue() << " but only the first "
-                     << prefix.size()
+                     << groupOps.getValue() << " but only the first " << prefix
                      << " ops can be computed in bands of rows";
     return signalPassFailure();
   }
-  if (prefix.empty()) {
+  if (prefix == 0 &&
+      (groupOps || !memoryAware || llvm::none_of(ops, [](Operation *op) {
+         return RowAccess::of(op).has_value();
+       }))) {
     func.emitRemark() << "serenity-tile-spatial: no op at the top of the "
                          "body can be computed in bands of rows";
     return;
   }
 
   if (!memoryAware) {
-    if (groupOps)
-      prefix.resize(groupOps);
+    unsigned count = groupOps ? groupOps.getValue() : prefix;
     uint64_t macsBefore = countMacs(func);
-    if (failed(PatchBuilder(prefix, patches).run()))
+    if (failed(PatchBuilder(ArrayRef(ops).take_front(count), patches).run()))
       return signalPassFailure();
-    recordPatches(func, prefix.size(), patches, macsBefore, countMacs(func));
+    recordPatches(func, 1, count, patches, macsBefore, countMacs(func));
     return;
   }
 
-  SmallVector<unsigned> patchCounts;
-  if (patches)
-    patchCounts.push_back(patches);
-  else
-    patchCounts.assign(std::begin(kPatchCounts), std::end(kPatchCounts));
-
-  FailureOr<Candidate> original = measure(func, 0, 0);
+  FailureOr<Candidate> original = measure(func, Candidate());
   if (failed(original)) {
     func.emitRemark() << "serenity-tile-spatial: the function does not "
                          "bufferize; left as it is";
     return;
   }
   double budget = original->macs * (1.0 + maxExtraMacs / 100.0);
-  auto withinBudget = [&](unsigned group, unsigned count) {
-    auto [tiledMacs, wholeMacs] =
-        PatchBuilder(ArrayRef(prefix).take_front(group), count)
-            .countGroupMacs();
-    return original->macs - wholeMacs + tiledMacs <= budget;
+  Candidate current = *original;
+  unsigned groups = 0, totalOps = 0, mostPatches = 0;
+  // The extra MACs of a group, from its rows alone.
+  auto extraMacs = [&](ArrayRef<Operation *> group, unsigned count) {
+    auto [tiled, whole] = PatchBuilder(group, count).countGroupMacs();
+    return tiled - whole;
   };
 
-  // The groups: the given one, or those that end where the bytes that
-  // live on are a local minimum (a cell's or a stage's end). For each patch
-  // count, the deepest two within the MAC budget (the halos grow with the
-  // group, roughly monotonically: a binary search finds the deepest).
-  SmallVector<unsigned> ends;
-  if (groupOps) {
-    ends.push_back(groupOps);
-  } else {
-    SmallVector<uint64_t> leaving = bytesLeavingPrefixes(prefix);
-    for (unsigned end = 1; end < prefix.size(); ++end)
-      if (leaving[end] > 0 && leaving[end] < leaving[end - 1] &&
-          leaving[end] <= leaving[end + 1])
-        ends.push_back(end);
-    ends.push_back(prefix.size());
-  }
-  SmallVector<std::pair<unsigned, unsigned>> candidates;
-  for (unsigned count : patchCounts) {
-    auto deepest =
-        std::partition_point(ends.begin(), ends.end(), [&](unsigned end) {
-          return withinBudget(end, count);
+  // Greedy: each round tiles the group that lowers the arena most, until
+  // none does or the MAC budget is spent. The first round tries groups that
+  // open the body (the stem); every round tries groups around the op that
+  // holds the modeled peak.
+  llvm::DenseSet<Operation *> tiledBefore;
+  for (unsigned round = 0; round < kMaxGroups; ++round) {
+    ops = groupableOps(body);
+    SmallVector<uint64_t> across = bytesAcrossCuts(ops);
+    SmallVector<Candidate> candidates;
+    auto affordable = [&](unsigned start, unsigned count, unsigned p) {
+      return current.macs + extraMacs(ArrayRef(ops).slice(start, count), p) <=
+             budget;
+    };
+    if (round == 0) {
+      // Groups that open the body: for each patch count, the deepest
+      // within the budget (halos grow with the group, roughly
+      // monotonically, so a binary search finds it).
+      SmallVector<unsigned> ends = quietCuts(across, 0, prefix);
+      ends.push_back(prefix);
+      if (groupOps)
+        ends.assign({groupOps.getValue()});
+      SmallVector<unsigned> counts;
+      if (patches)
+        counts.push_back(patches);
+      else
+        counts.assign(std::begin(kPatchCounts), std::end(kPatchCounts));
+      for (unsigned count : counts) {
+        auto deepest =
+            std::partition_point(ends.begin(), ends.end(), [&](unsigned end) {
+              return affordable(0, end, count);
+            });
+        if (deepest != ends.begin())
+          candidates.push_back({{{0, *std::prev(deepest)}}, count});
+      }
+    }
+    // Groups around the peak: from one of the two quiet cuts before the
+    // peak op to one of the two after it, within its run of tileable ops.
+    Operation *peakOp = groupOps ? nullptr : findPeakOp(func);
+    auto peakIt = llvm::find(ops, peakOp);
+    if (peakIt != ops.end() && RowAccess::of(peakOp) &&
+        !tiledBefore.contains(peakOp)) {
+      unsigned peak = peakIt - ops.begin();
+      unsigned first = peak, last = peak + 1;
+      while (first > 0 && RowAccess::of(ops[first - 1]) &&
+             !tiledBefore.contains(ops[first - 1]))
+        --first;
+      while (last < ops.size() && RowAccess::of(ops[last]) &&
+             !tiledBefore.contains(ops[last]))
+        ++last;
+      // The cuts where the fewest bytes cross (a cell's or a stage's end),
+      // within kPeakWindow ops of the peak, the nearest first among equals.
+      SmallVector<unsigned> before, after;
+      for (unsigned cut : quietCuts(across, first, last))
+        (cut <= peak ? before : after).push_back(cut);
+      if (peak + 1 - first <= kPeakWindow)
+        before.push_back(first);
+      if (last - peak <= kPeakWindow)
+        after.push_back(last);
+      auto fewestBytes = [&](SmallVector<unsigned> cuts) {
+        llvm::erase_if(cuts, [&](unsigned cut) {
+          return (cut > peak ? cut - peak : peak - cut) > kPeakWindow;
         });
-    for (auto it = deepest;
-         it != ends.begin() && deepest - it < kGroupsPerPatchCount;)
-      candidates.push_back({*--it, count});
-  }
+        llvm::sort(cuts, [&](unsigned a, unsigned b) {
+          unsigned da = a > peak ? a - peak : peak - a;
+          unsigned db = b > peak ? b - peak : peak - b;
+          return std::make_pair(across[a], da) < std::make_pair(across[b], db);
+        });
+        cuts.truncate(std::min<size_t>(cuts.size(), kPeakCuts));
+        return cuts;
+      };
+      SmallVector<unsigned> starts = fewestBytes(before),
+                            ends = fewestBytes(after);
+      SmallVector<unsigned> counts;
+      if (patches)
+        counts.push_back(patches);
+      else
+        counts.assign(std::begin(kPeakPatchCounts), std::end(kPeakPatchCounts));
+      for (unsigned start : starts)
+        for (unsigned end : ends)
+          for (unsigned count : counts)
+            if (affordable(start, end - start, count) &&
+                !(round == 0 && start == 0))
+              candidates.push_back({{{start, end - start}}, count});
+    }
 
-  std::optional<Candidate> best;
-  for (auto [group, count] : candidates) {
-    FailureOr<Candidate> candidate = measure(func, group, count);
-    if (failed(candidate) || candidate->macs > budget)
-      continue;
-    LLVM_DEBUG(llvm::dbgs()
-               << "group " << group << " patches " << count << ": arena "
-               << candidate->arenaBytes << " macs " << candidate->macs << "\n");
-    if (!best || candidate->arenaBytes < best->arenaBytes)
-      best = *candidate;
+    std::optional<Candidate> best;
+    for (const Candidate &candidate : candidates) {
+      FailureOr<Candidate> measured = measure(func, candidate);
+      if (failed(measured) || measured->macs > budget)
+        continue;
+      if (!best || measured->arenaBytes < best->arenaBytes)
+        best = *measured;
+    }
+    if (!best || best->arenaBytes >= current.arenaBytes)
+      break;
+    if (failed(applyGroups(ops, best->groups, best->patches, &tiledBefore)))
+      return signalPassFailure();
+    current = *best;
+    for (auto [start, count] : best->groups) {
+      ++groups;
+      totalOps += count;
+    }
+    mostPatches = std::max(mostPatches, best->patches);
   }
-  if (!best || best->arenaBytes >= original->arenaBytes) {
+  if (groups == 0) {
     func.emitRemark() << llvm::formatv(
         "serenity-tile-spatial: no tiling lowers the arena ({0} bytes) "
         "within +{1}% MACs; left as it is",
         original->arenaBytes, maxExtraMacs.getValue());
     return;
   }
-  prefix.resize(best->groupOps);
-  if (failed(PatchBuilder(prefix, best->patches).run()))
-    return signalPassFailure();
-  recordPatches(func, best->groupOps, best->patches, original->macs,
-                best->macs);
+  recordPatches(func, groups, totalOps, mostPatches, original->macs,
+                current.macs);
   func.emitRemark() << llvm::formatv(
-      "serenity-tile-spatial: the first {0} ops in {1} patches: arena {2} -> "
-      "{3} bytes (live-bytes bound), MACs {4} -> {5} (+{6:F1}%)",
-      best->groupOps, best->patches, original->arenaBytes, best->arenaBytes,
-      original->macs, best->macs,
+      "serenity-tile-spatial: {0} ops in {1} group(s), at most {2} patches: "
+      "arena {3} -> {4} bytes (live-bytes bound), MACs {5} -> {6} (+{7:F1}%)",
+      totalOps, groups, mostPatches, original->arenaBytes, current.arenaBytes,
+      original->macs, current.macs,
       original->macs
-          ? 100.0 * (double(best->macs) - original->macs) / original->macs
+          ? 100.0 * (double(current.macs) - original->macs) / original->macs
           : 0.0);
 }
 
