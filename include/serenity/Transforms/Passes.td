@@ -160,35 +160,36 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
                 "of rows), so that their large maps never exist whole";
   let description = [{
     Patch-based inference (MCUNetV2, StreamNet) on Linalg on tensors, after
-    TOSA to Linalg and before bufferization. A group of ops that opens the
-    function body (its first N ops that can be computed on a band of rows:
-    Linalg ops whose result rows are a parallel loop and whose operands
-    read rows through dimension 1 only, `tensor.pad`, `tensor.empty`,
-    `tensor.extract_slice`, a concat's `tensor.insert_slice`s, and
-    reshapes that keep the rows) is computed in `patches` bands of rows, one
-    patch after the other. Each op of a patch computes the rows its
-    consumers in the group read, halos included: the halos are recomputed
-    by both neighbouring patches. The values that leave the group (read by
-    later ops or returned) are assembled whole, each patch writing its share
-    of their rows. Each patch has static shapes, so bufferization and the
-    arena planner see plain buffers: a patch's buffers are free again when
-    the next one starts.
+    TOSA to Linalg and before bufferization. A group of consecutive ops that
+    can be computed on a band of rows (Linalg ops whose result rows are a
+    parallel loop and whose operands read rows through dimension 1 only,
+    `tensor.pad`, `tensor.empty`, `tensor.extract_slice`, a concat's
+    `tensor.insert_slice`s, and reshapes that keep the rows; constants and
+    scalar arithmetic on them are skipped) is computed in `patches` bands of
+    rows, one patch after the other, where its last op stood. Each op of a
+    patch computes the rows its consumers in the group read, halos included:
+    the halos are recomputed by both neighbouring patches. The values that
+    leave the group are assembled whole, each patch writing its share of
+    their rows (computed in place where it can). Each patch has static
+    shapes, so bufferization and the arena planner see plain buffers: a
+    patch's buffers are free again when the next one starts.
 
-    `group-ops=0` and `patches=0` (the defaults) choose both: the groups
-    that end where the bytes leaving them are fewest (local minima along
-    the body), and 2, 3, 4, 6 or 8 patches. Each candidate is bufferized
-    and its arena estimated (the live-bytes bound of its buffers, which the
-    exact placement reaches on the zoo); the lowest within
+    Memory-aware (the default), the pass makes up to 3 groups in greedy
+    rounds: groups that open the body (ending where the fewest bytes live
+    on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches)
+    and groups around the op that holds the modeled peak (2, 4 or 8
+    patches). Each candidate is bufferized and its arena estimated (the
+    live-bytes bound of its buffers); a round keeps the lowest within
     `max-extra-macs` (percent of the function's MACs, serenity's
-    `countMacs`) is kept, and only if it is below the arena without
-    patches. Otherwise the IR is left as it was. `memory-aware=0` applies
-    the given `patches` to the given group (`group-ops=0`: every op that
-    can be) as they are.
+    `countMacs`, for all groups together) if it is below the arena so far.
+    Otherwise the IR is left as it was. `group-ops` and `patches` restrict
+    the choice to the first N ops or N patches; `memory-aware=0` applies
+    them as they are (`group-ops=0`: every op at the top that can be).
 
-    The pass reports its choice in a remark (the group, the patch count,
+    The pass reports its choice in a remark (the ops, groups and patches,
     the arena estimate before and after, the MACs) and in a
-    `serenity.patches` dictionary on the function (`group_ops`, `patches`,
-    `macs_before`, `macs_after`).
+    `serenity.patches` dictionary on the function (`groups`, `group_ops`,
+    `patches`, `macs_before`, `macs_after`).
   }];
   let options = [
     Option<"patches", "patches", "unsigned", "0",
