@@ -189,12 +189,16 @@ std::optional<RowAccess> RowAccess::of(Operation *op) {
   access.loopSizes = linalgOp.getStaticLoopRanges();
   if (llvm::any_of(access.loopSizes, ShapedType::isDynamic))
     return std::nullopt;
-  // Every operand reads its rows (if any) through its dimension 1 only.
+  // Every operand reads its rows (if any) through one dimension: 1, or
+  // another one (a transpose of the input); the group then reads such an
+  // operand whole, if it makes it at all.
   for (OpOperand &operand : op->getOpOperands()) {
     AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
-    for (auto [index, expr] : llvm::enumerate(map.getResults()))
-      if (expr.isFunctionOfDim(access.rowLoop) && index != kRowDim)
-        return std::nullopt;
+    unsigned rowDims = llvm::count_if(map.getResults(), [&](AffineExpr expr) {
+      return expr.isFunctionOfDim(access.rowLoop);
+    });
+    if (rowDims > 1)
+      return std::nullopt;
     if (map.getNumResults() > kRowDim &&
         map.getResult(kRowDim).isFunctionOfDim(access.rowLoop)) {
       SmallVector<RowRange> box;
@@ -286,6 +290,15 @@ public:
   std::pair<uint64_t, uint64_t> countGroupMacs() const;
 
   LogicalResult run();
+
+  /// The fewest rows of a value that leaves the group (0 if none does): a
+  /// group whose exit has fewer rows than patches is not tiled at all.
+  int64_t fewestExitRows() const {
+    int64_t fewest = 0;
+    for (Value exit : exits)
+      fewest = fewest ? std::min(fewest, rowsOf(exit)) : rowsOf(exit);
+    return fewest;
+  }
 
 private:
   /// Rows of `value` (an exit of the group) that patch `patch` assembles.
@@ -809,10 +822,12 @@ void TileSpatialPass::runOnOperation() {
                      << " ops can be computed in bands of rows";
     return signalPassFailure();
   }
-  if (prefix == 0 &&
-      (groupOps || !memoryAware || llvm::none_of(ops, [](Operation *op) {
-         return RowAccess::of(op).has_value();
-       }))) {
+  if (llvm::none_of(ops, [](Operation *op) { return RowAccess::of(op); })) {
+    func.emitRemark() << "serenity-tile-spatial: no op of the body can be "
+                         "computed in bands of rows";
+    return;
+  }
+  if (prefix == 0 && (groupOps || !memoryAware)) {
     func.emitRemark() << "serenity-tile-spatial: no op at the top of the "
                          "body can be computed in bands of rows";
     return;
@@ -855,6 +870,11 @@ void TileSpatialPass::runOnOperation() {
       return current.macs + extraMacs(ArrayRef(ops).slice(start, count), p) <=
              budget;
     };
+    // Every exit has a share of rows in every patch.
+    auto banded = [&](unsigned start, unsigned count, unsigned p) {
+      return PatchBuilder(ArrayRef(ops).slice(start, count), p)
+                 .fewestExitRows() >= p;
+    };
     if (round == 0) {
       // Groups that open the body: for each patch count, the deepest
       // within the budget (halos grow with the group, roughly
@@ -873,7 +893,7 @@ void TileSpatialPass::runOnOperation() {
             std::partition_point(ends.begin(), ends.end(), [&](unsigned end) {
               return affordable(0, end, count);
             });
-        if (deepest != ends.begin())
+        if (deepest != ends.begin() && banded(0, *std::prev(deepest), count))
           candidates.push_back({{{0, *std::prev(deepest)}}, count});
       }
     }
@@ -922,7 +942,8 @@ void TileSpatialPass::runOnOperation() {
       for (unsigned start : starts)
         for (unsigned end : ends)
           for (unsigned count : counts)
-            if (affordable(start, end - start, count) &&
+            if (banded(start, end - start, count) &&
+                affordable(start, end - start, count) &&
                 !(round == 0 && start == 0))
               candidates.push_back({{{start, end - start}}, count});
     }

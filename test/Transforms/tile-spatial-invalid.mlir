@@ -8,11 +8,15 @@
 // GROUP: error: serenity-tile-spatial: group-ops=9 but only the first 2 ops can be computed in bands of rows
 // PATCHES: error: serenity-tile-spatial: memory-aware=0 needs patches
 
-// A function whose first op reads its rows whole (a reduction over rows)
-// has nothing to tile: a remark says so and the IR stays.
-// NONE: remark: serenity-tile-spatial: no op at the top of the body can be computed in bands of rows
-// NONE: {{^  }}func.func @reduce(
-// NONE-NEXT: linalg.reduce
+// A function without an op that has rows (all its tensors are 1-D) has
+// nothing to tile: a remark says so and the IR stays. With memory-aware=0,
+// a body whose first op has no rows has no group to tile either.
+// NONE: remark: serenity-tile-spatial: no op of the body can be computed in bands of rows
+// NONE: {{^  }}func.func @flat(
+// NONE-NEXT: tensor.empty
+// NONE-NEXT: linalg.generic
+// RUN: serenity-opt %s --serenity-tile-spatial="memory-aware=0 patches=2" --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=TOP
+// TOP: remark: serenity-tile-spatial: no op at the top of the body can be computed in bands of rows
 func.func @bands(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
   %e = tensor.empty() : tensor<1x8x8x4xf32>
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
@@ -25,11 +29,34 @@ func.func @bands(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
   return %r : tensor<1x8x8x4xf32>
 }
 
-func.func @reduce(%arg0: tensor<1x8x8x4xf32>, %init: tensor<1x8x4xf32>) -> tensor<1x8x4xf32> {
-  %r = linalg.reduce ins(%arg0 : tensor<1x8x8x4xf32>) outs(%init : tensor<1x8x4xf32>) dimensions = [1]
-    (%x: f32, %acc: f32) {
-      %s = arith.addf %x, %acc : f32
-      linalg.yield %s : f32
-    }
-  return %r : tensor<1x8x4xf32>
+func.func @flat(%arg0: tensor<16xf32>) -> tensor<16xf32> {
+  %e = tensor.empty() : tensor<16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%arg0 : tensor<16xf32>) outs(%e : tensor<16xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %z = arith.negf %x : f32
+    linalg.yield %z : f32
+  } -> tensor<16xf32>
+  return %r : tensor<16xf32>
+}
+
+func.func @later(%arg0: tensor<16xf32>, %arg1: tensor<1x8x8x4xf32>) -> (tensor<16xf32>, tensor<1x8x8x4xf32>) {
+  %e = tensor.empty() : tensor<16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%arg0 : tensor<16xf32>) outs(%e : tensor<16xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %z = arith.negf %x : f32
+    linalg.yield %z : f32
+  } -> tensor<16xf32>
+  %e4 = tensor.empty() : tensor<1x8x8x4xf32>
+  %r4 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%arg1 : tensor<1x8x8x4xf32>) outs(%e4 : tensor<1x8x8x4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %z = arith.negf %x : f32
+    linalg.yield %z : f32
+  } -> tensor<1x8x8x4xf32>
+  return %r, %r4 : tensor<16xf32>, tensor<1x8x8x4xf32>
 }
