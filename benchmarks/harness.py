@@ -85,6 +85,8 @@ def add_driver_arguments(parser, repetitions):
     parser.add_argument("--repetitions", type=int, default=repetitions)
     parser.add_argument("--no-rewrite", action="store_true",
                         help="skip the rewrite + schedule column")
+    parser.add_argument("--no-patches", action="store_true",
+                        help="skip the arenas with --serenity-tile-spatial")
 
 
 def run_harness(build, files, args, trace_dir):
@@ -95,8 +97,6 @@ def run_harness(build, files, args, trace_dir):
                "--trace-dir=" + trace_dir] + files
     if args.no_rewrite:
         command.append("--no-rewrite")
-    if args.no_patches:
-        command.append("--no-patches")
     result = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
     return list(csv.DictReader(io.StringIO(result.stdout)))
 
@@ -590,8 +590,6 @@ def main():
     parser.add_argument("--no-plots", action="store_true")
     parser.add_argument("--no-linalg", action="store_true",
                         help="skip the models lowered to Linalg on tensors")
-    parser.add_argument("--no-patches", action="store_true",
-                        help="skip the arenas with --serenity-tile-spatial")
     parser.add_argument("--no-arena", action="store_true",
                         help="skip the arenas after bufferization")
     parser.add_argument("--no-zoo", action="store_true",

@@ -118,6 +118,24 @@ def write_markdown(path, rows, arena, imports, args):
                 rewritten["time_ms"] if rewritten else "-",
                 kib(placed["bytes"]) if placed else "-", kib(heap["bytes"]) if heap else "-"))
         out.append("")
+    tiled = [name for name in MODELS if harness.patches_entry(arena.get(name, {}))]
+    if tiled:
+        out.append("## Spatial patches (%s)\n" % harness.ARENA_MODEL)
+        out.append("`--serenity-tile-spatial` (memory-aware, at most 20% extra MACs), the lower"
+                   " of the two pipelines (with and without the rewrite); arenas in KiB, exact"
+                   " placement.\n")
+        out.append("| model | arena | + patches | vs arena | patches | extra MACs |")
+        out.append("| --- | ---: | ---: | ---: | --- | ---: |")
+        for name in tiled:
+            entries = arena[name]
+            plain = harness.serenity_arena(entries, harness.ARENA_MODEL)
+            patches = harness.patches_entry(entries)
+            base = int(entries[("-", "written", "upstream-heap")]["macs"])
+            out.append("| %s | %s | **%s** | %s | %s | %+.1f%% |" % (
+                name, kib(plain["bytes"]), kib(patches["bytes"]),
+                ratio(plain["bytes"], patches["bytes"]), patches["patches"],
+                100.0 * (int(patches["macs"]) - base) / base if base else 0.0))
+        out.append("")
     with open(path, "w") as f:
         f.write("\n".join(out))
 
