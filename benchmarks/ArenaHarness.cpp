@@ -160,9 +160,8 @@ bool measurePlacements(ModuleOp lowered, llvm::StringRef model,
   for (auto func : lowered.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
-    std::vector<BufferLifetime> lifetimes;
-    for (const ArenaBuffer &buffer : collectArenaBuffers(func))
-      lifetimes.push_back(buffer.lifetime);
+    std::vector<BufferLifetime> lifetimes =
+        getLifetimes(collectArenaBuffers(func));
     // The schedule's report survives bufferization: whether the order is
     // proven optimal (a search stopped at a time limit depends on the load).
     llvm::StringRef scheduleStatus = "-";

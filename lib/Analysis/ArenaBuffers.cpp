@@ -128,6 +128,14 @@ uint64_t serenity::getBufferBytes(ShapedType type, const DataLayout &layout) {
   return type.getNumElements() * layout.getTypeSize(type.getElementType());
 }
 
+std::vector<BufferLifetime>
+serenity::getLifetimes(llvm::ArrayRef<ArenaBuffer> buffers) {
+  std::vector<BufferLifetime> lifetimes;
+  for (const ArenaBuffer &buffer : buffers)
+    lifetimes.push_back(buffer.lifetime);
+  return lifetimes;
+}
+
 uint64_t serenity::computeLastUsePeak(llvm::ArrayRef<ArenaBuffer> buffers,
                                       uint64_t alignment) {
   std::vector<BufferLifetime> fromAlloc;

@@ -109,9 +109,7 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
     return success();
   }
   std::vector<ArenaBuffer> planned = collectArenaBuffers(func);
-  std::vector<BufferLifetime> lifetimes;
-  for (const ArenaBuffer &buffer : planned)
-    lifetimes.push_back(buffer.lifetime);
+  std::vector<BufferLifetime> lifetimes = getLifetimes(planned);
   Placement placement = placeBuffers(lifetimes, options);
   if (std::optional<std::string> problem =
           verifyPlacement(lifetimes, placement.offsets, placement.arenaBytes,

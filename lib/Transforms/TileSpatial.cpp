@@ -1,6 +1,6 @@
 //===- TileSpatial.cpp - The --serenity-tile-spatial pass -----------------===//
 //
-// Patch-based inference (MCUNetV2, StreamNet): the first ops of a function
+// Patch-based inference (MCUNetV2, StreamNet): groups of consecutive ops
 // compute their outputs in bands of rows, so that their large maps never
 // exist whole. Each band of an op holds the rows that its consumers in the
 // group need (halos included, recomputed); the values that leave the group
@@ -25,12 +25,9 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
-#include "llvm/Support/Debug.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <thread>
-
-#define DEBUG_TYPE "serenity-tile-spatial"
 
 namespace serenity {
 #define GEN_PASS_DEF_SERENITYTILESPATIAL
@@ -142,12 +139,11 @@ std::optional<RowAccess> RowAccess::of(Operation *op) {
     return access;
   }
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
-    if (!slice.hasUnitStride() && slice.getStaticStrides()[kRowDim] <= 0)
-      return std::nullopt;
+    int64_t stride = slice.getStaticStrides()[kRowDim];
     if (slice.getSourceType().getRank() != slice.getResultType().getRank() ||
         !hasRows(slice.getSource()) ||
         ShapedType::isDynamic(slice.getStaticOffsets()[kRowDim]) ||
-        ShapedType::isDynamic(slice.getStaticStrides()[kRowDim]))
+        ShapedType::isDynamic(stride) || stride <= 0)
       return std::nullopt;
     return access;
   }
@@ -161,20 +157,19 @@ std::optional<RowAccess> RowAccess::of(Operation *op) {
       return std::nullopt;
     return access;
   }
-  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
-    auto groups = collapse.getReassociationIndices();
-    if (groups.size() <= kRowDim || groups[0].size() != 1 ||
-        groups[kRowDim] != ReassociationIndices{kRowDim})
-      return std::nullopt;
-    return access;
-  }
-  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
-    auto groups = expand.getReassociationIndices();
-    if (groups.size() <= kRowDim || groups[0].size() != 1 ||
-        groups[kRowDim] != ReassociationIndices{kRowDim})
-      return std::nullopt;
-    return access;
-  }
+  // A reshape that keeps the batch and the rows dimensions of their own.
+  auto keepsRows = [](ArrayRef<ReassociationIndices> groups) {
+    return groups.size() > kRowDim && groups[0].size() == 1 &&
+           groups[kRowDim] == ReassociationIndices{kRowDim};
+  };
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+    return keepsRows(collapse.getReassociationIndices())
+               ? std::optional<RowAccess>(access)
+               : std::nullopt;
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+    return keepsRows(expand.getReassociationIndices())
+               ? std::optional<RowAccess>(access)
+               : std::nullopt;
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
       linalgOp.getNumDpsInits() != 1 || !isa<TilingInterface>(op))
@@ -278,9 +273,9 @@ unsigned countTileablePrefix(ArrayRef<Operation *> ops) {
 
 Value sliceRows(OpBuilder &builder, Location loc, Value value, RowRange rows);
 
-/// Rewrites the group `ops` (a prefix of a function body, in order) into
-/// `patches` bands, emitted patch after patch before the first op after
-/// the group.
+/// Rewrites the group `ops` (consecutive ops of a function body, in order,
+/// constants aside) into `patches` bands, emitted patch after patch where
+/// the group's last op stood.
 class PatchBuilder {
 public:
   PatchBuilder(ArrayRef<Operation *> ops, unsigned patches);
@@ -417,20 +412,28 @@ Value PatchBuilder::sliceOfBand(OpBuilder &builder, Location loc, Value value,
                    {rows.lo - bandRows.lo, rows.hi - bandRows.lo});
 }
 
+/// The offsets, sizes and strides of rows `rows` of a tensor of `type`, all
+/// of its other dimensions.
+struct RowSlice {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  RowSlice(Builder &builder, RankedTensorType type, RowRange rows)
+      : offsets(type.getRank(), builder.getIndexAttr(0)),
+        strides(type.getRank(), builder.getIndexAttr(1)) {
+    for (int64_t size : type.getShape())
+      sizes.push_back(builder.getIndexAttr(size));
+    offsets[kRowDim] = builder.getIndexAttr(rows.lo);
+    sizes[kRowDim] = builder.getIndexAttr(rows.size());
+  }
+};
+
 /// Rows `rows` of `value`, all of its other dimensions.
 Value sliceRows(OpBuilder &builder, Location loc, Value value, RowRange rows) {
   auto type = cast<RankedTensorType>(value.getType());
   if (rows.lo == 0 && rows.hi == type.getDimSize(kRowDim))
     return value;
-  SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes,
-      strides(type.getRank(), builder.getIndexAttr(1));
-  for (int64_t size : type.getShape())
-    sizes.push_back(builder.getIndexAttr(size));
-  offsets[kRowDim] = builder.getIndexAttr(rows.lo);
-  sizes[kRowDim] = builder.getIndexAttr(rows.size());
-  return tensor::ExtractSliceOp::create(builder, loc, value, offsets, sizes,
-                                        strides);
+  RowSlice slice(builder, type, rows);
+  return tensor::ExtractSliceOp::create(builder, loc, value, slice.offsets,
+                                        slice.sizes, slice.strides);
 }
 
 /// Drops `slice` if it takes all of its source (the tiled implementations
@@ -605,16 +608,10 @@ LogicalResult PatchBuilder::run() {
             "assembles");
       }
       part = computeInto(builder, part, whole, rows);
-      auto type = cast<RankedTensorType>(exit.getType());
-      SmallVector<OpFoldResult> offsets(type.getRank(),
-                                        builder.getIndexAttr(0)),
-          sizes, strides(type.getRank(), builder.getIndexAttr(1));
-      for (int64_t size : type.getShape())
-        sizes.push_back(builder.getIndexAttr(size));
-      offsets[kRowDim] = builder.getIndexAttr(rows.lo);
-      sizes[kRowDim] = builder.getIndexAttr(rows.size());
+      RowSlice slice(builder, cast<RankedTensorType>(exit.getType()), rows);
       whole = tensor::InsertSliceOp::create(builder, exit.getLoc(), part, whole,
-                                            offsets, sizes, strides);
+                                            slice.offsets, slice.sizes,
+                                            slice.strides);
     }
   }
   for (auto [exit, whole] : llvm::zip(exits, assembled))
@@ -647,12 +644,18 @@ SmallVector<uint64_t> bytesAcrossCuts(ArrayRef<Operation *> ops) {
         lastUse =
             std::max(lastUse, it == position.end() ? outside : it->second);
       }
+      // Made at `index`, read until `lastUse`: it crosses the cuts in
+      // (index, lastUse] (differences here, summed below).
+      if (lastUse == index)
+        continue;
       uint64_t bytes = getBufferBytes(type, DataLayout::closest(op));
-      // Made at `index`, read until `lastUse`.
-      for (unsigned cut = index + 1; cut <= lastUse && cut <= ops.size(); ++cut)
-        across[cut] += bytes;
+      across[index + 1] += bytes;
+      if (lastUse < ops.size())
+        across[lastUse + 1] -= bytes;
     }
   }
+  for (unsigned cut = 1; cut <= ops.size(); ++cut)
+    across[cut] += across[cut - 1];
   return across;
 }
 
@@ -722,37 +725,30 @@ constexpr unsigned kMaxGroups = 3;
 constexpr unsigned kPeakCuts = 2;
 constexpr unsigned kPeakWindow = 400;
 
-/// Groups of ops (each `count` ops from `start` in groupableOps order,
-/// disjoint, ascending), each in `patches` patches; and what they give.
+/// A group (`count` ops from `start` in groupableOps order) in `patches`
+/// patches, and what it gives; `patches` 0: the function as it is.
 struct Candidate {
-  SmallVector<std::pair<unsigned, unsigned>> groups;
-  unsigned patches = 0;
+  unsigned start = 0, count = 0, patches = 0;
   uint64_t arenaBytes = 0, macs = 0;
 };
 
-/// Tiles `groups` of `ops` (groupableOps of their body) in `patches`
-/// patches; adds the ops of the patches to `tiled`.
-LogicalResult applyGroups(ArrayRef<Operation *> ops,
-                          ArrayRef<std::pair<unsigned, unsigned>> groups,
-                          unsigned patches,
-                          llvm::DenseSet<Operation *> *tiled = nullptr) {
-  // Every group's ops first: tiling one replaces no op of another.
-  SmallVector<SmallVector<Operation *>> members;
-  for (auto [start, count] : groups)
-    members.emplace_back(ArrayRef(ops).slice(start, count));
-  for (auto [index, group] : llvm::enumerate(groups)) {
-    auto [start, count] = group;
-    Operation *next = start + count < ops.size()
-                          ? ops[start + count]
-                          : ops.back()->getBlock()->getTerminator();
-    Operation *before = start > 0 ? ops[start - 1] : nullptr;
-    if (failed(PatchBuilder(members[index], patches).run()))
-      return failure();
-    if (tiled)
-      for (Operation *op = next->getPrevNode(); op && op != before;
-           op = op->getPrevNode())
-        tiled->insert(op);
-  }
+/// Tiles `candidate`'s group of `ops` (groupableOps of their body); adds
+/// the ops of its patches to `tiled`.
+LogicalResult applyCandidate(ArrayRef<Operation *> ops,
+                             const Candidate &candidate,
+                             llvm::DenseSet<Operation *> *tiled = nullptr) {
+  unsigned end = candidate.start + candidate.count;
+  Operation *next =
+      end < ops.size() ? ops[end] : ops.back()->getBlock()->getTerminator();
+  Operation *before = candidate.start > 0 ? ops[candidate.start - 1] : nullptr;
+  if (failed(PatchBuilder(ops.slice(candidate.start, candidate.count),
+                          candidate.patches)
+                 .run()))
+    return failure();
+  if (tiled)
+    for (Operation *op = next->getPrevNode(); op && op != before;
+         op = op->getPrevNode())
+      tiled->insert(op);
   return success();
 }
 
@@ -777,8 +773,7 @@ FailureOr<Candidate> TileSpatialPass::measure(func::FuncOp func,
   // Diagnostics of the copy are the estimate's business only.
   SilenceThisThread silence(func.getContext());
   if (candidate.patches > 0 &&
-      failed(applyGroups(groupableOps(copy.getBody().front()), candidate.groups,
-                         candidate.patches)))
+      failed(applyCandidate(groupableOps(copy.getBody().front()), candidate)))
     return failure();
   candidate.macs = countMacs(copy);
   PassManager pm(func.getContext());
@@ -787,10 +782,8 @@ FailureOr<Candidate> TileSpatialPass::measure(func::FuncOp func,
   if (failed(parsePassPipeline(getBufferizePipelineText(), pm, errorStream)) ||
       failed(pm.run(*scratch)))
     return failure();
-  std::vector<BufferLifetime> lifetimes;
-  for (const ArenaBuffer &buffer : collectArenaBuffers(copy))
-    lifetimes.push_back(buffer.lifetime);
-  candidate.arenaBytes = computeLiveBytesBound(lifetimes, alignment);
+  candidate.arenaBytes =
+      computeLiveBytesBound(getLifetimes(collectArenaBuffers(copy)), alignment);
   return candidate;
 }
 
@@ -851,10 +844,10 @@ void TileSpatialPass::runOnOperation() {
   double budget = original->macs * (1.0 + maxExtraMacs / 100.0);
   Candidate current = *original;
   unsigned groups = 0, totalOps = 0, mostPatches = 0;
-  // The extra MACs of a group, from its rows alone.
-  auto extraMacs = [&](ArrayRef<Operation *> group, unsigned count) {
-    auto [tiled, whole] = PatchBuilder(group, count).countGroupMacs();
-    return tiled - whole;
+  // The given patch count, or `defaults`.
+  auto patchCounts = [&](ArrayRef<unsigned> defaults) {
+    return patches ? SmallVector<unsigned>{patches.getValue()}
+                   : SmallVector<unsigned>(defaults);
   };
 
   // Greedy: each round tiles the group that lowers the arena most, until
@@ -866,14 +859,14 @@ void TileSpatialPass::runOnOperation() {
     ops = groupableOps(body);
     SmallVector<uint64_t> across = bytesAcrossCuts(ops);
     SmallVector<Candidate> candidates;
-    auto affordable = [&](unsigned start, unsigned count, unsigned p) {
-      return current.macs + extraMacs(ArrayRef(ops).slice(start, count), p) <=
-             budget;
-    };
-    // Every exit has a share of rows in every patch.
-    auto banded = [&](unsigned start, unsigned count, unsigned p) {
-      return PatchBuilder(ArrayRef(ops).slice(start, count), p)
-                 .fewestExitRows() >= p;
+    // Within the MAC budget (the extra MACs from the rows alone), and, with
+    // `banded`, every exit has a share of rows in every patch.
+    auto fits = [&](unsigned start, unsigned count, unsigned p, bool banded) {
+      PatchBuilder group(ArrayRef<Operation *>(ops).slice(start, count), p);
+      if (banded && group.fewestExitRows() < p)
+        return false;
+      auto [tiled, whole] = group.countGroupMacs();
+      return current.macs + tiled - whole <= budget;
     };
     if (round == 0) {
       // Groups that open the body: for each patch count, the deepest
@@ -883,18 +876,15 @@ void TileSpatialPass::runOnOperation() {
       ends.push_back(prefix);
       if (groupOps)
         ends.assign({groupOps.getValue()});
-      SmallVector<unsigned> counts;
-      if (patches)
-        counts.push_back(patches);
-      else
-        counts.assign(std::begin(kPatchCounts), std::end(kPatchCounts));
-      for (unsigned count : counts) {
+      for (unsigned count : patchCounts(kPatchCounts)) {
         auto deepest =
             std::partition_point(ends.begin(), ends.end(), [&](unsigned end) {
-              return affordable(0, end, count);
+              return fits(0, end, count, /*banded=*/false);
             });
-        if (deepest != ends.begin() && banded(0, *std::prev(deepest), count))
-          candidates.push_back({{{0, *std::prev(deepest)}}, count});
+        if (deepest != ends.begin() &&
+            PatchBuilder(ArrayRef(ops).take_front(*std::prev(deepest)), count)
+                    .fewestExitRows() >= count)
+          candidates.push_back({0, *std::prev(deepest), count});
       }
     }
     // Groups around the peak: from one of the two quiet cuts before the
@@ -934,18 +924,12 @@ void TileSpatialPass::runOnOperation() {
       };
       SmallVector<unsigned> starts = fewestBytes(before),
                             ends = fewestBytes(after);
-      SmallVector<unsigned> counts;
-      if (patches)
-        counts.push_back(patches);
-      else
-        counts.assign(std::begin(kPeakPatchCounts), std::end(kPeakPatchCounts));
       for (unsigned start : starts)
         for (unsigned end : ends)
-          for (unsigned count : counts)
-            if (banded(start, end - start, count) &&
-                affordable(start, end - start, count) &&
-                !(round == 0 && start == 0))
-              candidates.push_back({{{start, end - start}}, count});
+          for (unsigned count : patchCounts(kPeakPatchCounts))
+            if (!(round == 0 && start == 0) &&
+                fits(start, end - start, count, /*banded=*/true))
+              candidates.push_back({start, end - start, count});
     }
 
     std::optional<Candidate> best;
@@ -958,13 +942,11 @@ void TileSpatialPass::runOnOperation() {
     }
     if (!best || best->arenaBytes >= current.arenaBytes)
       break;
-    if (failed(applyGroups(ops, best->groups, best->patches, &tiledBefore)))
+    if (failed(applyCandidate(ops, *best, &tiledBefore)))
       return signalPassFailure();
     current = *best;
-    for (auto [start, count] : best->groups) {
-      ++groups;
-      totalOps += count;
-    }
+    ++groups;
+    totalOps += best->count;
     mostPatches = std::max(mostPatches, best->patches);
   }
   if (groups == 0) {

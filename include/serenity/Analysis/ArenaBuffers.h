@@ -60,6 +60,9 @@ uint64_t getBufferBytes(mlir::ShapedType type, const mlir::DataLayout &layout);
 /// in a region, returned, or aliased by an op it cannot follow.
 std::vector<ArenaBuffer> collectArenaBuffers(mlir::func::FuncOp func);
 
+/// The lifetimes of `buffers`, in order: what the placement algorithms take.
+std::vector<BufferLifetime> getLifetimes(llvm::ArrayRef<ArenaBuffer> buffers);
+
 /// The most bytes `buffers` hold at once when each is allocated where its
 /// alloc stands and freed right after its last use, each rounded up to
 /// `alignment`: the heap peak of the bufferized body with ideal frees, which
