@@ -22,7 +22,8 @@
 //
 // `macs` is the lowered function's (serenity/Analysis/ComputeCost.h);
 // `patches` is what --serenity-tile-spatial kept (ops tiled, groups, most
-// patches of a group), or `-`.
+// patches of a group, and "/N cached": groups whose halos are cached), or
+// `-`.
 //
 // Every placement is verified; `time_ms` is the placement's own time;
 // `schedule_status` is the order's (from its #serenity.schedule report). The
@@ -76,6 +77,10 @@ static cl::opt<bool>
 static cl::opt<double>
     maxExtraMacs("max-extra-macs", cl::init(20.0),
                  cl::desc("--serenity-tile-spatial's MAC budget, in percent"));
+static cl::opt<serenity::HaloMode>
+    halos("halos", cl::init(serenity::HaloMode::Auto),
+          cl::desc("--serenity-tile-spatial's halos"),
+          serenity::EnumChoices<serenity::HaloMode>());
 
 namespace {
 
@@ -121,7 +126,7 @@ uint64_t simulateHeapPeak(func::FuncOp func) {
 }
 
 /// What --serenity-tile-spatial kept in `func` (ops tiled, groups, most
-/// patches of a group), or `-`.
+/// patches of a group, groups with cached halos if any), or `-`.
 std::string describePatches(func::FuncOp func) {
   auto patches =
       func->getAttrOfType<DictionaryAttr>(SerenityDialect::kPatchesAttrName);
@@ -131,9 +136,12 @@ std::string describePatches(func::FuncOp func) {
     auto value = patches.getAs<IntegerAttr>(name);
     return value ? value.getInt() : 0;
   };
-  return llvm::formatv("{0} ops/{1} groups/{2} patches", get("group_ops"),
-                       get("groups"), get("patches"))
-      .str();
+  std::string text = llvm::formatv("{0} ops/{1} groups/{2} patches",
+                                   get("group_ops"), get("groups"),
+                                   get("patches"));
+  if (int64_t cached = get("cached_groups"))
+    text += llvm::formatv("/{0} cached", cached).str();
+  return text;
 }
 
 void printRow(llvm::StringRef model, llvm::StringRef memoryModel,
@@ -272,8 +280,9 @@ int main(int argc, char **argv) {
                                                       MemoryModel::Bufferized);
       std::string tile =
           llvm::formatv("{0},func.func(serenity-tile-spatial{{"
-                        "max-extra-macs={1}}),{2}",
+                        "max-extra-macs={1} halos={2}}),{3}",
                         getTosaToLinalgPipelineText(), maxExtraMacs.getValue(),
+                        stringifyEnum(halos.getValue()),
                         getBufferizePipelineText())
               .str();
       for (bool rewritten : {false, true}) {

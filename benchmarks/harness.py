@@ -280,8 +280,10 @@ def write_patches_markdown(out, arena, models_in_order):
                    "20", ARENA_MODEL))
     out.append("- *Serenity*: rewrite + optimal order + exact placement, as above;")
     out.append("- *+ patches*: the same with patches; *extra MACs*: over the model's"
-               " MACs, halos recomputed; *patches*: the ops tiled, in how many groups,"
-               " and the most patches of a group; `-` where no tiling lowers the arena;")
+               " MACs (halos recomputed where the budget allows, otherwise cached);"
+               " *patches*: the ops tiled, in how many groups, the most patches of a"
+               " group, and how many groups cache their halos; `-` where no tiling"
+               " lowers the arena;")
     out.append("- *written / ...*: TFLM greedy on the written order divided by the arena"
                " (SERENITY reports 1.86x against TFLite with rewriting).\n")
     out.append("| models | count | written / Serenity (geomean) |"

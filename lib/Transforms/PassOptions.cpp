@@ -39,6 +39,20 @@ llvm::ArrayRef<EnumName<RewriteKind>> serenity::getEnumNames<RewriteKind>() {
 }
 
 template <>
+llvm::ArrayRef<EnumName<HaloMode>> serenity::getEnumNames<HaloMode>() {
+  static const EnumName<HaloMode> names[] = {
+      {HaloMode::Recompute, "recompute",
+       "every patch computes the rows it reads (extra MACs)"},
+      {HaloMode::Cache, "cache",
+       "a patch copies the rows the next one reads into a halo buffer (no "
+       "extra MACs, a little more memory)"},
+      {HaloMode::Auto, "auto",
+       "recompute where the MAC budget allows, otherwise cache"},
+  };
+  return names;
+}
+
+template <>
 llvm::ArrayRef<EnumName<ReportFormat>> serenity::getEnumNames<ReportFormat>() {
   static const EnumName<ReportFormat> names[] = {
       {ReportFormat::Text, "text", "a table per function"},

@@ -55,8 +55,9 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
   std::string tile =
       options.tileSpatial
           ? llvm::formatv("func.func(serenity-tile-spatial{{max-extra-macs={0} "
-                          "alignment={1}}),",
+                          "halos={1} alignment={2}}),",
                           options.maxExtraMacs.getValue(),
+                          stringifyEnum(options.halos.getValue()),
                           options.alignment.getValue())
                 .str()
           : std::string();

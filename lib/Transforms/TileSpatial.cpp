@@ -3,8 +3,10 @@
 // Patch-based inference (MCUNetV2, StreamNet): groups of consecutive ops
 // compute their outputs in bands of rows, so that their large maps never
 // exist whole. Each band of an op holds the rows that its consumers in the
-// group need (halos included, recomputed); the values that leave the group
-// are assembled whole.
+// group need (halos included); the halos are either recomputed by every
+// patch that needs them (MCUNetV2) or copied into a small cache that the
+// next patch reads (StreamNet). The values that leave the group are
+// assembled whole.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,10 +16,12 @@
 #include "serenity/Analysis/ComputeCost.h"
 #include "serenity/Analysis/FunctionGraph.h"
 #include "serenity/Core/MemoryModel.h"
+#include "serenity/Transforms/PassOptions.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -25,9 +29,12 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <thread>
+
+#define DEBUG_TYPE "serenity-tile-spatial"
 
 namespace serenity {
 #define GEN_PASS_DEF_SERENITYTILESPATIAL
@@ -275,13 +282,16 @@ Value sliceRows(OpBuilder &builder, Location loc, Value value, RowRange rows);
 
 /// Rewrites the group `ops` (consecutive ops of a function body, in order,
 /// constants aside) into `patches` bands, emitted patch after patch where
-/// the group's last op stood.
+/// the group's last op stood. With `cacheHalos`, a patch copies the rows it
+/// shares with the next one (the halo) into a buffer of their own, and the
+/// next patch computes only the rows no patch computed before.
 class PatchBuilder {
 public:
-  PatchBuilder(ArrayRef<Operation *> ops, unsigned patches);
+  PatchBuilder(ArrayRef<Operation *> ops, unsigned patches,
+               bool cacheHalos = false);
 
-  /// The MACs of the group's ops once in patches (halos recomputed), and
-  /// without patches.
+  /// The MACs of the group's ops once in patches (with halos recomputed or
+  /// cached), and without patches.
   std::pair<uint64_t, uint64_t> countGroupMacs() const;
 
   LogicalResult run();
@@ -296,37 +306,57 @@ public:
   }
 
 private:
+  /// What a value of the group has in one patch: its band (the rows the
+  /// exits assemble and the group's consumers read, halos included), the
+  /// rows of the band taken from the cached halo of an earlier patch (a
+  /// prefix of the band; none when halos are recomputed), and the rows the
+  /// patch computes (the rest).
+  struct BandPlan {
+    RowRange band, cached, computed;
+  };
+  using PatchPlan = llvm::DenseMap<Value, BandPlan>;
+
   /// Rows of `value` (an exit of the group) that patch `patch` assembles.
   RowRange partition(Value value, unsigned patch) const {
     int64_t rows = rowsOf(value);
     return {rows * patch / patches, rows * (patch + 1) / patches};
   }
-  /// The rows each value of the group must have in patch `patch`: what the
-  /// exits assemble, and what the group's consumers read (halos included).
-  llvm::DenseMap<Value, RowRange> neededRows(unsigned patch) const;
+  /// Every patch's plan, in order (a cached halo is what the previous band
+  /// of the value holds of the next one).
+  SmallVector<PatchPlan> planPatches() const;
   Value buildBand(OpBuilder &builder, Operation *op, RowRange rows);
   /// Makes the ops that compute `part` (an exit's share of its rows in this
   /// patch) write into rows `rows` of `whole`, where it goes, instead of a
   /// buffer of their own: the `tensor.empty` their destinations start from
   /// becomes that slice of `whole`. Returns `part`, replaced if it was that
-  /// `tensor.empty` itself.
-  Value computeInto(OpBuilder &builder, Value part, Value whole, RowRange rows);
+  /// `tensor.empty` itself. `wholeOps` (in order) make `whole`: they move
+  /// before that `tensor.empty` if they come after it.
+  Value computeInto(OpBuilder &builder, Value part, Value whole, RowRange rows,
+                    ArrayRef<Operation *> wholeOps = {});
   /// `value`'s rows `rows` of the current patch, from its band.
   Value sliceOfBand(OpBuilder &builder, Location loc, Value value,
                     RowRange rows);
+  /// Copies rows `rows` of `value`'s band into a halo of their own, which
+  /// a later patch reads.
+  void saveHalo(OpBuilder &builder, Value value, RowRange rows);
 
   llvm::SetVector<Operation *> ops;
   unsigned patches;
+  bool cacheHalos;
   /// How each op of the group reads rows.
   llvm::DenseMap<Operation *, RowAccess> accesses;
   /// The values that leave the group.
   SmallVector<Value> exits;
   /// Per value of the group, in the current patch: its band and rows.
   llvm::DenseMap<Value, std::pair<Value, RowRange>> bands;
+  /// Per value of the group: its cached halo and its rows.
+  llvm::DenseMap<Value, std::pair<Value, RowRange>> halos;
 };
 
-PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, unsigned patches)
-    : ops(group.begin(), group.end()), patches(patches) {
+PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, unsigned patches,
+                           bool cacheHalos)
+    : ops(group.begin(), group.end()), patches(patches),
+      cacheHalos(cacheHalos) {
   if (ops.empty())
     return;
   for (Operation *op : ops)
@@ -340,34 +370,59 @@ PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, unsigned patches)
         exits.push_back(result);
 }
 
-llvm::DenseMap<Value, RowRange> PatchBuilder::neededRows(unsigned patch) const {
-  llvm::DenseMap<Value, RowRange> needed;
-  for (Value exit : exits)
-    needed[exit].unite(partition(exit, patch));
-  for (Operation *op : llvm::reverse(ops)) {
-    RowRange rows = needed.lookup(op->getResult(0));
-    if (rows.empty())
-      continue;
-    const RowAccess &access = accesses.find(op)->second;
-    for (OpOperand &operand : op->getOpOperands()) {
-      if (!ops.contains(operand.get().getDefiningOp()))
+SmallVector<PatchBuilder::PatchPlan> PatchBuilder::planPatches() const {
+  SmallVector<PatchPlan> plans;
+  // Per value: its last band so far.
+  llvm::DenseMap<Value, RowRange> lastBand;
+  for (unsigned patch = 0; patch < patches; ++patch) {
+    llvm::DenseMap<Value, RowRange> needed;
+    for (Value exit : exits)
+      needed[exit].unite(partition(exit, patch));
+    PatchPlan plan;
+    for (Operation *op : llvm::reverse(ops)) {
+      Value result = op->getResult(0);
+      BandPlan entry;
+      entry.band = entry.computed = needed.lookup(result);
+      if (entry.band.empty())
         continue;
-      std::optional<RowRange> operandRows =
-          access.operandRows(operand.getOperandNumber(), rows);
-      // A group value read whole: every row of it.
-      needed[operand.get()].unite(
-          operandRows ? *operandRows : RowRange{0, rowsOf(operand.get())});
+      // The rows the last band holds of this one come from its halo (where
+      // the last band starts no later than this one; otherwise they are
+      // recomputed). The band keeps every row the last one has above its
+      // start, so that the next halo has them too.
+      RowRange last = lastBand.lookup(result);
+      if (cacheHalos && !last.empty() && last.lo <= entry.band.lo &&
+          last.hi > entry.band.lo) {
+        entry.band.hi = std::max(entry.band.hi, last.hi);
+        entry.cached = {entry.band.lo, last.hi};
+        entry.computed = {last.hi, entry.band.hi};
+      }
+      plan[result] = entry;
+      if (entry.computed.empty())
+        continue;
+      const RowAccess &access = accesses.find(op)->second;
+      for (OpOperand &operand : op->getOpOperands()) {
+        if (!ops.contains(operand.get().getDefiningOp()))
+          continue;
+        std::optional<RowRange> operandRows =
+            access.operandRows(operand.getOperandNumber(), entry.computed);
+        // A group value read whole: every row of it.
+        needed[operand.get()].unite(
+            operandRows ? *operandRows : RowRange{0, rowsOf(operand.get())});
+      }
     }
+    for (auto &[value, entry] : plan)
+      lastBand[value] = entry.band;
+    plans.push_back(std::move(plan));
   }
-  return needed;
+  return plans;
 }
 
 std::pair<uint64_t, uint64_t> PatchBuilder::countGroupMacs() const {
   // A Linalg op's MACs are proportional to its rows.
   llvm::DenseMap<Operation *, int64_t> rowsComputed;
-  for (unsigned patch = 0; patch < patches; ++patch)
-    for (auto [value, rows] : neededRows(patch))
-      rowsComputed[value.getDefiningOp()] += rows.size();
+  for (const PatchPlan &plan : planPatches())
+    for (auto &[value, entry] : plan)
+      rowsComputed[value.getDefiningOp()] += entry.computed.size();
   uint64_t tiled = 0, whole = 0;
   for (Operation *op : ops) {
     uint64_t macs = countMacs(op);
@@ -378,7 +433,8 @@ std::pair<uint64_t, uint64_t> PatchBuilder::countGroupMacs() const {
 }
 
 Value PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
-                                RowRange rows) {
+                                RowRange rows,
+                                ArrayRef<Operation *> wholeOps) {
   // Down the destinations, through values nothing else reads.
   Value value = part;
   while (value.hasOneUse() || value == part) {
@@ -388,6 +444,9 @@ Value PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
     if (auto empty = dyn_cast<tensor::EmptyOp>(producer)) {
       if (empty.getType() != part.getType())
         return part;
+      for (Operation *op : wholeOps)
+        if (empty->isBeforeInBlock(op))
+          op->moveBefore(empty);
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPoint(empty);
       Value slice = sliceRows(builder, empty.getLoc(), whole, rows);
@@ -475,6 +534,16 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
     return tensor::EmptyOp::create(
         builder, loc, withRows(result.getType(), rows.size()), ValueRange());
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+    // Rows of padding alone (the last rows, once the earlier patches
+    // computed the rest).
+    if (access->operandRows(0, rows)->empty()) {
+      Value padding = pad.getConstantPaddingValue();
+      if (!padding)
+        return nullptr;
+      Value band = tensor::EmptyOp::create(
+          builder, loc, withRows(result.getType(), rows.size()), ValueRange());
+      return linalg::FillOp::create(builder, loc, padding, band).getResult(0);
+    }
     Value source = operandBand(0);
     if (!source)
       return nullptr;
@@ -573,6 +642,17 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
   return tiled->tiledValues.front();
 }
 
+void PatchBuilder::saveHalo(OpBuilder &builder, Value value, RowRange rows) {
+  Location loc = value.getLoc();
+  // A copy, not a view: the band is free once the patch is done with it.
+  Value rowsOfBand = sliceOfBand(builder, loc, value, rows);
+  Type type = rowsOfBand.getType();
+  Value halo = tensor::EmptyOp::create(builder, loc, type, ValueRange());
+  halos[value] = {
+      linalg::CopyOp::create(builder, loc, type, rowsOfBand, halo).getResult(0),
+      rows};
+}
+
 LogicalResult PatchBuilder::run() {
   if (exits.empty())
     return failure();
@@ -584,18 +664,100 @@ LogicalResult PatchBuilder::run() {
   for (Value exit : exits)
     assembled.push_back(tensor::EmptyOp::create(builder, exit.getLoc(),
                                                 exit.getType(), ValueRange()));
+  SmallVector<PatchPlan> plans = planPatches();
+  // Per patch and value: the rows of its band a later patch reads from the
+  // halo (the cached rows of the value's next band).
+  SmallVector<llvm::DenseMap<Value, RowRange>> haloRows(patches);
+  {
+    llvm::DenseMap<Value, unsigned> lastPatch;
+    for (unsigned patch = 0; patch < patches; ++patch)
+      for (auto &[value, entry] : plans[patch]) {
+        auto it = lastPatch.find(value);
+        if (!entry.cached.empty() && it != lastPatch.end())
+          haloRows[it->second][value] = entry.cached;
+        lastPatch[value] = patch;
+      }
+  }
   for (unsigned patch = 0; patch < patches; ++patch) {
-    llvm::DenseMap<Value, RowRange> needed = neededRows(patch);
+    const PatchPlan &plan = plans[patch];
+    llvm::DenseMap<Value, RowRange> toSave = haloRows[patch];
+    // A halo is saved once its band's last reader in the patch is built.
+    llvm::DenseMap<Operation *, SmallVector<Value>> savedAfter;
+    {
+      llvm::DenseMap<Value, Operation *> lastReader;
+      for (Operation *op : ops) {
+        lastReader.try_emplace(op->getResult(0), op);
+        auto it = plan.find(op->getResult(0));
+        if (it == plan.end() || it->second.computed.empty())
+          continue;
+        for (Value operand : op->getOperands())
+          if (toSave.count(operand))
+            lastReader[operand] = op;
+      }
+      for (auto [value, rows] : toSave)
+        if (!llvm::is_contained(exits, value))
+          savedAfter[lastReader.lookup(value)].push_back(value);
+    }
     bands.clear();
     for (Operation *op : ops) {
-      RowRange rows = needed.lookup(op->getResult(0));
-      if (rows.empty())
+      Value result = op->getResult(0);
+      auto it = plan.find(result);
+      if (it == plan.end())
         continue;
-      Value band = buildBand(builder, op, rows);
+      const BandPlan &entry = it->second;
+      Value band;
+      if (entry.cached.empty()) {
+        band = buildBand(builder, op, entry.computed);
+      } else {
+        // The cached rows first, then the new ones computed in place.
+        auto [halo, haloRange] = halos.lookup(result);
+        if (!halo || entry.cached.lo < haloRange.lo ||
+            entry.cached.hi > haloRange.hi)
+          return op->emitOpError("serenity-tile-spatial: no halo holds rows ")
+                 << entry.cached.lo << " to " << entry.cached.hi;
+        Location loc = op->getLoc();
+        // The ops that make the band with its cached rows.
+        SmallVector<Operation *> bandOps;
+        band = tensor::EmptyOp::create(
+            builder, loc, withRows(result.getType(), entry.band.size()),
+            ValueRange());
+        bandOps.push_back(band.getDefiningOp());
+        Value cached =
+            sliceRows(builder, loc, halo,
+                      {entry.cached.lo - haloRange.lo,
+                       entry.cached.hi - haloRange.lo});
+        if (cached != halo)
+          bandOps.push_back(cached.getDefiningOp());
+        RowSlice cachedSlice(builder, cast<RankedTensorType>(band.getType()),
+                             {0, entry.cached.size()});
+        band = tensor::InsertSliceOp::create(
+            builder, loc, cached, band, cachedSlice.offsets,
+            cachedSlice.sizes, cachedSlice.strides);
+        bandOps.push_back(band.getDefiningOp());
+        if (!entry.computed.empty()) {
+          Value part = buildBand(builder, op, entry.computed);
+          if (!part)
+            return op->emitOpError("serenity-tile-spatial: cannot compute "
+                                   "rows ")
+                   << entry.computed.lo << " to " << entry.computed.hi
+                   << " of this op alone";
+          RowRange computedInBand{entry.computed.lo - entry.band.lo,
+                                  entry.computed.hi - entry.band.lo};
+          part = computeInto(builder, part, band, computedInBand, bandOps);
+          RowSlice slice(builder, cast<RankedTensorType>(band.getType()),
+                         computedInBand);
+          band = tensor::InsertSliceOp::create(builder, loc, part, band,
+                                               slice.offsets, slice.sizes,
+                                               slice.strides);
+        }
+      }
       if (!band)
         return op->emitOpError("serenity-tile-spatial: cannot compute rows ")
-               << rows.lo << " to " << rows.hi << " of this op alone";
-      bands[op->getResult(0)] = {band, rows};
+               << entry.computed.lo << " to " << entry.computed.hi
+               << " of this op alone";
+      bands[result] = {band, entry.band};
+      for (Value value : savedAfter.lookup(op))
+        saveHalo(builder, value, toSave.lookup(value));
     }
     for (auto [exit, whole] : llvm::zip(exits, assembled)) {
       RowRange rows = partition(exit, patch);
@@ -613,6 +775,9 @@ LogicalResult PatchBuilder::run() {
                                             slice.offsets, slice.sizes,
                                             slice.strides);
     }
+    for (Value exit : exits)
+      if (toSave.count(exit))
+        saveHalo(builder, exit, toSave.lookup(exit));
   }
   for (auto [exit, whole] : llvm::zip(exits, assembled))
     exit.replaceUsesWithIf(whole, [&](OpOperand &use) {
@@ -700,14 +865,16 @@ Operation *findPeakOp(func::FuncOp func) {
 }
 
 /// The `serenity.patches` report of a tiled function.
-void recordPatches(func::FuncOp func, unsigned groups, unsigned groupOps,
-                   unsigned patches, uint64_t macsBefore, uint64_t macsAfter) {
+void recordPatches(func::FuncOp func, unsigned groups, unsigned cachedGroups,
+                   unsigned groupOps, unsigned patches, uint64_t macsBefore,
+                   uint64_t macsAfter) {
   Builder builder(func.getContext());
   auto entry = [&](StringRef name, uint64_t value) {
     return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
   };
   func->setAttr(SerenityDialect::kPatchesAttrName,
                 builder.getDictionaryAttr({entry("groups", groups),
+                                           entry("cached_groups", cachedGroups),
                                            entry("group_ops", groupOps),
                                            entry("patches", patches),
                                            entry("macs_before", macsBefore),
@@ -729,6 +896,7 @@ constexpr unsigned kPeakWindow = 400;
 /// patches, and what it gives; `patches` 0: the function as it is.
 struct Candidate {
   unsigned start = 0, count = 0, patches = 0;
+  bool cacheHalos = false;
   uint64_t arenaBytes = 0, macs = 0;
 };
 
@@ -742,7 +910,7 @@ LogicalResult applyCandidate(ArrayRef<Operation *> ops,
       end < ops.size() ? ops[end] : ops.back()->getBlock()->getTerminator();
   Operation *before = candidate.start > 0 ? ops[candidate.start - 1] : nullptr;
   if (failed(PatchBuilder(ops.slice(candidate.start, candidate.count),
-                          candidate.patches)
+                          candidate.patches, candidate.cacheHalos)
                  .run()))
     return failure();
   if (tiled)
@@ -826,12 +994,31 @@ void TileSpatialPass::runOnOperation() {
     return;
   }
 
+  // Halos recomputed within `budget` MACs where `halos` allows, otherwise
+  // cached where it allows; none: neither fits.
+  auto chooseHalos = [&](ArrayRef<Operation *> group, unsigned p,
+                         uint64_t macsBefore,
+                         double budget) -> std::optional<bool> {
+    for (bool cache : {false, true}) {
+      if (halos == (cache ? HaloMode::Recompute : HaloMode::Cache))
+        continue;
+      auto [tiled, whole] = PatchBuilder(group, p, cache).countGroupMacs();
+      if (macsBefore + tiled - whole <= budget)
+        return cache;
+    }
+    return std::nullopt;
+  };
+
   if (!memoryAware) {
     unsigned count = groupOps ? groupOps.getValue() : prefix;
+    ArrayRef<Operation *> group = ArrayRef(ops).take_front(count);
     uint64_t macsBefore = countMacs(func);
-    if (failed(PatchBuilder(ArrayRef(ops).take_front(count), patches).run()))
+    bool cache = chooseHalos(group, patches, macsBefore,
+                             macsBefore * (1.0 + maxExtraMacs / 100.0))
+                     .value_or(halos == HaloMode::Cache);
+    if (failed(PatchBuilder(group, patches, cache).run()))
       return signalPassFailure();
-    recordPatches(func, 1, count, patches, macsBefore, countMacs(func));
+    recordPatches(func, 1, cache, count, patches, macsBefore, countMacs(func));
     return;
   }
 
@@ -841,9 +1028,14 @@ void TileSpatialPass::runOnOperation() {
                          "bufferize; left as it is";
     return;
   }
+  if (reportCandidates)
+    func.emitRemark() << llvm::formatv(
+        "serenity-tile-spatial: as it is: arena {0} bytes (live-bytes bound), "
+        "MACs {1}",
+        original->arenaBytes, original->macs);
   double budget = original->macs * (1.0 + maxExtraMacs / 100.0);
   Candidate current = *original;
-  unsigned groups = 0, totalOps = 0, mostPatches = 0;
+  unsigned groups = 0, cachedGroups = 0, totalOps = 0, mostPatches = 0;
   // The given patch count, or `defaults`.
   auto patchCounts = [&](ArrayRef<unsigned> defaults) {
     return patches ? SmallVector<unsigned>{patches.getValue()}
@@ -859,32 +1051,56 @@ void TileSpatialPass::runOnOperation() {
     ops = groupableOps(body);
     SmallVector<uint64_t> across = bytesAcrossCuts(ops);
     SmallVector<Candidate> candidates;
-    // Within the MAC budget (the extra MACs from the rows alone), and, with
-    // `banded`, every exit has a share of rows in every patch.
-    auto fits = [&](unsigned start, unsigned count, unsigned p, bool banded) {
-      PatchBuilder group(ArrayRef<Operation *>(ops).slice(start, count), p);
-      if (banded && group.fewestExitRows() < p)
-        return false;
-      auto [tiled, whole] = group.countGroupMacs();
-      return current.macs + tiled - whole <= budget;
+    // The halos of `count` ops from `start` in `p` patches, within the MAC
+    // budget (the extra MACs from the rows alone), and every exit has a
+    // share of rows in every patch.
+    auto fits = [&](unsigned start, unsigned count,
+                    unsigned p) -> std::optional<bool> {
+      ArrayRef<Operation *> group = ArrayRef(ops).slice(start, count);
+      if (PatchBuilder(group, p).fewestExitRows() < p)
+        return std::nullopt;
+      return chooseHalos(group, p, current.macs, budget);
     };
     if (round == 0) {
       // Groups that open the body: for each patch count, the deepest
-      // within the budget (halos grow with the group, roughly
-      // monotonically, so a binary search finds it).
+      // within the budget with halos recomputed (halos grow with the group,
+      // roughly monotonically, so a binary search finds it); with halos
+      // cached (no extra MACs), one cut deeper, or the deepest with
+      // halos=cache.
       SmallVector<unsigned> ends = quietCuts(across, 0, prefix);
       ends.push_back(prefix);
       if (groupOps)
         ends.assign({groupOps.getValue()});
+      auto banded = [&](unsigned end, unsigned count) {
+        return PatchBuilder(ArrayRef(ops).take_front(end), count)
+                   .fewestExitRows() >= count;
+      };
       for (unsigned count : patchCounts(kPatchCounts)) {
-        auto deepest =
-            std::partition_point(ends.begin(), ends.end(), [&](unsigned end) {
-              return fits(0, end, count, /*banded=*/false);
-            });
-        if (deepest != ends.begin() &&
-            PatchBuilder(ArrayRef(ops).take_front(*std::prev(deepest)), count)
-                    .fewestExitRows() >= count)
-          candidates.push_back({0, *std::prev(deepest), count});
+        auto deepest = ends.begin();
+        if (halos != HaloMode::Cache) {
+          deepest = std::partition_point(
+              ends.begin(), ends.end(), [&](unsigned end) {
+                auto [tiled, whole] =
+                    PatchBuilder(ArrayRef(ops).take_front(end), count)
+                        .countGroupMacs();
+                return current.macs + tiled - whole <= budget;
+              });
+          if (deepest != ends.begin() && banded(*std::prev(deepest), count))
+            candidates.push_back({0, *std::prev(deepest), count});
+        }
+        if (halos == HaloMode::Recompute ||
+            (!patches && !llvm::is_contained(kPeakPatchCounts, count)))
+          continue;
+        auto cachedEnd = halos == HaloMode::Cache || deepest == ends.end()
+                             ? ends.end()
+                             : deepest + 1;
+        while (cachedEnd != ends.begin() &&
+               !banded(*std::prev(cachedEnd), count))
+          --cachedEnd;
+        if (cachedEnd != ends.begin() && cachedEnd > deepest &&
+            chooseHalos(ArrayRef(ops).take_front(*std::prev(cachedEnd)),
+                        count, current.macs, budget) == true)
+          candidates.push_back({0, *std::prev(cachedEnd), count, true});
       }
     }
     // Groups around the peak: from one of the two quiet cuts before the
@@ -927,14 +1143,38 @@ void TileSpatialPass::runOnOperation() {
       for (unsigned start : starts)
         for (unsigned end : ends)
           for (unsigned count : patchCounts(kPeakPatchCounts))
-            if (!(round == 0 && start == 0) &&
-                fits(start, end - start, count, /*banded=*/true))
-              candidates.push_back({start, end - start, count});
+            if (round > 0 || start > 0)
+              if (std::optional<bool> cache = fits(start, end - start, count))
+                candidates.push_back({start, end - start, count, *cache});
     }
 
+    // Each candidate is measured on a copy of its own, so they are measured
+    // in parallel (the function itself is only read).
+    SmallVector<FailureOr<Candidate>> results(candidates.size(), failure());
+    parallelFor(func.getContext(), 0, candidates.size(), [&](size_t index) {
+      results[index] = measure(func, candidates[index]);
+    });
     std::optional<Candidate> best;
-    for (const Candidate &candidate : candidates) {
-      FailureOr<Candidate> measured = measure(func, candidate);
+    for (auto [candidate, measured] : llvm::zip(candidates, results)) {
+      LLVM_DEBUG({
+        llvm::dbgs() << "[serenity-tile-spatial] @" << func.getSymName()
+                     << ": " << candidate.count << " ops from "
+                     << candidate.start << " in " << candidate.patches
+                     << " patches, halos "
+                     << (candidate.cacheHalos ? "cached" : "recomputed");
+        if (succeeded(measured))
+          llvm::dbgs() << ": arena " << measured->arenaBytes << " bytes, "
+                       << measured->macs << " MACs\n";
+        else
+          llvm::dbgs() << ": failed\n";
+      });
+      if (reportCandidates && succeeded(measured))
+        func.emitRemark() << llvm::formatv(
+            "serenity-tile-spatial: candidate {0} ops from {1} in {2} "
+            "patches, halos {3}: arena {4} bytes (live-bytes bound), MACs {5}",
+            candidate.count, candidate.start, candidate.patches,
+            candidate.cacheHalos ? "cached" : "recomputed",
+            measured->arenaBytes, measured->macs);
       if (failed(measured) || measured->macs > budget)
         continue;
       if (!best || measured->arenaBytes < best->arenaBytes)
@@ -946,6 +1186,7 @@ void TileSpatialPass::runOnOperation() {
       return signalPassFailure();
     current = *best;
     ++groups;
+    cachedGroups += best->cacheHalos;
     totalOps += best->count;
     mostPatches = std::max(mostPatches, best->patches);
   }
@@ -956,16 +1197,19 @@ void TileSpatialPass::runOnOperation() {
         original->arenaBytes, maxExtraMacs.getValue());
     return;
   }
-  recordPatches(func, groups, totalOps, mostPatches, original->macs,
-                current.macs);
+  recordPatches(func, groups, cachedGroups, totalOps, mostPatches,
+                original->macs, current.macs);
   func.emitRemark() << llvm::formatv(
       "serenity-tile-spatial: {0} ops in {1} group(s), at most {2} patches: "
-      "arena {3} -> {4} bytes (live-bytes bound), MACs {5} -> {6} (+{7:F1}%)",
+      "arena {3} -> {4} bytes (live-bytes bound), MACs {5} -> {6} "
+      "(+{7:F1}%){8}",
       totalOps, groups, mostPatches, original->arenaBytes, current.arenaBytes,
       original->macs, current.macs,
       original->macs
           ? 100.0 * (double(current.macs) - original->macs) / original->macs
-          : 0.0);
+          : 0.0,
+      cachedGroups ? llvm::formatv(", halos cached in {0}", cachedGroups).str()
+                   : std::string());
 }
 
 } // namespace

@@ -22,11 +22,11 @@
 // DEFAULTS: serenity-plan-memory{algorithm=exact alignment=16 arena=global time-limit-ms=1000}
 // tile-spatial=1 runs --serenity-tile-spatial between TOSA to Linalg and
 // bufferization, with the budget and the arena's alignment.
-// RUN: serenity-opt %s --serenity-pipeline="tile-spatial=1 max-extra-macs=7.5 alignment=32" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILE
+// RUN: serenity-opt %s --serenity-pipeline="tile-spatial=1 max-extra-macs=7.5 halos=cache alignment=32" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILE
 // TILE: tosa-to-tensor
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(
-// TILE-NEXT: serenity-tile-spatial{alignment=32 group-ops=0 max-extra-macs=7.500000e+00 memory-aware=true patches=0}
+// TILE-NEXT: serenity-tile-spatial{alignment=32 group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false}
 // TILE-NEXT: ),
 // TILE-NEXT: one-shot-bufferize
 

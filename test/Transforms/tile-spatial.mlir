@@ -1,5 +1,8 @@
-// RUN: serenity-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial{memory-aware=0 patches=2}))" | FileCheck %s
-// RUN: serenity-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=AWARE
+// RUN: serenity-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial{memory-aware=0 patches=2 halos=recompute}))" | FileCheck %s
+// RUN: serenity-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial{halos=recompute}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=AWARE
+// RUN: serenity-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=AUTO
+// RUN: serenity-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial{memory-aware=0 patches=2 halos=cache}))" | FileCheck %s --check-prefix=CACHE
+// RUN: serenity-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial{report-candidates=1}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=CANDIDATES
 
 // Two 3x3 convolutions (pad 1) on 8 rows, in 2 patches of 4 output rows.
 // The second reads rows 0-4 (patch 0) and 3-7 (patch 1) of the first, which
@@ -8,7 +11,7 @@
 // 8*8*4*3*3*4 = 9216; the first runs on 5 + 5 rows: 9216 * 10 / 8 = 11520.
 // The output's rows are computed where they go (slices of one tensor).
 // CHECK-LABEL: func.func @chain(
-// CHECK-SAME: serenity.patches = {group_ops = 8 : i64, groups = 1 : i64, macs_after = 20736 : i64, macs_before = 18432 : i64, patches = 2 : i64}
+// CHECK-SAME: serenity.patches = {cached_groups = 0 : i64, group_ops = 8 : i64, groups = 1 : i64, macs_after = 20736 : i64, macs_before = 18432 : i64, patches = 2 : i64}
 // CHECK: %[[OUT:.*]] = tensor.empty() : tensor<1x8x8x4xf32>
 // CHECK-NEXT: %[[IN0:.*]] = tensor.extract_slice %arg0[0, 0, 0, 0] [1, 6, 8, 4] [1, 1, 1, 1]
 // CHECK-NEXT: %[[PAD0:.*]] = tensor.pad %[[IN0]] low[0, 1, 1, 0] high[0, 0, 1, 0]
@@ -31,6 +34,48 @@
 // (1024 + 1600 bytes) to a padded input band and the first's band
 // (1120 + 640).
 // AWARE: remark: serenity-tile-spatial: 8 ops in 1 group(s), at most 2 patches: arena 2624 -> 1760 bytes (live-bytes bound), MACs 18432 -> 20736 (+12.5%)
+// By default (halos=auto), halos are cached where recomputing them costs
+// more than the budget: here 8 patches of one output row, no extra MACs.
+// AUTO: remark: serenity-tile-spatial: 8 ops in 1 group(s), at most 8 patches: arena 2624 -> 1248 bytes (live-bytes bound), MACs 18432 -> 18432 (+0.0%), halos cached in 1
+// report-candidates=1 lists what the pass measured (benchmarks/
+// patches_pareto.py plots it): the function as it is, the whole chain in 2
+// patches with halos recomputed (as in the AWARE case), and in 8 with halos
+// cached, the one kept.
+// CANDIDATES: remark: serenity-tile-spatial: as it is: arena 2624 bytes (live-bytes bound), MACs 18432
+// CANDIDATES: remark: serenity-tile-spatial: candidate 8 ops from 0 in 2 patches, halos recomputed: arena 1760 bytes (live-bytes bound), MACs 20736
+// CANDIDATES: remark: serenity-tile-spatial: candidate 8 ops from 0 in 8 patches, halos cached: arena 1248 bytes (live-bytes bound), MACs 18432
+// CANDIDATES: remark: serenity-tile-spatial: 8 ops in 1 group(s), at most 8 patches: arena 2624 -> 1248 bytes
+//
+// With halos cached, patch 0 is computed as above, but the first
+// convolution's padded input keeps its last 2 rows (5-6 of the padded
+// input) in a copy, and so does its padded output (rows 4-5): patch 1
+// computes only rows 5-7 of the first convolution (3 rows, from input rows
+// 6-7, the bottom padding computed) and puts them after the cached rows.
+// MACs: every row once.
+// CACHE-LABEL: func.func @chain(
+// CACHE-SAME: serenity.patches = {cached_groups = 1 : i64, group_ops = 8 : i64, groups = 1 : i64, macs_after = 18432 : i64, macs_before = 18432 : i64, patches = 2 : i64}
+// CACHE: %[[IN0:.*]] = tensor.extract_slice %arg0[0, 0, 0, 0] [1, 6, 8, 4] [1, 1, 1, 1]
+// CACHE-NEXT: %[[PAD0:.*]] = tensor.pad %[[IN0]] low[0, 1, 1, 0] high[0, 0, 1, 0]
+// CACHE: %[[C0:.*]] = linalg.conv_2d_nhwc_fhwc {{.*}} ins(%[[PAD0]], %{{.*}} : tensor<1x7x10x4xf32>, tensor<4x3x3x4xf32>) {{.*}} -> tensor<1x5x8x4xf32>
+// CACHE-NEXT: %[[ROWS0:.*]] = tensor.extract_slice %[[PAD0]][0, 5, 0, 0] [1, 2, 10, 4] [1, 1, 1, 1]
+// CACHE-NEXT: %[[EMPTY0:.*]] = tensor.empty() : tensor<1x2x10x4xf32>
+// CACHE-NEXT: %[[HALO0:.*]] = linalg.copy ins(%[[ROWS0]] : tensor<1x2x10x4xf32>) outs(%[[EMPTY0]] : tensor<1x2x10x4xf32>)
+// CACHE-NEXT: %[[MID0:.*]] = tensor.pad %[[C0]] low[0, 1, 1, 0] high[0, 0, 1, 0]
+// CACHE: linalg.conv_2d_nhwc_fhwc {{.*}} ins(%[[MID0]], %{{.*}} : tensor<1x6x10x4xf32>, tensor<4x3x3x4xf32>) {{.*}} -> tensor<1x4x8x4xf32>
+// CACHE-NEXT: %[[ROWS1:.*]] = tensor.extract_slice %[[MID0]][0, 4, 0, 0] [1, 2, 10, 4] [1, 1, 1, 1]
+// CACHE-NEXT: %[[EMPTY1:.*]] = tensor.empty() : tensor<1x2x10x4xf32>
+// CACHE-NEXT: %[[HALO1:.*]] = linalg.copy ins(%[[ROWS1]] : tensor<1x2x10x4xf32>) outs(%[[EMPTY1]] : tensor<1x2x10x4xf32>)
+// CACHE: %[[BAND:.*]] = tensor.empty() : tensor<1x5x10x4xf32>
+// CACHE-NEXT: %[[WITHHALO:.*]] = tensor.insert_slice %[[HALO0]] into %[[BAND]][0, 0, 0, 0] [1, 2, 10, 4] [1, 1, 1, 1]
+// CACHE-NEXT: %[[IN1:.*]] = tensor.extract_slice %arg0[0, 6, 0, 0] [1, 2, 8, 4] [1, 1, 1, 1]
+// CACHE-NEXT: %[[PAD1:.*]] = tensor.pad %[[IN1]] low[0, 0, 1, 0] high[0, 1, 1, 0]
+// CACHE: %[[FULL:.*]] = tensor.insert_slice %[[PAD1]] into %[[WITHHALO]][0, 2, 0, 0] [1, 3, 10, 4] [1, 1, 1, 1]
+// CACHE: %[[C1:.*]] = linalg.conv_2d_nhwc_fhwc {{.*}} ins(%[[FULL]], %{{.*}} : tensor<1x5x10x4xf32>, tensor<4x3x3x4xf32>) {{.*}} -> tensor<1x3x8x4xf32>
+// CACHE: %[[BAND1:.*]] = tensor.empty() : tensor<1x6x10x4xf32>
+// CACHE-NEXT: %[[WITHHALO1:.*]] = tensor.insert_slice %[[HALO1]] into %[[BAND1]][0, 0, 0, 0] [1, 2, 10, 4] [1, 1, 1, 1]
+// CACHE-NEXT: %[[MID1:.*]] = tensor.pad %[[C1]] low[0, 0, 1, 0] high[0, 1, 1, 0]
+// CACHE: %[[FULL1:.*]] = tensor.insert_slice %[[MID1]] into %[[WITHHALO1]][0, 2, 0, 0] [1, 4, 10, 4] [1, 1, 1, 1]
+// CACHE: linalg.conv_2d_nhwc_fhwc {{.*}} ins(%[[FULL1]], %{{.*}} : tensor<1x6x10x4xf32>, tensor<4x3x3x4xf32>) {{.*}} -> tensor<1x4x8x4xf32>
 func.func @chain(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
   %w = "tosa.const"() {values = dense<0.125> : tensor<4x3x3x4xf32>} : () -> tensor<4x3x3x4xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
@@ -48,7 +93,7 @@ func.func @chain(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
 // by hand: 3x3 convolution 9216 (on 5 + 5 of 8 rows: 11520), pool windows
 // 8*8*4*3*3 = 2304, 1x1 convolution 8*8*4*4 = 1024.
 // CHECK-LABEL: func.func @branch(
-// CHECK-SAME: serenity.patches = {group_ops = 14 : i64, groups = 1 : i64, macs_after = 14848 : i64, macs_before = 12544 : i64, patches = 2 : i64}
+// CHECK-SAME: serenity.patches = {cached_groups = 0 : i64, group_ops = 14 : i64, groups = 1 : i64, macs_after = 14848 : i64, macs_before = 12544 : i64, patches = 2 : i64}
 // CHECK: %[[C0:.*]] = linalg.conv_2d_nhwc_fhwc {{.*}} -> tensor<1x5x8x4xf32>
 // CHECK-NEXT: %[[P0:.*]] = tensor.pad %[[C0]] low[0, 1, 1, 0] high[0, 0, 1, 0]
 // CHECK: linalg.pooling_nhwc_max {{.*}} ins(%[[P0]], %{{.*}} : tensor<1x6x10x4xf32>, tensor<3x3xf32>) {{.*}} -> tensor<1x4x8x4xf32>
@@ -62,6 +107,7 @@ func.func @chain(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
 // CHECK-COUNT-1: tensor.insert_slice %{{.*}}[0, 4, 0, 0] [1, 4, 8, 4]
 // CHECK-NEXT: return
 // AWARE: remark: serenity-tile-spatial: 14 ops in 1 group(s), at most 2 patches: arena 3696 -> 2160 bytes (live-bytes bound), MACs 12544 -> 14848 (+18.4%)
+// AUTO: remark: serenity-tile-spatial: 14 ops in 1 group(s), at most 2 patches: arena 3696 -> 2160 bytes (live-bytes bound), MACs 12544 -> 14848 (+18.4%)
 func.func @branch(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
   %w = "tosa.const"() {values = dense<0.125> : tensor<4x3x3x4xf32>} : () -> tensor<4x3x3x4xf32>
   %w1 = "tosa.const"() {values = dense<0.25> : tensor<4x1x1x4xf32>} : () -> tensor<4x1x1x4xf32>
@@ -81,7 +127,7 @@ func.func @branch(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
 // rows 2-3 need stem rows 1-3, input rows 2-8. MACs by hand: stem
 // 4*4*4*3*3*3 = 1728 (on 3 + 3 of 4 rows: 2592), then 4*4*4*3*3*4 = 2304.
 // CHECK-LABEL: func.func @stem(
-// CHECK-SAME: serenity.patches = {group_ops = 7 : i64, groups = 1 : i64, macs_after = 4896 : i64, macs_before = 4032 : i64, patches = 2 : i64}
+// CHECK-SAME: serenity.patches = {cached_groups = 0 : i64, group_ops = 7 : i64, groups = 1 : i64, macs_after = 4896 : i64, macs_before = 4032 : i64, patches = 2 : i64}
 // CHECK: tensor.extract_slice %arg0[0, 0, 0, 0] [1, 7, 9, 3] [1, 1, 1, 1]
 // CHECK-NEXT: linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} {{.*}} -> tensor<1x3x4x4xf32>
 // CHECK: tensor.extract_slice %arg0[0, 2, 0, 0] [1, 7, 9, 3] [1, 1, 1, 1]
@@ -89,6 +135,8 @@ func.func @branch(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
 // Memory-aware, the patches would lower the arena but add 21.4% MACs, over
 // the default budget of 20%: the function is left as it was.
 // AWARE: remark: serenity-tile-spatial: no tiling lowers the arena (832 bytes) within +20.00% MACs; left as it is
+// Cached halos cost no MACs: the stem is tiled by default.
+// AUTO: remark: serenity-tile-spatial: 7 ops in 1 group(s), at most 4 patches: arena 832 -> 544 bytes (live-bytes bound), MACs 4032 -> 4032 (+0.0%), halos cached in 1
 func.func @stem(%arg0: tensor<1x9x9x3xf32>) -> tensor<1x4x4x4xf32> {
   %w = "tosa.const"() {values = dense<0.125> : tensor<4x3x3x3xf32>} : () -> tensor<4x3x3x3xf32>
   %w2 = "tosa.const"() {values = dense<0.25> : tensor<4x3x3x4xf32>} : () -> tensor<4x3x3x4xf32>
@@ -109,6 +157,7 @@ func.func @stem(%arg0: tensor<1x9x9x3xf32>) -> tensor<1x4x4x4xf32> {
 // extra MACs (a 1-row band of a 3x3 window reads 3 rows of the padded map,
 // which is made from the whole first output).
 // AWARE: remark: serenity-tile-spatial: 4 ops in 1 group(s), at most 8 patches: arena 10496 -> 6016 bytes (live-bytes bound), MACs 73728 -> 73728 (+0.0%)
+// AUTO: remark: serenity-tile-spatial: 10 ops in 1 group(s), at most 8 patches: arena 10496 -> 4032 bytes (live-bytes bound), MACs 73728 -> 73728 (+0.0%), halos cached in 1
 // CHECK-LABEL: func.func @middle(
 func.func @middle(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
   %w1 = "tosa.const"() {values = dense<0.125> : tensor<16x3x3x4xf32>} : () -> tensor<16x3x3x4xf32>

@@ -30,6 +30,10 @@ template <> llvm::ArrayRef<EnumName<RewriteMode>> getEnumNames<RewriteMode>();
 enum class RewriteKind { Channel, Kernel, Concat };
 template <> llvm::ArrayRef<EnumName<RewriteKind>> getEnumNames<RewriteKind>();
 
+/// What --serenity-tile-spatial does with the rows two patches share.
+enum class HaloMode { Recompute, Cache, Auto };
+template <> llvm::ArrayRef<EnumName<HaloMode>> getEnumNames<HaloMode>();
+
 /// The formats of --serenity-liveness.
 enum class ReportFormat { Text, Json };
 template <> llvm::ArrayRef<EnumName<ReportFormat>> getEnumNames<ReportFormat>();

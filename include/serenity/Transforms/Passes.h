@@ -94,6 +94,11 @@ struct SerenityPipelineOptions
       llvm::cl::desc("With tile-spatial: most MACs the patches' halos may "
                      "add, in percent"),
       llvm::cl::init(20.0)};
+  Option<HaloMode> halos{
+      *this, "halos",
+      llvm::cl::desc("With tile-spatial: what the patches do with the rows "
+                     "they share"),
+      llvm::cl::init(HaloMode::Auto), EnumChoices<HaloMode>()};
   Option<bool> keepReports{
       *this, "keep-reports",
       llvm::cl::desc("Keep the #serenity.schedule and #serenity.arena "

@@ -167,8 +167,12 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     `tensor.insert_slice`s, and reshapes that keep the rows; constants and
     scalar arithmetic on them are skipped) is computed in `patches` bands of
     rows, one patch after the other, where its last op stood. Each op of a
-    patch computes the rows its consumers in the group read, halos included:
-    the halos are recomputed by both neighbouring patches. The values that
+    patch computes the rows its consumers in the group read, halos included.
+    The halos are recomputed by both neighbouring patches (extra MACs), or
+    cached: a patch copies the rows the next one reads into a buffer of
+    their own, and the next one computes only the rows no patch computed
+    before (no extra MACs). `halos=auto` (the default) recomputes where the
+    MAC budget allows and caches otherwise. The values that
     leave the group are assembled whole, each patch writing its share of
     their rows (computed in place where it can). Each patch has static
     shapes, so bufferization and the arena planner see plain buffers: a
@@ -176,7 +180,8 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
 
     Memory-aware (the default), the pass makes up to 3 groups in greedy
     rounds: groups that open the body (ending where the fewest bytes live
-    on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches)
+    on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches,
+    and one cut deeper with halos cached)
     and groups around the op that holds the modeled peak (2, 4 or 8
     patches). Each candidate is bufferized and its arena estimated (the
     live-bytes bound of its buffers); a round keeps the lowest within
@@ -188,8 +193,8 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
 
     The pass reports its choice in a remark (the ops, groups and patches,
     the arena estimate before and after, the MACs) and in a
-    `serenity.patches` dictionary on the function (`groups`, `group_ops`,
-    `patches`, `macs_before`, `macs_after`).
+    `serenity.patches` dictionary on the function (`groups`,
+    `cached_groups`, `group_ops`, `patches`, `macs_before`, `macs_after`).
   }];
   let options = [
     Option<"patches", "patches", "unsigned", "0",
@@ -199,8 +204,15 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
            "aside (0: choose)">,
     Option<"maxExtraMacs", "max-extra-macs", "double", "20.0",
            "Most MACs the halos may add, in percent of the function's">,
+    Option<"halos", "halos", "::serenity::HaloMode",
+           "::serenity::HaloMode::Auto",
+           "What the patches do with the rows they share",
+           "::serenity::EnumChoices<::serenity::HaloMode>()">,
     Option<"memoryAware", "memory-aware", "bool", "true",
            "Keep a tiling only if it lowers the estimated arena">,
+    Option<"reportCandidates", "report-candidates", "bool", "false",
+           "Memory-aware: a remark for every candidate measured (its arena "
+           "estimate and MACs, the whole function's)">,
     Option<"alignment", "alignment", "uint64_t",
            "::serenity::PlacementOptions().alignment",
            "Alignment of the arena estimate's buffers, in bytes">,

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Arena against extra MACs: what --serenity-tile-spatial tried on each zoo model.
+
+Each zoo model is lowered to Linalg, scheduled (`bufferized`), and given to
+`--serenity-tile-spatial{report-candidates=1}` with a wider MAC budget than the
+default, so that the trade-off shows. The pass reports every candidate it
+measured (a group, a patch count, halos recomputed or cached) as the whole
+function's arena estimate (the live-bytes bound of its bufferized buffers) and
+MACs. Writes
+
+    benchmarks/results/patches-pareto.csv   every candidate
+    benchmarks/results/patches-pareto.md    the Pareto front of each model
+    benchmarks/results/patches-pareto.png   one plot per model
+
+A candidate of a later greedy round includes the groups of the earlier ones.
+The arenas here are the pass's estimates; the exact placements of the tiling
+the pass keeps (at the default budget) are in latest.md.
+
+Usage (after scripts/setup.sh):
+
+    /usr/bin/python3 benchmarks/patches_pareto.py [--max-extra-macs 40] [--models a,b]
+"""
+
+import argparse
+import csv
+import datetime
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import harness  # noqa: E402
+import generate  # noqa: E402  (harness put benchmarks/zoo on the path)
+
+AS_IT_IS_RE = re.compile(r"serenity-tile-spatial: as it is: arena (\d+) bytes "
+                         r"\(live-bytes bound\), MACs (\d+)")
+CANDIDATE_RE = re.compile(r"serenity-tile-spatial: candidate (\d+) ops from (\d+) in (\d+) "
+                          r"patches, halos (\w+): arena (\d+) bytes \(live-bytes bound\), "
+                          r"MACs (\d+)")
+KEPT_RE = re.compile(r"serenity-tile-spatial: (\d+) ops in (\d+) group\(s\), at most (\d+) "
+                     r"patches: arena \d+ -> (\d+) bytes .*MACs \d+ -> (\d+)")
+
+
+def measure(build, path, budget):
+    """(arena, MACs) of the function as it is, its candidates as dicts, and the
+    (arena, MACs) the pass kept, or None."""
+    pipeline = ("builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+                "tosa-to-tensor),func.func(serenity-schedule{memory-model=bufferized "
+                "time-limit-ms=5000}),func.func(serenity-tile-spatial{report-candidates=1 "
+                "max-extra-macs=%s}))" % budget)
+    result = subprocess.run([os.path.join(build, "bin", "serenity-opt"), path,
+                             "--pass-pipeline=" + pipeline, "-o", os.devnull,
+                             "--mlir-print-op-on-diagnostic=false"],
+                            check=True, stderr=subprocess.PIPE, text=True)
+    base = AS_IT_IS_RE.search(result.stderr)
+    if not base:
+        sys.exit("patches_pareto.py: no report from serenity-tile-spatial on %s:\n%s"
+                 % (path, result.stderr))
+    candidates = [{"ops": int(m.group(1)), "start": int(m.group(2)),
+                   "patches": int(m.group(3)), "halos": m.group(4),
+                   "arena": int(m.group(5)), "macs": int(m.group(6))}
+                  for m in CANDIDATE_RE.finditer(result.stderr)]
+    kept = KEPT_RE.search(result.stderr)
+    return ((int(base.group(1)), int(base.group(2))), candidates,
+            (int(kept.group(4)), int(kept.group(5))) if kept else None)
+
+
+def pareto_front(points):
+    """The points (MACs, arena) no other point beats on both, by MACs."""
+    front = []
+    for macs, arena in sorted(set(points)):
+        if not front or arena < front[-1][1]:
+            front.append((macs, arena))
+    return front
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", default=os.path.join(harness.ROOT, "build"))
+    parser.add_argument("--out", default=os.path.join(HERE, "results"))
+    parser.add_argument("--max-extra-macs", type=float, default=40.0)
+    parser.add_argument("--models", default=",".join(generate.MODELS))
+    args = parser.parse_args()
+
+    start = time.time()
+    models = args.models.split(",")
+    measured = {}
+    with tempfile.TemporaryDirectory() as work:
+        for name in models:
+            text, _ = generate.generate(name, splat_weights=True)
+            path = os.path.join(work, name + ".mlir")
+            with open(path, "w") as f:
+                f.write(text)
+            measured[name] = measure(args.build, path, args.max_extra_macs)
+            print("%s: %d candidates" % (name, len(measured[name][1])), file=sys.stderr)
+    elapsed = time.time() - start
+
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "patches-pareto.csv"), "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["model", "start", "ops", "patches", "halos", "arena_bytes", "macs",
+                         "extra_macs_percent"])
+        for name in models:
+            (arena, macs), candidates, _ = measured[name]
+            writer.writerow([name, 0, 0, 0, "-", arena, macs, "0.0"])
+            for c in candidates:
+                writer.writerow([name, c["start"], c["ops"], c["patches"], c["halos"],
+                                 c["arena"], c["macs"], "%.1f" % (100.0 * (c["macs"] - macs) / macs)])
+
+    commit = harness.git_commit()
+    lines = ["# Spatial patches: arena against extra MACs\n",
+             "- date: %s UTC; commit %s" % (
+                 datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), commit),
+             "- machine: %s, %d cores" % (harness.cpu_name(), os.cpu_count() or 1),
+             "- command: `/usr/bin/python3 benchmarks/patches_pareto.py --max-extra-macs %g`"
+             % args.max_extra_macs,
+             "- whole run: %.0f s\n" % elapsed,
+             "Every candidate `--serenity-tile-spatial` measured on each zoo model (order:"
+             " optimal under `bufferized`; budget +%g%% MACs, twice the default so that the"
+             " trade-off shows), as the whole function's arena estimate (live-bytes bound of"
+             " the bufferized buffers, KiB) and its MACs over the model's. *front*: the"
+             " candidates no other beats on both (extra MACs: arena), *r* halos recomputed,"
+             " *c* cached; *kept*: the pass's choice at this budget. patches-pareto.png"
+             " plots them; patches-pareto.csv lists every candidate.\n" % args.max_extra_macs,
+             "| model | as it is | candidates | front | kept |",
+             "| --- | ---: | ---: | --- | --- |"]
+    for name in models:
+        (arena, macs), candidates, kept = measured[name]
+        halos = {}  # the function as it is needs no tag
+        for c in candidates:
+            if (c["macs"], c["arena"]) == (macs, arena):
+                continue
+            key = (c["macs"], c["arena"])
+            halos[key] = halos.get(key, "") or c["halos"][0]
+        front = pareto_front([(macs, arena)] + [(c["macs"], c["arena"]) for c in candidates])
+        lines.append("| %s | %s | %d | %s | %s |" % (
+            name, harness.kib(arena), len(candidates),
+            ", ".join("+%.1f%%: %s%s" % (100.0 * (m - macs) / macs, harness.kib(a),
+                                           " (%s)" % halos[(m, a)] if (m, a) in halos else "")
+                      for m, a in front),
+            "+%.1f%%: %s" % (100.0 * (kept[1] - macs) / macs, harness.kib(kept[0]))
+            if kept else "-"))
+    with open(os.path.join(args.out, "patches-pareto.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    columns = 4
+    rows = (len(models) + columns - 1) // columns
+    figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 3.2 * rows), squeeze=False)
+    for axis, name in zip(axes.flat, models):
+        (arena, macs), candidates, kept = measured[name]
+        for mode, marker, color in (("recomputed", "o", "tab:blue"), ("cached", "s", "tab:green")):
+            chosen = [c for c in candidates if c["halos"] == mode]
+            axis.scatter([100.0 * (c["macs"] - macs) / macs for c in chosen],
+                         [c["arena"] / 1024.0 for c in chosen], marker=marker, s=14,
+                         color=color, alpha=0.6, label="halos " + mode)
+        front = pareto_front([(macs, arena)] + [(c["macs"], c["arena"]) for c in candidates])
+        axis.step([100.0 * (m - macs) / macs for m, _ in front], [a / 1024.0 for _, a in front],
+                  where="post", color="black", linewidth=1, label="front")
+        axis.scatter([0], [arena / 1024.0], marker="x", color="red", label="as it is")
+        if kept:
+            axis.scatter([100.0 * (kept[1] - macs) / macs], [kept[0] / 1024.0], marker="*",
+                         s=80, color="orange", label="kept")
+        axis.axvline(20.0, color="grey", linestyle=":", linewidth=1)
+        axis.set_title(name, fontsize=9)
+        axis.set_xlabel("extra MACs (%)", fontsize=8)
+        axis.set_ylabel("arena (KiB)", fontsize=8)
+        axis.tick_params(labelsize=7)
+    for axis in list(axes.flat)[len(models):]:
+        axis.axis("off")
+    axes.flat[0].legend(fontsize=6)
+    figure.tight_layout()
+    figure.savefig(os.path.join(args.out, "patches-pareto.png"), dpi=80)
+    print("wrote %s (%.0f s)" % (os.path.join(args.out, "patches-pareto.md"), elapsed),
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
