@@ -898,6 +898,9 @@ struct Candidate {
   unsigned start = 0, count = 0, patches = 0;
   bool cacheHalos = false;
   uint64_t arenaBytes = 0, macs = 0;
+  /// Where the bufferized function's live bytes peak: the location of the
+  /// op there (that of the op it was lowered from), if it has one.
+  LocationAttr peakLoc;
 };
 
 /// Tiles `candidate`'s group of `ops` (groupableOps of their body); adds
@@ -950,8 +953,12 @@ FailureOr<Candidate> TileSpatialPass::measure(func::FuncOp func,
   if (failed(parsePassPipeline(getBufferizePipelineText(), pm, errorStream)) ||
       failed(pm.run(*scratch)))
     return failure();
-  candidate.arenaBytes =
-      computeLiveBytesBound(getLifetimes(collectArenaBuffers(copy)), alignment);
+  LiveBytesPeak peak = computeLiveBytesPeak(
+      getLifetimes(collectArenaBuffers(copy)), alignment);
+  candidate.arenaBytes = peak.bytes;
+  Block &body = copy.getBody().front();
+  if (peak.bytes > 0 && peak.step < body.getOperations().size())
+    candidate.peakLoc = std::next(body.begin(), peak.step)->getLoc();
   return candidate;
 }
 
@@ -1105,7 +1112,19 @@ void TileSpatialPass::runOnOperation() {
     }
     // Groups around the peak: from one of the two quiet cuts before the
     // peak op to one of the two after it, within its run of tileable ops.
-    Operation *peakOp = groupOps ? nullptr : findPeakOp(func);
+    // The op at the peak: where the bufferized function peaks (the memory
+    // model over-counts patches, docs/memory-model.md), else where the
+    // model says.
+    Operation *peakOp = nullptr;
+    if (groupOps) {
+    } else if (current.peakLoc) {
+      auto it = llvm::find_if(ops, [&](Operation *op) {
+        return op->getLoc() == current.peakLoc && !tiledBefore.contains(op);
+      });
+      peakOp = it == ops.end() ? nullptr : *it;
+    } else {
+      peakOp = findPeakOp(func);
+    }
     auto peakIt = llvm::find(ops, peakOp);
     if (peakIt != ops.end() && RowAccess::of(peakOp) &&
         !tiledBefore.contains(peakOp)) {
