@@ -182,8 +182,8 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     rounds: groups that open the body (ending where the fewest bytes live
     on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches,
     and one cut deeper with halos cached)
-    and groups around the op that holds the modeled peak (2, 4 or 8
-    patches). Each candidate is bufferized and its arena estimated (the
+    and groups around the op at the peak of the bufferized function (2, 4
+    or 8 patches). Each candidate is bufferized and its arena estimated (the
     live-bytes bound of its buffers); a round keeps the lowest within
     `max-extra-macs` (percent of the function's MACs, serenity's
     `countMacs`, for all groups together) if it is below the arena so far.
