@@ -52,9 +52,9 @@ def nas_cell(family):
 
 
 def nas_cifar(family):
-    def build(b):
-        x = b.argument((1, 32, 32, 3))
-        c = CIFAR_CHANNELS[family]
+    def build(b, size=32, channels=CIFAR_CHANNELS[family]):
+        x = b.argument((1, size, size, 3))
+        c = channels
         return [build_network(b, GENOTYPES[family], x, 3 * c, 1, c, CIFAR_LAYOUT)]
 
     return build
@@ -123,8 +123,9 @@ def family_of(name):
 
 
 # Models whose input size can shrink (--size, --channels), e.g. for
-# execution tests; whole networks keep their published input.
-CELLS = [name for name in MODELS if name.endswith("_cell")] + [
+# execution tests: the cells, and the CIFAR networks (`channels` is a cell's
+# C); the ImageNet and RandWire networks keep their published input.
+CELLS = [name for name in MODELS if name.endswith("_cell") or name.endswith("_cifar")] + [
     "densenet121_block", "inception_v3_a"]
 
 
@@ -137,7 +138,7 @@ def generate(name, seed=0, splat_weights=False, size=None, channels=None):
     if channels is not None:
         overrides["channels"] = channels
     if overrides and name not in CELLS:
-        raise ValueError("only cells take --size/--channels, not " + name)
+        raise ValueError("only cells and CIFAR networks take --size/--channels, not " + name)
     results = {**MODELS, **EXTRA_MODELS}[name][1](builder, **overrides)
     return builder.render(results), builder
 
