@@ -1068,6 +1068,28 @@ void TileSpatialPass::runOnOperation() {
         return std::nullopt;
       return chooseHalos(group, p, current.macs, budget);
     };
+    // The op at the peak: where the bufferized function peaks (the memory
+    // model over-counts patches, docs/memory-model.md), else where the
+    // model says.
+    Operation *peakOp = nullptr;
+    if (groupOps) {
+    } else if (current.peakLoc) {
+      auto it = llvm::find_if(ops, [&](Operation *op) {
+        return op->getLoc() == current.peakLoc && !tiledBefore.contains(op);
+      });
+      peakOp = it == ops.end() ? nullptr : *it;
+    } else {
+      peakOp = findPeakOp(func);
+    }
+    auto peakIt = llvm::find(ops, peakOp);
+    // A group that leaves the op at the peak out cannot lower the arena:
+    // the buffers live there keep their sizes. It is not measured.
+    auto holdsPeak = [&](unsigned start, unsigned count) {
+      if (groupOps || peakIt == ops.end())
+        return true;
+      unsigned peak = peakIt - ops.begin();
+      return start <= peak && peak < start + count;
+    };
     if (round == 0) {
       // Groups that open the body: for each patch count, the deepest
       // within the budget with halos recomputed (halos grow with the group,
@@ -1092,7 +1114,8 @@ void TileSpatialPass::runOnOperation() {
                         .countGroupMacs();
                 return current.macs + tiled - whole <= budget;
               });
-          if (deepest != ends.begin() && banded(*std::prev(deepest), count))
+          if (deepest != ends.begin() && banded(*std::prev(deepest), count) &&
+              holdsPeak(0, *std::prev(deepest)))
             candidates.push_back({0, *std::prev(deepest), count});
         }
         if (halos == HaloMode::Recompute ||
@@ -1105,6 +1128,7 @@ void TileSpatialPass::runOnOperation() {
                !banded(*std::prev(cachedEnd), count))
           --cachedEnd;
         if (cachedEnd != ends.begin() && cachedEnd > deepest &&
+            holdsPeak(0, *std::prev(cachedEnd)) &&
             chooseHalos(ArrayRef(ops).take_front(*std::prev(cachedEnd)),
                         count, current.macs, budget) == true)
           candidates.push_back({0, *std::prev(cachedEnd), count, true});
@@ -1112,20 +1136,6 @@ void TileSpatialPass::runOnOperation() {
     }
     // Groups around the peak: from one of the two quiet cuts before the
     // peak op to one of the two after it, within its run of tileable ops.
-    // The op at the peak: where the bufferized function peaks (the memory
-    // model over-counts patches, docs/memory-model.md), else where the
-    // model says.
-    Operation *peakOp = nullptr;
-    if (groupOps) {
-    } else if (current.peakLoc) {
-      auto it = llvm::find_if(ops, [&](Operation *op) {
-        return op->getLoc() == current.peakLoc && !tiledBefore.contains(op);
-      });
-      peakOp = it == ops.end() ? nullptr : *it;
-    } else {
-      peakOp = findPeakOp(func);
-    }
-    auto peakIt = llvm::find(ops, peakOp);
     if (peakIt != ops.end() && RowAccess::of(peakOp) &&
         !tiledBefore.contains(peakOp)) {
       unsigned peak = peakIt - ops.begin();
