@@ -279,10 +279,10 @@ int main(int argc, char **argv) {
       bool patches = !noPatches && memoryModel == stringifyMemoryModel(
                                                       MemoryModel::Bufferized);
       std::string tile =
-          llvm::formatv("{0},func.func(serenity-tile-spatial{{"
-                        "max-extra-macs={1} halos={2}}),{3}",
-                        getTosaToLinalgPipelineText(), maxExtraMacs.getValue(),
-                        stringifyEnum(halos.getValue()),
+          llvm::formatv("{0},{1},{2}", getTosaToLinalgPipelineText(),
+                        getTileSpatialPipelineText(
+                            maxExtraMacs, halos.getValue(),
+                            PlacementOptions().alignment),
                         getBufferizePipelineText())
               .str();
       for (bool rewritten : {false, true}) {

@@ -33,6 +33,14 @@ std::string serenity::getBufferizationPipelineText() {
       .str();
 }
 
+std::string serenity::getTileSpatialPipelineText(double maxExtraMacs,
+                                                 HaloMode halos,
+                                                 uint64_t alignment) {
+  return llvm::formatv("func.func(serenity-tile-spatial{{max-extra-macs={0} "
+                       "halos={1} alignment={2}})",
+                       maxExtraMacs, stringifyEnum(halos), alignment);
+}
+
 std::string
 serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
   std::string schedule = llvm::formatv(
@@ -52,15 +60,12 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
       stringifyEnum(options.algorithm.getValue()),
       stringifyEnum(options.memoryModel.getValue()),
       options.timeLimitMs.getValue(), options.maxStates.getValue());
-  std::string tile =
-      options.tileSpatial
-          ? llvm::formatv("func.func(serenity-tile-spatial{{max-extra-macs={0} "
-                          "halos={1} alignment={2}}),",
-                          options.maxExtraMacs.getValue(),
-                          stringifyEnum(options.halos.getValue()),
-                          options.alignment.getValue())
-                .str()
-          : std::string();
+  std::string tile = options.tileSpatial
+                         ? getTileSpatialPipelineText(
+                               options.maxExtraMacs, options.halos.getValue(),
+                               options.alignment) +
+                               ","
+                         : std::string();
   std::string text = llvm::formatv(
       "func.func({0}),{6},{7}{1},"
       "serenity-plan-memory{{algorithm={2} arena={3} alignment={4} "

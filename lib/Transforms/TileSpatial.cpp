@@ -14,8 +14,6 @@
 
 #include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Analysis/ComputeCost.h"
-#include "serenity/Analysis/FunctionGraph.h"
-#include "serenity/Core/MemoryModel.h"
 #include "serenity/Transforms/PassOptions.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -29,12 +27,9 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
-#include "llvm/Support/Debug.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <thread>
-
-#define DEBUG_TYPE "serenity-tile-spatial"
 
 namespace serenity {
 #define GEN_PASS_DEF_SERENITYTILESPATIAL
@@ -580,22 +575,19 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
                                          insert.getMixedOffsets(), sizes,
                                          insert.getMixedStrides());
   }
-  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+  // A reshape that keeps the rows: the same on the band.
+  auto reshapeBand = [&](auto reshape) -> Value {
     Value source = operandBand(0);
     if (!source)
       return nullptr;
-    return tensor::CollapseShapeOp::create(
+    return decltype(reshape)::create(
         builder, loc, withRows(result.getType(), rows.size()), source,
-        collapse.getReassociationIndices());
-  }
-  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
-    Value source = operandBand(0);
-    if (!source)
-      return nullptr;
-    return tensor::ExpandShapeOp::create(
-        builder, loc, withRows(result.getType(), rows.size()), source,
-        expand.getReassociationIndices());
-  }
+        reshape.getReassociationIndices());
+  };
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+    return reshapeBand(collapse);
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+    return reshapeBand(expand);
 
   // A Linalg op: its tiled implementation on the band's loop range reads
   // slices of the full operands; those of group values read the bands.
@@ -680,7 +672,7 @@ LogicalResult PatchBuilder::run() {
   }
   for (unsigned patch = 0; patch < patches; ++patch) {
     const PatchPlan &plan = plans[patch];
-    llvm::DenseMap<Value, RowRange> toSave = haloRows[patch];
+    const llvm::DenseMap<Value, RowRange> &toSave = haloRows[patch];
     // A halo is saved once its band's last reader in the patch is built.
     llvm::DenseMap<Operation *, SmallVector<Value>> savedAfter;
     {
@@ -705,6 +697,11 @@ LogicalResult PatchBuilder::run() {
       if (it == plan.end())
         continue;
       const BandPlan &entry = it->second;
+      auto cannotCompute = [&] {
+        return op->emitOpError("serenity-tile-spatial: cannot compute rows ")
+               << entry.computed.lo << " to " << entry.computed.hi
+               << " of this op alone";
+      };
       Value band;
       if (entry.cached.empty()) {
         band = buildBand(builder, op, entry.computed);
@@ -737,10 +734,7 @@ LogicalResult PatchBuilder::run() {
         if (!entry.computed.empty()) {
           Value part = buildBand(builder, op, entry.computed);
           if (!part)
-            return op->emitOpError("serenity-tile-spatial: cannot compute "
-                                   "rows ")
-                   << entry.computed.lo << " to " << entry.computed.hi
-                   << " of this op alone";
+            return cannotCompute();
           RowRange computedInBand{entry.computed.lo - entry.band.lo,
                                   entry.computed.hi - entry.band.lo};
           part = computeInto(builder, part, band, computedInBand, bandOps);
@@ -752,9 +746,7 @@ LogicalResult PatchBuilder::run() {
         }
       }
       if (!band)
-        return op->emitOpError("serenity-tile-spatial: cannot compute rows ")
-               << entry.computed.lo << " to " << entry.computed.hi
-               << " of this op alone";
+        return cannotCompute();
       bands[result] = {band, entry.band};
       for (Value value : savedAfter.lookup(op))
         saveHalo(builder, value, toSave.lookup(value));
@@ -850,19 +842,6 @@ private:
   std::thread::id thread;
   ScopedDiagnosticHandler handler;
 };
-
-/// The op of `func` whose step holds the modeled peak (memory model
-/// `bufferized`, the order as it stands), if the graph can be built.
-Operation *findPeakOp(func::FuncOp func) {
-  SilenceThisThread quiet(func.getContext());
-  FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
-  if (failed(graph))
-    return nullptr;
-  LivenessModel liveness(graph->getGraph(), MemoryModel::Bufferized);
-  std::vector<NodeId> order = graph->getGraph().getProgramOrder();
-  std::optional<unsigned> peak = liveness.simulate(order).peakStep;
-  return peak ? graph->getOperation(order[*peak]) : nullptr;
-}
 
 /// The `serenity.patches` report of a tiled function.
 void recordPatches(func::FuncOp func, unsigned groups, unsigned cachedGroups,
@@ -1069,23 +1048,17 @@ void TileSpatialPass::runOnOperation() {
       return chooseHalos(group, p, current.macs, budget);
     };
     // The op at the peak: where the bufferized function peaks (the memory
-    // model over-counts patches, docs/memory-model.md), else where the
-    // model says.
-    Operation *peakOp = nullptr;
-    if (groupOps) {
-    } else if (current.peakLoc) {
-      auto it = llvm::find_if(ops, [&](Operation *op) {
+    // model over-counts patches, docs/memory-model.md), by the location of
+    // the op it was lowered from.
+    auto peakIt = ops.end();
+    if (!groupOps && current.peakLoc)
+      peakIt = llvm::find_if(ops, [&](Operation *op) {
         return op->getLoc() == current.peakLoc && !tiledBefore.contains(op);
       });
-      peakOp = it == ops.end() ? nullptr : *it;
-    } else {
-      peakOp = findPeakOp(func);
-    }
-    auto peakIt = llvm::find(ops, peakOp);
     // A group that leaves the op at the peak out cannot lower the arena:
     // the buffers live there keep their sizes. It is not measured.
     auto holdsPeak = [&](unsigned start, unsigned count) {
-      if (groupOps || peakIt == ops.end())
+      if (peakIt == ops.end())
         return true;
       unsigned peak = peakIt - ops.begin();
       return start <= peak && peak < start + count;
@@ -1136,8 +1109,7 @@ void TileSpatialPass::runOnOperation() {
     }
     // Groups around the peak: from one of the two quiet cuts before the
     // peak op to one of the two after it, within its run of tileable ops.
-    if (peakIt != ops.end() && RowAccess::of(peakOp) &&
-        !tiledBefore.contains(peakOp)) {
+    if (peakIt != ops.end() && RowAccess::of(*peakIt)) {
       unsigned peak = peakIt - ops.begin();
       unsigned first = peak, last = peak + 1;
       while (first > 0 && RowAccess::of(ops[first - 1]) &&
@@ -1185,25 +1157,21 @@ void TileSpatialPass::runOnOperation() {
     });
     std::optional<Candidate> best;
     for (auto [candidate, measured] : llvm::zip(candidates, results)) {
-      LLVM_DEBUG({
-        llvm::dbgs() << "[serenity-tile-spatial] @" << func.getSymName()
-                     << ": " << candidate.count << " ops from "
-                     << candidate.start << " in " << candidate.patches
-                     << " patches, halos "
-                     << (candidate.cacheHalos ? "cached" : "recomputed");
-        if (succeeded(measured))
-          llvm::dbgs() << ": arena " << measured->arenaBytes << " bytes, "
-                       << measured->macs << " MACs\n";
-        else
-          llvm::dbgs() << ": failed\n";
-      });
-      if (reportCandidates && succeeded(measured))
-        func.emitRemark() << llvm::formatv(
+      if (reportCandidates) {
+        std::string what = llvm::formatv(
             "serenity-tile-spatial: candidate {0} ops from {1} in {2} "
-            "patches, halos {3}: arena {4} bytes (live-bytes bound), MACs {5}",
+            "patches, halos {3}",
             candidate.count, candidate.start, candidate.patches,
-            candidate.cacheHalos ? "cached" : "recomputed",
-            measured->arenaBytes, measured->macs);
+            candidate.cacheHalos ? "cached" : "recomputed");
+        if (succeeded(measured))
+          func.emitRemark() << what
+                            << llvm::formatv(": arena {0} bytes (live-bytes "
+                                             "bound), MACs {1}",
+                                             measured->arenaBytes,
+                                             measured->macs);
+        else
+          func.emitRemark() << what << ": does not bufferize";
+      }
       if (failed(measured) || measured->macs > budget)
         continue;
       if (!best || measured->arenaBytes < best->arenaBytes)

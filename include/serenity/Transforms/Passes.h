@@ -113,6 +113,11 @@ llvm::StringRef getTosaToLinalgPipelineText();
 llvm::StringRef getBufferizePipelineText();
 std::string getBufferizationPipelineText();
 
+/// --serenity-tile-spatial (memory-aware) on every function, as a textual
+/// pass pipeline on builtin.module.
+std::string getTileSpatialPipelineText(double maxExtraMacs, HaloMode halos,
+                                       uint64_t alignment);
+
 /// The textual pass pipeline that --serenity-pipeline runs, for stock
 /// mlir-opt with the plugin or for custom pipelines.
 std::string getSerenityPipelineText(const SerenityPipelineOptions &options);

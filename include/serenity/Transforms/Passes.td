@@ -212,7 +212,8 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
            "Keep a tiling only if it lowers the estimated arena">,
     Option<"reportCandidates", "report-candidates", "bool", "false",
            "Memory-aware: a remark for every candidate measured (its arena "
-           "estimate and MACs, the whole function's)">,
+           "estimate and MACs, the whole function's, or that it does not "
+           "bufferize)">,
     Option<"alignment", "alignment", "uint64_t",
            "::serenity::PlacementOptions().alignment",
            "Alignment of the arena estimate's buffers, in bytes">,
