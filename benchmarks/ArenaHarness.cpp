@@ -26,6 +26,7 @@
 // `-`.
 //
 // Every placement is verified; `time_ms` is the placement's own time;
+// `tile_ms` (patch rows) is --serenity-tile-spatial's own time;
 // `schedule_status` is the order's (from its #serenity.schedule report). The
 // buffers and their lifetimes are those --serenity-plan-memory plans
 // (serenity/Analysis/ArenaBuffers.h).
@@ -91,18 +92,29 @@ constexpr llvm::StringLiteral kUpstreamPipeline =
     "tosa-to-tensor),one-shot-bufferize{bufferize-function-boundaries},"
     "buffer-deallocation-pipeline";
 
-/// Runs `passes` (a textual pipeline on builtin.module) on a copy of
-/// `module`; none on failure, after printing why.
-OwningOpRef<ModuleOp> lowerCopy(ModuleOp module, const std::string &passes) {
-  OwningOpRef<ModuleOp> copy = module.clone();
+/// Runs `passes` (a textual pipeline on builtin.module) on `module` in
+/// place; the milliseconds they took, or none on failure (after printing
+/// why, if the pipeline does not parse).
+std::optional<double> runTimed(ModuleOp module, const std::string &passes) {
   PassManager pm(module.getContext());
   std::string error;
   llvm::raw_string_ostream errorStream(error);
   if (failed(parsePassPipeline(passes, pm, errorStream))) {
     llvm::errs() << "serenity-arena-harness: " << error << "\n";
-    return nullptr;
+    return std::nullopt;
   }
-  if (failed(pm.run(*copy)))
+  auto start = std::chrono::steady_clock::now();
+  if (failed(pm.run(module)))
+    return std::nullopt;
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+/// Runs `passes` on a copy of `module`; none on failure.
+OwningOpRef<ModuleOp> lowerCopy(ModuleOp module, const std::string &passes) {
+  OwningOpRef<ModuleOp> copy = module.clone();
+  if (!runTimed(*copy, passes))
     return nullptr;
   return copy;
 }
@@ -136,9 +148,9 @@ std::string describePatches(func::FuncOp func) {
     auto value = patches.getAs<IntegerAttr>(name);
     return value ? value.getInt() : 0;
   };
-  std::string text = llvm::formatv("{0} ops/{1} groups/{2} patches",
-                                   get("group_ops"), get("groups"),
-                                   get("patches"));
+  std::string text =
+      llvm::formatv("{0} ops/{1} groups/{2} patches", get("group_ops"),
+                    get("groups"), get("patches"));
   if (int64_t cached = get("cached_groups"))
     text += llvm::formatv("/{0} cached", cached).str();
   return text;
@@ -149,13 +161,16 @@ void printRow(llvm::StringRef model, llvm::StringRef memoryModel,
               std::optional<uint64_t> liveBound, unsigned buffers,
               llvm::StringRef status, double timeMs,
               llvm::StringRef scheduleStatus, uint64_t macs,
-              llvm::StringRef patches) {
+              llvm::StringRef patches, std::optional<double> tileMs) {
   llvm::outs() << model << "," << memoryModel << "," << order << ","
                << algorithm << "," << bytes << ","
                << (liveBound ? std::to_string(*liveBound) : "") << ","
                << buffers << "," << status << ","
                << llvm::format("%.3f", timeMs) << "," << scheduleStatus << ","
-               << macs << "," << patches << "\n";
+               << macs << "," << patches << ",";
+  if (tileMs)
+    llvm::outs() << llvm::format("%.1f", *tileMs);
+  llvm::outs() << "\n";
   llvm::outs().flush();
 }
 
@@ -164,7 +179,8 @@ void printRow(llvm::StringRef model, llvm::StringRef memoryModel,
 /// invalid.
 bool measurePlacements(ModuleOp lowered, llvm::StringRef model,
                        llvm::StringRef memoryModel, llvm::StringRef order,
-                       llvm::ArrayRef<PlacementAlgorithm> algorithms) {
+                       llvm::ArrayRef<PlacementAlgorithm> algorithms,
+                       std::optional<double> tileMs = std::nullopt) {
   for (auto func : lowered.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
@@ -196,7 +212,7 @@ bool measurePlacements(ModuleOp lowered, llvm::StringRef model,
                stringifyPlacementAlgorithm(algorithm), placement.arenaBytes,
                placement.liveBytesBound, lifetimes.size(),
                stringifyScheduleStatus(placement.status), elapsed.count(),
-               scheduleStatus, countMacs(func), describePatches(func));
+               scheduleStatus, countMacs(func), describePatches(func), tileMs);
     }
   }
   return true;
@@ -240,7 +256,8 @@ int main(int argc, char **argv) {
   };
 
   llvm::outs() << "model,memory_model,order,algorithm,bytes,live_bound_bytes,"
-                  "buffers,status,time_ms,schedule_status,macs,patches\n";
+                  "buffers,status,time_ms,schedule_status,macs,patches,"
+                  "tile_ms\n";
   for (const std::string &file : driver.inputFiles) {
     OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(file, &context);
     if (!module) {
@@ -256,7 +273,8 @@ int main(int argc, char **argv) {
     for (auto func : upstream->getOps<func::FuncOp>())
       if (!func.isExternal())
         printRow(model, "-", "written", "upstream-heap", simulateHeapPeak(func),
-                 std::nullopt, 0, "-", 0, "-", countMacs(func), "-");
+                 std::nullopt, 0, "-", 0, "-", countMacs(func), "-",
+                 std::nullopt);
 
     OwningOpRef<ModuleOp> written = lowerCopy(*module, lowering);
     if (!written || !measurePlacements(*written, model, "-", "written",
@@ -278,13 +296,8 @@ int main(int argc, char **argv) {
       // Patches, under the model the arena is planned with.
       bool patches = !noPatches && memoryModel == stringifyMemoryModel(
                                                       MemoryModel::Bufferized);
-      std::string tile =
-          llvm::formatv("{0},{1},{2}", getTosaToLinalgPipelineText(),
-                        getTileSpatialPipelineText(
-                            maxExtraMacs, halos.getValue(),
-                            PlacementOptions().alignment),
-                        getBufferizePipelineText())
-              .str();
+      std::string tile = getTileSpatialPipelineText(
+          maxExtraMacs, halos.getValue(), PlacementOptions().alignment);
       for (bool rewritten : {false, true}) {
         if (rewritten && noRewrite)
           continue;
@@ -301,10 +314,15 @@ int main(int argc, char **argv) {
         }
         if (!patches)
           continue;
-        OwningOpRef<ModuleOp> tiled = lowerCopy(*module, prefix + tile);
-        if (!tiled ||
+        // The pass alone is timed (tile_ms).
+        OwningOpRef<ModuleOp> tiled =
+            lowerCopy(*module, prefix + getTosaToLinalgPipelineText().str());
+        std::optional<double> tileMs;
+        if (tiled)
+          tileMs = runTimed(*tiled, tile);
+        if (!tileMs || !runTimed(*tiled, getBufferizePipelineText().str()) ||
             !measurePlacements(*tiled, model, memoryModel, order + "+patches",
-                               {PlacementAlgorithm::Exact}))
+                               {PlacementAlgorithm::Exact}, tileMs))
           return 1;
       }
     }

@@ -246,12 +246,18 @@ def is_imagenet_size(model):
     return model.endswith("_imagenet") or model.endswith("_net")
 
 
-def patches_entry(entries):
-    """Serenity with patches for a model: the lower of the two pipelines with
-    tile-spatial=1 (with and without the rewrite), or none if not measured."""
+def patches_rows(entries):
+    """The rows of the two pipelines with tile-spatial=1 (with and without the
+    rewrite) that were measured."""
     rows = [entries.get((ARENA_MODEL, order, "exact"))
             for order in ("serenity+patches", "rewrite+serenity+patches")]
-    rows = [r for r in rows if r]
+    return [r for r in rows if r]
+
+
+def patches_entry(entries):
+    """Serenity with patches for a model: the lower of the two pipelines with
+    tile-spatial=1, or none if not measured."""
+    rows = patches_rows(entries)
     return min(rows, key=lambda r: int(r["bytes"])) if rows else None
 
 
@@ -285,10 +291,14 @@ def write_patches_markdown(out, arena, models_in_order):
                " group, and how many groups cache their halos; `-` where no tiling"
                " lowers the arena;")
     out.append("- *written / ...*: TFLM greedy on the written order divided by the arena"
-               " (SERENITY reports 1.86x against TFLite with rewriting).\n")
+               " (SERENITY reports 1.86x against TFLite with rewriting);")
+    out.append("- *tile ms*: `--serenity-tile-spatial`'s own time in the pipeline kept"
+               " (in `serenity-arena-harness`, threads on, one run); *slowest* and"
+               " *under 1 s*: of both pipelines.\n")
     out.append("| models | count | written / Serenity (geomean) |"
-               " written / Serenity + patches (geomean) | tiled | extra MACs (max) |")
-    out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+               " written / Serenity + patches (geomean) | tiled | extra MACs (max) |"
+               " tile ms (slowest) | tile under 1 s |")
+    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     groups = [("all zoo models", lambda m: True),
               ("ImageNet-size (224x224)", is_imagenet_size),
               ("cells and CIFAR", lambda m: not is_imagenet_size(m))]
@@ -301,24 +311,26 @@ def write_patches_markdown(out, arena, models_in_order):
         tiled = [patches_entry(arena[m]) for m in models]
         macs = [int(arena[m][("-", "written", "upstream-heap")]["macs"]) for m in models]
         extra = [100.0 * (int(t["macs"]) - b) / b if b else 0.0 for t, b in zip(tiled, macs)]
-        out.append("| %s | %d | %.3fx | %.3fx | %d/%d | %+.1f%% |" % (
+        times = [float(r["tile_ms"]) for m in models for r in patches_rows(arena[m])]
+        out.append("| %s | %d | %.3fx | %.3fx | %d/%d | %+.1f%% | %.0f | %d/%d |" % (
             title, len(models), geomean(w / p for w, p in zip(written, plain)),
             geomean(w / int(t["bytes"]) for w, t in zip(written, tiled)),
-            sum(t["patches"] != "-" for t in tiled), len(tiled), max(extra)))
+            sum(t["patches"] != "-" for t in tiled), len(tiled), max(extra),
+            max(times), sum(t < 1000 for t in times), len(times)))
     out.append("")
     out.append("| model | TFLM, written | Serenity | + patches | patches | extra MACs |"
-               " written / Serenity | written / + patches |")
-    out.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+               " written / Serenity | written / + patches | tile ms |")
+    out.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
     for model in selected:
         entries = arena[model]
         written = int(entries[("-", "written", "tflm-greedy")]["bytes"])
         plain = int(serenity_arena(entries, ARENA_MODEL)["bytes"])
         tiled = patches_entry(entries)
         base = int(entries[("-", "written", "upstream-heap")]["macs"])
-        out.append("| %s | %s | %s | **%s** | %s | %+.1f%% | %.2fx | %.2fx |" % (
+        out.append("| %s | %s | %s | **%s** | %s | %+.1f%% | %.2fx | %.2fx | %s |" % (
             model, kib(written), kib(plain), kib(tiled["bytes"]), tiled["patches"],
             100.0 * (int(tiled["macs"]) - base) / base if base else 0.0,
-            written / plain, written / int(tiled["bytes"])))
+            written / plain, written / int(tiled["bytes"]), tiled["tile_ms"]))
     out.append("")
 
 

@@ -4,16 +4,17 @@
 Each zoo model is lowered to Linalg, scheduled (`bufferized`), and given to
 `--serenity-tile-spatial{report-candidates=1}` with a wider MAC budget than the
 default, so that the trade-off shows. The pass reports every candidate it
-measured (a group, a patch count, halos recomputed or cached) as the whole
-function's arena estimate (the live-bytes bound of its bufferized buffers) and
-MACs. Writes
+estimated (a group, a patch count, halos recomputed or cached) as the whole
+function's modeled arena (the `bufferized` memory model's peak, which is the
+live-bytes bound of its bufferized buffers; docs/memory-model.md) and MACs.
+Writes
 
     benchmarks/results/patches-pareto.csv   every candidate
     benchmarks/results/patches-pareto.md    the Pareto front of each model
     benchmarks/results/patches-pareto.png   one plot per model
 
 A candidate of a later greedy round includes the groups of the earlier ones.
-The arenas here are the pass's estimates; the exact placements of the tiling
+The arenas here are the pass's modeled ones; the exact placements of the tiling
 the pass keeps (at the default budget) are in latest.md.
 
 Usage (after scripts/setup.sh):
@@ -38,9 +39,9 @@ import harness  # noqa: E402
 import generate  # noqa: E402  (harness put benchmarks/zoo on the path)
 
 AS_IT_IS_RE = re.compile(r"serenity-tile-spatial: as it is: arena (\d+) bytes "
-                         r"\(live-bytes bound\), MACs (\d+)")
+                         r"\(modeled\), MACs (\d+)")
 CANDIDATE_RE = re.compile(r"serenity-tile-spatial: candidate (\d+) ops from (\d+) in (\d+) "
-                          r"patches, halos (\w+): arena (\d+) bytes \(live-bytes bound\), "
+                          r"patches, halos (\w+): arena (\d+) bytes \(modeled\), "
                           r"MACs (\d+)")
 KEPT_RE = re.compile(r"serenity-tile-spatial: (\d+) ops in (\d+) group\(s\), at most (\d+) "
                      r"patches: arena \d+ -> (\d+) bytes .*MACs \d+ -> (\d+)")
@@ -120,10 +121,11 @@ def main():
              "- command: `/usr/bin/python3 benchmarks/patches_pareto.py --max-extra-macs %g`"
              % args.max_extra_macs,
              "- whole run: %.0f s\n" % elapsed,
-             "Every candidate `--serenity-tile-spatial` measured on each zoo model (order:"
+             "Every candidate `--serenity-tile-spatial` estimated on each zoo model (order:"
              " optimal under `bufferized`; budget +%g%% MACs, twice the default so that the"
-             " trade-off shows), as the whole function's arena estimate (live-bytes bound of"
-             " the bufferized buffers, KiB) and its MACs over the model's. *front*: the"
+             " trade-off shows), as the whole function's modeled arena (the `bufferized`"
+             " model, the live-bytes bound of the bufferized buffers, KiB) and its MACs over"
+             " the model's. *front*: the"
              " candidates no other beats on both (extra MACs: arena), *r* halos recomputed,"
              " *c* cached; *kept*: the pass's choice at this budget. patches-pareto.png"
              " plots them; patches-pareto.csv lists every candidate.\n" % args.max_extra_macs,

@@ -179,11 +179,14 @@ static Operation *getSingleConsumer(Block *body, Operation *op) {
   return consumer;
 }
 
-/// Values `op` reads, its regions' captures included.
-static llvm::SetVector<Value> getReadValues(Operation *op) {
-  llvm::SetVector<Value> values(op->operand_begin(), op->operand_end());
-  getUsedValuesDefinedAbove(op->getRegions(), values);
-  return values;
+ArrayRef<Value> FunctionGraph::getReadValues(Operation *op) {
+  auto [it, inserted] = readValues.try_emplace(op);
+  if (inserted) {
+    llvm::SetVector<Value> values(op->operand_begin(), op->operand_end());
+    getUsedValuesDefinedAbove(op->getRegions(), values);
+    it->second.assign(values.begin(), values.end());
+  }
+  return it->second;
 }
 
 /// Whether `op` writes into `value` as one of its destinations (DPS inits).
@@ -192,6 +195,60 @@ static bool isDestinationOf(Operation *op, Value value) {
   return dps && llvm::any_of(dps.getDpsInitsMutable(), [&](OpOperand &init) {
            return init.get() == value;
          });
+}
+
+/// The ops that write `insert`'s source, in order, when one-shot
+/// bufferization writes them in place into `insert`'s destination X: they
+/// are destination-passing ops whose chain of inits starts at an
+/// extract_slice of X at the same place, no other op reads a value of the
+/// chain but the source (whose readers then read that part of X), and no op
+/// other than that extract_slice and `insert` reads X. Empty when the
+/// pattern does not hold.
+static SmallVector<Operation *>
+getSliceWritersInPlace(tensor::InsertSliceOp insert) {
+  Value dest = insert.getDest();
+  Operation *destProducer = dest.getDefiningOp();
+  // Not the caller's buffer or a weight, which may be read-only.
+  if (!destProducer || isWeightOp(destProducer) ||
+      !llvm::hasNItems(dest.getUses(), 2))
+    return {};
+  SmallVector<Operation *> writers;
+  Value source = insert.getSource();
+  for (Value value = source; value == source || value.hasOneUse();) {
+    Operation *producer = value.getDefiningOp();
+    if (!producer || producer->getBlock() != insert->getBlock())
+      return {};
+    if (auto extract = dyn_cast<tensor::ExtractSliceOp>(producer)) {
+      if (extract.getSource() != dest ||
+          extract.getType() != insert.getSourceType() ||
+          extract.getMixedOffsets() != insert.getMixedOffsets() ||
+          extract.getMixedSizes() != insert.getMixedSizes() ||
+          extract.getMixedStrides() != insert.getMixedStrides())
+        return {};
+      std::reverse(writers.begin(), writers.end());
+      return writers;
+    }
+    auto dps = dyn_cast<DestinationStyleOpInterface>(producer);
+    if (!dps || producer->getNumResults() != 1 || dps.getNumDpsInits() != 1)
+      return {};
+    writers.push_back(producer);
+    value = dps.getDpsInitOperand(0)->get();
+  }
+  return {};
+}
+
+void FunctionGraph::findSliceWritesInPlace() {
+  for (auto insert : body->getOps<tensor::InsertSliceOp>()) {
+    SmallVector<Operation *> writers = getSliceWritersInPlace(insert);
+    if (writers.empty())
+      continue;
+    for (Operation *writer : writers)
+      writesInPlace.insert(writer);
+    writesInPlace.insert(insert);
+    // Bufferization allocates the destination where the tensor.empty is.
+    if (isEmptyTensorOp(insert.getDest().getDefiningOp()))
+      heldEmpties.insert(insert.getDest().getDefiningOp());
+  }
 }
 
 void FunctionGraph::findGluedOps() {
@@ -287,9 +344,10 @@ void FunctionGraph::findGluedOps() {
 /// Bytes of the buffers that ops glued to `op` make and `op` reads as
 /// operands, not as destinations: live while `op` runs, freed after it.
 static uint64_t getGluedTemporaryBytes(
-    Operation *op, const llvm::DenseMap<Operation *, Operation *> &gluedTo) {
+    Operation *op, ArrayRef<Value> readValues,
+    const llvm::DenseMap<Operation *, Operation *> &gluedTo) {
   uint64_t bytes = 0;
-  for (Value value : getReadValues(op)) {
+  for (Value value : readValues) {
     Operation *producer = value.getDefiningOp();
     if (!producer || !gluedTo.count(producer) || isDestinationOf(op, value))
       continue;
@@ -308,8 +366,8 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
   }
 
   // Values of the body used inside the op's regions count as operands.
-  llvm::SetVector<Value> operandValues(op->operand_begin(), op->operand_end());
-  getUsedValuesDefinedAbove(op->getRegions(), operandValues);
+  ArrayRef<Value> readByOp = getReadValues(op);
+  llvm::SetVector<Value> operandValues(readByOp.begin(), readByOp.end());
   tensor::PadOp contractedPad = contractedPads.lookup(op);
   if (contractedPad)
     operandValues.insert(contractedPad.getSource());
@@ -337,12 +395,15 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
                              << " has type " << result.getType()
                              << ", which has no static size; scheduling needs "
                                 "ranked, statically shaped tensors";
-    if (isEmptyTensorOp(op))
+    if (isEmptyTensorOp(op) && !heldEmpties.contains(op))
       bytes = 0;
 
     StorageKind storage = StorageKind::Fresh;
     SmallVector<ValueId, 2> storageOperands;
-    if (dps && isa<TensorType>(result.getType())) {
+    if (writesInPlace.contains(op)) {
+      storage = StorageKind::SliceInPlace;
+      storageOperands.push_back(lookup(dps.getTiedOpOperand(result)->get()));
+    } else if (dps && isa<TensorType>(result.getType())) {
       Value init = dps.getTiedOpOperand(result)->get();
       // A placeholder or a glued op's buffer: bufferization allocates it
       // right before this op, for this op alone.
@@ -383,7 +444,7 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
     return success();
   }
   SmallVector<LoweringStep, 3> lowering = describeLowering(op);
-  if (uint64_t glued = getGluedTemporaryBytes(op, gluedTo)) {
+  if (uint64_t glued = getGluedTemporaryBytes(op, readByOp, gluedTo)) {
     if (lowering.empty())
       lowering.push_back(LoweringStep{});
     for (LoweringStep &step : lowering)
@@ -413,6 +474,7 @@ FailureOr<FunctionGraph> FunctionGraph::build(FunctionOpInterface function) {
                 "statically shaped tensors";
     result.valueIds[arg] = result.graph.addArgument(*bytes);
   }
+  result.findSliceWritesInPlace();
   result.findGluedOps();
   for (Operation &op : body.without_terminator())
     if (!result.gluedTo.count(&op) && failed(result.addOperation(&op)))

@@ -41,12 +41,15 @@ bool LivenessModel::isHonoured(StorageKind storage) const {
   case StorageKind::Elementwise:
     return model == MemoryModel::Inplace;
   case StorageKind::Subview:
+  case StorageKind::SliceInPlace:
     return model == MemoryModel::Bufferized;
   }
   llvm_unreachable("unknown storage kind");
 }
 
 bool LivenessModel::mayWriteIntoOperand(const GraphValue &result) const {
+  if (result.storage == StorageKind::SliceInPlace)
+    return !isHonoured(result.storage); // Otherwise an alias.
   return (result.storage == StorageKind::Elementwise ||
           result.storage == StorageKind::Destination) &&
          isHonoured(result.storage);
@@ -61,7 +64,8 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
   for (ValueId id = 0, e = graph.getNumValues(); id < e; ++id) {
     const GraphValue &value = graph.getValue(id);
     bool aliases = (value.storage == StorageKind::View ||
-                    value.storage == StorageKind::Subview) &&
+                    value.storage == StorageKind::Subview ||
+                    value.storage == StorageKind::SliceInPlace) &&
                    isHonoured(value.storage);
     // Bufferization reshapes a strided part of a buffer by copying it.
     if (aliases && value.storage == StorageKind::View &&
@@ -70,7 +74,7 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
             StorageKind::Subview)
       aliases = false;
     if (aliases) {
-      assert(value.storageOperands.size() == 1 && "a view has one source");
+      assert(value.storageOperands.size() == 1 && "an alias has one source");
       valueClass[id] = valueClass[value.storageOperands.front()];
     } else {
       valueClass[id] = classes.size();
@@ -83,25 +87,28 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
   }
   // Under `bufferized`, a returned value's buffer is the caller's out-param,
   // and so is every buffer a chain of destination-passing ops wrote into it
-  // in place: an init that only that op reads is always taken over.
-  std::vector<bool> callerOwned(graph.getNumValues(), false);
+  // in place: an init that only that op reads is always taken over. Per
+  // class, backwards: a class's members follow its root.
+  std::vector<bool> callerOwned(classes.size(), false);
   if (model == MemoryModel::Bufferized) {
     for (ValueId id = graph.getNumValues(); id-- > 0;) {
       const GraphValue &value = graph.getValue(id);
-      callerOwned[id] = callerOwned[id] || value.returned;
-      if (callerOwned[id] && value.storage == StorageKind::Destination &&
+      unsigned cls = valueClass[id];
+      callerOwned[cls] = callerOwned[cls] || value.returned;
+      if (callerOwned[cls] && classes[cls].root == id &&
+          value.storage == StorageKind::Destination &&
           graph.getValue(value.storageOperands.front()).users.size() == 1)
-        callerOwned[value.storageOperands.front()] = true;
+        callerOwned[valueClass[value.storageOperands.front()]] = true;
     }
   }
-  for (Buffer &buffer : classes) {
+  for (auto [cls, buffer] : llvm::enumerate(classes)) {
     llvm::sort(buffer.users);
     buffer.users.erase(std::unique(buffer.users.begin(), buffer.users.end()),
                        buffer.users.end());
     // The arena holds neither the caller's buffers nor the out-params.
     if (model == MemoryModel::Bufferized)
       buffer.bytes =
-          buffer.rootIsArgument || buffer.returned || callerOwned[buffer.root]
+          buffer.rootIsArgument || buffer.returned || callerOwned[cls]
               ? 0
               : llvm::alignTo(buffer.bytes, kBufferizedAlignment);
   }

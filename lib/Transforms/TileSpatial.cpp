@@ -14,6 +14,8 @@
 
 #include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Analysis/ComputeCost.h"
+#include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Core/MemoryModel.h"
 #include "serenity/Transforms/PassOptions.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -27,9 +29,12 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <thread>
+
+#define DEBUG_TYPE "serenity-tile-spatial"
 
 namespace serenity {
 #define GEN_PASS_DEF_SERENITYTILESPATIAL
@@ -119,12 +124,18 @@ public:
   /// Linalg: the loop of the result's rows, and every loop's size.
   unsigned getRowLoop() const { return rowLoop; }
   ArrayRef<int64_t> getLoopSizes() const { return loopSizes; }
+  /// Linalg: whether the op on the operands' bands computes the band (as
+  /// it does when every operand reads rows through its rows dimension
+  /// alone, from row 0 at loop 0, and the body does not read the loop
+  /// indices), so that a clone of it on them is its tiled implementation.
+  bool isBandedByClone() const { return bandedByClone; }
 
 private:
   Operation *op = nullptr;
   /// Linalg: the loop of the result's rows.
   unsigned rowLoop = 0;
   SmallVector<int64_t> loopSizes;
+  bool bandedByClone = false;
 };
 
 std::optional<RowAccess> RowAccess::of(Operation *op) {
@@ -189,6 +200,9 @@ std::optional<RowAccess> RowAccess::of(Operation *op) {
   // Every operand reads its rows (if any) through one dimension: 1, or
   // another one (a transpose of the input); the group then reads such an
   // operand whole, if it makes it at all.
+  // A body that reads its loop indices (an average pool's divisor at the
+  // edges) needs them offset to the band: the tiled implementation does.
+  access.bandedByClone = !linalgOp.hasIndexSemantics();
   for (OpOperand &operand : op->getOpOperands()) {
     AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
     unsigned rowDims = llvm::count_if(map.getResults(), [&](AffineExpr expr) {
@@ -203,6 +217,12 @@ std::optional<RowAccess> RowAccess::of(Operation *op) {
         box.push_back({0, size});
       if (!boundsOf(map.getResult(kRowDim), box))
         return std::nullopt;
+      // Its value with every loop at 0, its constant term.
+      SmallVector<RowRange> origin(access.loopSizes.size(), RowRange{0, 1});
+      access.bandedByClone &=
+          boundsOf(map.getResult(kRowDim), origin)->first == 0;
+    } else if (rowDims) {
+      access.bandedByClone = false;
     }
   }
   return access;
@@ -275,6 +295,28 @@ unsigned countTileablePrefix(ArrayRef<Operation *> ops) {
 
 Value sliceRows(OpBuilder &builder, Location loc, Value value, RowRange rows);
 
+/// What planning looks up about the ops of the body again and again: how
+/// each reads rows, and its MACs. Filled as asked.
+class OpFacts {
+public:
+  const std::optional<RowAccess> &access(Operation *op) {
+    auto [it, inserted] = accesses.try_emplace(op);
+    if (inserted)
+      it->second = RowAccess::of(op);
+    return it->second;
+  }
+  uint64_t macs(Operation *op) {
+    auto [it, inserted] = macCounts.try_emplace(op, 0);
+    if (inserted)
+      it->second = countMacs(op);
+    return it->second;
+  }
+
+private:
+  llvm::DenseMap<Operation *, std::optional<RowAccess>> accesses;
+  llvm::DenseMap<Operation *, uint64_t> macCounts;
+};
+
 /// Rewrites the group `ops` (consecutive ops of a function body, in order,
 /// constants aside) into `patches` bands, emitted patch after patch where
 /// the group's last op stood. With `cacheHalos`, a patch copies the rows it
@@ -282,8 +324,10 @@ Value sliceRows(OpBuilder &builder, Location loc, Value value, RowRange rows);
 /// next patch computes only the rows no patch computed before.
 class PatchBuilder {
 public:
+  /// `facts`: the ops' facts, if known (planning asks for them again and
+  /// again).
   PatchBuilder(ArrayRef<Operation *> ops, unsigned patches,
-               bool cacheHalos = false);
+               bool cacheHalos = false, OpFacts *facts = nullptr);
 
   /// The MACs of the group's ops once in patches (with halos recomputed or
   /// cached), and without patches.
@@ -338,8 +382,8 @@ private:
   llvm::SetVector<Operation *> ops;
   unsigned patches;
   bool cacheHalos;
-  /// How each op of the group reads rows.
-  llvm::DenseMap<Operation *, RowAccess> accesses;
+  OpFacts ownFacts;
+  OpFacts &facts;
   /// The values that leave the group.
   SmallVector<Value> exits;
   /// Per value of the group, in the current patch: its band and rows.
@@ -349,13 +393,11 @@ private:
 };
 
 PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, unsigned patches,
-                           bool cacheHalos)
-    : ops(group.begin(), group.end()), patches(patches),
-      cacheHalos(cacheHalos) {
+                           bool cacheHalos, OpFacts *facts)
+    : ops(group.begin(), group.end()), patches(patches), cacheHalos(cacheHalos),
+      facts(facts ? *facts : ownFacts) {
   if (ops.empty())
     return;
-  for (Operation *op : ops)
-    accesses.try_emplace(op, *RowAccess::of(op));
   Block *body = ops.back()->getBlock();
   for (Operation *op : ops)
     for (Value result : op->getResults())
@@ -394,7 +436,7 @@ SmallVector<PatchBuilder::PatchPlan> PatchBuilder::planPatches() const {
       plan[result] = entry;
       if (entry.computed.empty())
         continue;
-      const RowAccess &access = accesses.find(op)->second;
+      const RowAccess &access = *facts.access(op);
       for (OpOperand &operand : op->getOpOperands()) {
         if (!ops.contains(operand.get().getDefiningOp()))
           continue;
@@ -420,7 +462,7 @@ std::pair<uint64_t, uint64_t> PatchBuilder::countGroupMacs() const {
       rowsComputed[value.getDefiningOp()] += entry.computed.size();
   uint64_t tiled = 0, whole = 0;
   for (Operation *op : ops) {
-    uint64_t macs = countMacs(op);
+    uint64_t macs = facts.macs(op);
     whole += macs;
     tiled += macs / rowsOf(op->getResult(0)) * rowsComputed.lookup(op);
   }
@@ -428,8 +470,7 @@ std::pair<uint64_t, uint64_t> PatchBuilder::countGroupMacs() const {
 }
 
 Value PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
-                                RowRange rows,
-                                ArrayRef<Operation *> wholeOps) {
+                                RowRange rows, ArrayRef<Operation *> wholeOps) {
   // Down the destinations, through values nothing else reads.
   Value value = part;
   while (value.hasOneUse() || value == part) {
@@ -514,15 +555,17 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
                               RowRange rows) {
   Location loc = op->getLoc();
   Value result = op->getResult(0);
-  const RowAccess *access = &accesses.find(op)->second;
-  // The band of operand `index`: rows of a group value, or the value itself.
+  const RowAccess *access = &*facts.access(op);
+  // The band of operand `index`: rows of a group value (all of them if read
+  // whole), or of another value, or the value itself.
   auto operandBand = [&](unsigned index) -> Value {
     Value operand = op->getOperand(index);
     std::optional<RowRange> needed = access->operandRows(index, rows);
+    if (ops.contains(operand.getDefiningOp()))
+      return sliceOfBand(builder, loc, operand,
+                         needed ? *needed : RowRange{0, rowsOf(operand)});
     if (!needed)
       return operand;
-    if (ops.contains(operand.getDefiningOp()))
-      return sliceOfBand(builder, loc, operand, *needed);
     return sliceRows(builder, loc, operand, *needed);
   };
   if (isa<tensor::EmptyOp>(op))
@@ -580,16 +623,29 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
     Value source = operandBand(0);
     if (!source)
       return nullptr;
-    return decltype(reshape)::create(
-        builder, loc, withRows(result.getType(), rows.size()), source,
-        reshape.getReassociationIndices());
+    return decltype(reshape)::create(builder, loc,
+                                     withRows(result.getType(), rows.size()),
+                                     source, reshape.getReassociationIndices());
   };
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
     return reshapeBand(collapse);
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
     return reshapeBand(expand);
 
-  // A Linalg op: its tiled implementation on the band's loop range reads
+  // A Linalg op that the operands' bands make its band: a clone on them.
+  if (access->isBandedByClone()) {
+    SmallVector<Value> operandBands;
+    for (unsigned index = 0, e = op->getNumOperands(); index < e; ++index) {
+      operandBands.push_back(operandBand(index));
+      if (!operandBands.back())
+        return nullptr;
+    }
+    Operation *band = builder.clone(*op);
+    band->setOperands(operandBands);
+    band->getResult(0).setType(withRows(result.getType(), rows.size()));
+    return band->getResult(0);
+  }
+  // Otherwise its tiled implementation on the band's loop range reads
   // slices of the full operands; those of group values read the bands.
   auto tileable = cast<TilingInterface>(op);
   SmallVector<OpFoldResult> offsets, sizes;
@@ -656,6 +712,7 @@ LogicalResult PatchBuilder::run() {
   for (Value exit : exits)
     assembled.push_back(tensor::EmptyOp::create(builder, exit.getLoc(),
                                                 exit.getType(), ValueRange()));
+  SmallVector<Value> emptyAssembled = assembled;
   SmallVector<PatchPlan> plans = planPatches();
   // Per patch and value: the rows of its band a later patch reads from the
   // halo (the cached rows of the value's next band).
@@ -719,17 +776,16 @@ LogicalResult PatchBuilder::run() {
             builder, loc, withRows(result.getType(), entry.band.size()),
             ValueRange());
         bandOps.push_back(band.getDefiningOp());
-        Value cached =
-            sliceRows(builder, loc, halo,
-                      {entry.cached.lo - haloRange.lo,
-                       entry.cached.hi - haloRange.lo});
+        Value cached = sliceRows(
+            builder, loc, halo,
+            {entry.cached.lo - haloRange.lo, entry.cached.hi - haloRange.lo});
         if (cached != halo)
           bandOps.push_back(cached.getDefiningOp());
         RowSlice cachedSlice(builder, cast<RankedTensorType>(band.getType()),
                              {0, entry.cached.size()});
         band = tensor::InsertSliceOp::create(
-            builder, loc, cached, band, cachedSlice.offsets,
-            cachedSlice.sizes, cachedSlice.strides);
+            builder, loc, cached, band, cachedSlice.offsets, cachedSlice.sizes,
+            cachedSlice.strides);
         bandOps.push_back(band.getDefiningOp());
         if (!entry.computed.empty()) {
           Value part = buildBand(builder, op, entry.computed);
@@ -775,6 +831,16 @@ LogicalResult PatchBuilder::run() {
     exit.replaceUsesWithIf(whole, [&](OpOperand &use) {
       return !ops.contains(body->findAncestorOpInBlock(*use.getOwner()));
     });
+  // Each assembled tensor where the patches first write it: its buffer is
+  // live from there (the memory model allocates it at the tensor.empty).
+  for (Value empty : emptyAssembled) {
+    Operation *first = nullptr;
+    for (Operation *user : empty.getUsers())
+      if (!first || user->isBeforeInBlock(first))
+        first = user;
+    if (first)
+      empty.getDefiningOp()->moveBefore(first);
+  }
   for (Operation *op : llvm::reverse(ops))
     op->erase();
   return success();
@@ -851,13 +917,12 @@ void recordPatches(func::FuncOp func, unsigned groups, unsigned cachedGroups,
   auto entry = [&](StringRef name, uint64_t value) {
     return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
   };
-  func->setAttr(SerenityDialect::kPatchesAttrName,
-                builder.getDictionaryAttr({entry("groups", groups),
-                                           entry("cached_groups", cachedGroups),
-                                           entry("group_ops", groupOps),
-                                           entry("patches", patches),
-                                           entry("macs_before", macsBefore),
-                                           entry("macs_after", macsAfter)}));
+  func->setAttr(
+      SerenityDialect::kPatchesAttrName,
+      builder.getDictionaryAttr(
+          {entry("groups", groups), entry("cached_groups", cachedGroups),
+           entry("group_ops", groupOps), entry("patches", patches),
+           entry("macs_before", macsBefore), entry("macs_after", macsAfter)}));
 }
 
 /// The patch counts the pass tries.
@@ -908,37 +973,69 @@ struct TileSpatialPass
 
   void runOnOperation() final;
 
-  /// Tiles a copy of the function and measures it: the MACs, and the
-  /// live-bytes bound of its buffers once bufferized. `patches` 0: as it is.
-  FailureOr<Candidate> measure(func::FuncOp func, Candidate candidate);
+  /// Tiles a copy of the function and estimates it: the MACs, and the peak
+  /// of the `bufferized` memory model in program order, which is the
+  /// live-bytes bound of the buffers bufferization makes of it
+  /// (docs/memory-model.md), and where it peaks. `patches` 0: as it is.
+  FailureOr<Candidate> estimate(func::FuncOp func, Candidate candidate);
+  /// The live-bytes bound of the buffers of a bufferized copy of `func`.
+  FailureOr<uint64_t> measureBound(func::FuncOp func);
 };
 
-FailureOr<Candidate> TileSpatialPass::measure(func::FuncOp func,
-                                              Candidate candidate) {
+FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
+                                               Candidate candidate) {
   OpBuilder builder(func.getContext());
   OwningOpRef<ModuleOp> scratch = ModuleOp::create(func.getLoc());
   builder.setInsertionPointToStart(scratch->getBody());
   auto copy = cast<func::FuncOp>(builder.clone(*func));
-  copy.setPublic();
   // Diagnostics of the copy are the estimate's business only.
   SilenceThisThread silence(func.getContext());
   if (candidate.patches > 0 &&
       failed(applyCandidate(groupableOps(copy.getBody().front()), candidate)))
     return failure();
   candidate.macs = countMacs(copy);
+  FailureOr<FunctionGraph> graph = FunctionGraph::build(copy);
+  if (failed(graph))
+    return failure();
+  LivenessModel model(graph->getGraph(), MemoryModel::Bufferized);
+  std::vector<NodeId> order = graph->getGraph().getProgramOrder();
+  LivenessTrace trace = model.simulate(order);
+  candidate.arenaBytes = trace.peak;
+  if (trace.peakStep)
+    candidate.peakLoc = graph->getOperation(order[*trace.peakStep])->getLoc();
+  return candidate;
+}
+
+FailureOr<uint64_t> TileSpatialPass::measureBound(func::FuncOp func) {
+  OpBuilder builder(func.getContext());
+  OwningOpRef<ModuleOp> scratch = ModuleOp::create(func.getLoc());
+  builder.setInsertionPointToStart(scratch->getBody());
+  auto copy = cast<func::FuncOp>(builder.clone(*func));
+  copy.setPublic();
+  SilenceThisThread silence(func.getContext());
+  // A scratch copy, measured and dropped: the upstream passes' output is
+  // not verified.
   PassManager pm(func.getContext());
+  pm.enableVerifier(false);
   std::string error;
   llvm::raw_string_ostream errorStream(error);
   if (failed(parsePassPipeline(getBufferizePipelineText(), pm, errorStream)) ||
       failed(pm.run(*scratch)))
     return failure();
-  LiveBytesPeak peak = computeLiveBytesPeak(
-      getLifetimes(collectArenaBuffers(copy)), alignment);
-  candidate.arenaBytes = peak.bytes;
-  Block &body = copy.getBody().front();
-  if (peak.bytes > 0 && peak.step < body.getOperations().size())
-    candidate.peakLoc = std::next(body.begin(), peak.step)->getLoc();
-  return candidate;
+  return computeLiveBytesBound(getLifetimes(collectArenaBuffers(copy)),
+                               alignment);
+}
+
+/// Warns at `func` when the memory model's arena of it (`what`: as it is,
+/// or tiled) is not the live-bytes bound of its bufferized buffers.
+void warnIfNotModeled(func::FuncOp func, StringRef what, uint64_t modeled,
+                      uint64_t bound) {
+  if (modeled != bound)
+    func.emitWarning() << llvm::formatv(
+        "serenity-tile-spatial: verify-arena: the memory model puts the "
+        "function {0} at {1} bytes, but the live-bytes bound of its "
+        "bufferized buffers is {2}",
+        what, modeled, bound);
 }
 
 void TileSpatialPass::runOnOperation() {
@@ -980,6 +1077,8 @@ void TileSpatialPass::runOnOperation() {
     return;
   }
 
+  // The facts of the body's ops; the ops change with every group tiled.
+  OpFacts facts;
   // Halos recomputed within `budget` MACs where `halos` allows, otherwise
   // cached where it allows; none: neither fits.
   auto chooseHalos = [&](ArrayRef<Operation *> group, unsigned p,
@@ -988,7 +1087,8 @@ void TileSpatialPass::runOnOperation() {
     for (bool cache : {false, true}) {
       if (halos == (cache ? HaloMode::Recompute : HaloMode::Cache))
         continue;
-      auto [tiled, whole] = PatchBuilder(group, p, cache).countGroupMacs();
+      auto [tiled, whole] =
+          PatchBuilder(group, p, cache, &facts).countGroupMacs();
       if (macsBefore + tiled - whole <= budget)
         return cache;
     }
@@ -1008,16 +1108,29 @@ void TileSpatialPass::runOnOperation() {
     return;
   }
 
-  FailureOr<Candidate> original = measure(func, Candidate());
+  // Candidates are scored by the `bufferized` memory model, which is exact
+  // on what the pass makes (docs/memory-model.md): the live-bytes bound of
+  // the buffers bufferization makes. verify-arena bufferizes the function
+  // as it is and as tiled, to check that.
+  FailureOr<Candidate> original = estimate(func, Candidate());
   if (failed(original)) {
-    func.emitRemark() << "serenity-tile-spatial: the function does not "
-                         "bufferize; left as it is";
+    func.emitRemark() << "serenity-tile-spatial: the memory model cannot "
+                         "size the function; left as it is";
     return;
+  }
+  FailureOr<uint64_t> originalBound = failure();
+  if (verifyArena) {
+    originalBound = measureBound(func);
+    if (failed(originalBound)) {
+      func.emitRemark() << "serenity-tile-spatial: the function does not "
+                           "bufferize; left as it is";
+      return;
+    }
+    warnIfNotModeled(func, "as it is", original->arenaBytes, *originalBound);
   }
   if (reportCandidates)
     func.emitRemark() << llvm::formatv(
-        "serenity-tile-spatial: as it is: arena {0} bytes (live-bytes bound), "
-        "MACs {1}",
+        "serenity-tile-spatial: as it is: arena {0} bytes (modeled), MACs {1}",
         original->arenaBytes, original->macs);
   double budget = original->macs * (1.0 + maxExtraMacs / 100.0);
   Candidate current = *original;
@@ -1033,8 +1146,12 @@ void TileSpatialPass::runOnOperation() {
   // open the body (the stem); every round tries groups around the op that
   // holds the modeled peak.
   llvm::DenseSet<Operation *> tiledBefore;
+  // The function before the first group, should the tiling not bufferize
+  // below it.
+  OwningOpRef<func::FuncOp> untiled;
   for (unsigned round = 0; round < kMaxGroups; ++round) {
     ops = groupableOps(body);
+    facts = OpFacts();
     SmallVector<uint64_t> across = bytesAcrossCuts(ops);
     SmallVector<Candidate> candidates;
     // The halos of `count` ops from `start` in `p` patches, within the MAC
@@ -1043,7 +1160,7 @@ void TileSpatialPass::runOnOperation() {
     auto fits = [&](unsigned start, unsigned count,
                     unsigned p) -> std::optional<bool> {
       ArrayRef<Operation *> group = ArrayRef(ops).slice(start, count);
-      if (PatchBuilder(group, p).fewestExitRows() < p)
+      if (PatchBuilder(group, p, false, &facts).fewestExitRows() < p)
         return std::nullopt;
       return chooseHalos(group, p, current.macs, budget);
     };
@@ -1074,16 +1191,17 @@ void TileSpatialPass::runOnOperation() {
       if (groupOps)
         ends.assign({groupOps.getValue()});
       auto banded = [&](unsigned end, unsigned count) {
-        return PatchBuilder(ArrayRef(ops).take_front(end), count)
+        return PatchBuilder(ArrayRef(ops).take_front(end), count, false, &facts)
                    .fewestExitRows() >= count;
       };
       for (unsigned count : patchCounts(kPatchCounts)) {
         auto deepest = ends.begin();
         if (halos != HaloMode::Cache) {
-          deepest = std::partition_point(
-              ends.begin(), ends.end(), [&](unsigned end) {
+          deepest =
+              std::partition_point(ends.begin(), ends.end(), [&](unsigned end) {
                 auto [tiled, whole] =
-                    PatchBuilder(ArrayRef(ops).take_front(end), count)
+                    PatchBuilder(ArrayRef(ops).take_front(end), count, false,
+                                 &facts)
                         .countGroupMacs();
                 return current.macs + tiled - whole <= budget;
               });
@@ -1102,20 +1220,20 @@ void TileSpatialPass::runOnOperation() {
           --cachedEnd;
         if (cachedEnd != ends.begin() && cachedEnd > deepest &&
             holdsPeak(0, *std::prev(cachedEnd)) &&
-            chooseHalos(ArrayRef(ops).take_front(*std::prev(cachedEnd)),
-                        count, current.macs, budget) == true)
+            chooseHalos(ArrayRef(ops).take_front(*std::prev(cachedEnd)), count,
+                        current.macs, budget) == true)
           candidates.push_back({0, *std::prev(cachedEnd), count, true});
       }
     }
     // Groups around the peak: from one of the two quiet cuts before the
     // peak op to one of the two after it, within its run of tileable ops.
-    if (peakIt != ops.end() && RowAccess::of(*peakIt)) {
+    if (peakIt != ops.end() && facts.access(*peakIt)) {
       unsigned peak = peakIt - ops.begin();
       unsigned first = peak, last = peak + 1;
-      while (first > 0 && RowAccess::of(ops[first - 1]) &&
+      while (first > 0 && facts.access(ops[first - 1]) &&
              !tiledBefore.contains(ops[first - 1]))
         --first;
-      while (last < ops.size() && RowAccess::of(ops[last]) &&
+      while (last < ops.size() && facts.access(ops[last]) &&
              !tiledBefore.contains(ops[last]))
         ++last;
       // The cuts where the fewest bytes cross (a cell's or a stage's end),
@@ -1149,11 +1267,11 @@ void TileSpatialPass::runOnOperation() {
                 candidates.push_back({start, end - start, count, *cache});
     }
 
-    // Each candidate is measured on a copy of its own, so they are measured
+    // Each candidate is tiled in a copy of its own, so they are estimated
     // in parallel (the function itself is only read).
     SmallVector<FailureOr<Candidate>> results(candidates.size(), failure());
     parallelFor(func.getContext(), 0, candidates.size(), [&](size_t index) {
-      results[index] = measure(func, candidates[index]);
+      results[index] = estimate(func, candidates[index]);
     });
     std::optional<Candidate> best;
     for (auto [candidate, measured] : llvm::zip(candidates, results)) {
@@ -1164,13 +1282,13 @@ void TileSpatialPass::runOnOperation() {
             candidate.count, candidate.start, candidate.patches,
             candidate.cacheHalos ? "cached" : "recomputed");
         if (succeeded(measured))
-          func.emitRemark() << what
-                            << llvm::formatv(": arena {0} bytes (live-bytes "
-                                             "bound), MACs {1}",
-                                             measured->arenaBytes,
-                                             measured->macs);
+          func.emitRemark()
+              << what
+              << llvm::formatv(": arena {0} bytes (modeled), "
+                               "MACs {1}",
+                               measured->arenaBytes, measured->macs);
         else
-          func.emitRemark() << what << ": does not bufferize";
+          func.emitRemark() << what << ": cannot be tiled and modeled";
       }
       if (failed(measured) || measured->macs > budget)
         continue;
@@ -1179,6 +1297,8 @@ void TileSpatialPass::runOnOperation() {
     }
     if (!best || best->arenaBytes >= current.arenaBytes)
       break;
+    if (!untiled)
+      untiled = func.clone();
     if (failed(applyCandidate(ops, *best, &tiledBefore)))
       return signalPassFailure();
     current = *best;
@@ -1189,17 +1309,34 @@ void TileSpatialPass::runOnOperation() {
   }
   if (groups == 0) {
     func.emitRemark() << llvm::formatv(
-        "serenity-tile-spatial: no tiling lowers the arena ({0} bytes) "
-        "within +{1}% MACs; left as it is",
+        "serenity-tile-spatial: no tiling lowers the arena ({0} bytes, "
+        "modeled) within +{1}% MACs; left as it is",
         original->arenaBytes, maxExtraMacs.getValue());
     return;
+  }
+  if (verifyArena) {
+    FailureOr<uint64_t> tiledBound = measureBound(func);
+    if (failed(tiledBound) || *tiledBound >= *originalBound) {
+      func.getBody().takeBody(untiled->getBody());
+      func.emitWarning() << llvm::formatv(
+          "serenity-tile-spatial: the tiling the memory model chose ({0} "
+          "bytes) {1}; left as it is",
+          current.arenaBytes,
+          succeeded(tiledBound)
+              ? llvm::formatv("bufferizes to a live-bytes bound of {0} "
+                              "bytes, not below {1}",
+                              *tiledBound, *originalBound)
+                    .str()
+              : std::string("does not bufferize"));
+      return;
+    }
+    warnIfNotModeled(func, "as tiled", current.arenaBytes, *tiledBound);
   }
   recordPatches(func, groups, cachedGroups, totalOps, mostPatches,
                 original->macs, current.macs);
   func.emitRemark() << llvm::formatv(
       "serenity-tile-spatial: {0} ops in {1} group(s), at most {2} patches: "
-      "arena {3} -> {4} bytes (live-bytes bound), MACs {5} -> {6} "
-      "(+{7:F1}%){8}",
+      "arena {3} -> {4} bytes (modeled), MACs {5} -> {6} (+{7:F1}%){8}",
       totalOps, groups, mostPatches, original->arenaBytes, current.arenaBytes,
       original->macs, current.macs,
       original->macs

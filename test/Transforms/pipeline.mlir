@@ -26,7 +26,7 @@
 // TILE: tosa-to-tensor
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(
-// TILE-NEXT: serenity-tile-spatial{alignment=32 group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false}
+// TILE-NEXT: serenity-tile-spatial{alignment=32 group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false verify-arena=false}
 // TILE-NEXT: ),
 // TILE-NEXT: one-shot-bufferize
 

@@ -15,6 +15,7 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <optional>
 #include <vector>
@@ -65,8 +66,14 @@ public:
 private:
   explicit FunctionGraph(mlir::Block &body) : body(&body) {}
   void findGluedOps();
+  /// Finds the ops that write a part of a buffer in place
+  /// (getSliceWritersInPlace in the .cpp).
+  void findSliceWritesInPlace();
   mlir::LogicalResult addOperation(mlir::Operation *op);
   ValueId lookup(mlir::Value value) const { return valueIds.lookup(value); }
+  /// Values `op` reads, its regions' captures included (remembered: the
+  /// build asks for them several times).
+  llvm::ArrayRef<mlir::Value> getReadValues(mlir::Operation *op);
   /// Whether `value` is a value of the graph: not made by a glued op.
   bool isNodeValue(mlir::Value value) const { return valueIds.count(value); }
 
@@ -84,6 +91,15 @@ private:
   /// Per node op, the tensor.pad glued to it, which reads an activation: the
   /// node reads the pad's input, and its lowering holds the padded copy.
   llvm::DenseMap<mlir::Operation *, mlir::tensor::PadOp> contractedPads;
+  /// Ops that write a part of a buffer in place, and the insert_slice that
+  /// puts it back: their results alias their destination under
+  /// `bufferized` (StorageKind::SliceInPlace).
+  llvm::DenseSet<mlir::Operation *> writesInPlace;
+  /// tensor.empty ops whose buffer such ops write: a buffer from the
+  /// empty on, not a placeholder.
+  llvm::DenseSet<mlir::Operation *> heldEmpties;
+  llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Value, 4>>
+      readValues;
   /// The last node with read or write effects, to keep their order.
   std::optional<NodeId> lastEffectfulNode;
 };

@@ -39,6 +39,12 @@ enum class StorageKind {
   /// A part of its single storage operand that bufferization reads in place
   /// (tosa.slice becomes a memref.subview): an alias under `bufferized` only.
   Subview,
+  /// Destination-passing into a part of a buffer that goes back where it
+  /// came from (`extract_slice` of X, ops writing into it, `insert_slice`
+  /// into X at the same place; the insert itself too), which one-shot
+  /// bufferization writes in place: an alias of its storage operand under
+  /// `bufferized`, Destination under the other models.
+  SliceInPlace,
 };
 
 /// One op of a node's bufferized lowering, in order (used by the `bufferized`

@@ -182,17 +182,19 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     rounds: groups that open the body (ending where the fewest bytes live
     on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches,
     and one cut deeper with halos cached)
-    and groups around the op at the peak of the bufferized function (2, 4
-    or 8 patches). Each candidate is bufferized and its arena estimated (the
-    live-bytes bound of its buffers); a round keeps the lowest within
-    `max-extra-macs` (percent of the function's MACs, serenity's
-    `countMacs`, for all groups together) if it is below the arena so far.
-    Otherwise the IR is left as it was. `group-ops` and `patches` restrict
+    and groups around the op where the arena peaks (2, 4 or 8 patches).
+    Each candidate is tiled in a copy of the function, and its arena is
+    the peak of the `bufferized` memory model in program order, which is
+    the live-bytes bound of the buffers bufferization makes of it
+    (docs/memory-model.md; `verify-arena` checks it). A round keeps the
+    lowest within `max-extra-macs` (percent of the function's MACs,
+    serenity's `countMacs`, for all groups together) if it is below the
+    arena so far. Otherwise the IR is left as it was. `group-ops` and `patches` restrict
     the choice to the first N ops or N patches; `memory-aware=0` applies
     them as they are (`group-ops=0`: every op at the top that can be).
 
     The pass reports its choice in a remark (the ops, groups and patches,
-    the arena estimate before and after, the MACs) and in a
+    the modeled arena before and after, the MACs) and in a
     `serenity.patches` dictionary on the function (`groups`,
     `cached_groups`, `group_ops`, `patches`, `macs_before`, `macs_after`).
   }];
@@ -211,12 +213,16 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     Option<"memoryAware", "memory-aware", "bool", "true",
            "Keep a tiling only if it lowers the estimated arena">,
     Option<"reportCandidates", "report-candidates", "bool", "false",
-           "Memory-aware: a remark for every candidate measured (its arena "
-           "estimate and MACs, the whole function's, or that it does not "
-           "bufferize)">,
+           "Memory-aware: a remark for every candidate estimated (its "
+           "modeled arena and MACs, the whole function's, or that it cannot "
+           "be tiled and modeled)">,
+    Option<"verifyArena", "verify-arena", "bool", "false",
+           "Memory-aware: bufferize the function as it is and as tiled, "
+           "warn where the memory model's arena is not the live-bytes bound "
+           "of the buffers, and keep the tiling only if the bound drops">,
     Option<"alignment", "alignment", "uint64_t",
            "::serenity::PlacementOptions().alignment",
-           "Alignment of the arena estimate's buffers, in bytes">,
+           "Alignment of verify-arena's buffers, in bytes">,
   ];
   let dependentDialects = ["::mlir::tensor::TensorDialect",
                            "::mlir::linalg::LinalgDialect",
