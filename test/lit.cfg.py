@@ -24,6 +24,11 @@ config.substitutions.append(
     ("%zoo", os.path.join(config.serenity_src_root, "benchmarks", "zoo", "generate.py"))
 )
 
+# Tests too slow for the default run (CI's 15 minutes), run on request:
+# `lit -Dslow_tests=1 ...` (see test/Execution/tile-spatial-networks.test).
+if lit_config.params.get("slow_tests", "0") not in ("", "0"):
+    config.available_features.add("slow-tests")
+
 # Execution tests: the upstream lowerings (test/lowering.py, shared with the
 # Python tests) and the upstream runner.
 sys.path.insert(0, config.test_source_root)

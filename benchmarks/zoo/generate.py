@@ -61,9 +61,9 @@ def nas_cifar(family):
 
 
 def nas_imagenet(family):
-    def build(b):
-        x = b.argument((1, 224, 224, 3))
-        return [build_network(b, GENOTYPES[family], x, 32, 2, 12, IMAGENET_LAYOUT)]
+    def build(b, size=224, channels=12):
+        x = b.argument((1, size, size, 3))
+        return [build_network(b, GENOTYPES[family], x, 32, 2, channels, IMAGENET_LAYOUT)]
 
     return build
 
@@ -89,8 +89,8 @@ def randwire_cell(seed):
 
 
 def randwire_net(seed):
-    def build(b):
-        return [randwire_network(b, b.argument((1, 224, 224, 3)), seed)]
+    def build(b, size=224, channels=78):
+        return [randwire_network(b, b.argument((1, size, size, 3)), seed, channels)]
 
     return build
 
@@ -123,10 +123,9 @@ def family_of(name):
 
 
 # Models whose input size can shrink (--size, --channels), e.g. for
-# execution tests: the cells, and the CIFAR networks (`channels` is a cell's
-# C); the ImageNet and RandWire networks keep their published input.
-CELLS = [name for name in MODELS if name.endswith("_cell") or name.endswith("_cifar")] + [
-    "densenet121_block", "inception_v3_a"]
+# execution tests: every zoo model. `channels` is a cell's input channels, a
+# NAS network's C, a RandWire network's first stage.
+RESIZABLE = list(MODELS)
 
 
 def generate(name, seed=0, splat_weights=False, size=None, channels=None):
@@ -137,8 +136,8 @@ def generate(name, seed=0, splat_weights=False, size=None, channels=None):
         overrides["size"] = size
     if channels is not None:
         overrides["channels"] = channels
-    if overrides and name not in CELLS:
-        raise ValueError("only cells and CIFAR networks take --size/--channels, not " + name)
+    if overrides and name not in RESIZABLE:
+        raise ValueError("only zoo models take --size/--channels, not " + name)
     results = {**MODELS, **EXTRA_MODELS}[name][1](builder, **overrides)
     return builder.render(results), builder
 
@@ -156,9 +155,10 @@ def main():
     parser.add_argument("--splat-weights", action="store_true",
                         help="splat constants instead of random ones (small files)")
     parser.add_argument("--size", type=int,
-                        help="a cell's input height and width (smaller: faster to run)")
+                        help="the input's height and width (smaller: faster to run)")
     parser.add_argument("--channels", type=int,
-                        help="a cell's input channels")
+                        help="a cell's input channels, a NAS network's C, a RandWire "
+                        "network's first stage")
     args = parser.parse_args()
     if args.list:
         print("\n".join(MODELS))

@@ -61,12 +61,14 @@ def randwire_stage(b, x, channels, rng, n=32, k=4, p=0.75):
     return b.mul(y, b.scalar(1.0 / len(sinks), 4))
 
 
-def randwire_network(b, x, seed):
+def randwire_network(b, x, seed, channels=78):
+    """`channels`: the first stage's (78 in the paper's small regime); the
+    stem has half, the later stages twice and four times as many."""
     rng = np.random.default_rng(seed)
-    y = b.relu(b.conv(x, 39, kernel=(3, 3), stride=2))
-    y = b.conv(y, 78, kernel=(3, 3), stride=2)
-    for channels in (78, 156, 312):
-        y = randwire_stage(b, y, channels, rng)
+    y = b.relu(b.conv(x, channels // 2, kernel=(3, 3), stride=2))
+    y = b.conv(y, channels, kernel=(3, 3), stride=2)
+    for stage_channels in (channels, 2 * channels, 4 * channels):
+        y = randwire_stage(b, y, stage_channels, rng)
     return b.global_avg_pool(y)
 
 
