@@ -47,4 +47,8 @@ def count_mismatches(tmp_path, text, x, expected):
                              check=True, stdout=subprocess.PIPE, text=True).stdout
     run = subprocess.run(lowering.runner_command(lowering.llvm_tools_dir(), lowering.llvm_lib_dir()),
                          input=lowered, check=True, stdout=subprocess.PIPE, text=True).stdout
-    return int(run.strip().splitlines()[-1])
+    # One output: exactly one count (a stray line before it would hide a
+    # failure if only the last were read).
+    lines = run.split()
+    assert len(lines) == 1, "expected one count, mlir-runner printed: %r" % run
+    return int(lines[0])

@@ -9,8 +9,10 @@
 // CHECK: %[[I3:.*]] = tensor.insert_slice %{{.*}} into %[[I2]][0, 0, 0, 8] [1, 4, 4, 4] [1, 1, 1, 1]
 // CHECK: return %[[I3]]
 // Three 256-byte states made from a 256-byte input, concatenated (768) and
-// returned: as written the states and the concat coexist (256 + 768 + 768 at
-// the concat); written in place, each state dies once it is in its slice.
+// returned: as written the three states and the concat coexist at the
+// concat (768 + 768 = 1536; the input died at the last state); written in
+// place, each state dies once it is in its slice, so at most the input, one
+// state and the destination live (256 + 256 + 768 = 1280).
 // AWARE-LABEL: func.func @cell_output
 // AWARE-SAME: #serenity.schedule<peak = 1280, input_peak = 1536,
 // AWARE-NOT: tosa.concat
