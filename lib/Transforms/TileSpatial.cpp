@@ -927,8 +927,8 @@ void recordPatches(func::FuncOp func, unsigned groups, unsigned cachedGroups,
 
 /// The patch counts the pass tries.
 constexpr unsigned kPatchCounts[] = {2, 3, 4, 6, 8, 12, 16};
-/// The patch counts tried on groups around the peak (fewer: each is
-/// bufferized), and how many groups the pass makes at most.
+/// The patch counts tried on groups around the peak (fewer: each is tiled
+/// in a copy), and how many groups the pass makes at most.
 constexpr unsigned kPeakPatchCounts[] = {2, 4, 8};
 constexpr unsigned kMaxGroups = 3;
 /// Groups around the peak start and end at one of the kPeakCuts cuts with
@@ -942,8 +942,8 @@ struct Candidate {
   unsigned start = 0, count = 0, patches = 0;
   bool cacheHalos = false;
   uint64_t arenaBytes = 0, macs = 0;
-  /// Where the bufferized function's live bytes peak: the location of the
-  /// op there (that of the op it was lowered from), if it has one.
+  /// Where the memory model's live bytes peak in the tiled copy: the
+  /// location of the op there (that of the op it was banded from).
   LocationAttr peakLoc;
 };
 
@@ -1146,8 +1146,8 @@ void TileSpatialPass::runOnOperation() {
   // open the body (the stem); every round tries groups around the op that
   // holds the modeled peak.
   llvm::DenseSet<Operation *> tiledBefore;
-  // The function before the first group, should the tiling not bufferize
-  // below it.
+  // The function before the first group, should verify-arena find that
+  // the tiling does not bufferize below it.
   OwningOpRef<func::FuncOp> untiled;
   for (unsigned round = 0; round < kMaxGroups; ++round) {
     ops = groupableOps(body);
@@ -1164,9 +1164,8 @@ void TileSpatialPass::runOnOperation() {
         return std::nullopt;
       return chooseHalos(group, p, current.macs, budget);
     };
-    // The op at the peak: where the bufferized function peaks (the memory
-    // model over-counts patches, docs/memory-model.md), by the location of
-    // the op it was lowered from.
+    // The op at the peak, by the location of the op it was banded from
+    // (the first untiled op there).
     auto peakIt = ops.end();
     if (!groupOps && current.peakLoc)
       peakIt = llvm::find_if(ops, [&](Operation *op) {
