@@ -778,9 +778,8 @@ Placement placeExactly(llvm::ArrayRef<BufferLifetime> buffers,
 
 } // namespace
 
-LiveBytesPeak
-serenity::computeLiveBytesPeak(llvm::ArrayRef<BufferLifetime> buffers,
-                               uint64_t alignment) {
+uint64_t serenity::computeLiveBytesBound(llvm::ArrayRef<BufferLifetime> buffers,
+                                         uint64_t alignment) {
   // Sweep the starts and ends: +size at firstStep, -size after lastStep.
   std::vector<std::pair<uint64_t, int64_t>> events;
   for (const BufferLifetime &buffer : buffers) {
@@ -792,14 +791,10 @@ serenity::computeLiveBytesPeak(llvm::ArrayRef<BufferLifetime> buffers,
   }
   // At one time point, ends (even) sort before starts (odd) of the next step.
   llvm::sort(events);
-  int64_t live = 0;
-  LiveBytesPeak peak;
+  int64_t live = 0, peak = 0;
   for (auto [time, delta] : events) {
     live += delta;
-    if (live > int64_t(peak.bytes)) {
-      peak.bytes = live;
-      peak.step = (time - 1) / 2;
-    }
+    peak = std::max(peak, live);
   }
   return peak;
 }

@@ -982,12 +982,21 @@ struct TileSpatialPass
   FailureOr<uint64_t> measureBound(func::FuncOp func);
 };
 
-FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
-                                               Candidate candidate) {
+/// A public copy of `func` in a module of its own, to tile or bufferize
+/// and drop.
+std::pair<OwningOpRef<ModuleOp>, func::FuncOp>
+copyIntoScratch(func::FuncOp func) {
   OpBuilder builder(func.getContext());
   OwningOpRef<ModuleOp> scratch = ModuleOp::create(func.getLoc());
   builder.setInsertionPointToStart(scratch->getBody());
   auto copy = cast<func::FuncOp>(builder.clone(*func));
+  copy.setPublic();
+  return {std::move(scratch), copy};
+}
+
+FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
+                                               Candidate candidate) {
+  auto [scratch, copy] = copyIntoScratch(func);
   // Diagnostics of the copy are the estimate's business only.
   SilenceThisThread silence(func.getContext());
   if (candidate.patches > 0 &&
@@ -1007,11 +1016,7 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
 }
 
 FailureOr<uint64_t> TileSpatialPass::measureBound(func::FuncOp func) {
-  OpBuilder builder(func.getContext());
-  OwningOpRef<ModuleOp> scratch = ModuleOp::create(func.getLoc());
-  builder.setInsertionPointToStart(scratch->getBody());
-  auto copy = cast<func::FuncOp>(builder.clone(*func));
-  copy.setPublic();
+  auto [scratch, copy] = copyIntoScratch(func);
   SilenceThisThread silence(func.getContext());
   // A scratch copy, measured and dropped: the upstream passes' output is
   // not verified.
@@ -1296,7 +1301,7 @@ void TileSpatialPass::runOnOperation() {
     }
     if (!best || best->arenaBytes >= current.arenaBytes)
       break;
-    if (!untiled)
+    if (verifyArena && !untiled)
       untiled = func.clone();
     if (failed(applyCandidate(ops, *best, &tiledBefore)))
       return signalPassFailure();

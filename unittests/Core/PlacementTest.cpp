@@ -66,16 +66,6 @@ TEST(PlacementTest, LiveBytesBoundIsTheLargestStep) {
   EXPECT_EQ(computeLiveBytesBound(gapsExample(), 16), 48u);
 }
 
-TEST(PlacementTest, LiveBytesPeakNamesItsStep) {
-  // As above: step 2 unaligned, step 1 aligned to 16.
-  LiveBytesPeak unaligned = computeLiveBytesPeak(gapsExample(), 1);
-  EXPECT_EQ(unaligned.bytes, 20u);
-  EXPECT_EQ(unaligned.step, 2u);
-  LiveBytesPeak aligned = computeLiveBytesPeak(gapsExample(), 16);
-  EXPECT_EQ(aligned.bytes, 48u);
-  EXPECT_EQ(aligned.step, 1u);
-}
-
 TEST(PlacementTest, AlignmentRoundsOffsetsAndSizes) {
   Placement p = placeBuffers({{10, 0, 1}, {3, 1, 2}, {20, 2, 2}},
                              withAlgorithm(PlacementAlgorithm::Exact, 16));

@@ -99,20 +99,9 @@ inline uint64_t alignBytes(uint64_t bytes, uint64_t alignment) {
                         : (bytes + alignment - 1) / alignment * alignment;
 }
 
-/// The largest sum of aligned sizes live at one step, and the first step
-/// where it is live.
-struct LiveBytesPeak {
-  uint64_t bytes = 0;
-  unsigned step = 0;
-};
-LiveBytesPeak computeLiveBytesPeak(llvm::ArrayRef<BufferLifetime> buffers,
-                                   uint64_t alignment);
-
 /// The largest sum of aligned sizes live at one step.
-inline uint64_t computeLiveBytesBound(llvm::ArrayRef<BufferLifetime> buffers,
-                                      uint64_t alignment) {
-  return computeLiveBytesPeak(buffers, alignment).bytes;
-}
+uint64_t computeLiveBytesBound(llvm::ArrayRef<BufferLifetime> buffers,
+                               uint64_t alignment);
 
 /// Runs the requested algorithm. Always returns a valid placement.
 Placement placeBuffers(llvm::ArrayRef<BufferLifetime> buffers,

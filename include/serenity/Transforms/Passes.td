@@ -189,9 +189,10 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     (docs/memory-model.md; `verify-arena` checks it). A round keeps the
     lowest within `max-extra-macs` (percent of the function's MACs,
     serenity's `countMacs`, for all groups together) if it is below the
-    arena so far. Otherwise the IR is left as it was. `group-ops` and `patches` restrict
-    the choice to the first N ops or N patches; `memory-aware=0` applies
-    them as they are (`group-ops=0`: every op at the top that can be).
+    arena so far. Otherwise the IR is left as it was. `group-ops` and
+    `patches` restrict the choice to the first N ops or N patches;
+    `memory-aware=0` applies them as they are (`group-ops=0`: every op at
+    the top that can be).
 
     The pass reports its choice in a remark (the ops, groups and patches,
     the modeled arena before and after, the MACs) and in a
