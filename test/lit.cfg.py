@@ -68,7 +68,7 @@ config.substitutions.append(
         ),
     )
 )
-for script in ("make_runner", "compare_runs"):
+for script in ("make_runner", "compare_runs", "count_ops"):
     config.substitutions.append(
         (
             "%" + script,

@@ -1,25 +1,49 @@
 // Each rewrite, followed by scheduling, computes what the original computes:
 // both are lowered to LLVM and run on the same input; the output is the
-// number of elements that differ beyond float rounding.
+// number of elements that differ beyond float rounding. Each rewrite must
+// have fired: the ops it makes are counted (the in-place concat alone, or no
+// rewrite, leaves one convolution). Red under each of: no channel-wise
+// patterns, no kernel-wise patterns, no in-place concat (Rewrite.cpp).
 // RUN: split-file %s %t
 // RUN: serenity-opt %t/channel.mlir --serenity-rewrite=mode=always --serenity-schedule -o %t/channel.cand.mlir
-// RUN: FileCheck %s --check-prefix=REWRITTEN < %t/channel.cand.mlir
+// RUN: %count_ops tosa.conv2d tosa.clamp tosa.add tosa.concat < %t/channel.cand.mlir | FileCheck %s --check-prefix=CHANNEL --match-full-lines
 // RUN: %make_comparison %t/channel.mlir %t/channel.cand.mlir -o %t/channel.both.mlir
 // RUN: serenity-opt %t/channel.both.mlir %lower_to_llvm | %run | FileCheck %s
 // RUN: serenity-opt %t/kernel.mlir --serenity-rewrite=mode=always --serenity-schedule -o %t/kernel.cand.mlir
-// RUN: FileCheck %s --check-prefix=REWRITTEN < %t/kernel.cand.mlir
+// RUN: %count_ops tosa.depthwise_conv2d tosa.sigmoid tosa.concat tensor.insert_slice < %t/kernel.cand.mlir | FileCheck %s --check-prefix=KERNEL --match-full-lines
 // RUN: %make_comparison %t/kernel.mlir %t/kernel.cand.mlir -o %t/kernel.both.mlir
 // RUN: serenity-opt %t/kernel.both.mlir %lower_to_llvm | %run | FileCheck %s
 // RUN: serenity-opt %t/linalg_channel.mlir --serenity-rewrite=mode=always --serenity-schedule -o %t/linalg_channel.cand.mlir
-// RUN: FileCheck %s --check-prefix=REWRITTEN < %t/linalg_channel.cand.mlir
+// RUN: %count_ops linalg.conv_2d_nhwc_hwcf linalg.fill tensor.concat < %t/linalg_channel.cand.mlir | FileCheck %s --check-prefix=LINALG-CHANNEL --match-full-lines
 // RUN: %make_comparison %t/linalg_channel.mlir %t/linalg_channel.cand.mlir -o %t/linalg_channel.both.mlir
 // RUN: serenity-opt %t/linalg_channel.both.mlir %lower_to_llvm | %run | FileCheck %s
 // RUN: serenity-opt %t/linalg_kernel.mlir --serenity-rewrite=mode=always --serenity-schedule -o %t/linalg_kernel.cand.mlir
-// RUN: FileCheck %s --check-prefix=REWRITTEN < %t/linalg_kernel.cand.mlir
+// RUN: %count_ops linalg.depthwise_conv_2d_nhwc_hwc tensor.extract_slice tensor.concat tensor.insert_slice < %t/linalg_kernel.cand.mlir | FileCheck %s --check-prefix=LINALG-KERNEL --match-full-lines
 // RUN: %make_comparison %t/linalg_kernel.mlir %t/linalg_kernel.cand.mlir -o %t/linalg_kernel.both.mlir
 // RUN: serenity-opt %t/linalg_kernel.both.mlir %lower_to_llvm | %run | FileCheck %s
 
-// REWRITTEN-NOT: concat {{.*}}%arg
+// Channel-wise: one partial conv per concat input, each behind its own ReLU,
+// summed by 2 adds.
+// CHANNEL: tosa.conv2d 3
+// CHANNEL-NEXT: tosa.clamp 3
+// CHANNEL-NEXT: tosa.add 2
+// CHANNEL-NEXT: tosa.concat 0
+// Kernel-wise: one depthwise conv per input, each behind its own sigmoid,
+// their outputs joined by a concat the in-place rewrite writes as slices.
+// KERNEL: tosa.depthwise_conv2d 2
+// KERNEL-NEXT: tosa.sigmoid 2
+// KERNEL-NEXT: tosa.concat 0
+// KERNEL-NEXT: tensor.insert_slice 2
+// Linalg channel-wise: 3 convs accumulate into the one bias fill.
+// LINALG-CHANNEL: linalg.conv_2d_nhwc_hwcf 3
+// LINALG-CHANNEL-NEXT: linalg.fill 1
+// LINALG-CHANNEL-NEXT: tensor.concat 0
+// Linalg kernel-wise: 2 depthwise convs, each into its slice of the fill.
+// LINALG-KERNEL: linalg.depthwise_conv_2d_nhwc_hwc 2
+// LINALG-KERNEL-NEXT: tensor.extract_slice 2
+// LINALG-KERNEL-NEXT: tensor.concat 0
+// LINALG-KERNEL-NEXT: tensor.insert_slice 2
+
 // Every result's line reads 0 (one line per result; any other line, before
 // or after the first 0, fails).
 // CHECK-NOT: {{^([^0]|0.)}}
