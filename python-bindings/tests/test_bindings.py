@@ -3,12 +3,14 @@
 import os
 import re
 import subprocess
+import sys
 import tempfile
+import time
 
 import pytest
 
 import serenity
-from conftest import BUILD
+from conftest import BUILD, SOURCE
 
 BRANCHES = """
 func.func @branches(%arg0: tensor<4xf32>, %arg1: tensor<4xf32>) -> tensor<1xf32> {
@@ -50,8 +52,35 @@ def test_heuristics_and_options():
     program = serenity.schedule(BRANCHES, algorithm="program")
     assert program.status == "heuristic"
     assert program.peak_bytes == 80
-    limited = serenity.schedule(BRANCHES, time_limit_ms=1, max_states=1)
-    assert limited.peak_bytes <= 80
+
+
+def randwire_cell():
+    """The RandWire s3 cell (splat weights): 143 ops whose optimal order takes
+    the search about 740,000 states and 0.9 s to prove."""
+    sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "zoo"))
+    import generate  # after serenity: its `serenity.tosa` is the build's
+    return generate.generate("randwire_s3_cell", splat_weights=True)[0]
+
+
+def test_each_limit_alone_stops_the_search():
+    """Mutations this catches: either limit not passed to the pass (the
+    search then proves the optimum: status optimal)."""
+    cell = randwire_cell()
+    (by_states,) = serenity.schedule(cell, time_limit_ms=0, max_states=5000).functions
+    assert by_states.status == "best-found"
+    # The search stops at the first look at the count past the limit.
+    assert 5000 <= by_states.states < 5100
+    assert by_states.lower_bound_bytes < by_states.peak_bytes
+    assert max(by_states.live_bytes) == by_states.peak_bytes
+
+    start = time.monotonic()
+    (by_time,) = serenity.schedule(cell, time_limit_ms=50, max_states=0).functions
+    elapsed = time.monotonic() - start
+    assert by_time.status == "best-found"
+    assert elapsed >= 0.05
+    assert 0 < by_time.states
+    assert by_time.lower_bound_bytes < by_time.peak_bytes
+    assert max(by_time.live_bytes) == by_time.peak_bytes
 
 
 def test_analyze_reports_each_op():

@@ -187,6 +187,45 @@ uint64_t serenity::reference::bruteForcePeak(const DataflowGraph &graph,
   return best;
 }
 
+std::optional<uint64_t>
+serenity::reference::setDynamicProgramPeak(const DataflowGraph &graph,
+                                           MemoryModel model, size_t maxSets) {
+  unsigned n = graph.getNumNodes();
+  if (n == 0)
+    return referencePeak(graph, model, {});
+  if (n > 64)
+    return std::nullopt;
+  // One layer per number of nodes run: set -> (lowest peak, its state).
+  std::map<uint64_t, std::pair<uint64_t, ReferenceState>> layer;
+  layer.emplace(0, std::make_pair(uint64_t(0), ReferenceState(graph, model)));
+  for (unsigned step = 0; step < n; ++step) {
+    std::map<uint64_t, std::pair<uint64_t, ReferenceState>> next;
+    for (const auto &[set, entry] : layer) {
+      for (NodeId v = 0; v < n; ++v) {
+        if (set >> v & 1)
+          continue;
+        const auto &preds = graph.getNode(v).predecessors;
+        if (!std::all_of(preds.begin(), preds.end(), [&, set = set](NodeId p) {
+              return bool(set >> p & 1);
+            }))
+          continue;
+        ReferenceState state = entry.second;
+        uint64_t peak = std::max(entry.first, state.execute(v));
+        uint64_t grown = set | uint64_t(1) << v;
+        auto it = next.find(grown);
+        if (it == next.end())
+          next.emplace(grown, std::make_pair(peak, std::move(state)));
+        else if (peak < it->second.first)
+          it->second.first = peak;
+      }
+    }
+    if (next.size() > maxSets)
+      return std::nullopt;
+    layer = std::move(next);
+  }
+  return layer.begin()->second.first;
+}
+
 uint64_t serenity::reference::countSchedules(const DataflowGraph &graph) {
   // Count linear extensions by DP over subsets (graphs here are small).
   unsigned n = graph.getNumNodes();

@@ -13,6 +13,7 @@
 #include "serenity/Core/MemoryModel.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ uint64_t referencePeak(const DataflowGraph &graph, MemoryModel model,
 
 /// The lowest reference peak over every valid schedule (exhaustive).
 uint64_t bruteForcePeak(const DataflowGraph &graph, MemoryModel model);
+
+/// The lowest reference peak over every valid schedule, by a dynamic program
+/// over the sets of nodes run (the reference's state after a set does not
+/// depend on the order within it: docs/memory-model.md); for graphs too wide
+/// to enumerate. Nothing when some layer holds more than `maxSets` sets.
+std::optional<uint64_t> setDynamicProgramPeak(const DataflowGraph &graph,
+                                              MemoryModel model,
+                                              size_t maxSets);
 
 /// The graph as text, for failure messages.
 std::string describeGraph(const DataflowGraph &graph);
