@@ -38,8 +38,10 @@ void LivenessPass::runOnOperation() {
     std::string error;
     file = openOutputFile(output, &error);
     if (!file) {
-      module.emitError() << "serenity-liveness: cannot write '" << output
-                         << "': " << error;
+      // At the input's location, without the module dumped after it: the
+      // option is wrong, not the IR.
+      emitError(module.getLoc())
+          << "serenity-liveness: cannot write '" << output << "': " << error;
       return signalPassFailure();
     }
   }

@@ -513,3 +513,118 @@ def test_nearest_upsampling_and_layer_norm_match_numpy(tmp_path):
     text = import_model(m)
     assert text.count('"tosa.resize"') == 2
     assert run_against_numpy(tmp_path, m, [1, 2, 3, 3]) == 0
+
+
+def unsupported(nodes, x_shape, y_shape, inits=(), extra_inputs=(), opset=14, outputs=None):
+    """A model the importer must reject (not checked by onnx: some are not
+    valid ONNX either)."""
+    inputs = [h.make_tensor_value_info("x", T.FLOAT, x_shape)] + list(extra_inputs)
+    outputs = outputs or [h.make_tensor_value_info("y", T.FLOAT, y_shape)]
+    graph = h.make_graph(nodes, "bad", inputs, outputs, list(inits))
+    return h.make_model(graph, opset_imports=[h.make_opsetid("", opset)])
+
+
+def ints(name, values):
+    return nh.from_array(np.array(values, np.int64), name)
+
+
+def floats(name, values):
+    return nh.from_array(np.array(values, np.float32), name)
+
+
+X4 = [1, 2, 4, 4]
+W = weight("w", [3, 2, 3, 3])
+UNSUPPORTED = {
+    "conv 1-D": (unsupported([h.make_node("Conv", ["x", "w1"], ["y"], name="n")], [1, 2, 5], [1, 3, 3],
+                             [weight("w1", [3, 2, 3])]),
+                 "Conv node 'n': only 2-D convolutions are supported"),
+    "conv without weight": (unsupported([h.make_node("Conv", ["x"], ["y"], name="n")], X4, [1, 3, 2, 2]),
+                            "Conv node 'n': has no weight (its second input)"),
+    "conv weight not constant": (
+        unsupported([h.make_node("Conv", ["x", "wx"], ["y"], name="n")], X4, [1, 3, 2, 2],
+                    extra_inputs=[h.make_tensor_value_info("wx", T.FLOAT, [3, 2, 3, 3])]),
+        "Conv node 'n': input 'wx' must be a constant"),
+    "conv auto_pad": (unsupported([h.make_node("Conv", ["x", "w"], ["y"], name="n", auto_pad="SAME_UPPER")],
+                                  X4, [1, 3, 4, 4], [W]),
+                      "Conv node 'n': auto_pad is not supported; give explicit pads"),
+    "conv dilations": (unsupported([h.make_node("Conv", ["x", "w"], ["y"], name="n", dilations=[1, 2],
+                                                pads=[2, 2, 2, 2])], X4, [1, 3, 6, 4], [W]),
+                       "Conv node 'n': different dilations along height and width are not supported"),
+    "pool 1-D": (unsupported([h.make_node("MaxPool", ["x"], ["y"], name="n", kernel_shape=[3])],
+                             [1, 2, 5], [1, 2, 3]),
+                 "MaxPool node 'n': only 2-D pooling is supported"),
+    "pool dilated": (unsupported([h.make_node("MaxPool", ["x"], ["y"], name="n", kernel_shape=[2, 2],
+                                              dilations=[2, 2])], X4, [1, 2, 2, 2]),
+                     "MaxPool node 'n': dilated pooling is not supported"),
+    "pool padding": (unsupported([h.make_node("MaxPool", ["x"], ["y"], name="n", kernel_shape=[2, 2],
+                                              pads=[2, 2, 2, 2])], X4, [1, 2, 7, 7]),
+                     "MaxPool node 'n': padding as large as the window is not supported"),
+    "pad mode": (unsupported([h.make_node("Pad", ["x", "p"], ["y"], name="n", mode="reflect")],
+                             X4, [1, 2, 6, 6], [ints("p", [0, 0, 1, 1, 0, 0, 1, 1])]),
+                 "Pad node 'n': only constant padding is supported"),
+    "slice steps": (unsupported([h.make_node("Slice", ["x", "s", "e", "a", "st"], ["y"], name="n")],
+                                X4, [1, 2, 2, 4],
+                                [ints("s", [0]), ints("e", [4]), ints("a", [2]), ints("st", [2])]),
+                    "Slice node 'n': only steps of 1 are supported"),
+    "leaky alpha": (unsupported([h.make_node("LeakyRelu", ["x"], ["y"], name="n", alpha=2.0)], X4, X4),
+                    "LeakyRelu node 'n': alpha outside [0, 1] is not supported"),
+    "layer norm statistics": (
+        unsupported([h.make_node("LayerNormalization", ["x", "g", "b"], ["y", "mean", "inv"], name="n")],
+                    X4, X4, [floats("g", [1.0] * 4), floats("b", [0.0] * 4)], opset=17),
+        "LayerNormalization node 'n': the mean and inverse deviation outputs are not supported"),
+    "resize linear": (unsupported([h.make_node("Resize", ["x", "", "sc"], ["y"], name="n", mode="linear")],
+                                  X4, [1, 2, 8, 8], [floats("sc", [1, 1, 2, 2])]),
+                      "Resize node 'n': only nearest-neighbour resizing of 4-D tensors is supported"),
+    "resize corners": (
+        unsupported([h.make_node("Resize", ["x", "", "sc"], ["y"], name="n",
+                                 coordinate_transformation_mode="align_corners")],
+                    X4, [1, 2, 8, 8], [floats("sc", [1, 1, 2, 2])]),
+        "Resize node 'n': coordinate_transformation_mode 'align_corners' with nearest_mode "
+        "'round_prefer_floor' is not supported"),
+    "resize factor": (unsupported([h.make_node("Resize", ["x", "", "sc"], ["y"], name="n")],
+                                  X4, [1, 2, 6, 6], [floats("sc", [1, 1, 1.5, 1.5])]),
+                      "Resize node 'n': only whole upsampling factors are supported (4 to 6)"),
+    "gemm transA": (unsupported([h.make_node("Gemm", ["x", "m"], ["y"], name="n", transA=1)],
+                                [4, 3], [3, 5], [weight("m", [4, 5])]),
+                    "Gemm node 'n': transA is not supported"),
+    "gemm 3-D input": (unsupported([h.make_node("MatMul", ["x", "m"], ["y"], name="n")], [1, 3, 4],
+                                   [1, 3, 5], [weight("m", [4, 5])]),
+                       "MatMul node 'n': needs a 2-D input and a constant second operand"),
+    "undefined input": (unsupported([h.make_node("Relu", ["ghost"], ["y"], name="n")], X4, X4),
+                        "Relu node 'n': input 'ghost' is not defined"),
+    "unsupported op": (unsupported([h.make_node("LRN", ["x"], ["y"], name="n", size=3)], X4, X4),
+                       "LRN node 'n': unsupported op type"),
+    "output not computed": (unsupported([h.make_node("Relu", ["x"], ["y"], name="n")], X4, X4,
+                                        outputs=[h.make_tensor_value_info("z", T.FLOAT, X4)]),
+                            "graph output 'z' is not computed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSUPPORTED))
+def test_each_unsupported_construct_is_named(case):
+    """Every rejection names the node and the reason (base.py's `fail`)."""
+    m, message = UNSUPPORTED[case]
+    with pytest.raises(serenity.onnx.base.ImportError_) as info:
+        import_model(m)
+    assert str(info.value) == message
+
+
+def test_file_errors_are_one_line_and_write_nothing(tmp_path):
+    tool = os.path.join(BUILD, "bin", "serenity-import-onnx")
+    good = tmp_path / "good.onnx"
+    onnx.save(model([h.make_node("Relu", ["x"], ["y"], name="relu")],
+                    [h.make_tensor_value_info("x", T.FLOAT, [1, 4])],
+                    [h.make_tensor_value_info("y", T.FLOAT, [1, 4])], []), str(good))
+    text = tmp_path / "notes.onnx"
+    text.write_text("not a protobuf\n")
+    out = tmp_path / "out.mlir"
+    for args, message in (
+            ([str(tmp_path / "missing.onnx"), "-o", str(out)],
+             "cannot read '%s': No such file or directory" % (tmp_path / "missing.onnx")),
+            ([str(text), "-o", str(out)], "'%s' is not an ONNX model" % text),
+            ([str(good), "-o", str(tmp_path / "no" / "out.mlir")],
+             "cannot write '%s': No such file or directory" % (tmp_path / "no" / "out.mlir"))):
+        result = subprocess.run([tool, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert result.returncode == 1
+        assert result.stderr == "serenity-import-onnx: %s\n" % message
+        assert result.stdout == "" and not out.exists()

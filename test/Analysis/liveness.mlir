@@ -8,6 +8,13 @@
 // RUN: serenity-opt %s --serenity-liveness="format=json" 2>&1 >/dev/null | %python -c "import json, sys; print(json.load(sys.stdin)['functions'][0]['peak_bytes'])" | FileCheck %s --check-prefix=PIPED-JSON
 // PIPED-JSON: {{^10240$}}
 // RUN: FileCheck %s --check-prefix=JSON < %t.json
+// An output= that cannot be written: one error at the input, no IR dumped
+// after it, no IR written.
+// RUN: not serenity-opt %s --serenity-liveness="output=%t.missing/report.txt" -o %t.unwritten.mlir 2>&1 | FileCheck %s --check-prefix=UNWRITABLE
+// RUN: not ls %t.unwritten.mlir
+// UNWRITABLE: liveness.mlir:0:0: error: serenity-liveness: cannot write '{{.*}}.missing/report.txt': cannot open output file
+// UNWRITABLE-NOT: see current operation
+// UNWRITABLE-NOT: func.func
 
 // The report describes the order as written and leaves the IR alone.
 // IR: func.func @cell(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x20xf32> {

@@ -2,6 +2,7 @@
 // RUN: not serenity-opt %s --serenity-rewrite="mode=sometimes" 2>&1 | FileCheck %s --check-prefix=MODE
 // RUN: not serenity-opt %s --serenity-rewrite="patterns=channel,spatial" 2>&1 | FileCheck %s --check-prefix=PATTERN
 // RUN: not serenity-opt %s --serenity-rewrite="memory-model=loose" 2>&1 | FileCheck %s --check-prefix=MODEL
+// RUN: not serenity-opt %s --serenity-rewrite="time-limit-ms=-1" 2>&1 | FileCheck %s --check-prefix=TIME
 
 // MODE: for the --mode option: Cannot find option named 'sometimes'!
 // MODE-NOT: func.func
@@ -9,6 +10,8 @@
 // PATTERN-NOT: func.func
 // MODEL: for the --memory-model option: Cannot find option named 'loose'!
 // MODEL-NOT: func.func
+// TIME: for the --time-limit-ms option: '-1' value invalid
+// TIME-NOT: func.func
 
 func.func @f(%arg0: tensor<4xf32>) -> tensor<4xf32> {
   %0 = tosa.sigmoid %arg0 : (tensor<4xf32>) -> tensor<4xf32>

@@ -17,3 +17,20 @@ func.func @f(%arg0: tensor<4xf32>, %arg1: tensor<64xf32>) -> (tensor<64xf32>, te
   %1 = "foo.second"(%arg1) : (tensor<64xf32>) -> tensor<4xf32>
   return %0, %1 : tensor<64xf32>, tensor<4xf32>
 }
+
+// Declared effects order too: bufferization.to_tensor reads %m, and
+// bufferization.materialize_in_destination writes it afterwards. Writing
+// first would free %b (256 bytes) before %0 (256) is made: 260 bytes instead
+// of 512, and %0 would read the new contents. (Mutation this catches: no
+// ordering edge between ops with declared memory effects.)
+// CHECK-LABEL: func.func @memref_order
+// CHECK-SAME: #serenity.schedule<peak = 512, input_peak = 516
+// CHECK: bufferization.to_tensor
+// CHECK: bufferization.materialize_in_destination
+// CHECK: tosa.reduce_sum
+func.func @memref_order(%m: memref<64xf32>, %b: tensor<64xf32>) -> tensor<1xf32> {
+  %0 = bufferization.to_tensor %m restrict : memref<64xf32> to tensor<64xf32>
+  %1 = tosa.reduce_sum %0 {axis = 0 : i32} : (tensor<64xf32>) -> tensor<1xf32>
+  bufferization.materialize_in_destination %b in writable %m : (tensor<64xf32>, memref<64xf32>) -> ()
+  return %1 : tensor<1xf32>
+}

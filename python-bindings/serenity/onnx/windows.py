@@ -25,7 +25,7 @@ class WindowOps:
             self.fail(node, "only 2-D convolutions are supported")
         weight = self.constant_input(node, 1)
         if weight is None:
-            self.fail(node, "the weight must be an initializer")
+            self.fail(node, "has no weight (its second input)")
         weight = weight.astype(np.float32)
         out_channels = weight.shape[0]
         bias = self.constant_input(node, 2) if len(node.input) > 2 else None
