@@ -524,10 +524,6 @@ def unsupported(nodes, x_shape, y_shape, inits=(), extra_inputs=(), opset=14, ou
     return h.make_model(graph, opset_imports=[h.make_opsetid("", opset)])
 
 
-def ints(name, values):
-    return nh.from_array(np.array(values, np.int64), name)
-
-
 def floats(name, values):
     return nh.from_array(np.array(values, np.float32), name)
 
