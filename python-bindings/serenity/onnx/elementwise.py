@@ -33,7 +33,12 @@ class ElementwiseOps:
     def binary(self, node, op):
         a, b = self.input(node, 0), self.input(node, 1)
         like = a if (a.nhwc or len(a.shape) >= len(b.shape)) and a.constant is None else b
+        # The shapes as ONNX gives them (constants have none inferred).
+        given = [list(self.shapes.get(name) or value.shape) for name, value in zip(node.input, (a, b))]
         a, b = self.broadcast_operand(node, a, like), self.broadcast_operand(node, b, like)
+        if any(x != y and 1 not in (x, y) for x, y in zip(a.shape, b.shape)):
+            # An invalid model, not an importer bug: say so before TOSA does.
+            self.fail(node, "cannot broadcast %s with %s" % tuple(given))
         shape = [max(x, y) for x, y in zip(a.shape, b.shape)]
         if op == "div":
             if b.constant is not None:
