@@ -122,12 +122,6 @@ def family_of(name):
     return {**MODELS, **EXTRA_MODELS}[name][0]
 
 
-# Models whose input size can shrink (--size, --channels), e.g. for
-# execution tests: every zoo model. `channels` is a cell's input channels, a
-# NAS network's C, a RandWire network's first stage.
-RESIZABLE = list(MODELS)
-
-
 def generate(name, seed=0, splat_weights=False, size=None, channels=None):
     """The model's MLIR text and the builder (op counts, shapes)."""
     builder = TosaBuilder(name, seed=seed, splat_weights=splat_weights)
@@ -136,7 +130,10 @@ def generate(name, seed=0, splat_weights=False, size=None, channels=None):
         overrides["size"] = size
     if channels is not None:
         overrides["channels"] = channels
-    if overrides and name not in RESIZABLE:
+    # Every zoo model's input can shrink, e.g. for execution tests (not the
+    # extra models'). `channels` is a cell's input channels, a NAS network's
+    # C, a RandWire network's first stage.
+    if overrides and name not in MODELS:
         raise ValueError("only zoo models take --size/--channels, not " + name)
     results = {**MODELS, **EXTRA_MODELS}[name][1](builder, **overrides)
     return builder.render(results), builder

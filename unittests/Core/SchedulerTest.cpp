@@ -89,6 +89,13 @@ const Algorithm kHeuristics[] = {Algorithm::Program,
                                  Algorithm::ReversePostOrder, Algorithm::List,
                                  Algorithm::DepthFirst};
 
+/// Runs one heuristic.
+Schedule scheduleWith(const LivenessModel &liveness, Algorithm algorithm) {
+  SchedulerOptions options;
+  options.algorithm = algorithm;
+  return scheduleGraph(liveness, options);
+}
+
 /// A valid order of `graph` drawn at random: each step runs a random ready
 /// node.
 std::vector<NodeId> makeRandomOrder(const DataflowGraph &graph,
@@ -124,9 +131,7 @@ TEST(SchedulerTest, MemoryModelAgreesWithReferenceOnRandomOrders) {
     for (MemoryModel model : kModels) {
       LivenessModel liveness(graph, model);
       for (Algorithm algorithm : kHeuristics) {
-        SchedulerOptions options;
-        options.algorithm = algorithm;
-        Schedule schedule = scheduleGraph(liveness, options);
+        Schedule schedule = scheduleWith(liveness, algorithm);
         ASSERT_TRUE(graph.isValidSchedule(schedule.order));
         EXPECT_EQ(schedule.peak, liveness.peakOf(schedule.order));
         orders.push_back(schedule.order);
@@ -162,7 +167,7 @@ Schedule scheduleOptimally(const LivenessModel &liveness, bool pruned) {
   return schedule;
 }
 
-// The search against the reference on graphs of every size from 2 to 16
+// The search against the reference on graphs of every size from 2 to 20
 // nodes (80 each, a third with chains): the optimum by a dynamic program over
 // node sets on the reference model, itself checked against enumeration where
 // a graph has at most 5,000 orders. Only graphs where the best heuristic is
@@ -190,9 +195,7 @@ TEST(SchedulerTest, OptimalEqualsBruteForceOnRandomDags) {
               << reference::describeGraph(graph);
         }
         LivenessModel liveness(graph, model);
-        SchedulerOptions best;
-        best.algorithm = Algorithm::BestHeuristic;
-        if (scheduleGraph(liveness, best).peak > *expected) {
+        if (scheduleWith(liveness, Algorithm::BestHeuristic).peak > *expected) {
           ++beaten;
           ++beatenBySize[size];
         }
@@ -391,9 +394,7 @@ TEST(SchedulerTest, PeakToBeatPrunesWithoutLosingTheOptimum) {
       continue;
     LivenessModel liveness(graph, MemoryModel::Strict);
     uint64_t optimum = reference::bruteForcePeak(graph, MemoryModel::Strict);
-    SchedulerOptions best;
-    best.algorithm = Algorithm::BestHeuristic;
-    if (scheduleGraph(liveness, best).peak == optimum)
+    if (scheduleWith(liveness, Algorithm::BestHeuristic).peak == optimum)
       continue; // The search has nothing to find.
     ++checked;
     SchedulerOptions options;
@@ -443,9 +444,7 @@ TEST(SchedulerTest, OptimalIsNeverAboveAnyHeuristic) {
       for (Algorithm algorithm :
            {Algorithm::Program, Algorithm::ReversePostOrder, Algorithm::List,
             Algorithm::DepthFirst, Algorithm::BestHeuristic}) {
-        SchedulerOptions options;
-        options.algorithm = algorithm;
-        Schedule heuristic = scheduleGraph(liveness, options);
+        Schedule heuristic = scheduleWith(liveness, algorithm);
         EXPECT_EQ(heuristic.status, ScheduleStatus::Heuristic);
         EXPECT_LE(optimal.peak, heuristic.peak)
             << stringifyAlgorithm(algorithm).str();
@@ -471,13 +470,6 @@ DataflowGraph makeBranches() {
   NodeId join = graph.addNode("concat", smalls);
   graph.markReturned(graph.addResult(join, 4));
   return graph;
-}
-
-/// Runs one heuristic.
-Schedule scheduleWith(const LivenessModel &liveness, Algorithm algorithm) {
-  SchedulerOptions options;
-  options.algorithm = algorithm;
-  return scheduleGraph(liveness, options);
 }
 
 // Each heuristic's order on two branches from x (10 bytes), derived by hand
@@ -595,8 +587,8 @@ TEST(SchedulerTest, TinyLimitsStillReturnAValidOrder) {
   }
 }
 
-/// A random graph of 129 nodes whose best heuristic peaks at 1904 bytes and
-/// whose lower bound is 552: the search cannot prove it in seconds.
+/// A random graph of 129 nodes whose best heuristic peaks at 1394 bytes and
+/// whose lower bound is 336: the search cannot prove it in seconds.
 DataflowGraph makeHardGraph() {
   std::mt19937 rng(4);
   return makeRandomGraph(rng, 150);
