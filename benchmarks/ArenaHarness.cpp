@@ -88,7 +88,8 @@ namespace {
 /// The upstream lowering a user runs today, as in the issue that asked for
 /// the arena: everything freed by ownership-based deallocation.
 constexpr llvm::StringLiteral kUpstreamPipeline =
-    "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+    "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-"
+    "rescale=true},"
     "tosa-to-tensor),one-shot-bufferize{bufferize-function-boundaries},"
     "buffer-deallocation-pipeline";
 

@@ -50,7 +50,8 @@ KEPT_RE = re.compile(r"serenity-tile-spatial: (\d+) ops in (\d+) group\(s\), at 
 def measure(build, path, budget):
     """(arena, MACs) of the function as it is, its candidates as dicts, and the
     (arena, MACs) the pass kept, or None."""
-    pipeline = ("builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+    pipeline = ("builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith"
+                "{include-apply-rescale=true},"
                 "tosa-to-tensor),func.func(serenity-schedule{memory-model=bufferized "
                 "time-limit-ms=5000}),func.func(serenity-tile-spatial{report-candidates=1 "
                 "max-extra-macs=%s}))" % budget)

@@ -68,7 +68,7 @@ config.substitutions.append(
         ),
     )
 )
-for script in ("make_runner", "compare_runs", "count_ops"):
+for script in ("make_runner", "compare_runs", "count_ops", "int8_reference"):
     config.substitutions.append(
         (
             "%" + script,

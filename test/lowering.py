@@ -11,7 +11,7 @@ import os
 import subprocess
 
 # TOSA to Linalg on tensors (where --serenity-tile-spatial runs).
-TOSA_TO_LINALG = ("func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+TOSA_TO_LINALG = ("func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},"
                   "tosa-to-tensor)")
 TO_LINALG = "builtin.module(%s)" % TOSA_TO_LINALG
 
@@ -25,7 +25,7 @@ LOWER_TO_LLVM = (
 # The upstream bufferization as written, results as out-params (the calling
 # convention of --serenity-pipeline).
 BUFFERIZE_UPSTREAM = (
-    "builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+    "builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},"
     "tosa-to-tensor),one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions})")

@@ -30,6 +30,7 @@ from other_nets import (  # noqa: E402
     randwire_network,
     randwire_stage,
 )
+from int8_builder import Int8TosaBuilder  # noqa: E402
 from tosa_builder import TosaBuilder, tosa  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -122,9 +123,14 @@ def family_of(name):
     return {**MODELS, **EXTRA_MODELS}[name][0]
 
 
-def generate(name, seed=0, splat_weights=False, size=None, channels=None):
-    """The model's MLIR text and the builder (op counts, shapes)."""
-    builder = TosaBuilder(name, seed=seed, splat_weights=splat_weights)
+# --dtype: the builder of each element type of activations.
+BUILDERS = {"f32": TosaBuilder, "int8": Int8TosaBuilder}
+
+
+def generate(name, seed=0, splat_weights=False, size=None, channels=None, dtype="f32"):
+    """The model's MLIR text and the builder (op counts, shapes; in int8 the
+    trace of its ops)."""
+    builder = BUILDERS[dtype](name, seed=seed, splat_weights=splat_weights)
     overrides = {}
     if size is not None:
         overrides["size"] = size
@@ -156,6 +162,9 @@ def main():
     parser.add_argument("--channels", type=int,
                         help="a cell's input channels, a NAS network's C, a RandWire "
                         "network's first stage")
+    parser.add_argument("--dtype", choices=sorted(BUILDERS), default="f32",
+                        help="the activations' element type (int8: quantized, i32 "
+                        "accumulators and per-channel requantization)")
     args = parser.parse_args()
     if args.list:
         print("\n".join(MODELS))
@@ -163,14 +172,14 @@ def main():
     if args.all:
         os.makedirs(args.output, exist_ok=True)
         for name in MODELS:
-            text, _ = generate(name, args.seed, args.splat_weights)
+            text, _ = generate(name, args.seed, args.splat_weights, dtype=args.dtype)
             tosa.write_text(os.path.join(args.output, name + ".mlir"), text)
         return 0
     if args.name not in MODELS and args.name not in EXTRA_MODELS:
         parser.error("unknown model %r; --list shows them" % args.name)
     try:
         text, _ = generate(args.name, args.seed, args.splat_weights, args.size,
-                           args.channels)
+                           args.channels, args.dtype)
     except ValueError as error:
         parser.error(str(error))
     tosa.write_text(args.output, text)

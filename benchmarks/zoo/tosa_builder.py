@@ -20,13 +20,14 @@ F32_MAX = tosa.F32_MAX
 
 
 class Value:
-    def __init__(self, name, shape):
+    def __init__(self, name, shape, element="f32"):
         self.name = name
         self.shape = tuple(shape)
+        self.element = element
 
     @property
     def type(self):
-        return tosa.tensor_type(self.shape)
+        return tosa.tensor_type(self.shape, self.element)
 
 
 class TosaBuilder:
@@ -43,8 +44,11 @@ class TosaBuilder:
         self.op_counts = {}
 
     # -- values ------------------------------------------------------------
+    # The element type of activations (Int8TosaBuilder: i8).
+    element = "f32"
+
     def argument(self, shape):
-        value = Value("%arg" + str(len(self.arguments)), shape)
+        value = Value("%arg" + str(len(self.arguments)), shape, self.element)
         self.arguments.append(value)
         return value
 
@@ -57,9 +61,12 @@ class TosaBuilder:
                 np.float32).reshape(shape)
         return self.emit.const(data, hint="w")
 
-    def _op(self, op, operands, attrs, shape, hint):
+    def _op(self, op, operands, attrs, shape, hint, element=None):
+        element = element or self.element
         self.op_counts[op] = self.op_counts.get(op, 0) + 1
-        return Value(self.emit.op(op, operands, attrs, shape, hint), shape)
+        return Value(self.emit.op(op, operands, attrs, shape, hint,
+                                  result_type=tosa.tensor_type(shape, element)),
+                     shape, element)
 
     # -- ops -----------------------------------------------------------------
     def relu(self, x):

@@ -93,10 +93,11 @@ static uint64_t paddedInputBytes(Value input, ArrayRef<int64_t> pad) {
   return temporaryBytes(RankedTensorType::get(shape, type.getElementType()));
 }
 
-/// Bytes of a pooling op's window, a buffer of its own.
-static uint64_t windowBytes(ArrayRef<int64_t> kernel, Value input) {
-  return temporaryBytes(
-      RankedTensorType::get(kernel, getElementTypeOrSelf(input.getType())));
+/// Bytes of a pooling op's window, a buffer of its own with `elementType`
+/// elements (the input's for a max pool, the accumulator's for an average
+/// pool: i32 for int8).
+static uint64_t windowBytes(ArrayRef<int64_t> kernel, Type elementType) {
+  return temporaryBytes(RankedTensorType::get(kernel, elementType));
 }
 
 /// The ops that `--serenity-pipeline` (tosa-to-linalg, then one-shot
@@ -124,16 +125,19 @@ static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
     else
       steps = {{accumulator, true, false}, {accumulator, false, true}};
   } else if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op)) {
-    uint64_t window = windowBytes(pool.getKernel(), pool.getInput());
+    uint64_t window = windowBytes(
+        pool.getKernel(), getElementTypeOrSelf(pool.getInput().getType()));
     if (uint64_t padded = paddedInputBytes(pool.getInput(), pool.getPad()))
       steps = {padStep(padded), {padded + window, false, true}};
     else
       steps = {{window, true, true}};
   } else if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op)) {
-    // Sum into an accumulator, then divide by the window's count into the
-    // result.
-    uint64_t accumulator = temporaryBytes(pool.getType());
-    uint64_t window = windowBytes(pool.getKernel(), pool.getInput());
+    // Sum into an accumulator of the accumulator type (i32 for int8), then
+    // divide by the window's count into the result.
+    Type accType = pool.getAccType();
+    uint64_t accumulator = temporaryBytes(
+        RankedTensorType::get(pool.getType().getShape(), accType));
+    uint64_t window = windowBytes(pool.getKernel(), accType);
     if (uint64_t padded = paddedInputBytes(pool.getInput(), pool.getPad()))
       steps = {padStep(padded),
                {padded + accumulator + window, false, false},

@@ -17,7 +17,8 @@ using namespace mlir;
 using namespace serenity;
 
 llvm::StringRef serenity::getTosaToLinalgPipelineText() {
-  return "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+  return "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-"
+         "apply-rescale=true},"
          "tosa-to-tensor)";
 }
 
@@ -61,9 +62,9 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
       stringifyEnum(options.memoryModel.getValue()),
       options.timeLimitMs.getValue(), options.maxStates.getValue());
   std::string tile = options.tileSpatial
-                         ? getTileSpatialPipelineText(
-                               options.maxExtraMacs, options.halos.getValue(),
-                               options.alignment) +
+                         ? getTileSpatialPipelineText(options.maxExtraMacs,
+                                                      options.halos.getValue(),
+                                                      options.alignment) +
                                ","
                          : std::string();
   std::string text = llvm::formatv(

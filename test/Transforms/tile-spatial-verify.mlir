@@ -3,9 +3,9 @@
 // The model rounds every buffer to 16 bytes (docs/memory-model.md); a
 // larger `alignment` makes the bound differ, which shows what the pass does
 // when the model is wrong.
-// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=64}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=KEPT --implicit-check-not=warning:
-// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=4096}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=RESTORED --implicit-check-not=warning: --implicit-check-not=remark:
-// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=4096}))" 2>/dev/null | FileCheck %s --check-prefix=IR
+// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=64}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=KEPT --implicit-check-not=warning:
+// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=4096}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=RESTORED --implicit-check-not=warning: --implicit-check-not=remark:
+// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=4096}))" 2>/dev/null | FileCheck %s --check-prefix=IR
 
 // The two-convolution chain of tile-spatial.mlir, as there: 8 patches with
 // halos cached, modeled at 1248 bytes. With its buffers rounded up to 64

@@ -33,7 +33,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from serenity import tosa  # noqa: E402
 
 FUNC_RE = re.compile(r"func\.func @([\w.$-]+)\((.*?)\)\s*(?:->\s*(.*?))?\s*(?:attributes\s*\{.*\})?\s*\{\s*$")
-TENSOR_RE = re.compile(r"tensor<([0-9x]+)xf32>")
+TENSOR_RE = re.compile(r"tensor<([0-9x]+)x(\w+)>")
+
+# The element types the runners feed and print: the packed format of an
+# input's bytes, and the extension that widens an integer result to i32 for
+# printMemrefI32 (mlir-runner's printMemrefI8 prints characters); f32 results
+# are printed as their bits.
+ELEMENT_TYPES = {
+    "f32": {"format": "f", "widen": None},
+    "i32": {"format": "i", "widen": None},
+    "i16": {"format": "h", "widen": "arith.extsi"},
+    "i8": {"format": "b", "widen": "arith.extsi"},
+}
 
 
 def strip_module(text):
@@ -57,8 +68,23 @@ def rename(text, old, new):
     return re.sub(r"@%s\b" % re.escape(old), "@" + new, text)
 
 
+def tensor_of(type_text):
+    """(shape, element type) of a statically shaped tensor type of
+    ELEMENT_TYPES; exits naming the type otherwise."""
+    match = TENSOR_RE.fullmatch(type_text.strip())
+    if not match or match.group(2) not in ELEMENT_TYPES:
+        sys.exit("make_comparison.py: cannot feed or print %s (element types: %s)"
+                 % (type_text.strip(), ", ".join(ELEMENT_TYPES)))
+    return [int(d) for d in match.group(1).split("x")], match.group(2)
+
+
 def shape_of(type_text):
-    return [int(d) for d in TENSOR_RE.fullmatch(type_text.strip()).group(1).split("x")]
+    """The shape of an f32 tensor type (the comparison's tolerance is for
+    floats)."""
+    shape, element = tensor_of(type_text)
+    if element != "f32":
+        sys.exit("make_comparison.py: %s is not f32" % type_text.strip())
+    return shape
 
 
 def count_mismatches(emit, actual, expected, type_text):
@@ -101,11 +127,18 @@ def count_mismatches(emit, actual, expected, type_text):
     emit.lines.append("  call @printNewline() : () -> ()")
 
 
-def input_data(index, shape):
-    """The hex of input `index`: a sine pattern, so no element is special."""
+def input_data(index, shape, element="f32"):
+    """The hex of input `index`: a sine pattern, so no element is special;
+    integers span most of their range (i8: -120..120)."""
     count = math.prod(shape)
-    values = [math.sin(0.37 * i + 1.3 * index) * 2.0 for i in range(count)]
-    return struct.pack("<%df" % count, *values).hex().upper()
+    wave = [math.sin(0.37 * i + 1.3 * index) for i in range(count)]
+    values = {"f32": lambda v: v * 2.0,
+              "i32": lambda v: round(v * 100000),
+              "i16": lambda v: round(v * 30000),
+              "i8": lambda v: round(v * 120),
+              }[element]
+    return struct.pack("<%d%s" % (count, ELEMENT_TYPES[element]["format"]),
+                       *[values(v) for v in wave]).hex().upper()
 
 
 def main():

@@ -11,7 +11,8 @@ convention of --serenity-pipeline and of
 function-boundary-type-conversion=identity-layout-map},
 buffer-results-to-out-params{hoist-static-allocs modify-public-functions}`).
 @main feeds the function the deterministic inputs of make_comparison.py,
-prints every result's bits (as i32, so that runs compare exactly) and then
+prints every result (f32 as its bits in i32, integers widened to i32, so
+that runs compare exactly; make_comparison.ELEMENT_TYPES) and then
 the heap statistics of heap_counter.c. Inputs and outputs live in globals,
 so that @main itself takes no heap; so does the arena when the function
 takes it as an argument (`arena=argument`).
@@ -21,14 +22,19 @@ import argparse
 import math
 import os
 import re
+import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_comparison import function_of, input_data, shape_of  # noqa: E402
+from make_comparison import ELEMENT_TYPES, function_of, input_data, tensor_of  # noqa: E402
 
 
 def memref(shape, element):
     return "memref<%sx%s>" % ("x".join(str(d) for d in shape), element)
+
+
+def bytes_of(shape, element):
+    return struct.calcsize(ELEMENT_TYPES[element]["format"]) * math.prod(shape)
 
 
 def main():
@@ -40,8 +46,8 @@ def main():
 
     signature = function_of(open(args.model).read())
     name = signature.group(1)
-    inputs = [shape_of(t) for t in re.findall(r"%[\w]+:\s*(tensor<[^>]*>)", signature.group(2))]
-    outputs = [shape_of(t) for t in re.findall(r"tensor<[^>]*>", signature.group(3) or "")]
+    inputs = [tensor_of(t) for t in re.findall(r"%[\w]+:\s*(tensor<[^>]*>)", signature.group(2))]
+    outputs = [tensor_of(t) for t in re.findall(r"tensor<[^>]*>", signature.group(3) or "")]
     lowered = open(args.lowered).read().rstrip()
     if not lowered.endswith("}") or "module" not in lowered:
         sys.exit("make_runner.py: %s is not a printed module" % args.lowered)
@@ -61,38 +67,56 @@ def main():
     if arena:
         lines.append('  memref.global "private" @__runner_arena : memref<%sxi8> = uninitialized {alignment = 16 : i64}'
                      % arena.group(1))
-    for index, shape in enumerate(inputs):
-        data = input_data(index, shape)
+    for index, (shape, element) in enumerate(inputs):
+        data = input_data(index, shape, element)
         lines.append('  memref.global "private" @__runner_in%d : %s = dense<"0x%s"> {alignment = 16 : i64}'
-                     % (index, memref(shape, "f32"), data))
-    for index, shape in enumerate(outputs):
+                     % (index, memref(shape, element), data))
+    for index, (shape, element) in enumerate(outputs):
         lines.append('  memref.global "private" @__runner_out%d : memref<%dxi8> = uninitialized {alignment = 16 : i64}'
-                     % (index, 4 * math.prod(shape)))
+                     % (index, bytes_of(shape, element)))
+        if ELEMENT_TYPES[element]["widen"]:
+            lines.append('  memref.global "private" @__runner_wide%d : %s = uninitialized {alignment = 16 : i64}'
+                         % (index, memref(shape, "i32")))
     lines.append("  func.func private @printMemrefI32(memref<*xi32>)")
     lines.append("  func.func private @serenityPrintHeapStats()")
     lines.append("  func.func @main() {")
     lines.append("    %zero = arith.constant 0 : index")
-    for index, shape in enumerate(inputs):
-        lines.append("    %%in%d = memref.get_global @__runner_in%d : %s" % (index, index, memref(shape, "f32")))
+    for index, (shape, element) in enumerate(inputs):
+        lines.append("    %%in%d = memref.get_global @__runner_in%d : %s" % (index, index, memref(shape, element)))
         operands.append("%%in%d" % index)
-        types.append(memref(shape, "f32"))
-    for index, shape in enumerate(outputs):
-        size = 4 * math.prod(shape)
+        types.append(memref(shape, element))
+    for index, (shape, element) in enumerate(outputs):
+        size = bytes_of(shape, element)
         lines.append("    %%bytes%d = memref.get_global @__runner_out%d : memref<%dxi8>" % (index, index, size))
         lines.append("    %%out%d = memref.view %%bytes%d[%%zero][] : memref<%dxi8> to %s"
-                     % (index, index, size, memref(shape, "f32")))
+                     % (index, index, size, memref(shape, element)))
         operands.append("%%out%d" % index)
-        types.append(memref(shape, "f32"))
+        types.append(memref(shape, element))
     if arena:
         lines.append("    %%arena = memref.get_global @__runner_arena : memref<%sxi8>" % arena.group(1))
         operands.append("%arena")
         types.append("memref<%sxi8>" % arena.group(1))
     lines.append("    call @%s(%s) : (%s) -> ()" % (name, ", ".join(operands), ", ".join(types)))
-    for index, shape in enumerate(outputs):
-        size = 4 * math.prod(shape)
-        lines.append("    %%bits%d = memref.view %%bytes%d[%%zero][] : memref<%dxi8> to %s"
-                     % (index, index, size, memref(shape, "i32")))
-        lines.append("    %%print%d = memref.cast %%bits%d : %s to memref<*xi32>" % (index, index, memref(shape, "i32")))
+    for index, (shape, element) in enumerate(outputs):
+        wide = memref(shape, "i32")
+        widen = ELEMENT_TYPES[element]["widen"]
+        if widen:
+            # Widened element by element (linalg.generic on memrefs, lowered
+            # to loops): the global holds no heap.
+            identity = "affine_map<(%s) -> (%s)>" % ((", ".join("d%d" % i for i in range(len(shape))),) * 2)
+            lines.append("    %%bits%d = memref.get_global @__runner_wide%d : %s" % (index, index, wide))
+            lines.append('    linalg.generic {indexing_maps = [%s, %s], iterator_types = [%s]} '
+                         'ins(%%out%d : %s) outs(%%bits%d : %s) {'
+                         % (identity, identity, ", ".join(['"parallel"'] * len(shape)),
+                            index, memref(shape, element), index, wide))
+            lines.append("    ^bb0(%%narrow: %s, %%unused: i32):" % element)
+            lines.append("      %%widened = %s %%narrow : %s to i32" % (widen, element))
+            lines.append("      linalg.yield %widened : i32")
+            lines.append("    }")
+        else:
+            lines.append("    %%bits%d = memref.view %%bytes%d[%%zero][] : memref<%dxi8> to %s"
+                         % (index, index, bytes_of(shape, element), wide))
+        lines.append("    %%print%d = memref.cast %%bits%d : %s to memref<*xi32>" % (index, index, wide))
         lines.append("    call @printMemrefI32(%%print%d) : (memref<*xi32>) -> ()" % index)
     lines.append("    call @serenityPrintHeapStats() : () -> ()")
     lines.append("    return")

@@ -1,0 +1,243 @@
+"""The zoo in int8: the same layers as TosaBuilder, written as a quantized
+TOSA model would be (TFLite's int8 scheme as TOSA spells it).
+
+Every activation is i8 with one zero point (ZERO_POINT) and a nominal scale
+that the requantizations keep in range: a convolution accumulates in i32 from
+i8 inputs (input zero point subtracted, weight zero point 0) and i8 weights
+with per-channel ranges, adds an i32 bias, and a per-channel `tosa.rescale`
+(double rounding) brings each channel back to i8; an add rescales both
+operands to i32 (single rounding, a left shift of 20 as TFLite does), adds,
+and rescales the sum back; pools and concats keep the scale. Multipliers are
+chosen from each channel's weights so that outputs spread over most of the
+i8 range without saturating.
+
+Every TOSA op is also recorded in `trace` with its integer parameters, so
+that a reference written from the TOSA specification
+(test/Execution/Inputs/int8_reference.py) can compute the model's outputs
+without MLIR.
+"""
+
+import math
+
+import numpy as np
+
+from tosa_builder import TosaBuilder, Value, tosa
+
+# The zero point of every i8 activation: not 0, so that every op that must
+# subtract it is checked.
+ZERO_POINT = -3
+# The spread that convolutions aim their outputs at (a standard deviation in
+# i8 steps, well inside -128..127).
+OUTPUT_SPREAD = 24.0
+# The spread of the model's inputs (make_comparison.input_data: about 85).
+INPUT_SPREAD = 85.0
+# An add's operands are scaled by 2^20 in i32 before they are added.
+ADD_LEFT_SHIFT = 20
+
+
+def quantize_multiplier(real):
+    """(multiplier, shift) of a positive real factor below 2^31: real =
+    multiplier * 2^-shift with 2^30 <= multiplier < 2^31, as TFLite's
+    QuantizeMultiplier; shift stays within TOSA's 2..62."""
+    mantissa, exponent = math.frexp(real)
+    multiplier = int(round(mantissa * (1 << 31)))
+    if multiplier == 1 << 31:
+        multiplier //= 2
+        exponent += 1
+    shift = 31 - exponent
+    if not 2 <= shift <= 62:
+        raise ValueError("scale %g cannot be a TOSA rescale" % real)
+    return multiplier, shift
+
+
+class Int8TosaBuilder(TosaBuilder):
+    element = "i8"
+
+    def __init__(self, name, seed=0, splat_weights=False):
+        super().__init__(name, seed, splat_weights)
+        self.trace = []
+        # The spread of each value (by name), to aim the next requantization.
+        self.spread = {}
+
+    # -- helpers -------------------------------------------------------------
+    def argument(self, shape):
+        value = super().argument(shape)
+        self.spread[value.name] = INPUT_SPREAD
+        return value
+
+    def _record(self, op, result, operands, **params):
+        self.trace.append({"op": op, "result": result.name, "shape": result.shape,
+                           "element": result.element,
+                           "operands": [v.name for v in operands], **params})
+        return result
+
+    def _spread_of(self, x):
+        return self.spread.get(x.name, OUTPUT_SPREAD)
+
+    def _int_constant(self, array, element, hint="q"):
+        return self.emit.const(np.asarray(array), element, hint=hint)
+
+    def _zero_point(self, value, element):
+        """A zero point operand, one per value and type in the function."""
+        key = ("zp", element, value)
+        if key not in self.emit.cache:
+            self.emit.cache[key] = self.emit._shared(
+                lambda: self._int_constant(np.full([1], value), element, hint="zp"))
+        return self.emit.cache[key]
+
+    def _weights(self, shape, channel_axis):
+        """i8 weights whose range differs per output channel (per-channel
+        scales matter), and those ranges."""
+        channels = shape[channel_axis]
+        ranges = 40 + (87 * np.arange(channels)) // max(channels - 1, 1)
+        if self.splat_weights:
+            data = np.ones(shape, np.int64)
+        else:
+            data = self.rng.integers(-1000, 1001, size=shape)
+        broadcast = [1] * len(shape)
+        broadcast[channel_axis] = channels
+        data = (data * ranges.reshape(broadcast)) // 1000
+        return data.astype(np.int8), ranges
+
+    def _rescale(self, x, multipliers, shifts, input_zp, output_zp, out_element,
+                 double_round, hint="rq"):
+        """tosa.rescale of x (per channel when there are several
+        multipliers)."""
+        per_channel = len(multipliers) > 1
+        in_zp_element = "i32" if x.element == "i32" else x.element
+        out_zp_element = "i32" if out_element == "i32" else out_element
+        operands = [x, self._int_constant(np.array(multipliers, np.int64), "i32", "mult"),
+                    self._int_constant(np.array(shifts, np.int64), "i8", "shift"),
+                    self._zero_point(input_zp, in_zp_element),
+                    self._zero_point(output_zp, out_zp_element)]
+        attrs = ("input_unsigned = false, output_unsigned = false, per_channel = %s, "
+                 "rounding_mode = #tosa.rounding_mode<%s>, scale32 = true"
+                 % ("true" if per_channel else "false",
+                    "DOUBLE_ROUND" if double_round else "SINGLE_ROUND"))
+        result = self._op("rescale", operands, attrs, x.shape, hint, element=out_element)
+        return self._record("rescale", result, [x], multipliers=list(multipliers),
+                            shifts=list(shifts), input_zp=input_zp, output_zp=output_zp,
+                            double_round=double_round)
+
+    def _requantize(self, accumulator, weight_ranges, fan_in, input_spread):
+        """The per-channel rescale of an i32 accumulator to i8, aimed at
+        OUTPUT_SPREAD from the spread of the input and of each channel's
+        weights (uniform in +-range: spread range / sqrt(3))."""
+        multipliers, shifts = [], []
+        for weight_range in weight_ranges:
+            spread = math.sqrt(fan_in) * input_spread * weight_range / math.sqrt(3.0)
+            multiplier, shift = quantize_multiplier(OUTPUT_SPREAD / spread)
+            multipliers.append(multiplier)
+            shifts.append(shift)
+        result = self._rescale(accumulator, multipliers, shifts, 0, ZERO_POINT, "i8",
+                               double_round=True)
+        self.spread[result.name] = OUTPUT_SPREAD
+        return result
+
+    # -- ops -----------------------------------------------------------------
+    def relu(self, x):
+        result = self._op("clamp", [x], "max_val = 127 : i8, min_val = %d : i8" % ZERO_POINT,
+                          x.shape, "relu")
+        self.spread[result.name] = self._spread_of(x) / 2
+        return self._record("clamp", result, [x], low=ZERO_POINT, high=127)
+
+    def add(self, a, b):
+        one, shift = quantize_multiplier(1.0)
+        wide = [self._rescale(v, [one], [shift - ADD_LEFT_SHIFT], ZERO_POINT, 0, "i32",
+                              double_round=False, hint="wide") for v in (a, b)]
+        total = self._op("add", wide, "", a.shape, "add", element="i32")
+        self._record("add", total, wide)
+        # Back to i8 at half the scale: the sum of two spreads fits.
+        half, half_shift = quantize_multiplier(0.5 / (1 << ADD_LEFT_SHIFT))
+        result = self._rescale(total, [half], [half_shift], 0, ZERO_POINT, "i8",
+                               double_round=False)
+        self.spread[result.name] = (self._spread_of(a) + self._spread_of(b)) / 2
+        return result
+
+    def scalar(self, value, rank):
+        """A factor that mul applies as a rescale (no i8 multiply)."""
+        return ("factor", value)
+
+    def mul(self, a, b):
+        kind, factor = b
+        assert kind == "factor", "the int8 zoo multiplies by constant factors only"
+        multiplier, shift = quantize_multiplier(factor)
+        result = self._rescale(a, [multiplier], [shift], ZERO_POINT, ZERO_POINT, "i8",
+                               double_round=False, hint="mul")
+        self.spread[result.name] = self._spread_of(a) * factor
+        return result
+
+    def conv(self, x, out_channels, kernel=(1, 1), stride=1, pad=None, dilation=1,
+             bias=True):
+        kh, kw = kernel
+        if pad is None:
+            pad = (kh // 2, kh // 2, kw // 2, kw // 2)
+        pad, (oh, ow) = self._window(x, kernel, stride, pad, dilation)
+        weight, ranges = self._weights((out_channels, kh, kw, x.shape[3]), 0)
+        bias_values = (self.rng.integers(-500, 501, size=out_channels) if bias and
+                       not self.splat_weights else np.zeros(out_channels, np.int64))
+        operands = [x, self._int_constant(weight, "i8", "w"),
+                    self._int_constant(bias_values, "i32", "b"),
+                    self._zero_point(ZERO_POINT, "i8"), self._zero_point(0, "i8")]
+        attrs = tosa.window_attrs(stride, pad, dilation).replace("acc_type = f32",
+                                                                 "acc_type = i32")
+        shape = (x.shape[0], oh, ow, out_channels)
+        accumulator = self._op("conv2d", operands, attrs, shape, "conv", element="i32")
+        self._record("conv2d", accumulator, [x], weight=weight, bias=bias_values,
+                     input_zp=ZERO_POINT, weight_zp=0, stride=tosa.pair(stride), pad=pad,
+                     dilation=tosa.pair(dilation))
+        return self._requantize(accumulator, ranges, kh * kw * x.shape[3],
+                                self._spread_of(x))
+
+    def depthwise(self, x, kernel=3, stride=1, dilation=1, multiplier=1, pad=None,
+                  bias=True):
+        c = x.shape[3]
+        if pad is None:
+            p = dilation * (kernel - 1) // 2
+            pad = (p, p, p, p)
+        pad, (oh, ow) = self._window(x, (kernel, kernel), stride, pad, dilation)
+        weight, _ = self._weights((kernel, kernel, c * multiplier), 2)
+        weight = weight.reshape(kernel, kernel, c, multiplier)
+        ranges = 40 + (87 * np.arange(c * multiplier)) // max(c * multiplier - 1, 1)
+        bias_values = (self.rng.integers(-500, 501, size=c * multiplier) if bias and
+                       not self.splat_weights else np.zeros(c * multiplier, np.int64))
+        operands = [x, self._int_constant(weight, "i8", "w"),
+                    self._int_constant(bias_values, "i32", "b"),
+                    self._zero_point(ZERO_POINT, "i8"), self._zero_point(0, "i8")]
+        attrs = tosa.window_attrs(stride, pad, dilation).replace("acc_type = f32",
+                                                                 "acc_type = i32")
+        shape = (x.shape[0], oh, ow, c * multiplier)
+        accumulator = self._op("depthwise_conv2d", operands, attrs, shape, "dw",
+                               element="i32")
+        self._record("depthwise_conv2d", accumulator, [x], weight=weight,
+                     bias=bias_values, input_zp=ZERO_POINT, weight_zp=0,
+                     stride=tosa.pair(stride), pad=pad, dilation=tosa.pair(dilation))
+        return self._requantize(accumulator, ranges, kernel * kernel, self._spread_of(x))
+
+    def _pool(self, op, x, kernel, stride, pad, operands, hint):
+        pads, (oh, ow) = self._window(x, kernel, stride, (pad, pad, pad, pad))
+        attrs = tosa.window_attrs(stride, pads, kernel=kernel, accumulate=op == "avg_pool2d")
+        attrs = attrs.replace("acc_type = f32", "acc_type = i32")
+        if op == "avg_pool2d":
+            operands = [self._zero_point(ZERO_POINT, "i8")] * 2
+        result = self._op(op, [x] + operands, attrs, (x.shape[0], oh, ow, x.shape[3]), hint)
+        self.spread[result.name] = self._spread_of(x)
+        return self._record(op, result, [x], kernel=tuple(kernel), stride=tosa.pair(stride),
+                            pad=pads, input_zp=ZERO_POINT, output_zp=ZERO_POINT)
+
+    def concat(self, values, axis=3):
+        result = super().concat(values, axis)
+        self.spread[result.name] = max(self._spread_of(v) for v in values)
+        return self._record("concat", result, values, axis=axis)
+
+    def slice(self, x, start, size):
+        result = super().slice(x, start, size)
+        self.spread[result.name] = self._spread_of(x)
+        return self._record("slice", result, [x], start=list(start), size=list(size))
+
+    def render(self, results):
+        self.results = [v.name for v in results]
+        return super().render(results)
+
+
+__all__ = ["Int8TosaBuilder", "Value", "ZERO_POINT", "quantize_multiplier"]
