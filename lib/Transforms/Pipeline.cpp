@@ -23,8 +23,11 @@ llvm::StringRef serenity::getTosaToLinalgPipelineText() {
 }
 
 llvm::StringRef serenity::getBufferizePipelineText() {
+  // Tile loops (--serenity-fuse-requantize) allocate their tiles inside:
+  // hoisted out, the arena holds them; their results become their buffers.
   return "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map},"
+         "func.func(buffer-loop-hoisting,serenity-simplify-tile-loops),"
          "buffer-results-to-out-params{hoist-static-allocs "
          "modify-public-functions}";
 }
@@ -74,7 +77,10 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
       schedule, getBufferizePipelineText(),
       stringifyEnum(options.placement.getValue()),
       stringifyEnum(options.arena.getValue()), options.alignment.getValue(),
-      options.placementTimeLimitMs.getValue(), getTosaToLinalgPipelineText(),
+      options.placementTimeLimitMs.getValue(),
+      getTosaToLinalgPipelineText().str() +
+          (options.fuseRequantize ? ",func.func(serenity-fuse-requantize)"
+                                  : ""),
       tile);
   if (!options.keepReports)
     text += ",serenity-drop-reports";

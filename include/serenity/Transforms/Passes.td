@@ -321,6 +321,55 @@ def SerenityCopiesToLinalg
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SerenityFuseRequantize
+    : Pass<"serenity-fuse-requantize", "::mlir::func::FuncOp"> {
+  let summary = "Compute int8 requantization with its producer, so that no "
+                "whole i32 map is stored";
+  let description = [{
+    An int8 model lowered by TOSA-to-Linalg stores whole i32 maps: every
+    convolution's and average pool's accumulator, and an int8 add's
+    operands rescaled to i32 and their sum, each as large as four int8
+    maps. Integer MCU kernels (TFLite Micro's, CMSIS-NN's) requantize each
+    output while it is in registers instead. This pass, on Linalg on
+    tensors, does the same in two steps:
+
+    - Element-wise ops on integers fuse into their single consumer
+      (`linalg-fuse-elementwise-ops`, restricted to integer values read by
+      one op): an int8 add (rescale, rescale, add, rescale, clamp) becomes
+      one i8 -> i8 op, and a rescale and its clamp one i32 -> i8 op.
+    - An element-wise op that reads the integer result of a convolution or
+      pooling op, its only reader, is tiled one output row at a time
+      (N and H of NHWC) with that op and the ops that initialize its result
+      (the bias broadcast, the zero fill) fused into the loop
+      (`scf::tileConsumerAndFuseProducersUsingSCF`): each iteration holds an
+      i32 tile of one row. Padded copies stay whole (one copy of the input,
+      in its element type).
+
+    Floating-point ops are left alone. After one-shot bufferization,
+    `buffer-loop-hoisting` moves the tile buffers out of the loops, where
+    `--serenity-plan-memory` places them.
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def SerenitySimplifyTileLoops
+    : Pass<"serenity-simplify-tile-loops", "::mlir::func::FuncOp"> {
+  let summary = "Drop the iteration arguments of bufferized tile loops";
+  let description = [{
+    After one-shot bufferization, a tile loop of
+    `--serenity-fuse-requantize` passes its output buffer through its
+    iteration arguments and yields it unchanged; loops of one trip remain.
+    This pass applies `scf.for`'s canonicalization patterns alone, so that
+    the loop's result is its output buffer itself: a returned output then
+    becomes the caller's out-param (`buffer-results-to-out-params
+    {hoist-static-allocs}`) instead of a buffer copied into it.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def SerenityOutlineKernels
     : Pass<"serenity-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Give each Linalg op of a bufferized function its own function";

@@ -1,0 +1,167 @@
+//===- FuseRequantize.cpp - The --serenity-fuse-requantize pass -----------===//
+//
+// Int8 requantization computed with its producer (Passes.td says what and
+// why): integer element-wise chains fused into one op, and element-wise
+// consumers of a convolution's or pool's i32 result tiled by output rows
+// with the producer fused into the loop.
+//
+//===----------------------------------------------------------------------===//
+
+#include "serenity/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace serenity {
+#define GEN_PASS_DEF_SERENITYFUSEREQUANTIZE
+#define GEN_PASS_DEF_SERENITYSIMPLIFYTILELOOPS
+#include "serenity/Transforms/Passes.h.inc"
+} // namespace serenity
+
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+bool hasIntegerElements(Value value) {
+  return isa<IntegerType>(getElementTypeOrSelf(value.getType()));
+}
+
+/// An integer element-wise producer fuses into its consumer when the
+/// consumer is its only reader: no value is computed twice, and the fused op
+/// stores neither.
+bool isFusibleElementwiseOperand(OpOperand *operand) {
+  Value value = operand->get();
+  return hasIntegerElements(value) && value.hasOneUse() &&
+         value.getDefiningOp<linalg::GenericOp>();
+}
+
+/// A convolution or pooling op that makes an integer map.
+bool isAccumulatingWindowOp(Operation *op) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
+  return linalgOp && linalg::isaConvolutionOpInterface(linalgOp) &&
+         op->getNumResults() == 1 && hasIntegerElements(op->getResult(0));
+}
+
+/// The window ops whose integer results `consumer` alone reads: the ops
+/// that `consumer` is tiled with (an int8 add of two convolutions reads
+/// two).
+SmallVector<Operation *> getFusedWindowOps(linalg::GenericOp consumer) {
+  if (!linalg::isElementwise(consumer) || consumer->getNumResults() != 1 ||
+      !hasIntegerElements(consumer->getResult(0)))
+    return {};
+  SmallVector<Operation *> windowOps;
+  for (Value input : consumer.getDpsInputs()) {
+    Operation *producer = input.getDefiningOp();
+    if (isAccumulatingWindowOp(producer) && input.hasOneUse())
+      windowOps.push_back(producer);
+  }
+  return windowOps;
+}
+
+/// A Linalg op that makes its result from constants alone (and its init).
+bool readsConstantsOnly(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  return linalgOp && llvm::all_of(linalgOp.getDpsInputs(), [](Value input) {
+           Operation *producer = input.getDefiningOp();
+           return producer && producer->hasTrait<OpTrait::ConstantLike>();
+         });
+}
+
+/// One output row per iteration: every loop but the last two of an NHWC
+/// map (W and C), or but the last of a map of rank 2 or 3.
+SmallVector<OpFoldResult> getRowTileSizes(OpBuilder &builder,
+                                          linalg::GenericOp consumer) {
+  unsigned rank = consumer.getNumLoops();
+  unsigned untiled = rank >= 4 ? 2 : 1;
+  SmallVector<OpFoldResult> sizes;
+  for (unsigned i = 0; i < rank; ++i)
+    sizes.push_back(builder.getIndexAttr(i + untiled < rank ? 1 : 0));
+  return sizes;
+}
+
+LogicalResult tileWithWindowOps(RewriterBase &rewriter,
+                                linalg::GenericOp consumer,
+                                ArrayRef<Operation *> windowOps) {
+  scf::SCFTileAndFuseOptions options;
+  rewriter.setInsertionPoint(consumer);
+  options.tilingOptions.setTileSizes(getRowTileSizes(rewriter, consumer));
+  // Fuse the window ops and the ops that initialize their results from
+  // constants (a zero fill, a bias broadcast); never a pad (its copy stays
+  // whole) or another activation's producer.
+  options.setFusionControlFn(
+      [windowOps](tensor::ExtractSliceOp, OpResult producer, bool)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        Operation *op = producer.getOwner();
+        if (llvm::is_contained(windowOps, op) || readsConstantsOnly(op))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(consumer.getOperation()), options);
+  if (failed(tiled))
+    return consumer.emitError("serenity-fuse-requantize: cannot tile this "
+                              "requantization with its producer");
+  for (OpResult result : consumer->getResults())
+    rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
+  return success();
+}
+
+struct FuseRequantizePass
+    : public serenity::impl::SerenityFuseRequantizeBase<FuseRequantizePass> {
+  using Base::Base;
+
+  void runOnOperation() final {
+    MLIRContext *context = &getContext();
+    func::FuncOp function = getOperation();
+
+    RewritePatternSet elementwise(context);
+    linalg::populateElementwiseOpsFusionPatterns(elementwise,
+                                                 isFusibleElementwiseOperand);
+    if (failed(applyPatternsGreedily(function, std::move(elementwise))))
+      return signalPassFailure();
+
+    SmallVector<std::pair<linalg::GenericOp, SmallVector<Operation *>>>
+        consumers;
+    function.walk([&](linalg::GenericOp consumer) {
+      SmallVector<Operation *> windowOps = getFusedWindowOps(consumer);
+      if (!windowOps.empty())
+        consumers.emplace_back(consumer, std::move(windowOps));
+    });
+    IRRewriter rewriter(context);
+    for (auto &[consumer, windowOps] : consumers)
+      if (failed(tileWithWindowOps(rewriter, consumer, windowOps)))
+        return signalPassFailure();
+
+    // The tiles' inits: a slice of a whole tensor.empty becomes an empty of
+    // the tile's size inside the loop, so that bufferization allocates a
+    // tile, not a whole map. Ops the tiling left unused go.
+    RewritePatternSet cleanup(context);
+    tensor::populateFoldTensorEmptyPatterns(cleanup);
+    if (failed(applyPatternsGreedily(function, std::move(cleanup))))
+      return signalPassFailure();
+  }
+};
+
+struct SimplifyTileLoopsPass
+    : public serenity::impl::SerenitySimplifyTileLoopsBase<
+          SimplifyTileLoopsPass> {
+  using Base::Base;
+
+  void runOnOperation() final {
+    RewritePatternSet patterns(&getContext());
+    scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
