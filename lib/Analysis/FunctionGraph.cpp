@@ -59,7 +59,7 @@ static bool isViewOp(Operation *op) {
              tensor::CastOp, tensor::BitcastOp>(op);
 }
 
-static bool isElementwiseOp(Operation *op) {
+bool serenity::isElementwiseOp(Operation *op) {
   return op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
          op->hasTrait<OpTrait::Elementwise>() ||
          isa<tosa::RescaleOp, tosa::CastOp>(op);
@@ -74,30 +74,23 @@ static bool canHoldResult(Type operandType, Type resultType) {
          getActivationBytes(operand) == getActivationBytes(result);
 }
 
-/// Bytes of a temporary of `type` as the arena holds it.
-static uint64_t temporaryBytes(Type type) {
+uint64_t serenity::getTemporaryBytes(Type type) {
   return llvm::alignTo(getActivationBytes(type).value_or(0),
                        kBufferizedAlignment);
 }
 
-/// Bytes of the padded copy that the TOSA-to-Linalg lowering makes of a
-/// window op's NHWC input, or 0 when `pad` (top, bottom, left, right) is all
-/// zeros and the op reads its input in place.
-static uint64_t paddedInputBytes(Value input, ArrayRef<int64_t> pad) {
+uint64_t serenity::getPaddedInputBytes(Value input, ArrayRef<int64_t> pad) {
   if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
     return 0;
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape(type.getShape());
   shape[1] += pad[0] + pad[1];
   shape[2] += pad[2] + pad[3];
-  return temporaryBytes(RankedTensorType::get(shape, type.getElementType()));
+  return getTemporaryBytes(RankedTensorType::get(shape, type.getElementType()));
 }
 
-/// Bytes of a pooling op's window, a buffer of its own with `elementType`
-/// elements (the input's for a max pool, the accumulator's for an average
-/// pool: i32 for int8).
-static uint64_t windowBytes(ArrayRef<int64_t> kernel, Type elementType) {
-  return temporaryBytes(RankedTensorType::get(kernel, elementType));
+uint64_t serenity::getWindowBytes(ArrayRef<int64_t> kernel, Type elementType) {
+  return getTemporaryBytes(RankedTensorType::get(kernel, elementType));
 }
 
 /// The ops that `--serenity-pipeline` (tosa-to-linalg, then one-shot
@@ -112,22 +105,22 @@ static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
   SmallVector<LoweringStep, 3> steps;
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
     // Initialize the result with the bias, then convolve the padded copy.
-    if (uint64_t padded = paddedInputBytes(conv.getInput(), conv.getPad()))
+    if (uint64_t padded = getPaddedInputBytes(conv.getInput(), conv.getPad()))
       steps = {padStep(padded), {padded, false, true}};
   } else if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
     // Convolve into a zeroed 5-D accumulator (N, H, W, C, M), then add the
     // bias into the result.
-    uint64_t accumulator = temporaryBytes(conv.getType());
-    if (uint64_t padded = paddedInputBytes(conv.getInput(), conv.getPad()))
+    uint64_t accumulator = getTemporaryBytes(conv.getType());
+    if (uint64_t padded = getPaddedInputBytes(conv.getInput(), conv.getPad()))
       steps = {padStep(padded),
                {padded + accumulator, false, false},
                {accumulator, false, true}};
     else
       steps = {{accumulator, true, false}, {accumulator, false, true}};
   } else if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op)) {
-    uint64_t window = windowBytes(
+    uint64_t window = getWindowBytes(
         pool.getKernel(), getElementTypeOrSelf(pool.getInput().getType()));
-    if (uint64_t padded = paddedInputBytes(pool.getInput(), pool.getPad()))
+    if (uint64_t padded = getPaddedInputBytes(pool.getInput(), pool.getPad()))
       steps = {padStep(padded), {padded + window, false, true}};
     else
       steps = {{window, true, true}};
@@ -135,10 +128,10 @@ static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
     // Sum into an accumulator of the accumulator type (i32 for int8), then
     // divide by the window's count into the result.
     Type accType = pool.getAccType();
-    uint64_t accumulator = temporaryBytes(
+    uint64_t accumulator = getTemporaryBytes(
         RankedTensorType::get(pool.getType().getShape(), accType));
-    uint64_t window = windowBytes(pool.getKernel(), accType);
-    if (uint64_t padded = paddedInputBytes(pool.getInput(), pool.getPad()))
+    uint64_t window = getWindowBytes(pool.getKernel(), accType);
+    if (uint64_t padded = getPaddedInputBytes(pool.getInput(), pool.getPad()))
       steps = {padStep(padded),
                {padded + accumulator + window, false, false},
                {accumulator, false, true}};
@@ -355,7 +348,7 @@ static uint64_t getGluedTemporaryBytes(
     Operation *producer = value.getDefiningOp();
     if (!producer || !gluedTo.count(producer) || isDestinationOf(op, value))
       continue;
-    bytes += temporaryBytes(value.getType());
+    bytes += getTemporaryBytes(value.getType());
   }
   return bytes;
 }
@@ -375,6 +368,10 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
   tensor::PadOp contractedPad = contractedPads.lookup(op);
   if (contractedPad)
     operandValues.insert(contractedPad.getSource());
+  ArrayRef<Operation *> fusedOps = getFusedOps(op);
+  for (Operation *fusedOp : fusedOps)
+    operandValues.insert(getReadValues(fusedOp).begin(),
+                         getReadValues(fusedOp).end());
   SmallVector<ValueId> operands;
   for (Value value : operandValues) {
     auto it = valueIds.find(value);
@@ -447,7 +444,16 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
                       /*inEveryModel=*/true);
     return success();
   }
-  SmallVector<LoweringStep, 3> lowering = describeLowering(op);
+  SmallVector<LoweringStep, 3> lowering =
+      hasFusedLowering(op, fusedOps)
+          ? describeFusedLowering(op, fusedOps,
+                                  [&](Value value) -> std::optional<ValueId> {
+                                    auto it = valueIds.find(value);
+                                    if (it == valueIds.end())
+                                      return std::nullopt;
+                                    return it->second;
+                                  })
+          : describeLowering(op);
   if (uint64_t glued = getGluedTemporaryBytes(op, readByOp, gluedTo)) {
     if (lowering.empty())
       lowering.push_back(LoweringStep{});
@@ -480,8 +486,10 @@ FailureOr<FunctionGraph> FunctionGraph::build(FunctionOpInterface function) {
   }
   result.findSliceWritesInPlace();
   result.findGluedOps();
+  result.fused = findFusedRequantization(body);
   for (Operation &op : body.without_terminator())
-    if (!result.gluedTo.count(&op) && failed(result.addOperation(&op)))
+    if (!result.gluedTo.count(&op) && !result.fused.rootOf.count(&op) &&
+        failed(result.addOperation(&op)))
       return failure();
   if (Operation *terminator =
           body.mightHaveTerminator() ? body.getTerminator() : nullptr)
@@ -505,6 +513,8 @@ void FunctionGraph::applySchedule(llvm::ArrayRef<NodeId> order) const {
   for (NodeId node : order) {
     for (Operation *glued : getGluedOps(operations[node]))
       moveToEnd(glued);
+    for (Operation *fusedOp : getFusedOps(operations[node]))
+      moveToEnd(fusedOp);
     moveToEnd(operations[node]);
   }
 }

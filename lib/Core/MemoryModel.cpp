@@ -137,6 +137,22 @@ uint64_t LivenessModel::getTemporaryBytes(const LoweringStep &op) const {
              : op.temporaryBytes;
 }
 
+uint64_t
+LivenessModel::getDoneBytes(const LoweringStep &op,
+                            llvm::ArrayRef<unsigned> operandBuffers) const {
+  llvm::SmallVector<unsigned, 2> done;
+  uint64_t bytes = 0;
+  for (ValueId value : op.operandsDone) {
+    unsigned cls = classOf(value);
+    if (llvm::is_contained(operandBuffers, cls) &&
+        !llvm::is_contained(done, cls)) {
+      done.push_back(cls);
+      bytes += classes[cls].bytes;
+    }
+  }
+  return bytes;
+}
+
 llvm::ArrayRef<LoweringStep> LivenessModel::getLowering(NodeId node) const {
   static const LoweringStep oneOp;
   const GraphNode &graphNode = graph.getNode(node);
@@ -188,16 +204,21 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
       resultsFreed += resultClass.bytes;
   }
   uint64_t operandsFreed = 0;
+  llvm::SmallVector<unsigned, 4> dyingOperands;
   for (unsigned cls : operandClasses[nodeId]) {
     const Buffer &buffer = classes[cls];
-    if (!llvm::is_contained(takenOver, cls) && diesHere(buffer))
+    if (!llvm::is_contained(takenOver, cls) && diesHere(buffer)) {
       operandsFreed += buffer.bytes;
+      dyingOperands.push_back(cls);
+    }
   }
   effect.freed = resultsFreed + operandsFreed;
   for (const LoweringStep &op : getLowering(nodeId)) {
     uint64_t live = liveBefore + getTemporaryBytes(op);
     if (!op.operandsLive)
       live -= operandsFreed;
+    else if (!op.operandsDone.empty())
+      live -= getDoneBytes(op, dyingOperands);
     if (op.resultsLive)
       live += effect.allocated;
     effect.footprint = std::max(effect.footprint, live);
@@ -246,8 +267,11 @@ uint64_t LivenessModel::getOwnFootprint(NodeId nodeId) const {
   uint64_t results = getUnsharedResultBytes(nodeId);
   uint64_t most = 0;
   for (const LoweringStep &op : getLowering(nodeId))
-    most = std::max(most, getTemporaryBytes(op) +
-                              (op.operandsLive ? operands : 0) +
-                              (op.resultsLive ? results : 0));
+    most = std::max(
+        most, getTemporaryBytes(op) +
+                  (op.operandsLive
+                       ? operands - getDoneBytes(op, operandClasses[nodeId])
+                       : 0) +
+                  (op.resultsLive ? results : 0));
   return most;
 }

@@ -1,22 +1,24 @@
 // RUN: serenity-opt %s --split-input-file --serenity-liveness=memory-model=bufferized -o /dev/null 2>&1 | FileCheck %s --check-prefix=MODEL
 // RUN: serenity-opt %s --split-input-file --serenity-pipeline=keep-reports=1 | FileCheck %s --check-prefix=ARENA
 
-// The `bufferized` model on int8 window ops: the lowering keeps an average
-// pool's sum and window in its accumulator type (i32), a max pool's window in
-// the input's (i8), and a depthwise convolution's accumulator in i32.
-// Each function feeds the window op a buffer that dies there
-// (%r: 1x6x6x4xi8, 144 bytes) and returns a value the caller owns. The padded
-// copy of %r is 1x8x8x4xi8 (256 bytes, filled with the input zero point);
-// a 1x6x6x4 i32 accumulator is 576 bytes; a 3x3 i32 window 36 (48 aligned),
-// a 3x3 i8 window 9 (16 aligned).
+// The `bufferized` model on int8 window ops, as --serenity-pipeline lowers
+// them (--serenity-fuse-requantize; docs/memory-model.md): a pool or a
+// convolution whose result one element-wise op reads runs inside it, tiled by
+// output rows; an int8 average pool is always tiled with its division; a
+// depthwise convolution fills its whole 5-D i32 accumulator first. Each
+// function feeds the window op a buffer that dies there (%r: 1x6x6x4xi8, 144
+// bytes) and returns a value the caller owns. The padded copy of %r is
+// 1x8x8x4xi8 (256 bytes, filled with the input zero point); a 3x3 i32
+// window is 36 bytes (48 aligned), a 3x3 i8 window 9 (16 aligned).
 
-// avg_pool_padded: pad: 144 + 256; sum into the i32 accumulator with the i32
-// window (%r no longer read): 256 + 576 + 48 = 880; divide into %y: 576 + 144.
+// avg_pool_padded, fused into the clamp: pad: 144 + 256; the loop: the copy,
+// a 1x1x6x4 i32 row of the sum (96) and the i32 window, %r no longer read:
+// 256 + 96 + 48 = 400.
 // MODEL-LABEL: serenity-liveness @avg_pool_padded
-// MODEL: peak: 880 bytes
+// MODEL: peak: 400 bytes
 // ARENA-LABEL: func.func @avg_pool_padded
-// ARENA-SAME: live_bound = 880,
-// ARENA-SAME: serenity.schedule<peak = 880,
+// ARENA-SAME: live_bound = 400,
+// ARENA-SAME: serenity.schedule<peak = 400,
 func.func @avg_pool_padded(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8> {
   %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
   %ozp = "tosa.const"() <{values = dense<2> : tensor<1xi8>}> : () -> tensor<1xi8>
@@ -28,47 +30,62 @@ func.func @avg_pool_padded(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8> {
 
 // -----
 
-// avg_pool: sum %r into the i32 accumulator (1x4x4x4xi32, 256 bytes) with
-// the i32 window: 144 + 256 + 48 = 448; divide into %y: 256 + 64.
+// avg_pool, unpadded and returned (no consumer to fuse into), tiled with its
+// division: %r, a 1x1x4x4 i32 row (64) and the window: 144 + 64 + 48 = 256.
 // MODEL-LABEL: serenity-liveness @avg_pool
-// MODEL: peak: 448 bytes
+// MODEL: peak: 256 bytes
 // ARENA-LABEL: func.func @avg_pool
-// ARENA-SAME: live_bound = 448,
-// ARENA-SAME: serenity.schedule<peak = 448,
+// ARENA-SAME: live_bound = 256,
+// ARENA-SAME: serenity.schedule<peak = 256,
 func.func @avg_pool(%x: tensor<1x6x6x4xi8>) -> tensor<1x4x4x4xi8> {
   %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
   %ozp = "tosa.const"() <{values = dense<2> : tensor<1xi8>}> : () -> tensor<1xi8>
   %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
   %y = tosa.avg_pool2d %r, %izp, %ozp {acc_type = i32, kernel = array<i64: 3, 3>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x4xi8>
+  return %y : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// max_pool, unpadded and returned: one op with its i8 window: 144 + 16.
+// MODEL-LABEL: serenity-liveness @max_pool
+// MODEL: peak: 160 bytes
+// ARENA-LABEL: func.func @max_pool
+// ARENA-SAME: live_bound = 160,
+// ARENA-SAME: serenity.schedule<peak = 160,
+func.func @max_pool(%x: tensor<1x6x6x4xi8>) -> tensor<1x4x4x4xi8> {
+  %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  %y = tosa.max_pool2d %r {kernel = array<i64: 3, 3>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xi8>) -> tensor<1x4x4x4xi8>
+  return %y : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// max_pool fused into the clamp: the loop holds a 1x1x4x4 i8 row (16) and
+// the window: 144 + 16 + 16 = 176.
+// MODEL-LABEL: serenity-liveness @max_pool_fused
+// MODEL: peak: 176 bytes
+// ARENA-LABEL: func.func @max_pool_fused
+// ARENA-SAME: live_bound = 176,
+// ARENA-SAME: serenity.schedule<peak = 176,
+func.func @max_pool_fused(%x: tensor<1x6x6x4xi8>) -> tensor<1x4x4x4xi8> {
+  %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  %y = tosa.max_pool2d %r {kernel = array<i64: 3, 3>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xi8>) -> tensor<1x4x4x4xi8>
   %z = tosa.clamp %y {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x4x4x4xi8>) -> tensor<1x4x4x4xi8>
   return %z : tensor<1x4x4x4xi8>
 }
 
 // -----
 
-// max_pool_padded: pad: 144 + 256; pool into %y with the i8 window:
-// 256 + 16 + 144 = 416.
-// MODEL-LABEL: serenity-liveness @max_pool_padded
-// MODEL: peak: 416 bytes
-// ARENA-LABEL: func.func @max_pool_padded
-// ARENA-SAME: live_bound = 416,
-// ARENA-SAME: serenity.schedule<peak = 416,
-func.func @max_pool_padded(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8> {
-  %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
-  %y = tosa.max_pool2d %r {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
-  %z = tosa.clamp %y {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
-  return %z : tensor<1x6x6x4xi8>
-}
-
-// -----
-
-// depthwise_padded: pad: 144 + 256; convolve into the 5-D i32 accumulator:
-// 256 + 576; add the bias into the i32 result %y: 576 + 576 = 1152.
+// depthwise_padded, fused into the clamp: pad: 144 + 256; convolve into the
+// whole 5-D i32 accumulator (576), %r no longer read: 256 + 576 = 832; then
+// add the bias and clamp from the accumulator into the caller's %z: 576 (no
+// i32 result map: it was 576 more before the fusion).
 // MODEL-LABEL: serenity-liveness @depthwise_padded
-// MODEL: peak: 1152 bytes
+// MODEL: peak: 832 bytes
 // ARENA-LABEL: func.func @depthwise_padded
-// ARENA-SAME: live_bound = 1152,
-// ARENA-SAME: serenity.schedule<peak = 1152,
+// ARENA-SAME: live_bound = 832,
+// ARENA-SAME: serenity.schedule<peak = 832,
 func.func @depthwise_padded(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi32> {
   %w = "tosa.const"() <{values = dense<3> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
   %b = "tosa.const"() <{values = dense<7> : tensor<4xi32>}> : () -> tensor<4xi32>
@@ -78,4 +95,38 @@ func.func @depthwise_padded(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi32> {
   %y = tosa.depthwise_conv2d %r, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x6x6x4xi32>
   %z = tosa.clamp %y {min_val = -1000 : i32, max_val = 1000 : i32} : (tensor<1x6x6x4xi32>) -> tensor<1x6x6x4xi32>
   return %z : tensor<1x6x6x4xi32>
+}
+
+// -----
+
+// An int8 add of a padded average pool of %r and a 1x1 convolution of %s
+// (both 144 bytes), fused into one op: pad %r: 144 + 144 + 256; then the
+// loop with the copy, the pool's i32 row (96) and window (48) and the
+// convolution's i32 row (96), reading %s but no longer %r:
+// 144 + 256 + 96 + 48 + 96 = 640 (784 if %r were still counted).
+// MODEL-LABEL: serenity-liveness @add_of_pool_and_conv
+// MODEL: peak: 640 bytes
+// ARENA-LABEL: func.func @add_of_pool_and_conv
+// ARENA-SAME: live_bound = 640,
+// ARENA-SAME: serenity.schedule<peak = 640,
+func.func @add_of_pool_and_conv(%x: tensor<1x6x6x4xi8>, %x2: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8> {
+  %zp8 = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %w = "tosa.const"() <{values = dense<3> : tensor<4x1x1x4xi8>}> : () -> tensor<4x1x1x4xi8>
+  %b = "tosa.const"() <{values = dense<7> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s10 = "tosa.const"() <{values = dense<10> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %s35 = "tosa.const"() <{values = dense<35> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %s51 = "tosa.const"() <{values = dense<51> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  %s = tosa.clamp %x2 {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  %p = tosa.avg_pool2d %r, %zp8, %zp8 {acc_type = i32, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x6x6x4xi8>
+  %pw = tosa.rescale %p, %m, %s10, %zp8, %zp32 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x6x6x4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x6x6x4xi32>
+  %c = tosa.conv2d %s, %w, %b, %zp8, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xi8>, tensor<4x1x1x4xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x6x6x4xi32>
+  %cr = tosa.rescale %c, %m, %s35, %zp32, %zp8 {scale32 = true, rounding_mode = DOUBLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x6x6x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x6x6x4xi8>
+  %cw = tosa.rescale %cr, %m, %s10, %zp8, %zp32 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x6x6x4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x6x6x4xi32>
+  %sum = tosa.add %pw, %cw : (tensor<1x6x6x4xi32>, tensor<1x6x6x4xi32>) -> tensor<1x6x6x4xi32>
+  %out = tosa.rescale %sum, %m, %s51, %zp32, %zp8 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x6x6x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x6x6x4xi8>
+  return %out : tensor<1x6x6x4xi8>
 }

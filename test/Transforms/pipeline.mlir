@@ -20,15 +20,23 @@
 // DEFAULTS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=10000}
 // DEFAULTS-NEXT: serenity-schedule{algorithm=optimal {{.*}}max-states=2000000 memory-model=bufferized time-limit-ms=60000}
 // DEFAULTS: serenity-plan-memory{algorithm=exact alignment=16 arena=global time-limit-ms=1000}
-// tile-spatial=1 runs --serenity-tile-spatial between TOSA to Linalg and
-// bufferization, with the budget and the arena's alignment.
+// tile-spatial=1 runs --serenity-tile-spatial between TOSA to Linalg (int8
+// requantization fused with its producer) and bufferization, with the budget
+// and the arena's alignment; tile loops' buffers are hoisted out of them.
 // RUN: serenity-opt %s --serenity-pipeline="tile-spatial=1 max-extra-macs=7.5 halos=cache alignment=32" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILE
-// TILE: tosa-to-tensor
+// TILE: tosa-to-arith{include-apply-rescale=true use-32-bit=false},
+// TILE-NEXT: tosa-to-tensor,
+// TILE-NEXT: serenity-fuse-requantize
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(
 // TILE-NEXT: serenity-tile-spatial{alignment=32 group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false verify-arena=false}
 // TILE-NEXT: ),
 // TILE-NEXT: one-shot-bufferize
+// TILE-NEXT: func.func(
+// TILE-NEXT: buffer-loop-hoisting,
+// TILE-NEXT: serenity-simplify-tile-loops
+// TILE-NEXT: ),
+// TILE-NEXT: buffer-results-to-out-params
 
 // Three 1x4x4x4 f32 maps (256 bytes each): the two branches, then their sum
 // written straight into the caller's out-param. As written, both branch

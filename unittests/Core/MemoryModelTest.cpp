@@ -237,6 +237,42 @@ TEST(MemoryModelTest, BufferizedCountsLoweringTemporariesOpByOp) {
       (std::vector<uint64_t>{1040, 120, 580}));
 }
 
+// A fused node whose lowering copies one operand into a padded temporary
+// and reads the other in its last op (an int8 add of an average pool and a
+// convolution, fused): the copied operand is free from the second op on,
+// the other only after the node.
+// a (48), b (64) -> n0 fused: pad a into 112 (a, b live), then the loop with
+// the copy and a 32-byte tile, reading b (a done), writing c (80, returned
+// later by n1).
+TEST(MemoryModelTest, BufferizedOperandsDoneFreeTheirBufferEarly) {
+  DataflowGraph graph;
+  ValueId x = graph.addArgument(1000);
+  NodeId na = graph.addNode("na", {x});
+  ValueId a = graph.addResult(na, 48);
+  NodeId nb = graph.addNode("nb", {x});
+  ValueId b = graph.addResult(nb, 64);
+  NodeId fused = graph.addNode("fused", {a, b});
+  ValueId c = graph.addResult(fused, 80);
+  LoweringStep pad{112, true, false};
+  LoweringStep loop{112 + 32, true, true};
+  loop.operandsDone = {a};
+  graph.setLowering(fused, {pad, loop});
+  NodeId n1 = graph.addNode("n1", {c});
+  graph.markReturned(graph.addResult(n1, 500));
+
+  LivenessModel bufferized(graph, MemoryModel::Bufferized);
+  LivenessTrace trace = bufferized.simulate({na, nb, fused, n1});
+  // fused: max(48 + 64 + 112, 64 + 144 + 80) = 288.
+  EXPECT_EQ(footprints(trace), (std::vector<uint64_t>{48, 112, 288, 80}));
+  EXPECT_EQ(bufferized.getOwnFootprint(fused), 288u);
+  // a read again later: it does not die at the node, and stays counted.
+  NodeId n2 = graph.addNode("n2", {a});
+  graph.markReturned(graph.addResult(n2, 16));
+  LivenessModel later(graph, MemoryModel::Bufferized);
+  EXPECT_EQ(footprints(later.simulate({na, nb, fused, n1, n2})),
+            (std::vector<uint64_t>{48, 112, 336, 128, 48}));
+}
+
 // A slice is read in place (an alias of its source) under `bufferized` only;
 // a reshape of a slice is a copy there, since a strided part of a buffer
 // cannot be reshaped in place.

@@ -250,9 +250,14 @@ TEST(SchedulerTest, OptimalEqualsEnumerationUnderBufferizedLowerings) {
       if (pick(3) != 0)
         continue;
       std::vector<LoweringStep> steps;
-      for (unsigned i = 0, e = 1 + pick(3); i < e; ++i)
+      for (unsigned i = 0, e = 1 + pick(3); i < e; ++i) {
         steps.push_back(
             {16 * pick(6), i == 0 || pick(2) == 0, i + 1 == e || pick(2) == 0});
+        // Some operands no longer read from this op on.
+        for (ValueId operand : graph.getNode(node).operands)
+          if (i > 0 && pick(3) == 0)
+            steps.back().operandsDone.push_back(operand);
+      }
       graph.setLowering(node, steps);
     }
     LivenessModel liveness(graph, MemoryModel::Bufferized);

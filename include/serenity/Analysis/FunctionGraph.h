@@ -9,6 +9,7 @@
 #ifndef SERENITY_ANALYSIS_FUNCTIONGRAPH_H
 #define SERENITY_ANALYSIS_FUNCTIONGRAPH_H
 
+#include "serenity/Analysis/FusedRequantization.h"
 #include "serenity/Core/DataflowGraph.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -27,6 +28,21 @@ namespace serenity {
 /// None when the type cannot be sized (dynamic shape, unranked, unknown
 /// element type).
 std::optional<uint64_t> getActivationBytes(mlir::Type type);
+
+/// TOSA's element-wise ops, ops with the `Elementwise` trait, rescale, cast.
+bool isElementwiseOp(mlir::Operation *op);
+
+/// Bytes of a lowering temporary of `type` as the arena holds it (rounded
+/// up to the `bufferized` alignment).
+uint64_t getTemporaryBytes(mlir::Type type);
+/// Bytes of the padded copy that the TOSA-to-Linalg lowering makes of a
+/// window op's NHWC input, or 0 when `pad` (top, bottom, left, right) is all
+/// zeros and the op reads its input in place.
+uint64_t getPaddedInputBytes(mlir::Value input, llvm::ArrayRef<int64_t> pad);
+/// Bytes of a pooling op's window, a buffer of its own with `elementType`
+/// elements (the input's for a max pool, the accumulator's for an average
+/// pool: i32 for int8).
+uint64_t getWindowBytes(llvm::ArrayRef<int64_t> kernel, mlir::Type elementType);
 
 class FunctionGraph {
 public:
@@ -61,6 +77,16 @@ public:
     auto it = gluedOps.find(op);
     return it == gluedOps.end() ? llvm::ArrayRef<mlir::Operation *>()
                                 : llvm::ArrayRef<mlir::Operation *>(it->second);
+  }
+
+  /// The ops that run inside `op` after --serenity-fuse-requantize (int8
+  /// requantization with its producer; FusedRequantization.h), in order:
+  /// not nodes, they run right before `op`.
+  llvm::ArrayRef<mlir::Operation *> getFusedOps(mlir::Operation *op) const {
+    auto it = fused.members.find(op);
+    return it == fused.members.end()
+               ? llvm::ArrayRef<mlir::Operation *>()
+               : llvm::ArrayRef<mlir::Operation *>(it->second);
   }
 
 private:
@@ -100,6 +126,7 @@ private:
   llvm::DenseSet<mlir::Operation *> heldEmpties;
   llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Value, 4>>
       readValues;
+  FusedRequantization fused;
   /// The last node with read or write effects, to keep their order.
   std::optional<NodeId> lastEffectfulNode;
 };

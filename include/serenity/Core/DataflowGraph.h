@@ -60,6 +60,10 @@ struct LoweringStep {
   bool operandsLive = true;
   /// The node's new result buffers are written here (or were before).
   bool resultsLive = true;
+  /// With operandsLive: operands that no op from this one on reads (a fused
+  /// op's input that an earlier op of the node copied into a padded
+  /// temporary); their buffers, if they die at this node, are free here.
+  llvm::SmallVector<ValueId, 2> operandsDone;
 };
 
 struct GraphValue {

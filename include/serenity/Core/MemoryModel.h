@@ -122,6 +122,10 @@ private:
   llvm::ArrayRef<LoweringStep> getLowering(NodeId node) const;
   /// A lowering op's temporaries, rounded up under `bufferized`.
   uint64_t getTemporaryBytes(const LoweringStep &op) const;
+  /// Bytes of the buffers among `operandBuffers` (classes) that `op`'s
+  /// operandsDone lie in, each once.
+  uint64_t getDoneBytes(const LoweringStep &op,
+                        llvm::ArrayRef<unsigned> operandBuffers) const;
   bool isHonoured(StorageKind storage) const;
   /// Whether `result` may take over a dying operand's buffer (element-wise
   /// and destination-passing results, where the model honours them).

@@ -99,13 +99,6 @@ struct SerenityPipelineOptions
       llvm::cl::desc("With tile-spatial: what the patches do with the rows "
                      "they share"),
       llvm::cl::init(HaloMode::Auto), EnumChoices<HaloMode>()};
-  Option<bool> fuseRequantize{
-      *this, "fuse-requantize",
-      llvm::cl::desc("Run --serenity-fuse-requantize after TOSA to Linalg: "
-                     "int8 requantization computed with its producer, no "
-                     "whole i32 map (the memory model does not count it yet: "
-                     "the arena is below the modeled peak)"),
-      llvm::cl::init(false)};
   Option<bool> keepReports{
       *this, "keep-reports",
       llvm::cl::desc("Keep the #serenity.schedule and #serenity.arena "

@@ -1,0 +1,56 @@
+//===- FusedRequantization.h - TOSA ops the int8 lowering fuses -*- C++ -*-===//
+//
+// What --serenity-fuse-requantize (on Linalg, after TOSA-to-Linalg) makes of
+// an int8 TOSA function, said on the TOSA ops, so that the memory model can
+// schedule the fused function before it exists (docs/memory-model.md):
+//
+// - An element-wise op whose integer result one element-wise op of the same
+//   shape reads, and nothing else, runs inside that op (one linalg.generic).
+// - A convolution, max pool, average pool or depthwise convolution whose
+//   integer result one element-wise op of the same shape reads, and nothing
+//   else, runs inside it too: the first three tiled with it by output rows
+//   (an i32 tile, or i8 for a max pool, of one row), the depthwise
+//   convolution into its whole 5-D accumulator first. An int8 average pool
+//   is always tiled with its own division.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SERENITY_ANALYSIS_FUSEDREQUANTIZATION_H
+#define SERENITY_ANALYSIS_FUSEDREQUANTIZATION_H
+
+#include "serenity/Core/DataflowGraph.h"
+
+#include "mlir/IR/Block.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+#include <optional>
+
+namespace serenity {
+
+/// The ops of `body` that run inside a later op (the root of their group):
+/// each fused op maps to its root, and each root to its fused ops in program
+/// order.
+struct FusedRequantization {
+  llvm::DenseMap<mlir::Operation *, mlir::Operation *> rootOf;
+  llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Operation *, 4>>
+      members;
+};
+FusedRequantization findFusedRequantization(mlir::Block &body);
+
+/// Whether `op` is a root whose fused lowering has ops or temporaries of its
+/// own (a tiled window op or a depthwise convolution among its members, or
+/// `op` an int8 average pool).
+bool hasFusedLowering(mlir::Operation *root,
+                      llvm::ArrayRef<mlir::Operation *> members);
+
+/// The bufferized lowering of `root` with `members` fused into it: the
+/// padded copies and depthwise accumulators made before the fused op, then
+/// the fused op with its tiles. `lookup` names the node's operands.
+llvm::SmallVector<LoweringStep, 3> describeFusedLowering(
+    mlir::Operation *root, llvm::ArrayRef<mlir::Operation *> members,
+    llvm::function_ref<std::optional<ValueId>(mlir::Value)> lookup);
+
+} // namespace serenity
+
+#endif // SERENITY_ANALYSIS_FUSEDREQUANTIZATION_H

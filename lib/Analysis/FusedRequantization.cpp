@@ -1,0 +1,184 @@
+//===- FusedRequantization.cpp - TOSA ops the int8 lowering fuses ---------===//
+
+#include "serenity/Analysis/FusedRequantization.h"
+#include "serenity/Analysis/FunctionGraph.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+bool hasIntegerElements(Type type) {
+  return isa<IntegerType>(getElementTypeOrSelf(type));
+}
+
+/// Window ops whose Linalg form is one convolution or pooling op that the
+/// fused op reads (tiled with it).
+bool isTiledWindowOp(Operation *op) {
+  return isa<tosa::Conv2DOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp>(op);
+}
+
+/// The int8 average pool: its division reads its i32 sum, so it is always
+/// tiled, fused into a consumer or not.
+bool isIntegerAvgPool(Operation *op) {
+  auto pool = dyn_cast<tosa::AvgPool2dOp>(op);
+  return pool && hasIntegerElements(pool.getType());
+}
+
+/// The element-wise op that runs `op` inside it, if any: the only reader of
+/// `op`'s single integer result, element-wise, of the same shape (an
+/// identity map in its linalg.generic).
+Operation *getFusingConsumer(Operation *op) {
+  if (op->getNumResults() != 1 ||
+      !(isElementwiseOp(op) || isTiledWindowOp(op) ||
+        isa<tosa::DepthwiseConv2DOp>(op)))
+    return nullptr;
+  Value result = op->getResult(0);
+  auto type = dyn_cast<RankedTensorType>(result.getType());
+  if (!type || !type.hasStaticShape() || !hasIntegerElements(type) ||
+      !result.hasOneUse())
+    return nullptr;
+  Operation *consumer = *result.getUsers().begin();
+  if (consumer->getBlock() != op->getBlock() || !isElementwiseOp(consumer) ||
+      consumer->getNumResults() != 1 ||
+      consumer->getResult(0).getType() !=
+          RankedTensorType::get(type.getShape(),
+                                getElementTypeOrSelf(consumer->getResult(0))))
+    return nullptr;
+  return consumer;
+}
+
+/// Bytes of one output row (N and H of NHWC tiled by 1) of `shape` in
+/// `elementType`, as the arena holds it.
+uint64_t getRowTileBytes(ArrayRef<int64_t> shape, Type elementType) {
+  SmallVector<int64_t> tile(shape);
+  for (unsigned i = 0; i + 2 < tile.size(); ++i)
+    tile[i] = 1;
+  return getTemporaryBytes(RankedTensorType::get(tile, elementType));
+}
+
+/// The input a window op reads and its padding.
+std::pair<Value, ArrayRef<int64_t>> getWindowInput(Operation *op) {
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+    return {conv.getInput(), conv.getPad()};
+  if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+    return {conv.getInput(), conv.getPad()};
+  if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op))
+    return {pool.getInput(), pool.getPad()};
+  auto pool = cast<tosa::AvgPool2dOp>(op);
+  return {pool.getInput(), pool.getPad()};
+}
+
+/// Bytes a tiled window op holds in every iteration: its result's row (in
+/// the accumulator type) and a pool's window.
+uint64_t getTileBytes(Operation *op) {
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+    return getRowTileBytes(conv.getType().getShape(),
+                           conv.getType().getElementType());
+  if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op))
+    return getRowTileBytes(pool.getType().getShape(),
+                           pool.getType().getElementType()) +
+           getWindowBytes(pool.getKernel(), pool.getType().getElementType());
+  auto pool = cast<tosa::AvgPool2dOp>(op);
+  return getRowTileBytes(pool.getType().getShape(), pool.getAccType()) +
+         getWindowBytes(pool.getKernel(), pool.getAccType());
+}
+
+} // namespace
+
+FusedRequantization serenity::findFusedRequantization(Block &body) {
+  FusedRequantization fused;
+  llvm::DenseMap<Operation *, Operation *> consumerOf;
+  for (Operation &op : body.without_terminator())
+    if (Operation *consumer = getFusingConsumer(&op))
+      consumerOf[&op] = consumer;
+  for (Operation &op : body.without_terminator()) {
+    auto it = consumerOf.find(&op);
+    if (it == consumerOf.end())
+      continue;
+    Operation *root = it->second;
+    for (auto next = consumerOf.find(root); next != consumerOf.end();
+         next = consumerOf.find(root))
+      root = next->second;
+    fused.rootOf[&op] = root;
+    fused.members[root].push_back(&op);
+  }
+  return fused;
+}
+
+bool serenity::hasFusedLowering(Operation *root,
+                                ArrayRef<Operation *> members) {
+  return isIntegerAvgPool(root) || llvm::any_of(members, [](Operation *op) {
+           return isTiledWindowOp(op) || isa<tosa::DepthwiseConv2DOp>(op);
+         });
+}
+
+SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
+    Operation *root, ArrayRef<Operation *> members,
+    function_ref<std::optional<ValueId>(Value)> lookup) {
+  SmallVector<Operation *, 5> ops(members);
+  ops.push_back(root);
+  // Values read before the fused op (a padded copy's or a depthwise
+  // convolution's input) at the step that reads them last, and those the
+  // fused op reads.
+  llvm::SmallSetVector<Value, 4> readInLoop;
+  llvm::MapVector<Value, unsigned> lastEarlyRead;
+  SmallVector<LoweringStep, 3> steps;
+  uint64_t held = 0; // Padded copies of tiled ops, depthwise accumulators.
+  uint64_t tiles = 0;
+  auto addStep = [&](uint64_t temporaries) {
+    steps.push_back(LoweringStep{temporaries, /*operandsLive=*/true,
+                                 /*resultsLive=*/false});
+  };
+  for (Operation *op : ops) {
+    bool tiled = isTiledWindowOp(op) && (op != root || isIntegerAvgPool(op));
+    bool depthwise = isa<tosa::DepthwiseConv2DOp>(op) && op != root;
+    if (!tiled && !depthwise) {
+      for (Value operand : op->getOperands())
+        readInLoop.insert(operand);
+      continue;
+    }
+    auto [input, pad] = getWindowInput(op);
+    uint64_t padded = getPaddedInputBytes(input, pad);
+    if (padded) {
+      // The copy reads the input; the window op reads the copy.
+      addStep(held + padded);
+      lastEarlyRead[input] = steps.size() - 1;
+    }
+    if (tiled) {
+      if (!padded)
+        readInLoop.insert(input);
+      held += padded;
+      tiles += getTileBytes(op);
+      continue;
+    }
+    // The depthwise convolution into its accumulator, which the fused op
+    // reads; its padded copy is freed after it.
+    uint64_t accumulator =
+        getTemporaryBytes(cast<tosa::DepthwiseConv2DOp>(op).getType());
+    addStep(held + padded + accumulator);
+    if (!padded)
+      lastEarlyRead[input] = steps.size() - 1;
+    held += accumulator;
+  }
+  if (steps.empty() && tiles == 0)
+    return {};
+  steps.push_back(LoweringStep{held + tiles, true, true});
+  // An operand is done from the step after the last that reads it, unless
+  // the fused op reads it too.
+  for (auto [value, last] : lastEarlyRead) {
+    if (readInLoop.contains(value))
+      continue;
+    std::optional<ValueId> id = lookup(value);
+    if (!id)
+      continue;
+    for (unsigned step = last + 1; step < steps.size(); ++step)
+      steps[step].operandsDone.push_back(*id);
+  }
+  return steps;
+}
