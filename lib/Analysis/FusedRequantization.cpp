@@ -17,17 +17,29 @@ bool hasIntegerElements(Type type) {
   return isa<IntegerType>(getElementTypeOrSelf(type));
 }
 
+/// An integer depthwise convolution of channel multiplier 1: the pass
+/// writes it as a 4-D convolution, tiled like the others.
+bool isDepthwiseMultiplierOne(Operation *op) {
+  auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op);
+  return conv && hasIntegerElements(conv.getType()) &&
+         cast<RankedTensorType>(conv.getWeight().getType()).getShape().back() ==
+             1;
+}
+
 /// Window ops whose Linalg form is one convolution or pooling op that the
 /// fused op reads (tiled with it).
 bool isTiledWindowOp(Operation *op) {
-  return isa<tosa::Conv2DOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp>(op);
+  return isa<tosa::Conv2DOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp>(op) ||
+         isDepthwiseMultiplierOne(op);
 }
 
-/// The int8 average pool: its division reads its i32 sum, so it is always
-/// tiled, fused into a consumer or not.
-bool isIntegerAvgPool(Operation *op) {
+/// Integer window ops whose own lowering ends in an element-wise op that
+/// reads the window's result (an average pool's division, a depthwise
+/// convolution's bias): tiled with it, fused into a consumer or not.
+bool isAlwaysTiled(Operation *op) {
   auto pool = dyn_cast<tosa::AvgPool2dOp>(op);
-  return pool && hasIntegerElements(pool.getType());
+  return (pool && hasIntegerElements(pool.getType())) ||
+         isDepthwiseMultiplierOne(op);
 }
 
 /// The element-wise op that runs `op` inside it, if any: the only reader of
@@ -84,6 +96,9 @@ uint64_t getTileBytes(Operation *op) {
     return getRowTileBytes(pool.getType().getShape(),
                            pool.getType().getElementType()) +
            getWindowBytes(pool.getKernel(), pool.getType().getElementType());
+  if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+    return getRowTileBytes(conv.getType().getShape(),
+                           conv.getType().getElementType());
   auto pool = cast<tosa::AvgPool2dOp>(op);
   return getRowTileBytes(pool.getType().getShape(), pool.getAccType()) +
          getWindowBytes(pool.getKernel(), pool.getAccType());
@@ -113,7 +128,7 @@ FusedRequantization serenity::findFusedRequantization(Block &body) {
 
 bool serenity::hasFusedLowering(Operation *root,
                                 ArrayRef<Operation *> members) {
-  return isIntegerAvgPool(root) || llvm::any_of(members, [](Operation *op) {
+  return isAlwaysTiled(root) || llvm::any_of(members, [](Operation *op) {
            return isTiledWindowOp(op) || isa<tosa::DepthwiseConv2DOp>(op);
          });
 }
@@ -136,8 +151,8 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
                                  /*resultsLive=*/false});
   };
   for (Operation *op : ops) {
-    bool tiled = isTiledWindowOp(op) && (op != root || isIntegerAvgPool(op));
-    bool depthwise = isa<tosa::DepthwiseConv2DOp>(op) && op != root;
+    bool tiled = isTiledWindowOp(op) && (op != root || isAlwaysTiled(op));
+    bool depthwise = !tiled && isa<tosa::DepthwiseConv2DOp>(op) && op != root;
     if (!tiled && !depthwise) {
       for (Value operand : op->getOperands())
         readInLoop.insert(operand);

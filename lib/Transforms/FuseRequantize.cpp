@@ -66,6 +66,58 @@ SmallVector<Operation *> getFusedWindowOps(linalg::GenericOp consumer) {
   return windowOps;
 }
 
+/// An integer depthwise convolution of channel multiplier 1, which
+/// TOSA-to-Linalg writes into a 5-D accumulator (N, H, W, C, 1) that a
+/// collapse_shape reads, as the 4-D convolution into a 4-D zero fill: the
+/// collapse hides the convolution from the tiling, the 4-D form is tiled with
+/// its requantization like any convolution.
+struct DepthwiseMultiplierOneTo4D
+    : public OpRewritePattern<tensor::CollapseShapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::CollapseShapeOp collapse,
+                                PatternRewriter &rewriter) const final {
+    Operation *conv = collapse.getSrc().getDefiningOp();
+    bool quantized = isa_and_nonnull<linalg::DepthwiseConv2DNhwcHwcmQOp>(conv);
+    if (!quantized && !isa_and_nonnull<linalg::DepthwiseConv2DNhwcHwcmOp>(conv))
+      return rewriter.notifyMatchFailure(collapse, "not of a depthwise conv");
+    auto type = cast<RankedTensorType>(collapse.getSrcType());
+    SmallVector<ReassociationIndices> expected = {{0}, {1}, {2}, {3, 4}};
+    if (!hasIntegerElements(collapse.getSrc()) || type.getShape().back() != 1 ||
+        !collapse.getSrc().hasOneUse() ||
+        collapse.getReassociationIndices() != expected)
+      return rewriter.notifyMatchFailure(collapse, "not an integer, "
+                                                   "multiplier-1 accumulator");
+    auto linalgConv = cast<linalg::LinalgOp>(conv);
+    auto fill = linalgConv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+    if (!fill)
+      return rewriter.notifyMatchFailure(collapse, "not into a fill");
+
+    Location loc = conv->getLoc();
+    SmallVector<Value> inputs(linalgConv.getDpsInputs());
+    SmallVector<ReassociationIndices> filterGroups = {{0}, {1}, {2, 3}};
+    inputs[1] =
+        tensor::CollapseShapeOp::create(rewriter, loc, inputs[1], filterGroups);
+    RankedTensorType resultType = collapse.getResultType();
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          resultType.getElementType());
+    Value init =
+        linalg::FillOp::create(rewriter, loc, fill.value(), empty).getResult(0);
+    Attribute strides = conv->getAttr("strides");
+    Attribute dilations = conv->getAttr("dilations");
+    Value result = quantized ? linalg::DepthwiseConv2DNhwcHwcQOp::create(
+                                   rewriter, loc, TypeRange{resultType}, inputs,
+                                   ValueRange{init}, strides, dilations)
+                                   .getResult(0)
+                             : linalg::DepthwiseConv2DNhwcHwcOp::create(
+                                   rewriter, loc, TypeRange{resultType}, inputs,
+                                   ValueRange{init}, strides, dilations)
+                                   .getResult(0);
+    rewriter.replaceOp(collapse, result);
+    return success();
+  }
+};
+
 /// A Linalg op that makes its result from constants alone (and its init).
 bool readsConstantsOnly(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
@@ -124,6 +176,7 @@ struct FuseRequantizePass
     func::FuncOp function = getOperation();
 
     RewritePatternSet elementwise(context);
+    elementwise.add<DepthwiseMultiplierOneTo4D>(context);
     linalg::populateElementwiseOpsFusionPatterns(elementwise,
                                                  isFusibleElementwiseOperand);
     if (failed(applyPatternsGreedily(function, std::move(elementwise))))

@@ -5,7 +5,9 @@
 // them (--serenity-fuse-requantize; docs/memory-model.md): a pool or a
 // convolution whose result one element-wise op reads runs inside it, tiled by
 // output rows; an int8 average pool is always tiled with its division; a
-// depthwise convolution fills its whole 5-D i32 accumulator first. Each
+// depthwise convolution of channel multiplier 1 is tiled too (with its bias
+// when nothing else fuses it), one of a larger multiplier fills its whole 5-D
+// i32 accumulator first. Each
 // function feeds the window op a buffer that dies there (%r: 1x6x6x4xi8, 144
 // bytes) and returns a value the caller owns. The padded copy of %r is
 // 1x8x8x4xi8 (256 bytes, filled with the input zero point); a 3x3 i32
@@ -77,15 +79,15 @@ func.func @max_pool_fused(%x: tensor<1x6x6x4xi8>) -> tensor<1x4x4x4xi8> {
 
 // -----
 
-// depthwise_padded, fused into the clamp: pad: 144 + 256; convolve into the
-// whole 5-D i32 accumulator (576), %r no longer read: 256 + 576 = 832; then
-// add the bias and clamp from the accumulator into the caller's %z: 576 (no
-// i32 result map: it was 576 more before the fusion).
+// depthwise_padded (channel multiplier 1), fused into the clamp, tiled like
+// a convolution: pad: 144 + 256; the loop: the copy and a 1x1x6x4 i32 row
+// (96), %r no longer read: 352. (Before the fusion: 1152, a whole 5-D i32
+// accumulator and a whole i32 result.)
 // MODEL-LABEL: serenity-liveness @depthwise_padded
-// MODEL: peak: 832 bytes
+// MODEL: peak: 400 bytes
 // ARENA-LABEL: func.func @depthwise_padded
-// ARENA-SAME: live_bound = 832,
-// ARENA-SAME: serenity.schedule<peak = 832,
+// ARENA-SAME: live_bound = 400,
+// ARENA-SAME: serenity.schedule<peak = 400,
 func.func @depthwise_padded(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi32> {
   %w = "tosa.const"() <{values = dense<3> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
   %b = "tosa.const"() <{values = dense<7> : tensor<4xi32>}> : () -> tensor<4xi32>
@@ -129,4 +131,26 @@ func.func @add_of_pool_and_conv(%x: tensor<1x6x6x4xi8>, %x2: tensor<1x6x6x4xi8>)
   %sum = tosa.add %pw, %cw : (tensor<1x6x6x4xi32>, tensor<1x6x6x4xi32>) -> tensor<1x6x6x4xi32>
   %out = tosa.rescale %sum, %m, %s51, %zp32, %zp8 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x6x6x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x6x6x4xi8>
   return %out : tensor<1x6x6x4xi8>
+}
+
+// -----
+
+// A depthwise convolution of channel multiplier 2 keeps its whole 5-D i32
+// accumulator (1x6x6x4x2, 1152 bytes), fused into the clamp: pad: 144 + 256;
+// convolve, %r no longer read: 256 + 1152 = 1408; bias and clamp from the
+// accumulator into the caller's %z: 1152.
+// MODEL-LABEL: serenity-liveness @depthwise_multiplier_2
+// MODEL: peak: 1408 bytes
+// ARENA-LABEL: func.func @depthwise_multiplier_2
+// ARENA-SAME: live_bound = 1408,
+// ARENA-SAME: serenity.schedule<peak = 1408,
+func.func @depthwise_multiplier_2(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x8xi32> {
+  %w = "tosa.const"() <{values = dense<3> : tensor<3x3x4x2xi8>}> : () -> tensor<3x3x4x2xi8>
+  %b = "tosa.const"() <{values = dense<7> : tensor<8xi32>}> : () -> tensor<8xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  %y = tosa.depthwise_conv2d %r, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xi8>, tensor<3x3x4x2xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x6x6x8xi32>
+  %z = tosa.clamp %y {min_val = -1000 : i32, max_val = 1000 : i32} : (tensor<1x6x6x8xi32>) -> tensor<1x6x6x8xi32>
+  return %z : tensor<1x6x6x8xi32>
 }

@@ -97,6 +97,33 @@ func.func @avg_pool(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8> {
 
 // -----
 
+// An int8 depthwise convolution (channel multiplier 1) and its rescale: the
+// 5-D accumulator and its collapse become a 4-D convolution into a 4-D zero
+// fill, tiled by rows with the bias and the rescale (one 1x1x8x4 i32 tile).
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT: tensor<1x8x8x4x1xi32>
+// CHECK-NOT: tensor<1x8x8x4xi32>
+// CHECK: scf.for
+// CHECK: linalg.fill {{.*}} -> tensor<1x1x8x4xi32>
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc_q {{.*}} tensor<3x3x4xi8>{{.*}} -> tensor<1x1x8x4xi32>
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x1x8x4xi8>)
+// CHECK-NOT: tensor<1x8x8x4xi32>
+// CHECK: return
+func.func @depthwise(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8> {
+  %w = "tosa.const"() <{values = dense<3> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() <{values = dense<7> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %c = tosa.depthwise_conv2d %x, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x4xi32>
+  %m = "tosa.const"() <{values = dense<1300000000> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<38> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %rizp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %r = tosa.rescale %c, %m, %s, %rizp, %izp {scale32 = true, rounding_mode = DOUBLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x8x8x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x4xi8>
+  return %r : tensor<1x8x8x4xi8>
+}
+
+// -----
+
 // f32 is left alone: a convolution and its clamp stay two ops, no loop.
 // CHECK-LABEL: func.func @f32
 // CHECK-NOT: scf.for

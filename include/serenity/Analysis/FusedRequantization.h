@@ -8,10 +8,11 @@
 //   shape reads, and nothing else, runs inside that op (one linalg.generic).
 // - A convolution, max pool, average pool or depthwise convolution whose
 //   integer result one element-wise op of the same shape reads, and nothing
-//   else, runs inside it too: the first three tiled with it by output rows
-//   (an i32 tile, or i8 for a max pool, of one row), the depthwise
-//   convolution into its whole 5-D accumulator first. An int8 average pool
-//   is always tiled with its own division.
+//   else, runs inside it too, tiled with it by output rows (an i32 tile, or
+//   i8 for a max pool, of one row); a depthwise convolution of channel
+//   multiplier above 1 into its whole 5-D accumulator first. An int8 average
+//   pool and an int8 depthwise convolution of multiplier 1 are always tiled
+//   with their own division or bias.
 //
 //===----------------------------------------------------------------------===//
 

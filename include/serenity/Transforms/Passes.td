@@ -337,6 +337,9 @@ def SerenityFuseRequantize
       (`linalg-fuse-elementwise-ops`, restricted to integer values read by
       one op): an int8 add (rescale, rescale, add, rescale, clamp) becomes
       one i8 -> i8 op, and a rescale and its clamp one i32 -> i8 op.
+    - An integer depthwise convolution of channel multiplier 1, which
+      TOSA-to-Linalg writes into a 5-D accumulator behind a collapse_shape,
+      becomes the 4-D depthwise convolution.
     - An element-wise op that reads the integer result of a convolution or
       pooling op, its only reader, is tiled one output row at a time
       (N and H of NHWC) with that op and the ops that initialize its result
