@@ -34,13 +34,31 @@ bool hasIntegerElements(Value value) {
   return isa<IntegerType>(getElementTypeOrSelf(value.getType()));
 }
 
+/// A pooling op (its result an int8 map).
+bool isPool(Operation *op) {
+  return isa_and_nonnull<linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp,
+                         linalg::PoolingNhwcMinOp,
+                         linalg::PoolingNhwcMaxUnsignedOp,
+                         linalg::PoolingNhwcMinUnsignedOp>(op);
+}
+
+/// An average pool's division (it reads the pool's sum): tiled with the
+/// sum, never fused into its consumer, so that a pool's int8 result stays a
+/// map as the memory model says (FusedRequantization.h).
+bool isAveragePoolDivision(linalg::GenericOp op) {
+  return llvm::any_of(op.getDpsInputs(), [](Value input) {
+    return isa_and_nonnull<linalg::PoolingNhwcSumOp>(input.getDefiningOp());
+  });
+}
+
 /// An integer element-wise producer fuses into its consumer when the
 /// consumer is its only reader: no value is computed twice, and the fused op
 /// stores neither.
 bool isFusibleElementwiseOperand(OpOperand *operand) {
   Value value = operand->get();
-  return hasIntegerElements(value) && value.hasOneUse() &&
-         value.getDefiningOp<linalg::GenericOp>();
+  auto producer = value.getDefiningOp<linalg::GenericOp>();
+  return hasIntegerElements(value) && value.hasOneUse() && producer &&
+         !isAveragePoolDivision(producer);
 }
 
 /// A convolution or pooling op that makes an integer map.
@@ -60,8 +78,19 @@ SmallVector<Operation *> getFusedWindowOps(linalg::GenericOp consumer) {
   SmallVector<Operation *> windowOps;
   for (Value input : consumer.getDpsInputs()) {
     Operation *producer = input.getDefiningOp();
-    if (isAccumulatingWindowOp(producer) && input.hasOneUse())
-      windowOps.push_back(producer);
+    if (!isAccumulatingWindowOp(producer) || !input.hasOneUse())
+      continue;
+    // A pool only when it is an average pool's sum and `consumer` its
+    // division, which reads nothing else but constants.
+    if (isPool(producer) &&
+        (!isa<linalg::PoolingNhwcSumOp>(producer) ||
+         !llvm::all_of(consumer.getDpsInputs(), [&](Value other) {
+           Operation *source = other.getDefiningOp();
+           return other == input ||
+                  (source && source->hasTrait<OpTrait::ConstantLike>());
+         })))
+      continue;
+    windowOps.push_back(producer);
   }
   return windowOps;
 }

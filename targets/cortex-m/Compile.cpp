@@ -68,6 +68,14 @@ uint64_t CompiledModel::ioBytes() const {
   return bytes;
 }
 
+llvm::ArrayRef<DeviceElementType> serenity::getDeviceElementTypes() {
+  static const DeviceElementType types[] = {
+      {"f32", "float"},   {"i8", "int8_t"},   {"ui8", "uint8_t"},
+      {"i16", "int16_t"}, {"i32", "int32_t"},
+  };
+  return types;
+}
+
 std::optional<uint64_t> serenity::parseByteSize(llvm::StringRef text) {
   uint64_t scale = 1;
   if (text.consume_back_insensitive("k") || text.consume_back_insensitive("kb"))
@@ -315,6 +323,23 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
              << "; a device build needs static shapes";
     EntryBuffer buffer;
     buffer.name = name.str();
+    llvm::raw_string_ostream(buffer.element) << shaped.getElementType();
+    const DeviceElementType *known =
+        llvm::find_if(getDeviceElementTypes(), [&](const DeviceElementType &t) {
+          return t.mlir == buffer.element;
+        });
+    if (known == getDeviceElementTypes().end()) {
+      std::string names;
+      llvm::raw_string_ostream list(names);
+      llvm::interleaveComma(
+          getDeviceElementTypes(), list,
+          [&](const DeviceElementType &t) { list << t.mlir; });
+      return emitError(entry.getLoc())
+             << "serenity-compile: " << name << " has element type "
+             << shaped.getElementType() << "; a device entry point takes "
+             << names;
+    }
+    buffer.cType = known->c.str();
     buffer.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
     buffer.bytes = getBufferBytes(shaped, layout);
     into.push_back(buffer);
@@ -492,7 +517,8 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
   if (!model.arenaSymbol.empty())
     os << "extern uint8_t " << model.arenaSymbol << "[" << model.arenaBytes
        << "];\n";
-  os << "\n/* Buffers: float32, row-major (NHWC for images). */\n";
+  os << "\n/* Buffers: row-major (NHWC for images), of the element type "
+        "each names. */\n";
   auto describe = [&](const EntryBuffer &buffer) {
     std::string name = macro + "_" + macroName(buffer.name);
     uint64_t elements = 1;
@@ -501,7 +527,9 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
     for (int64_t dim : buffer.shape)
       elements *= dim;
     os << "}\n#define " << name << "_RANK " << buffer.shape.size() << "u\n"
-       << "#define " << name << "_ELEMENTS " << elements << "u\n";
+       << "#define " << name << "_ELEMENTS " << elements << "u\n"
+       << "typedef " << buffer.cType << " " << name << "_TYPE; /* "
+       << buffer.element << " */\n";
   };
   for (const EntryBuffer &buffer : model.inputs)
     describe(buffer);
@@ -512,12 +540,12 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
      << model.entry << "(";
   bool first = true;
   for (const EntryBuffer &buffer : model.inputs) {
-    os << (first ? "" : ", ") << (buffer.readOnly ? "const " : "") << "float *"
-       << buffer.name;
+    os << (first ? "" : ", ") << (buffer.readOnly ? "const " : "")
+       << buffer.cType << " *" << buffer.name;
     first = false;
   }
   for (const EntryBuffer &buffer : model.outputs) {
-    os << (first ? "" : ", ") << "float *" << buffer.name;
+    os << (first ? "" : ", ") << buffer.cType << " *" << buffer.name;
     first = false;
   }
   if (first)
@@ -630,6 +658,8 @@ std::string serenity::renderCortexMReport(const CompiledModel &model) {
       array.push_back(
           llvm::json::Object{{"name", buffer.name},
                              {"shape", llvm::json::Array(buffer.shape)},
+                             {"element", buffer.element},
+                             {"c_type", buffer.cType},
                              {"bytes", static_cast<int64_t>(buffer.bytes)},
                              {"read_only", buffer.readOnly}});
     return array;

@@ -6,13 +6,13 @@
 //
 // - An element-wise op whose integer result one element-wise op of the same
 //   shape reads, and nothing else, runs inside that op (one linalg.generic).
-// - A convolution, max pool, average pool or depthwise convolution whose
-//   integer result one element-wise op of the same shape reads, and nothing
-//   else, runs inside it too, tiled with it by output rows (an i32 tile, or
-//   i8 for a max pool, of one row); a depthwise convolution of channel
-//   multiplier above 1 into its whole 5-D accumulator first. An int8 average
-//   pool and an int8 depthwise convolution of multiplier 1 are always tiled
-//   with their own division or bias.
+// - A convolution or depthwise convolution whose integer result one
+//   element-wise op of the same shape reads, and nothing else, runs inside
+//   it too, tiled with it by output rows (an i32 tile of one row); a
+//   depthwise convolution of channel multiplier above 1 into its whole 5-D
+//   accumulator first. Pools stay nodes (their results are int8 maps).
+// - An int8 average pool and an int8 depthwise convolution of multiplier 1
+//   are always tiled with their own division or bias.
 //
 //===----------------------------------------------------------------------===//
 

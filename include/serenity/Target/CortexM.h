@@ -38,10 +38,20 @@ struct CortexMOptions {
 struct EntryBuffer {
   std::string name;
   std::vector<int64_t> shape;
+  /// The element type as MLIR spells it ("f32", "i8", ...) and as C does
+  /// ("float", "int8_t", ...): getDeviceElementTypes().
+  std::string element, cType;
   uint64_t bytes = 0;
   /// Whether the compiled code never writes it (inputs only).
   bool readOnly = false;
 };
+
+/// An element type an entry point may take or return, in MLIR's and C's
+/// spelling. A new one is a row of getDeviceElementTypes().
+struct DeviceElementType {
+  llvm::StringLiteral mlir, c;
+};
+llvm::ArrayRef<DeviceElementType> getDeviceElementTypes();
 
 /// A buffer of the arena: where it lives and when.
 struct ArenaSlot {

@@ -340,13 +340,15 @@ def SerenityFuseRequantize
     - An integer depthwise convolution of channel multiplier 1, which
       TOSA-to-Linalg writes into a 5-D accumulator behind a collapse_shape,
       becomes the 4-D depthwise convolution.
-    - An element-wise op that reads the integer result of a convolution or
-      pooling op, its only reader, is tiled one output row at a time
-      (N and H of NHWC) with that op and the ops that initialize its result
-      (the bias broadcast, the zero fill) fused into the loop
+    - An element-wise op that reads the integer result of a convolution,
+      its only reader, is tiled one output row at a time (N and H of NHWC)
+      with that convolution and the ops that initialize its result (the
+      bias broadcast, the zero fill) fused into the loop
       (`scf::tileConsumerAndFuseProducersUsingSCF`): each iteration holds an
-      i32 tile of one row. Padded copies stay whole (one copy of the input,
-      in its element type).
+      i32 tile of one row. An average pool's sum is tiled with its division
+      alone: pools make int8 maps, and fused into a consumer that reads
+      other maps too they would hold their inputs at once with those.
+      Padded copies stay whole (one copy of the input, in its element type).
 
     Floating-point ops are left alone. After one-shot bufferization,
     `buffer-loop-hoisting` moves the tile buffers out of the loops, where

@@ -4,7 +4,8 @@
     check_on_device.py MODEL.mlir --work DIR --build BUILD [--pipeline OPTIONS] [--ram SIZE]
 
 The device: serenity-run-qemu --print-outputs on the inputs of
-make_comparison.py (a sine pattern), written as a raw float32 file. The
+make_comparison.py (a sine pattern), written as a raw file in each input's
+element type (float32, int8, ...). The
 host: the same function bufferized by the upstream passes as written and run
 by mlir-runner (make_runner.py, which prints every result's bits). Prints
 
@@ -14,9 +15,10 @@ by mlir-runner (make_runner.py, which prints every result's bits). Prints
            high-water mark under the entry point, against serenity-compile's)
     instructions: I
 
-An element differs when |device - host| > 2e-5 * |host| + 1e-4 * max|host|:
-the device prints 6 significant digits (%g, as printMemrefF32 does), and
-the Cortex-M4 may fuse multiplies and adds that the host rounds twice.
+A float element differs when |device - host| > 2e-5 * |host| + 1e-4 *
+max|host|: the device prints 6 significant digits (%g, as printMemrefF32
+does), and the Cortex-M4 may fuse multiplies and adds that the host rounds
+twice. An integer element differs when it is not equal.
 """
 
 import argparse
@@ -32,10 +34,10 @@ TEST = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TEST, "Execution", "Inputs"))
 sys.path.insert(0, TEST)
 import lowering  # noqa: E402
-from make_comparison import function_of, input_data, shape_of  # noqa: E402
+from make_comparison import function_of, input_data, tensor_of  # noqa: E402
 
 
-def floats_of_device(text):
+def values_of_device(text):
     results = []
     for block in text.split("Unranked Memref")[1:]:
         data = block.split("data =", 1)[1].split("serenity:")[0]
@@ -43,12 +45,15 @@ def floats_of_device(text):
     return results
 
 
-def floats_of_host(text):
+def values_of_host(text, elements):
+    """make_runner.py's results: f32 as bits, integers as themselves."""
     results = []
-    for block in text.split("Unranked Memref")[1:]:
+    for block, element in zip(text.split("Unranked Memref")[1:], elements):
         data = block.split("data =", 1)[1].split("heap peak bytes:")[0]
-        bits = [int(v) for v in re.findall(r"-?\d+", data)]
-        results.append([struct.unpack("<f", struct.pack("<i", b))[0] for b in bits])
+        values = [int(v) for v in re.findall(r"-?\d+", data)]
+        if element == "f32":
+            values = [struct.unpack("<f", struct.pack("<i", b))[0] for b in values]
+        results.append(values)
     return results
 
 
@@ -64,11 +69,12 @@ def main():
     bin_dir = os.path.join(args.build, "bin")
     text = open(args.model).read()
     signature = function_of(text)
-    inputs = [shape_of(t) for t in re.findall(r"%[\w]+:\s*(tensor<[^>]*>)", signature.group(2))]
-    raw = os.path.join(args.work, "inputs.f32")
+    inputs = [tensor_of(t) for t in re.findall(r"%[\w]+:\s*(tensor<[^>]*>)", signature.group(2))]
+    outputs = [tensor_of(t)[1] for t in re.findall(r"tensor<[^>]*>", signature.group(3) or "")]
+    raw = os.path.join(args.work, "inputs.raw")
     with open(raw, "wb") as f:
-        for index, shape in enumerate(inputs):
-            f.write(bytes.fromhex(input_data(index, shape)))
+        for index, (shape, element) in enumerate(inputs):
+            f.write(bytes.fromhex(input_data(index, shape, element)))
 
     command = [sys.executable, os.path.join(bin_dir, "serenity-run-qemu"), args.model, "--input", raw,
                "--print-outputs", "--keep", os.path.join(args.work, "device"),
@@ -95,13 +101,16 @@ def main():
                                                   [counter]),
                           input=lowered, check=True, stdout=subprocess.PIPE, text=True).stdout
 
-    expected, actual = floats_of_host(host), floats_of_device(device.stdout)
+    expected, actual = values_of_host(host, outputs), values_of_device(device.stdout)
     if len(expected) != len(actual) or not expected:
         sys.exit("check_on_device.py: %d results on the host, %d on the device" % (len(expected), len(actual)))
     differ = 0
-    for want, got in zip(expected, actual):
+    for want, got, element in zip(expected, actual, outputs):
         if len(want) != len(got):
             sys.exit("check_on_device.py: %d elements on the host, %d on the device" % (len(want), len(got)))
+        if element != "f32":
+            differ += sum(1 for w, g in zip(want, got) if w != g)
+            continue
         largest = max(abs(v) for v in want)
         differ += sum(1 for w, g in zip(want, got) if not abs(g - w) <= 2e-5 * abs(w) + 1e-4 * largest)
     print("outputs: %d compared, %d elements differ" % (len(expected), differ))
