@@ -15,6 +15,9 @@ then bufferized and placed), and writes
                                  committed f32 run) and in int8
     benchmarks/results/int8.csv  the int8 harness rows
 
+and checks, on every int8 model, that `--serenity-pipeline` (same limits)
+models the peak its arena's live-bytes bound has.
+
 No rewrite and no patches: the f32 column is Serenity's optimal order alone
 too, so that the int8/f32 ratio compares the same pipeline.
 """
@@ -22,6 +25,8 @@ too, so that the int8/f32 ratio compares the same pipeline.
 import argparse
 import csv
 import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +40,20 @@ import harness  # noqa: E402
 
 SERENITY = ("bufferized", "serenity", "exact")
 WRITTEN = ("-", "written", "tflm-greedy")
+
+
+REPORTS_RE = re.compile(r"live_bound = (\d+),.*serenity\.schedule<peak = (\d+),")
+
+
+def modeled_and_bound(build, path, args):
+    """(modeled peak, live-bytes bound) of --serenity-pipeline on `path`."""
+    text = subprocess.run(
+        [os.path.join(build, "bin", "serenity-opt"), path,
+         "--serenity-pipeline=keep-reports=1 time-limit-ms=%d max-states=%d"
+         % (args.time_limit_ms, args.max_states)],
+        check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    bound, peak = REPORTS_RE.search(text).groups()
+    return int(peak), int(bound)
 
 
 def read_arena(path):
@@ -59,6 +78,8 @@ def main():
                 f.write(text)
             files.append(path)
         rows = harness.run_arena_harness(args.build, files, args)
+        agreement = {os.path.splitext(os.path.basename(path))[0]:
+                     modeled_and_bound(args.build, path, args) for path in files}
     elapsed = time.time() - start
     int8 = harness.summarize_arena(rows)
     f32 = read_arena(os.path.join(args.out, "latest-arena.csv"))
@@ -76,10 +97,14 @@ def main():
            " lowered as `--serenity-pipeline` does: requantization computed with its"
            " producer (no whole i32 map of a convolution, a pool or an add; a"
            " depthwise convolution's 5-D accumulator is still whole).\n",
+           "*order*: whether the int8 order is proven optimal; *modeled*: the peak"
+           " the memory model gives the pipeline's order, against *bound*, its"
+           " arena's live-bytes bound; *placement*: the exact placement's status.\n",
            "| model | f32 TFLM, written | f32 Serenity | int8 TFLM, written | int8 Serenity"
-           " | int8 bound | int8 status | int8 / f32 (Serenity) | int8 written / Serenity |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"]
-    ratios, gains = [], []
+           " | int8 bound | int8 modeled | order | placement | int8 / f32 (Serenity) |"
+           " int8 written / Serenity |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |"]
+    ratios, gains, problems = [], [], []
     for model in generate.MODELS:
         if model not in int8 or model not in f32:
             continue
@@ -89,17 +114,23 @@ def main():
         ratio = int(ours["bytes"]) / f32_ours
         ratios.append(ratio)
         gains.append(theirs / int(ours["bytes"]))
-        out.append("| %s | %s | %s | %s | **%s** | %s | %s | %.3f | %.2fx |" % (
+        modeled, bound = agreement[model]
+        if modeled != bound:
+            problems.append("%s: modeled peak %d, live-bytes bound %d" % (model, modeled, bound))
+        out.append("| %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %.3f | %.2fx |" % (
             model, f32[model][WRITTEN]["bytes"], f32_ours, theirs, ours["bytes"],
-            ours["live_bound_bytes"], ours["status"], ratio, gains[-1]))
+            ours["live_bound_bytes"], modeled, ours["schedule_status"], ours["status"],
+            ratio, gains[-1]))
     out.append("")
     out.append("Over %d models: int8 / f32 (Serenity) %.3f geomean, %.3f at most; int8"
                " TFLM as written / Serenity %.3fx geomean (in int8 bytes)."
                % (len(ratios), harness.geomean(ratios), max(ratios), harness.geomean(gains)))
     with open(os.path.join(args.out, "int8.md"), "w") as f:
         f.write("\n".join(out) + "\n")
+    for problem in problems:
+        print("INVARIANT VIOLATED: " + problem, file=sys.stderr)
     print("wrote %s (%.0f s)" % (os.path.join(args.out, "int8.md"), elapsed))
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
