@@ -10,6 +10,10 @@ serenity-run-qemu in three ways:
 - *Serenity*: the optimal order, placed exactly (the default);
 - *Serenity + rewrite*: memory-aware rewriting first (`rewrite=1`).
 
+Every cell is also built in int8 (`generate.py --dtype int8`, the Serenity
+build), next to f32 with instructions per MAC (the MACs of its convolutions,
+from the int8 builder's trace: the same architecture in both types).
+
 Writes benchmarks/results/cortex-m.md and cortex-m.csv. Instructions are
 QEMU's (-icount shift=0), per inference, to 40 instructions; compile time is
 serenity-compile's wall time for the Serenity build.
@@ -21,6 +25,7 @@ import argparse
 import csv
 import datetime
 import json
+import math
 import os
 import re
 import subprocess
@@ -33,6 +38,9 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
+
+sys.path.insert(0, os.path.join(HERE, "zoo"))
+import generate  # noqa: E402
 
 # The sizes of test/CortexM (and test/Execution/pipeline.test).
 CELLS = [("darts_v2_cell", 8, 8), ("nasnet_cell", 8, 8), ("amoebanet_cell", 8, 8),
@@ -57,6 +65,21 @@ def run_device(build, model, pipeline, work):
             "elf_arena": int(re.search(r"elf arena symbol \S+ (\d+) bytes", result.stdout).group(1))}
 
 
+def convolution_macs(name, size, channels):
+    """Multiply-accumulates of the model's convolutions (dense and
+    depthwise), from the int8 builder's trace."""
+    _, builder = generate.generate(name, size=size, channels=channels, dtype="int8")
+    macs = 0
+    for op in builder.trace:
+        if op["op"] == "conv2d":
+            _, kh, kw, cin = op["weight"].shape
+            macs += math.prod(op["shape"]) * kh * kw * cin
+        elif op["op"] == "depthwise_conv2d":
+            kh, kw = op["weight"].shape[:2]
+            macs += math.prod(op["shape"]) * kh * kw
+    return macs
+
+
 def compile_seconds(build, model, work):
     start = time.perf_counter()
     subprocess.run([os.path.join(build, "bin", "serenity-compile"), model, "-o",
@@ -77,10 +100,24 @@ def main():
             path = os.path.join(work, name + ".mlir")
             subprocess.run(["/usr/bin/python3", os.path.join(HERE, "zoo", "generate.py"), name,
                             "--size", str(size), "--channels", str(channels), "-o", path], check=True)
-            models.append((name, "%dx%dx%d" % (size, size, channels), path))
-        models.append(("darts_v2_demo", "32x32x3", os.path.join(ROOT, "examples", "darts_v2_demo.mlir")))
-        for name, shape, path in models:
+            int8_path = os.path.join(work, name + ".int8.mlir")
+            subprocess.run(["/usr/bin/python3", os.path.join(HERE, "zoo", "generate.py"), name,
+                            "--size", str(size), "--channels", str(channels), "--dtype", "int8",
+                            "-o", int8_path], check=True)
+            models.append((name, "%dx%dx%d" % (size, size, channels), path,
+                           (int8_path, convolution_macs(name, size, channels))))
+        models.append(("darts_v2_demo", "32x32x3", os.path.join(ROOT, "examples", "darts_v2_demo.mlir"),
+                       None))
+        for name, shape, path, int8 in models:
             row = {"model": name, "input": shape}
+            if int8:
+                int8_path, row["macs"] = int8
+                result = run_device(args.build, int8_path, "", os.path.join(work, name + ".int8"))
+                if result["arena"] != result["elf_arena"]:
+                    raise SystemExit("cortex_m.py: %s (int8): the ELF's arena %d is not the planner's %d"
+                                     % (name, result["elf_arena"], result["arena"]))
+                for key in ("arena", "instructions", "code"):
+                    row["int8_%s" % key] = result[key]
             for build, pipeline in BUILDS:
                 result = run_device(args.build, path, pipeline, os.path.join(work, name + "." + build))
                 if result["arena"] != result["elf_arena"]:
@@ -94,7 +131,7 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "cortex-m.csv"), "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        writer = csv.DictWriter(f, fieldnames=list(rows[0].keys()), restval="")
         writer.writeheader()
         writer.writerows(rows)
     out = ["# The zoo cells on an emulated Cortex-M4\n",
@@ -120,6 +157,23 @@ def main():
             row["written_arena"] / row["rewrite_arena"], row["written_instructions"],
             row["serenity_instructions"], row["rewrite_instructions"], extra, row["serenity_code"],
             row["compile_s"]))
+    out.append("")
+    out.append("## int8 next to f32\n")
+    out.append("The same cells in int8 (`generate.py --dtype int8`), the Serenity build"
+               " (optimal order, exact placement; requantization computed with its"
+               " producer). *MACs*: the convolutions' multiply-accumulates, the same in both"
+               " types. test/CortexM/int8-cells.test checks the outputs against the host.\n")
+    out.append("| model | input | MACs | arena f32 | arena int8 | int8 / f32 | instructions f32 |"
+               " instructions int8 | instructions / MAC f32 | instructions / MAC int8 |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        if "macs" not in row:
+            continue
+        out.append("| %s | %s | %d | %d | %d | %.3f | %d | %d | %.2f | %.2f |" % (
+            row["model"], row["input"], row["macs"], row["serenity_arena"], row["int8_arena"],
+            row["int8_arena"] / row["serenity_arena"], row["serenity_instructions"],
+            row["int8_instructions"], row["serenity_instructions"] / row["macs"],
+            row["int8_instructions"] / row["macs"]))
     out.append("")
     with open(os.path.join(args.out, "cortex-m.md"), "w") as f:
         f.write("\n".join(out))

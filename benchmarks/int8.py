@@ -16,7 +16,9 @@ then bufferized and placed), and writes
     benchmarks/results/int8.csv  the int8 harness rows
 
 and checks, on every int8 model, that `--serenity-pipeline` (same limits)
-models the peak its arena's live-bytes bound has.
+models the peak its arena's live-bytes bound has, and that its int8 arena is
+at most 0.30 of its f32 arena (issue 26's target; 0.25 is the limit). CTest
+runs it as `harness-int8` (into build/int8-results).
 
 No rewrite and no patches: the f32 column is Serenity's optimal order alone
 too, so that the int8/f32 ratio compares the same pipeline.
@@ -39,6 +41,8 @@ import generate  # noqa: E402
 import harness  # noqa: E402
 
 SERENITY = ("bufferized", "serenity", "exact")
+# Issue 26's target: an int8 arena at most this share of the f32 arena.
+MAX_RATIO = 0.30
 WRITTEN = ("-", "written", "tflm-greedy")
 
 
@@ -65,6 +69,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     harness.add_driver_arguments(parser, repetitions=1)
+    parser.add_argument("--f32", default=os.path.join(HERE, "results", "latest-arena.csv"),
+                        help="the f32 arena rows to compare with (harness.py's)")
     args = parser.parse_args()
     args.no_rewrite = args.no_patches = True
 
@@ -82,7 +88,7 @@ def main():
                      modeled_and_bound(args.build, path, args) for path in files}
     elapsed = time.time() - start
     int8 = harness.summarize_arena(rows)
-    f32 = read_arena(os.path.join(args.out, "latest-arena.csv"))
+    f32 = read_arena(args.f32)
 
     os.makedirs(args.out, exist_ok=True)
     harness.write_csv(os.path.join(args.out, "int8.csv"), rows,
@@ -114,6 +120,9 @@ def main():
         ratio = int(ours["bytes"]) / f32_ours
         ratios.append(ratio)
         gains.append(theirs / int(ours["bytes"]))
+        if ratio > MAX_RATIO:
+            problems.append("%s: int8 arena %s is %.3f of f32's %d (at most %.2f)"
+                            % (model, ours["bytes"], ratio, f32_ours, MAX_RATIO))
         modeled, bound = agreement[model]
         if modeled != bound:
             problems.append("%s: modeled peak %d, live-bytes bound %d" % (model, modeled, bound))

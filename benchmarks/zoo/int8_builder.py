@@ -167,52 +167,40 @@ class Int8TosaBuilder(TosaBuilder):
         self.spread[result.name] = self._spread_of(a) * factor
         return result
 
-    def conv(self, x, out_channels, kernel=(1, 1), stride=1, pad=None, dilation=1,
-             bias=True):
-        kh, kw = kernel
-        if pad is None:
-            pad = (kh // 2, kh // 2, kw // 2, kw // 2)
-        pad, (oh, ow) = self._window(x, kernel, stride, pad, dilation)
-        weight, ranges = self._weights((out_channels, kh, kw, x.shape[3]), 0)
-        bias_values = (self.rng.integers(-500, 501, size=out_channels) if bias and
-                       not self.splat_weights else np.zeros(out_channels, np.int64))
+    def _window_op(self, op, x, weight, channel_ranges, fan_in, stride, pad, dilation,
+                   shape, bias, hint):
+        """An int8 convolution (dense or depthwise) into its i32 accumulator
+        and the per-channel rescale back to i8."""
+        bias_values = (self.rng.integers(-500, 501, size=shape[3]) if bias and
+                       not self.splat_weights else np.zeros(shape[3], np.int64))
         operands = [x, self._int_constant(weight, "i8", "w"),
                     self._int_constant(bias_values, "i32", "b"),
                     self._zero_point(ZERO_POINT, "i8"), self._zero_point(0, "i8")]
         attrs = tosa.window_attrs(stride, pad, dilation).replace("acc_type = f32",
                                                                  "acc_type = i32")
-        shape = (x.shape[0], oh, ow, out_channels)
-        accumulator = self._op("conv2d", operands, attrs, shape, "conv", element="i32")
-        self._record("conv2d", accumulator, [x], weight=weight, bias=bias_values,
+        accumulator = self._op(op, operands, attrs, shape, hint, element="i32")
+        self._record(op, accumulator, [x], weight=weight, bias=bias_values,
                      input_zp=ZERO_POINT, weight_zp=0, stride=tosa.pair(stride), pad=pad,
                      dilation=tosa.pair(dilation))
-        return self._requantize(accumulator, ranges, kh * kw * x.shape[3],
-                                self._spread_of(x))
+        return self._requantize(accumulator, channel_ranges, fan_in, self._spread_of(x))
+
+    def conv(self, x, out_channels, kernel=(1, 1), stride=1, pad=None, dilation=1,
+             bias=True):
+        kh, kw = kernel
+        pad, (oh, ow) = self._conv_window(x, kernel, stride, pad, dilation)
+        weight, ranges = self._weights((out_channels, kh, kw, x.shape[3]), 0)
+        return self._window_op("conv2d", x, weight, ranges, kh * kw * x.shape[3], stride, pad,
+                               dilation, (x.shape[0], oh, ow, out_channels), bias, "conv")
 
     def depthwise(self, x, kernel=3, stride=1, dilation=1, multiplier=1, pad=None,
                   bias=True):
         c = x.shape[3]
-        if pad is None:
-            p = dilation * (kernel - 1) // 2
-            pad = (p, p, p, p)
-        pad, (oh, ow) = self._window(x, (kernel, kernel), stride, pad, dilation)
-        weight, _ = self._weights((kernel, kernel, c * multiplier), 2)
-        weight = weight.reshape(kernel, kernel, c, multiplier)
-        ranges = 40 + (87 * np.arange(c * multiplier)) // max(c * multiplier - 1, 1)
-        bias_values = (self.rng.integers(-500, 501, size=c * multiplier) if bias and
-                       not self.splat_weights else np.zeros(c * multiplier, np.int64))
-        operands = [x, self._int_constant(weight, "i8", "w"),
-                    self._int_constant(bias_values, "i32", "b"),
-                    self._zero_point(ZERO_POINT, "i8"), self._zero_point(0, "i8")]
-        attrs = tosa.window_attrs(stride, pad, dilation).replace("acc_type = f32",
-                                                                 "acc_type = i32")
-        shape = (x.shape[0], oh, ow, c * multiplier)
-        accumulator = self._op("depthwise_conv2d", operands, attrs, shape, "dw",
-                               element="i32")
-        self._record("depthwise_conv2d", accumulator, [x], weight=weight,
-                     bias=bias_values, input_zp=ZERO_POINT, weight_zp=0,
-                     stride=tosa.pair(stride), pad=pad, dilation=tosa.pair(dilation))
-        return self._requantize(accumulator, ranges, kernel * kernel, self._spread_of(x))
+        pad, (oh, ow) = self._depthwise_window(x, kernel, stride, pad, dilation)
+        weight, ranges = self._weights((kernel, kernel, c * multiplier), 2)
+        return self._window_op("depthwise_conv2d", x,
+                               weight.reshape(kernel, kernel, c, multiplier), ranges,
+                               kernel * kernel, stride, pad, dilation,
+                               (x.shape[0], oh, ow, c * multiplier), bias, "dw")
 
     def _pool(self, op, x, kernel, stride, pad, operands, hint):
         pads, (oh, ow) = self._window(x, kernel, stride, (pad, pad, pad, pad))

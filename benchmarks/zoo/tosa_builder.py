@@ -90,12 +90,25 @@ class TosaBuilder:
         return pad, (tosa.window_output(x.shape[1], kh, sh, pad[0], pad[1], dilation),
                      tosa.window_output(x.shape[2], kw, sw, pad[2], pad[3], dilation))
 
-    def conv(self, x, out_channels, kernel=(1, 1), stride=1, pad=None, dilation=1,
-             bias=True):
+    def _conv_window(self, x, kernel, stride, pad, dilation):
+        """A convolution's pads (default: half the kernel) and output shape."""
         kh, kw = kernel
         if pad is None:
             pad = (kh // 2, kh // 2, kw // 2, kw // 2)
-        pad, (oh, ow) = self._window(x, kernel, stride, pad, dilation)
+        return self._window(x, kernel, stride, pad, dilation)
+
+    def _depthwise_window(self, x, kernel, stride, pad, dilation):
+        """A depthwise convolution's pads (default: same size) and output
+        shape."""
+        if pad is None:
+            p = dilation * (kernel - 1) // 2
+            pad = (p, p, p, p)
+        return self._window(x, (kernel, kernel), stride, pad, dilation)
+
+    def conv(self, x, out_channels, kernel=(1, 1), stride=1, pad=None, dilation=1,
+             bias=True):
+        kh, kw = kernel
+        pad, (oh, ow) = self._conv_window(x, kernel, stride, pad, dilation)
         fan_in = kh * kw * x.shape[3]
         weight = self._constant((out_channels, kh, kw, x.shape[3]),
                                 scale=(2.0 / fan_in) ** 0.5)
@@ -108,10 +121,7 @@ class TosaBuilder:
     def depthwise(self, x, kernel=3, stride=1, dilation=1, multiplier=1, pad=None,
                   bias=True):
         c = x.shape[3]
-        if pad is None:
-            p = dilation * (kernel - 1) // 2
-            pad = (p, p, p, p)
-        pad, (oh, ow) = self._window(x, (kernel, kernel), stride, pad, dilation)
+        pad, (oh, ow) = self._depthwise_window(x, kernel, stride, pad, dilation)
         weight = self._constant((kernel, kernel, c, multiplier),
                                 scale=(2.0 / (kernel * kernel)) ** 0.5)
         b = self._constant((c * multiplier,), scale=0.01 if bias else 0.0)

@@ -203,6 +203,18 @@ struct FuseRequantizePass
   void runOnOperation() final {
     MLIRContext *context = &getContext();
     func::FuncOp function = getOperation();
+    // A function without integer maps has nothing to requantize; the fusion
+    // patterns' foldings (of splat constants, of unused inits) would still
+    // change it.
+    bool hasIntegerMaps = false;
+    function.walk([&](linalg::LinalgOp op) {
+      hasIntegerMaps |= llvm::any_of(op->getResults(), [](Value result) {
+        return isa<RankedTensorType>(result.getType()) &&
+               hasIntegerElements(result);
+      });
+    });
+    if (!hasIntegerMaps)
+      return;
 
     RewritePatternSet elementwise(context);
     elementwise.add<DepthwiseMultiplierOneTo4D>(context);
