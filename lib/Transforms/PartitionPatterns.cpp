@@ -35,7 +35,7 @@ namespace {
 
 /// What a partitioning needs: the concat along the channel axis (NHWC), the
 /// element-wise ops from it to the convolution (nearest the concat first),
-/// and the convolution's constant f32 weight and bias.
+/// and the convolution's constant weight and bias (f32, or integer).
 struct Partition {
   tosa::ConcatOp concat;
   SmallVector<Operation *> unaryChain;
@@ -58,12 +58,20 @@ FailureOr<Partition> matchPartition(Operation *conv, Value input, Value weight,
   auto concatType = cast<RankedTensorType>(partition.concat.getType());
   if (concatType.getRank() != 4 || partition.concat.getAxis() != 3)
     return failure();
-  // f32 only: integer and quantized convolutions accumulate with zero points
-  // that a split would have to subtract once, not per part.
-  auto isF32 = [](Value value) {
-    return cast<ShapedType>(value.getType()).getElementType().isF32();
+  // f32 (zero points 0), or integer (int8 with an i32 accumulator): each
+  // part subtracts the zero points from its own elements, as the whole
+  // convolution does from every element, and pads with the same input zero
+  // point, so the parts' i32 sums add up to the whole's exactly.
+  auto elementType = [](Value value) {
+    return cast<ShapedType>(value.getType()).getElementType();
   };
-  if (!isF32(input) || !isF32(conv->getResult(0)) || !isF32(weight))
+  bool isFloat = elementType(input).isF32() &&
+                 elementType(conv->getResult(0)).isF32() &&
+                 elementType(weight).isF32();
+  bool isInteger = isa<IntegerType>(elementType(input)) &&
+                   isa<IntegerType>(elementType(conv->getResult(0))) &&
+                   isa<IntegerType>(elementType(weight));
+  if (!isFloat && !isInteger)
     return failure();
   if (!matchPattern(weight, m_Constant(&partition.weight)) ||
       !matchPattern(bias, m_Constant(&partition.bias)))
@@ -71,7 +79,7 @@ FailureOr<Partition> matchPartition(Operation *conv, Value input, Value weight,
   DenseElementsAttr zp;
   for (Value value : {inputZp, weightZp})
     if (!matchPattern(value, m_Constant(&zp)) || !zp.isSplat() ||
-        !zp.getSplatValue<APFloat>().isZero())
+        (isFloat && !zp.getSplatValue<APFloat>().isZero()))
       return failure();
   return partition;
 }
@@ -92,8 +100,8 @@ DenseElementsAttr sliceAlong(DenseElementsAttr weight, unsigned axis,
     outer *= shape[i];
   for (unsigned i = axis + 1; i < shape.size(); ++i)
     inner *= shape[i];
-  SmallVector<float> values(weight.getValues<float>());
-  SmallVector<float> sliced;
+  SmallVector<Attribute> values(weight.getValues<Attribute>());
+  SmallVector<Attribute> sliced;
   sliced.reserve(outer * (end - begin) * inner);
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t a = begin; a < end; ++a)
@@ -102,8 +110,7 @@ DenseElementsAttr sliceAlong(DenseElementsAttr weight, unsigned axis,
   SmallVector<int64_t> slicedShape(shape);
   slicedShape[axis] = end - begin;
   return DenseElementsAttr::get(
-      RankedTensorType::get(slicedShape, type.getElementType()),
-      ArrayRef<float>(sliced));
+      RankedTensorType::get(slicedShape, type.getElementType()), sliced);
 }
 
 Value makeConstant(PatternRewriter &rewriter, Location loc,
@@ -170,11 +177,11 @@ struct ChannelPartition : OpRewritePattern<tosa::Conv2DOp> {
                                 PatternRewriter &rewriter) const override {
     FailureOr<Partition> partition = matchPartition(conv);
     if (failed(partition))
-      return rewriter.notifyMatchFailure(conv, "no constant f32 conv2d over "
-                                               "a channel concat");
+      return rewriter.notifyMatchFailure(conv, "no constant conv2d over a "
+                                               "channel concat");
     Location loc = conv.getLoc();
-    DenseElementsAttr zeroBias = DenseElementsAttr::get(
-        cast<ShapedType>(partition->bias.getType()), 0.0f);
+    auto zeroBias = cast<DenseElementsAttr>(
+        rewriter.getZeroAttr(partition->bias.getType()));
     Value sum;
     for (auto [index, range] :
          llvm::enumerate(channelRanges(partition->concat.getInput1()))) {
@@ -208,8 +215,8 @@ struct KernelPartition : OpRewritePattern<tosa::DepthwiseConv2DOp> {
                                 PatternRewriter &rewriter) const override {
     FailureOr<Partition> partition = matchPartition(conv);
     if (failed(partition))
-      return rewriter.notifyMatchFailure(conv, "no constant f32 depthwise "
-                                               "conv2d over a channel concat");
+      return rewriter.notifyMatchFailure(conv, "no constant depthwise conv2d "
+                                               "over a channel concat");
     Location loc = conv.getLoc();
     // [kh, kw, channels, multiplier]; output channel c * multiplier + m.
     int64_t multiplier =

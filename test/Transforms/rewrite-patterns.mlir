@@ -97,17 +97,37 @@ func.func @runtime_weights(%arg0: tensor<1x4x4x2xf32>, %arg1: tensor<1x4x4x2xf32
 
 // -----
 
-// Untouched: integer convolutions (zero points would be subtracted per part).
+// Integer convolutions too: each part subtracts the input zero point (-3)
+// from its own elements, as the whole does, so the i32 parts add up to the
+// whole sum exactly (test/Execution/int8-rewrite.test runs it): the int8
+// weights sliced by input channel, the i32 bias in the first part only, an
+// i32 add, the same rescale.
 // CHECK-LABEL: func.func @int8
-// CHECK: tosa.concat
-// CHECK: tosa.conv2d
-func.func @int8(%arg0: tensor<1x4x4x2xi8>, %arg1: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {
-  %w = "tosa.const"() {values = dense<3> : tensor<3x1x1x4xi8>} : () -> tensor<3x1x1x4xi8>
-  %b = "tosa.const"() {values = dense<0> : tensor<3xi32>} : () -> tensor<3xi32>
-  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+// CHECK-DAG: %[[ZERO:.*]] = "tosa.const"() <{values = dense<0> : tensor<3xi32>}>
+// CHECK-DAG: %[[W2:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}3, 4]]], {{\[\[\[}}-7, 8]]], {{\[\[\[}}11, -12]]]]> : tensor<3x1x1x2xi8>}>
+// CHECK-DAG: %[[W1:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}1, -2]]], {{\[\[\[}}5, 6]]], {{\[\[\[}}-9, 10]]]]> : tensor<3x1x1x2xi8>}>
+// CHECK-DAG: %[[BIAS:.*]] = "tosa.const"() <{values = dense<[100, -200, 300]> : tensor<3xi32>}>
+// CHECK-DAG: %[[IZP:.*]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+// CHECK-NOT: tosa.concat
+// CHECK: %[[R1:.*]] = tosa.clamp %arg0
+// CHECK: %[[P1:.*]] = tosa.conv2d %[[R1]], %[[W1]], %[[BIAS]], %[[IZP]], %{{.*}} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
+// CHECK: %[[R2:.*]] = tosa.clamp %arg1
+// CHECK: %[[P2:.*]] = tosa.conv2d %[[R2]], %[[W2]], %[[ZERO]], %[[IZP]], %{{.*}} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
+// CHECK: %[[SUM:.*]] = tosa.add %[[P1]], %[[P2]] : (tensor<1x4x4x3xi32>, tensor<1x4x4x3xi32>) -> tensor<1x4x4x3xi32>
+// CHECK: tosa.rescale %[[SUM]]
+func.func @int8(%arg0: tensor<1x4x4x2xi8>, %arg1: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi8> {
+  %w = "tosa.const"() {values = dense<[[[[1, -2, 3, 4]]], [[[5, 6, -7, 8]]], [[[-9, 10, 11, -12]]]]> : tensor<3x1x1x4xi8>} : () -> tensor<3x1x1x4xi8>
+  %b = "tosa.const"() {values = dense<[100, -200, 300]> : tensor<3xi32>} : () -> tensor<3xi32>
+  %izp = "tosa.const"() {values = dense<-3> : tensor<1xi8>} : () -> tensor<1xi8>
+  %wzp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
   %c = tosa.concat %arg0, %arg1 {axis = 3 : i32} : (tensor<1x4x4x2xi8>, tensor<1x4x4x2xi8>) -> tensor<1x4x4x4xi8>
-  %o = tosa.conv2d %c, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x4xi8>, tensor<3x1x1x4xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
-  return %o : tensor<1x4x4x3xi32>
+  %r = tosa.clamp %c {min_val = -3 : i8, max_val = 127 : i8} : (tensor<1x4x4x4xi8>) -> tensor<1x4x4x4xi8>
+  %o = tosa.conv2d %r, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x4xi8>, tensor<3x1x1x4xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
+  %m = "tosa.const"() <{values = dense<1300000000> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<36> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %rizp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %y = tosa.rescale %o, %m, %s, %rizp, %izp {scale32 = true, rounding_mode = DOUBLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x4x4x3xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x3xi8>
+  return %y : tensor<1x4x4x3xi8>
 }
 
 // -----

@@ -92,7 +92,9 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
                 "never materialized";
   let description = [{
     Identity graph rewrites of SERENITY that let a schedule go below the
-    optimum of the graph as written, on TOSA (NHWC, f32):
+    optimum of the graph as written, on TOSA (NHWC, f32 or integer: the
+    parts of an int8 convolution subtract the zero points from their own
+    elements, and their i32 sums add up exactly):
 
     - channel-wise partitioning: `tosa.conv2d(concat(x1..xn))` along the
       channel axis becomes `sum_i tosa.conv2d(x_i, W[..., channels of x_i])`,
