@@ -12,11 +12,14 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace serenity {
@@ -251,10 +254,32 @@ struct SimplifyTileLoopsPass
   using Base::Base;
 
   void runOnOperation() final {
-    RewritePatternSet patterns(&getContext());
-    scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    scf::ForOp::getCanonicalizationPatterns(patterns, context);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
+    // Each iteration writes its row in place and then "inserts" it with a
+    // copy between two equal subviews: once they are one value, the copy of
+    // a row onto itself goes.
+    FrozenRewritePatternSet copies = [&] {
+      RewritePatternSet set(context);
+      memref::CopyOp::getCanonicalizationPatterns(set, context);
+      return FrozenRewritePatternSet(std::move(set));
+    }();
+    IRRewriter rewriter(context);
+    DominanceInfo dominance;
+    for (auto loop : getOperation().getBody().getOps<scf::ForOp>()) {
+      eliminateCommonSubExpressions(rewriter, dominance, loop);
+      if (failed(applyOpPatternsGreedily(collectOps(loop), copies)))
+        return signalPassFailure();
+    }
+  }
+
+  static SmallVector<Operation *> collectOps(scf::ForOp loop) {
+    SmallVector<Operation *> ops;
+    loop.getBody()->walk([&](Operation *op) { ops.push_back(op); });
+    return ops;
   }
 };
 

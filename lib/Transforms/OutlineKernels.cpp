@@ -11,6 +11,7 @@
 #include "serenity/Analysis/ArenaBuffers.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -154,8 +155,10 @@ struct OutlineKernelsPass
     for (func::FuncOp func : functions) {
       unsigned index = 0;
       SmallVector<Operation *> kernels;
+      // Linalg ops, and the loops that compute an op tile by tile (int8
+      // requantization fused with its producer).
       for (Operation &op : func.getBody().front())
-        if (isa<linalg::LinalgOp>(op))
+        if (isa<linalg::LinalgOp, scf::ForOp>(op))
           kernels.push_back(&op);
       for (Operation *op : kernels)
         outline(func, op, index, symbols);
