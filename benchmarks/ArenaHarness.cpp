@@ -317,7 +317,7 @@ int main(int argc, char **argv) {
           continue;
         // The pass alone is timed (tile_ms).
         OwningOpRef<ModuleOp> tiled =
-            lowerCopy(*module, prefix + getTosaToLinalgPipelineText().str());
+            lowerCopy(*module, prefix + getTosaToLinalgPipelineText());
         std::optional<double> tileMs;
         if (tiled)
           tileMs = runTimed(*tiled, tile);

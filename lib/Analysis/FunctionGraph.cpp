@@ -445,7 +445,7 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
     return success();
   }
   SmallVector<LoweringStep, 3> lowering =
-      hasFusedLowering(op, fusedOps)
+      fused.enabled && hasFusedLowering(op, fusedOps)
           ? describeFusedLowering(op, fusedOps,
                                   [&](Value value) -> std::optional<ValueId> {
                                     auto it = valueIds.find(value);
@@ -464,7 +464,8 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
   return success();
 }
 
-FailureOr<FunctionGraph> FunctionGraph::build(FunctionOpInterface function) {
+FailureOr<FunctionGraph> FunctionGraph::build(FunctionOpInterface function,
+                                              bool fuseRequantization) {
   Region &region = function.getFunctionBody();
   if (!region.hasOneBlock())
     return function.emitError()
@@ -486,7 +487,8 @@ FailureOr<FunctionGraph> FunctionGraph::build(FunctionOpInterface function) {
   }
   result.findSliceWritesInPlace();
   result.findGluedOps();
-  result.fused = findFusedRequantization(body);
+  if (fuseRequantization)
+    result.fused = findFusedRequantization(body);
   for (Operation &op : body.without_terminator())
     if (!result.gluedTo.count(&op) && !result.fused.rootOf.count(&op) &&
         failed(result.addOperation(&op)))

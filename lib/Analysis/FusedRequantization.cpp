@@ -112,6 +112,7 @@ uint64_t getTileBytes(Operation *op) {
 
 FusedRequantization serenity::findFusedRequantization(Block &body) {
   FusedRequantization fused;
+  fused.enabled = true;
   llvm::DenseMap<Operation *, Operation *> consumerOf;
   for (Operation &op : body.without_terminator())
     if (Operation *consumer = getFusingConsumer(&op))

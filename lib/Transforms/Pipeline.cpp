@@ -16,12 +16,13 @@
 using namespace mlir;
 using namespace serenity;
 
-llvm::StringRef serenity::getTosaToLinalgPipelineText() {
+std::string serenity::getTosaToLinalgPipelineText(bool fuseRequantize) {
   // Int8 requantization runs with its producer (no whole i32 map); the
   // memory model counts it so (FusedRequantization.h).
-  return "func.func(tosa-to-linalg-named,tosa-to-linalg,"
-         "tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,"
-         "serenity-fuse-requantize)";
+  return std::string(
+             "func.func(tosa-to-linalg-named,tosa-to-linalg,"
+             "tosa-to-arith{include-apply-rescale=true},tosa-to-tensor") +
+         (fuseRequantize ? ",serenity-fuse-requantize)" : ")");
 }
 
 llvm::StringRef serenity::getBufferizePipelineText() {
@@ -35,8 +36,7 @@ llvm::StringRef serenity::getBufferizePipelineText() {
 }
 
 std::string serenity::getBufferizationPipelineText() {
-  return (getTosaToLinalgPipelineText() + "," + getBufferizePipelineText())
-      .str();
+  return getTosaToLinalgPipelineText() + "," + getBufferizePipelineText().str();
 }
 
 std::string serenity::getTileSpatialPipelineText(double maxExtraMacs,
@@ -51,7 +51,7 @@ std::string
 serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
   std::string schedule = llvm::formatv(
       "{0}serenity-schedule{{algorithm={1} memory-model={2} time-limit-ms={3} "
-      "max-states={4}}",
+      "max-states={4} fuse-requantize={5}}",
       // The rewrite keeps its own default limit unless one was given.
       options.rewrite
           ? llvm::formatv("serenity-rewrite{{memory-model={0}{1}},",
@@ -65,7 +65,8 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
           : std::string(),
       stringifyEnum(options.algorithm.getValue()),
       stringifyEnum(options.memoryModel.getValue()),
-      options.timeLimitMs.getValue(), options.maxStates.getValue());
+      options.timeLimitMs.getValue(), options.maxStates.getValue(),
+      options.fuseRequantize.getValue());
   std::string tile = options.tileSpatial
                          ? getTileSpatialPipelineText(options.maxExtraMacs,
                                                       options.halos.getValue(),
@@ -79,8 +80,8 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
       schedule, getBufferizePipelineText(),
       stringifyEnum(options.placement.getValue()),
       stringifyEnum(options.arena.getValue()), options.alignment.getValue(),
-      options.placementTimeLimitMs.getValue(), getTosaToLinalgPipelineText(),
-      tile);
+      options.placementTimeLimitMs.getValue(),
+      getTosaToLinalgPipelineText(options.fuseRequantize), tile);
   if (!options.keepReports)
     text += ",serenity-drop-reports";
   return text;

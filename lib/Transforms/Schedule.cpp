@@ -40,7 +40,7 @@ void SchedulePass::runOnOperation() {
   options.pruneDominated = dominance;
   MemoryModel model = memoryModel;
 
-  FailureOr<FunctionGraph> graph = FunctionGraph::build(func);
+  FailureOr<FunctionGraph> graph = FunctionGraph::build(func, fuseRequantize);
   if (failed(graph))
     return signalPassFailure();
   if (ArrayRef<Operation *> unknown = graph->getOpsWithUnknownEffects();

@@ -46,10 +46,12 @@ uint64_t getWindowBytes(llvm::ArrayRef<int64_t> kernel, mlir::Type elementType);
 
 class FunctionGraph {
 public:
-  /// Builds the graph of `function`'s body. Emits an error at the function or
-  /// the offending op and fails when the body cannot be scheduled.
+  /// Builds the graph of `function`'s body, for the lowering with
+  /// --serenity-fuse-requantize unless `fuseRequantization` is false. Emits
+  /// an error at the function or the offending op and fails when the body
+  /// cannot be scheduled.
   static mlir::FailureOr<FunctionGraph>
-  build(mlir::FunctionOpInterface function);
+  build(mlir::FunctionOpInterface function, bool fuseRequantization = true);
 
   const DataflowGraph &getGraph() const { return graph; }
   mlir::Operation *getOperation(NodeId node) const { return operations[node]; }

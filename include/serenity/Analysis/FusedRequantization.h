@@ -33,6 +33,8 @@ namespace serenity {
 /// each fused op maps to its root, and each root to its fused ops in program
 /// order.
 struct FusedRequantization {
+  /// False for a lowering without the fusion: nothing is fused.
+  bool enabled = false;
   llvm::DenseMap<mlir::Operation *, mlir::Operation *> rootOf;
   llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Operation *, 4>>
       members;

@@ -99,6 +99,14 @@ struct SerenityPipelineOptions
       llvm::cl::desc("With tile-spatial: what the patches do with the rows "
                      "they share"),
       llvm::cl::init(HaloMode::Auto), EnumChoices<HaloMode>()};
+  Option<bool> fuseRequantize{
+      *this, "fuse-requantize",
+      llvm::cl::desc("Compute int8 requantization with its producer "
+                     "(--serenity-fuse-requantize), and schedule for it; "
+                     "false: the upstream lowering's whole i32 maps (for "
+                     "comparison; --serenity-rewrite still judges with the "
+                     "fusion)"),
+      llvm::cl::init(true)};
   Option<bool> keepReports{
       *this, "keep-reports",
       llvm::cl::desc("Keep the #serenity.schedule and #serenity.arena "
@@ -109,7 +117,7 @@ struct SerenityPipelineOptions
 /// The parts of --serenity-pipeline between scheduling and planning, as
 /// textual pass pipelines (on builtin.module): TOSA to Linalg; one-shot
 /// bufferization with returned buffers as caller-owned out-params; both.
-llvm::StringRef getTosaToLinalgPipelineText();
+std::string getTosaToLinalgPipelineText(bool fuseRequantize = true);
 llvm::StringRef getBufferizePipelineText();
 std::string getBufferizationPipelineText();
 

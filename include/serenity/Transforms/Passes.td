@@ -83,6 +83,10 @@ def SerenitySchedule : Pass<"serenity-schedule", "::mlir::func::FuncOp"> {
            "Let the optimal search take, without branching, a ready op that "
            "raises neither the peak so far nor the live bytes, and a chain of "
            "ops as one step where some optimal order runs it back to back">,
+    Option<"fuseRequantize", "fuse-requantize", "bool", "true",
+           "Schedule for the lowering with --serenity-fuse-requantize (int8 "
+           "requantization computed with its producer; what "
+           "--serenity-pipeline runs); false for a lowering without it">,
   ];
   let dependentDialects = ["::serenity::SerenityDialect"];
 }
