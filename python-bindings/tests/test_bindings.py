@@ -48,6 +48,34 @@ def test_schedule_matches_serenity_opt(serenity_opt):
         assert result.peak_bytes == peak
 
 
+# An int8 add as TOSA writes it: both operands rescaled to i32, added,
+# rescaled back (1x8x8x4: 256 bytes in i8, 1024 in i32).
+INT8_ADD = """
+func.func @add(%a: tensor<1x8x8x4xi8>, %b: tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8> {
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s10 = "tosa.const"() <{values = dense<10> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %s51 = "tosa.const"() <{values = dense<51> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp8 = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %wa = tosa.rescale %a, %m, %s10, %zp8, %zp32 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x8x8x4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x8x8x4xi32>
+  %wb = tosa.rescale %b, %m, %s10, %zp8, %zp32 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x8x8x4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x8x8x4xi32>
+  %sum = tosa.add %wa, %wb : (tensor<1x8x8x4xi32>, tensor<1x8x8x4xi32>) -> tensor<1x8x8x4xi32>
+  %r = tosa.rescale %sum, %m, %s51, %zp32, %zp8 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x8x8x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x4xi8>
+  return %r : tensor<1x8x8x4xi8>
+}
+"""
+
+
+def test_int8_add_is_one_fused_op():
+    # The pipeline computes the chain as one i8, i8 -> i8 op (no i32 map):
+    # one node, whose footprint is the two inputs and the output.
+    (report,) = serenity.analyze(INT8_ADD)
+    assert len(report.steps) == 1
+    assert report.peak_bytes == 3 * 256
+    # Under `bufferized` all three are the caller's.
+    assert serenity.schedule(INT8_ADD, memory_model="bufferized").peak_bytes == 0
+
+
 def test_heuristics_and_options():
     program = serenity.schedule(BRANCHES, algorithm="program")
     assert program.status == "heuristic"
