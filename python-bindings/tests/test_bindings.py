@@ -76,6 +76,18 @@ def test_int8_add_is_one_fused_op():
     assert serenity.schedule(INT8_ADD, memory_model="bufferized").peak_bytes == 0
 
 
+def test_report_on_int8(tmp_path):
+    # serenity-report counts the fused int8 add as one op of i8 bytes.
+    path = tmp_path / "add.mlir"
+    path.write_text(INT8_ADD)
+    result = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path),
+                             "-o", str(tmp_path / "plot")], check=True, stdout=subprocess.PIPE,
+                            text=True)
+    assert "@add (strict model, 1 ops, 5 weights)" in result.stdout
+    assert "as written: peak 768 bytes" in result.stdout
+    assert (tmp_path / "plot.png").stat().st_size > 1000
+
+
 def test_heuristics_and_options():
     program = serenity.schedule(BRANCHES, algorithm="program")
     assert program.status == "heuristic"
