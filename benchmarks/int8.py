@@ -74,7 +74,6 @@ def main():
     parser.add_argument("--f32", default=os.path.join(HERE, "results", "latest-arena.csv"),
                         help="the f32 arena rows to compare with (harness.py's)")
     args = parser.parse_args()
-    args.no_rewrite = False
     args.no_patches = True
 
     start = time.time()

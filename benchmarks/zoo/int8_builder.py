@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from tosa_builder import TosaBuilder, Value, tosa
+from tosa_builder import TosaBuilder, tosa
 
 # The zero point of every i8 activation: not 0, so that every op that must
 # subtract it is checked.
@@ -82,11 +82,8 @@ class Int8TosaBuilder(TosaBuilder):
 
     def _zero_point(self, value, element):
         """A zero point operand, one per value and type in the function."""
-        key = ("zp", element, value)
-        if key not in self.emit.cache:
-            self.emit.cache[key] = self.emit._shared(
-                lambda: self._int_constant(np.full([1], value), element, hint="zp"))
-        return self.emit.cache[key]
+        return self.emit.shared_const(("zp", element, value), np.full([1], value), element,
+                                      hint="zp")
 
     def _weights(self, shape, channel_axis):
         """i8 weights whose range differs per output channel (per-channel
@@ -107,12 +104,11 @@ class Int8TosaBuilder(TosaBuilder):
         """tosa.rescale of x (per channel when there are several
         multipliers)."""
         per_channel = len(multipliers) > 1
-        in_zp_element = "i32" if x.element == "i32" else x.element
-        out_zp_element = "i32" if out_element == "i32" else out_element
+        # The zero points have the types of the input and the output.
         operands = [x, self._int_constant(np.array(multipliers, np.int64), "i32", "mult"),
                     self._int_constant(np.array(shifts, np.int64), "i8", "shift"),
-                    self._zero_point(input_zp, in_zp_element),
-                    self._zero_point(output_zp, out_zp_element)]
+                    self._zero_point(input_zp, x.element),
+                    self._zero_point(output_zp, out_element)]
         attrs = ("input_unsigned = false, output_unsigned = false, per_channel = %s, "
                  "rounding_mode = #tosa.rounding_mode<%s>, scale32 = true"
                  % ("true" if per_channel else "false",
@@ -246,4 +242,3 @@ class Int8TosaBuilder(TosaBuilder):
         return super().render(results)
 
 
-__all__ = ["Int8TosaBuilder", "Value", "ZERO_POINT", "quantize_multiplier"]

@@ -448,10 +448,9 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
       fused.enabled && hasFusedLowering(op, fusedOps)
           ? describeFusedLowering(op, fusedOps,
                                   [&](Value value) -> std::optional<ValueId> {
-                                    auto it = valueIds.find(value);
-                                    if (it == valueIds.end())
+                                    if (!isNodeValue(value))
                                       return std::nullopt;
-                                    return it->second;
+                                    return lookup(value);
                                   })
           : describeLowering(op);
   if (uint64_t glued = getGluedTemporaryBytes(op, readByOp, gluedTo)) {

@@ -88,8 +88,6 @@ std::pair<Value, ArrayRef<int64_t>> getWindowInput(Operation *op) {
     return {conv.getInput(), conv.getPad()};
   if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op))
     return {conv.getInput(), conv.getPad()};
-  if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op))
-    return {pool.getInput(), pool.getPad()};
   auto pool = cast<tosa::AvgPool2dOp>(op);
   return {pool.getInput(), pool.getPad()};
 }
@@ -97,13 +95,11 @@ std::pair<Value, ArrayRef<int64_t>> getWindowInput(Operation *op) {
 /// Bytes a tiled window op holds in every iteration: its result's row (in
 /// the accumulator type) and a pool's window.
 uint64_t getTileBytes(Operation *op) {
-  if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
-    return getRowTileBytes(conv.getType().getShape(),
-                           conv.getType().getElementType());
-  if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op))
-    return getRowTileBytes(conv.getType().getShape(),
-                           conv.getType().getElementType());
-  auto pool = cast<tosa::AvgPool2dOp>(op);
+  auto pool = dyn_cast<tosa::AvgPool2dOp>(op);
+  if (!pool) {
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    return getRowTileBytes(type.getShape(), type.getElementType());
+  }
   return getRowTileBytes(pool.getType().getShape(), pool.getAccType()) +
          getWindowBytes(pool.getKernel(), pool.getAccType());
 }

@@ -139,13 +139,12 @@ uint64_t LivenessModel::getTemporaryBytes(const LoweringStep &op) const {
 
 uint64_t
 LivenessModel::getDoneBytes(const LoweringStep &op,
-                            llvm::ArrayRef<unsigned> operandBuffers) const {
+                            llvm::function_ref<bool(unsigned)> counts) const {
   llvm::SmallVector<unsigned, 2> done;
   uint64_t bytes = 0;
   for (ValueId value : op.operandsDone) {
     unsigned cls = classOf(value);
-    if (llvm::is_contained(operandBuffers, cls) &&
-        !llvm::is_contained(done, cls)) {
+    if (counts(cls) && !llvm::is_contained(done, cls)) {
       done.push_back(cls);
       bytes += classes[cls].bytes;
     }
@@ -204,21 +203,22 @@ StepEffect LivenessModel::step(NodeWords scheduled, uint64_t liveBefore,
       resultsFreed += resultClass.bytes;
   }
   uint64_t operandsFreed = 0;
-  llvm::SmallVector<unsigned, 4> dyingOperands;
-  for (unsigned cls : operandClasses[nodeId]) {
-    const Buffer &buffer = classes[cls];
-    if (!llvm::is_contained(takenOver, cls) && diesHere(buffer)) {
-      operandsFreed += buffer.bytes;
-      dyingOperands.push_back(cls);
-    }
-  }
+  auto diesAsOperand = [&](unsigned cls) {
+    return !llvm::is_contained(takenOver, cls) && diesHere(classes[cls]);
+  };
+  for (unsigned cls : operandClasses[nodeId])
+    if (diesAsOperand(cls))
+      operandsFreed += classes[cls].bytes;
   effect.freed = resultsFreed + operandsFreed;
   for (const LoweringStep &op : getLowering(nodeId)) {
     uint64_t live = liveBefore + getTemporaryBytes(op);
     if (!op.operandsLive)
       live -= operandsFreed;
     else if (!op.operandsDone.empty())
-      live -= getDoneBytes(op, dyingOperands);
+      live -= getDoneBytes(op, [&](unsigned cls) {
+        return llvm::is_contained(operandClasses[nodeId], cls) &&
+               diesAsOperand(cls);
+      });
     if (op.resultsLive)
       live += effect.allocated;
     effect.footprint = std::max(effect.footprint, live);
@@ -265,13 +265,15 @@ uint64_t LivenessModel::getOwnFootprint(NodeId nodeId) const {
   for (unsigned cls : operandClasses[nodeId])
     operands += classes[cls].bytes;
   uint64_t results = getUnsharedResultBytes(nodeId);
+  auto isOperand = [&](unsigned cls) {
+    return llvm::is_contained(operandClasses[nodeId], cls);
+  };
   uint64_t most = 0;
   for (const LoweringStep &op : getLowering(nodeId))
     most = std::max(
-        most, getTemporaryBytes(op) +
-                  (op.operandsLive
-                       ? operands - getDoneBytes(op, operandClasses[nodeId])
-                       : 0) +
-                  (op.resultsLive ? results : 0));
+        most,
+        getTemporaryBytes(op) +
+            (op.operandsLive ? operands - getDoneBytes(op, isOperand) : 0) +
+            (op.resultsLive ? results : 0));
   return most;
 }

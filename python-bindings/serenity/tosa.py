@@ -197,19 +197,21 @@ class Emitter:
         finally:
             self.location = location
 
+    def shared_const(self, key, array, element="f32", hint="c"):
+        """A constant emitted once per function under `key`, belonging to no
+        op's location (many ops read it)."""
+        if key not in self.cache:
+            self.cache[key] = self._shared(lambda: self.const(array, element, hint=hint))
+        return self.cache[key]
+
     def zero_point(self):
         """The f32 zero point that conv2d, depthwise_conv2d, avg_pool2d and
         negate take (one per function)."""
-        if "zp" not in self.cache:
-            self.cache["zp"] = self._shared(lambda: self.const(np.zeros([1], np.float32), hint="zp"))
-        return self.cache["zp"]
+        return self.shared_const("zp", np.zeros([1], np.float32), hint="zp")
 
     def shift(self):
         """The i8 shift that tosa.mul takes (one per function)."""
-        if "shift" not in self.cache:
-            self.cache["shift"] = self._shared(
-                lambda: self.const(np.zeros([1], np.int8), "i8", hint="shift"))
-        return self.cache["shift"]
+        return self.shared_const("shift", np.zeros([1], np.int8), "i8", hint="shift")
 
     # -- ops whose operand lists TOSA fixes ------------------------------------
     def mul(self, a, b, shape, hint="mul"):

@@ -41,9 +41,9 @@ struct FusedRequantization {
 };
 FusedRequantization findFusedRequantization(mlir::Block &body);
 
-/// Whether `op` is a root whose fused lowering has ops or temporaries of its
-/// own (a tiled window op or a depthwise convolution among its members, or
-/// `op` an int8 average pool).
+/// Whether `root` has a fused lowering with ops or temporaries of its own:
+/// a window op among its members, or `root` an int8 average pool or
+/// multiplier-1 depthwise convolution (always tiled).
 bool hasFusedLowering(mlir::Operation *root,
                       llvm::ArrayRef<mlir::Operation *> members);
 

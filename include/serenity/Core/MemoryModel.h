@@ -14,6 +14,7 @@
 #include "serenity/Core/NodeSet.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -122,10 +123,10 @@ private:
   llvm::ArrayRef<LoweringStep> getLowering(NodeId node) const;
   /// A lowering op's temporaries, rounded up under `bufferized`.
   uint64_t getTemporaryBytes(const LoweringStep &op) const;
-  /// Bytes of the buffers among `operandBuffers` (classes) that `op`'s
-  /// operandsDone lie in, each once.
+  /// Bytes of the buffers `op`'s operandsDone lie in, each once, of those
+  /// that `counts` (a buffer's index) accepts.
   uint64_t getDoneBytes(const LoweringStep &op,
-                        llvm::ArrayRef<unsigned> operandBuffers) const;
+                        llvm::function_ref<bool(unsigned)> counts) const;
   bool isHonoured(StorageKind storage) const;
   /// Whether `result` may take over a dying operand's buffer (element-wise
   /// and destination-passing results, where the model honours them).
