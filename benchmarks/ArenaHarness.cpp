@@ -317,7 +317,8 @@ int main(int argc, char **argv) {
           continue;
         // The pass alone is timed (tile_ms).
         OwningOpRef<ModuleOp> tiled =
-            lowerCopy(*module, prefix + getTosaToLinalgPipelineText());
+            lowerCopy(*module, prefix + getTosaToLinalgPipelineText(
+                                            /*fuseRequantize=*/false));
         std::optional<double> tileMs;
         if (tiled)
           tileMs = runTimed(*tiled, tile);

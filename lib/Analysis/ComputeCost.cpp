@@ -3,6 +3,7 @@
 #include "serenity/Analysis/ComputeCost.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 
 using namespace mlir;
 
@@ -16,6 +17,18 @@ uint64_t serenity::countMacs(Operation *root) {
       if (ShapedType::isDynamic(size))
         return;
       points *= size;
+    }
+    // An op in a tile loop (--serenity-fuse-requantize) runs once per
+    // iteration.
+    for (Operation *parent = op->getParentOp(); parent && parent != root;
+         parent = parent->getParentOp()) {
+      auto loop = dyn_cast<LoopLikeOpInterface>(parent);
+      if (!loop)
+        continue;
+      std::optional<APInt> trips = loop.getStaticTripCount();
+      if (!trips)
+        return;
+      points *= trips->getZExtValue();
     }
     macs += points;
   });

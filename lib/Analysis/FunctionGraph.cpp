@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
@@ -93,6 +94,27 @@ uint64_t serenity::getWindowBytes(ArrayRef<int64_t> kernel, Type elementType) {
   return getTemporaryBytes(RankedTensorType::get(kernel, elementType));
 }
 
+/// A loop of the body that computes tensors (a tile loop of
+/// --serenity-fuse-requantize): its results are its inits, updated.
+static LoopLikeOpInterface getTensorLoop(Operation *op) {
+  auto loop = dyn_cast<LoopLikeOpInterface>(op);
+  if (!loop || loop.getLoopResults().value_or(ResultRange(nullptr, 0)).empty())
+    return nullptr;
+  return loop;
+}
+
+/// Bytes of the tiles of a tile loop (0 for other ops): bufferization
+/// allocates each tensor.empty of its body, and buffer-loop-hoisting hoists
+/// them out, so they are live while the loop runs.
+static uint64_t getLoopTileBytes(Operation *op) {
+  uint64_t tiles = 0;
+  if (getTensorLoop(op))
+    op->walk([&](tensor::EmptyOp empty) {
+      tiles += getTemporaryBytes(empty.getType());
+    });
+  return tiles;
+}
+
 /// The ops that `--serenity-pipeline` (tosa-to-linalg, then one-shot
 /// bufferization) makes of a window op, with the temporaries live at each;
 /// docs/memory-model.md lists them. Empty for ops lowered to one op without
@@ -137,6 +159,8 @@ static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
                {accumulator, false, true}};
     else
       steps = {{accumulator + window, true, false}, {accumulator, false, true}};
+  } else if (uint64_t tiles = getLoopTileBytes(op)) {
+    steps = {{tiles, true, true}};
   }
   return steps;
 }
@@ -186,12 +210,26 @@ ArrayRef<Value> FunctionGraph::getReadValues(Operation *op) {
   return it->second;
 }
 
-/// Whether `op` writes into `value` as one of its destinations (DPS inits).
+/// The operand that `op` writes `result` into (a DPS init, a loop's init),
+/// if any.
+static Value getTiedDestination(OpResult result) {
+  Operation *op = result.getOwner();
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(op))
+    return isa<TensorType>(result.getType())
+               ? dps.getTiedOpOperand(result)->get()
+               : Value();
+  if (LoopLikeOpInterface loop = getTensorLoop(op))
+    if (OpOperand *init = loop.getTiedLoopInit(result))
+      return init->get();
+  return Value();
+}
+
+/// Whether `op` writes into `value` as one of its destinations (DPS inits,
+/// a loop's inits).
 static bool isDestinationOf(Operation *op, Value value) {
-  auto dps = dyn_cast<DestinationStyleOpInterface>(op);
-  return dps && llvm::any_of(dps.getDpsInitsMutable(), [&](OpOperand &init) {
-           return init.get() == value;
-         });
+  return llvm::any_of(op->getResults(), [&](OpResult result) {
+    return getTiedDestination(result) == value;
+  });
 }
 
 /// The ops that write `insert`'s source, in order, when one-shot
@@ -404,8 +442,7 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
     if (writesInPlace.contains(op)) {
       storage = StorageKind::SliceInPlace;
       storageOperands.push_back(lookup(dps.getTiedOpOperand(result)->get()));
-    } else if (dps && isa<TensorType>(result.getType())) {
-      Value init = dps.getTiedOpOperand(result)->get();
+    } else if (Value init = getTiedDestination(result)) {
       // A placeholder or a glued op's buffer: bufferization allocates it
       // right before this op, for this op alone.
       Operation *initProducer = init.getDefiningOp();
@@ -433,15 +470,15 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
     valueIds[result] = graph.addResult(node, *bytes, storage, storageOperands);
   }
   if (contractedPad) {
-    // Pad into the copy (its input still read), then run on the copy; the
-    // copy is freed after. These are ops of the input: every model counts
-    // them.
+    // Pad into the copy (its input still read), then run on the copy (a
+    // tile loop with its tiles); the copy is freed after. These are ops of
+    // the input: every model counts them.
     uint64_t padded = *getActivationBytes(contractedPad.getType());
-    graph.setLowering(node,
-                      {LoweringStep{padded, /*operandsLive=*/true,
-                                    /*resultsLive=*/false},
-                       LoweringStep{padded, false, true}},
-                      /*inEveryModel=*/true);
+    graph.setLowering(
+        node,
+        {LoweringStep{padded, /*operandsLive=*/true, /*resultsLive=*/false},
+         LoweringStep{padded + getLoopTileBytes(op), false, true}},
+        /*inEveryModel=*/true);
     return success();
   }
   SmallVector<LoweringStep, 3> lowering =

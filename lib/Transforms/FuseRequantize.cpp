@@ -204,47 +204,8 @@ struct FuseRequantizePass
   using Base::Base;
 
   void runOnOperation() final {
-    MLIRContext *context = &getContext();
-    func::FuncOp function = getOperation();
-    // A function without integer maps has nothing to requantize; the fusion
-    // patterns' foldings (of splat constants, of unused inits) would still
-    // change it.
-    bool hasIntegerMaps = false;
-    function.walk([&](linalg::LinalgOp op) {
-      hasIntegerMaps |= llvm::any_of(op->getResults(), [](Value result) {
-        return isa<RankedTensorType>(result.getType()) &&
-               hasIntegerElements(result);
-      });
-    });
-    if (!hasIntegerMaps)
-      return;
-
-    RewritePatternSet elementwise(context);
-    elementwise.add<DepthwiseMultiplierOneTo4D>(context);
-    linalg::populateElementwiseOpsFusionPatterns(elementwise,
-                                                 isFusibleElementwiseOperand);
-    if (failed(applyPatternsGreedily(function, std::move(elementwise))))
-      return signalPassFailure();
-
-    SmallVector<std::pair<linalg::GenericOp, SmallVector<Operation *>>>
-        consumers;
-    function.walk([&](linalg::GenericOp consumer) {
-      SmallVector<Operation *> windowOps = getFusedWindowOps(consumer);
-      if (!windowOps.empty())
-        consumers.emplace_back(consumer, std::move(windowOps));
-    });
-    IRRewriter rewriter(context);
-    for (auto &[consumer, windowOps] : consumers)
-      if (failed(tileWithWindowOps(rewriter, consumer, windowOps)))
-        return signalPassFailure();
-
-    // The tiles' inits: a slice of a whole tensor.empty becomes an empty of
-    // the tile's size inside the loop, so that bufferization allocates a
-    // tile, not a whole map. Ops the tiling left unused go.
-    RewritePatternSet cleanup(context);
-    tensor::populateFoldTensorEmptyPatterns(cleanup);
-    if (failed(applyPatternsGreedily(function, std::move(cleanup))))
-      return signalPassFailure();
+    if (failed(fuseRequantization(getOperation())))
+      signalPassFailure();
   }
 };
 
@@ -284,3 +245,59 @@ struct SimplifyTileLoopsPass
 };
 
 } // namespace
+
+LogicalResult serenity::fuseRequantization(func::FuncOp function) {
+  if (function.isExternal())
+    return success();
+  MLIRContext *context = function.getContext();
+  Block &body = function.getBody().front();
+  // A function without integer maps at the top has nothing to requantize;
+  // the fusion patterns' foldings (of splat constants, of unused inits)
+  // would still change it.
+  bool hasIntegerMaps = false;
+  for (auto op : body.getOps<linalg::LinalgOp>())
+    hasIntegerMaps |= llvm::any_of(op->getResults(), [](Value result) {
+      return isa<RankedTensorType>(result.getType()) &&
+             hasIntegerElements(result);
+    });
+  if (!hasIntegerMaps)
+    return success();
+
+  // Only the ops at the top and those the patterns make: the ops of tile
+  // loops are tiles already (a second run leaves the function as it is).
+  RewritePatternSet elementwise(context);
+  elementwise.add<DepthwiseMultiplierOneTo4D>(context);
+  linalg::populateElementwiseOpsFusionPatterns(elementwise,
+                                               isFusibleElementwiseOperand);
+  FrozenRewritePatternSet frozen(std::move(elementwise));
+  GreedyRewriteConfig config;
+  config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+  for (bool changed = true; changed;) {
+    SmallVector<Operation *> topOps =
+        llvm::map_to_vector(body, [](Operation &op) { return &op; });
+    if (failed(applyOpPatternsGreedily(topOps, frozen, config, &changed)))
+      return function.emitError("serenity-fuse-requantize: the element-wise "
+                                "fusion did not converge");
+  }
+
+  SmallVector<std::pair<linalg::GenericOp, SmallVector<Operation *>>> consumers;
+  for (auto consumer : body.getOps<linalg::GenericOp>()) {
+    SmallVector<Operation *> windowOps = getFusedWindowOps(consumer);
+    if (!windowOps.empty())
+      consumers.emplace_back(consumer, std::move(windowOps));
+  }
+  IRRewriter rewriter(context);
+  for (auto &[consumer, windowOps] : consumers)
+    if (failed(tileWithWindowOps(rewriter, consumer, windowOps)))
+      return failure();
+
+  // The tiles' inits: a slice of a whole tensor.empty becomes an empty of
+  // the tile's size inside the loop, so that bufferization allocates a
+  // tile, not a whole map. Ops the tiling left unused go.
+  RewritePatternSet cleanup(context);
+  tensor::populateFoldTensorEmptyPatterns(cleanup);
+  if (failed(applyPatternsGreedily(function, std::move(cleanup))))
+    return function.emitError(
+        "serenity-fuse-requantize: the tile cleanup did not converge");
+  return success();
+}

@@ -41,17 +41,25 @@ std::string serenity::getBufferizationPipelineText() {
 
 std::string serenity::getTileSpatialPipelineText(double maxExtraMacs,
                                                  HaloMode halos,
-                                                 uint64_t alignment) {
+                                                 uint64_t alignment,
+                                                 bool fuseRequantize) {
+  // Patches of the unfused ops (bands of whole ops), then the fusion in
+  // each band; the pass estimates its candidates so fused.
   return llvm::formatv("func.func(serenity-tile-spatial{{max-extra-macs={0} "
-                       "halos={1} alignment={2}})",
-                       maxExtraMacs, stringifyEnum(halos), alignment);
+                       "halos={1} alignment={2} fuse-requantize={3}}{4})",
+                       maxExtraMacs, stringifyEnum(halos), alignment,
+                       fuseRequantize,
+                       fuseRequantize ? ",serenity-fuse-requantize" : "");
 }
 
 std::string
 serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
+  // Linalg int8 input is fused before it is ordered, so that the order is
+  // chosen, and modeled, for the function that runs (on TOSA input the
+  // fusion finds nothing yet); with patches, after them.
   std::string schedule = llvm::formatv(
-      "{0}serenity-schedule{{algorithm={1} memory-model={2} time-limit-ms={3} "
-      "max-states={4} fuse-requantize={5}}",
+      "{0}{6}serenity-schedule{{algorithm={1} memory-model={2} "
+      "time-limit-ms={3} max-states={4} fuse-requantize={5}}",
       // The rewrite keeps its own default limit unless one was given.
       options.rewrite
           ? llvm::formatv("serenity-rewrite{{memory-model={0}{1}},",
@@ -66,11 +74,15 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
       stringifyEnum(options.algorithm.getValue()),
       stringifyEnum(options.memoryModel.getValue()),
       options.timeLimitMs.getValue(), options.maxStates.getValue(),
-      options.fuseRequantize.getValue());
+      options.fuseRequantize.getValue(),
+      options.fuseRequantize && !options.tileSpatial
+          ? "serenity-fuse-requantize,"
+          : "");
+  // With patches, the fusion runs after them (getTileSpatialPipelineText).
   std::string tile = options.tileSpatial
-                         ? getTileSpatialPipelineText(options.maxExtraMacs,
-                                                      options.halos.getValue(),
-                                                      options.alignment) +
+                         ? getTileSpatialPipelineText(
+                               options.maxExtraMacs, options.halos.getValue(),
+                               options.alignment, options.fuseRequantize) +
                                ","
                          : std::string();
   std::string text = llvm::formatv(
@@ -81,7 +93,9 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
       stringifyEnum(options.placement.getValue()),
       stringifyEnum(options.arena.getValue()), options.alignment.getValue(),
       options.placementTimeLimitMs.getValue(),
-      getTosaToLinalgPipelineText(options.fuseRequantize), tile);
+      getTosaToLinalgPipelineText(options.fuseRequantize &&
+                                  !options.tileSpatial),
+      tile);
   if (!options.keepReports)
     text += ",serenity-drop-reports";
   return text;

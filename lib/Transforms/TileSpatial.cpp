@@ -20,6 +20,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Threading.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
@@ -1003,6 +1004,8 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
       failed(applyCandidate(groupableOps(copy.getBody().front()), candidate)))
     return failure();
   candidate.macs = countMacs(copy);
+  if (fuseRequantize && failed(fuseRequantization(copy)))
+    return failure();
   FailureOr<FunctionGraph> graph = FunctionGraph::build(copy);
   if (failed(graph))
     return failure();
@@ -1018,6 +1021,8 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
 FailureOr<uint64_t> TileSpatialPass::measureBound(func::FuncOp func) {
   auto [scratch, copy] = copyIntoScratch(func);
   SilenceThisThread silence(func.getContext());
+  if (fuseRequantize && failed(fuseRequantization(copy)))
+    return failure();
   // A scratch copy, measured and dropped: the upstream passes' output is
   // not verified.
   PassManager pm(func.getContext());

@@ -16,8 +16,9 @@ namespace serenity {
 
 /// The multiply-accumulates of the Linalg ops in `root`: for each op with a
 /// reduction loop (convolutions, matmuls, pooling windows), the product of
-/// its loop sizes, i.e. one per point of its iteration space. Element-wise
-/// ops count 0. Ops with dynamic loop sizes count 0 too.
+/// its loop sizes, i.e. one per point of its iteration space, times the
+/// static trip counts of the loops around it (a tile loop's). Element-wise
+/// ops count 0; ops with dynamic loop sizes or trip counts count 0 too.
 uint64_t countMacs(mlir::Operation *root);
 
 } // namespace serenity

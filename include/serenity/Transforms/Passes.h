@@ -38,6 +38,11 @@ void populateInPlaceConcatPatterns(mlir::RewritePatternSet &patterns);
 /// (--serenity-copies-to-linalg).
 void populateCopiesToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// --serenity-fuse-requantize on `function`'s body (its ops at the top; the
+/// tile loops it made before are left as they are). Emits an error at the
+/// op it cannot tile and fails.
+llvm::LogicalResult fuseRequantization(mlir::func::FuncOp function);
+
 /// Why `alignment` cannot align an arena, or none (it must be a power of
 /// two). Shared by --serenity-plan-memory and --serenity-pipeline.
 std::optional<std::string> checkArenaAlignment(uint64_t alignment);
@@ -122,9 +127,11 @@ llvm::StringRef getBufferizePipelineText();
 std::string getBufferizationPipelineText();
 
 /// --serenity-tile-spatial (memory-aware) on every function, as a textual
-/// pass pipeline on builtin.module.
+/// pass pipeline on builtin.module; with `fuseRequantize`, on Linalg that
+/// --serenity-fuse-requantize has not yet run on, and then that pass.
 std::string getTileSpatialPipelineText(double maxExtraMacs, HaloMode halos,
-                                       uint64_t alignment);
+                                       uint64_t alignment,
+                                       bool fuseRequantize = true);
 
 /// The textual pass pipeline that --serenity-pipeline runs, for stock
 /// mlir-opt with the plugin or for custom pipelines.

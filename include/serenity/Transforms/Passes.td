@@ -230,11 +230,16 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     Option<"alignment", "alignment", "uint64_t",
            "::serenity::PlacementOptions().alignment",
            "Alignment of verify-arena's buffers, in bytes">,
+    Option<"fuseRequantize", "fuse-requantize", "bool", "true",
+           "Estimate (and verify) each candidate as "
+           "--serenity-fuse-requantize, run after this pass, lowers it: "
+           "int8 requantization tiled with its producer">,
   ];
   let dependentDialects = ["::mlir::tensor::TensorDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
                            "::serenity::SerenityDialect"];
 }
 
