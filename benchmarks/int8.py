@@ -20,9 +20,12 @@ models the peak its arena's live-bytes bound has, and that its int8 arena is
 at most 0.30 of its f32 arena (issue 26's target; 0.25 is the limit). CTest
 runs it as `harness-int8` (into build/int8-results).
 
-No patches. The int8/f32 ratio compares Serenity's optimal order alone in
-both types; *+ rewrite* columns give the arena with memory-aware rewriting
-first (`--serenity-rewrite`), in both types.
+The int8/f32 ratio compares Serenity's optimal order alone in both types;
+*+ rewrite* columns give the arena with memory-aware rewriting first
+(`--serenity-rewrite`), in both types. A second table gives the int8 arena
+with spatial patches (`--serenity-tile-spatial`, which estimates each
+candidate with its requantization fused), as harness.py does for f32, and
+the run fails if patches raise an arena's live-bytes bound.
 """
 
 import argparse
@@ -74,7 +77,6 @@ def main():
     parser.add_argument("--f32", default=os.path.join(HERE, "results", "latest-arena.csv"),
                         help="the f32 arena rows to compare with (harness.py's)")
     args = parser.parse_args()
-    args.no_patches = True
 
     start = time.time()
     with tempfile.TemporaryDirectory() as work:
@@ -145,6 +147,8 @@ def main():
                " Serenity %.3fx geomean (in int8 bytes)."
                % (len(ratios), harness.geomean(ratios), max(ratios),
                   harness.geomean(rewrite_ratios), max(rewrite_ratios), harness.geomean(gains)))
+    harness.write_patches_markdown(out, int8, generate.MODELS)
+    problems += harness.check_patch_invariants(int8)
     with open(os.path.join(args.out, "int8.md"), "w") as f:
         f.write("\n".join(out) + "\n")
     for problem in problems:

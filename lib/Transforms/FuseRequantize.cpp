@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -171,9 +172,11 @@ SmallVector<OpFoldResult> getRowTileSizes(OpBuilder &builder,
   return sizes;
 }
 
-LogicalResult tileWithWindowOps(RewriterBase &rewriter,
-                                linalg::GenericOp consumer,
-                                ArrayRef<Operation *> windowOps) {
+/// Tiles `consumer` with `windowOps`; the loop nest's outermost loop, or
+/// null after an error at `consumer`.
+Operation *tileWithWindowOps(RewriterBase &rewriter,
+                             linalg::GenericOp consumer,
+                             ArrayRef<Operation *> windowOps) {
   scf::SCFTileAndFuseOptions options;
   rewriter.setInsertionPoint(consumer);
   options.tilingOptions.setTileSizes(getRowTileSizes(rewriter, consumer));
@@ -191,12 +194,14 @@ LogicalResult tileWithWindowOps(RewriterBase &rewriter,
   FailureOr<scf::SCFTileAndFuseResult> tiled =
       scf::tileConsumerAndFuseProducersUsingSCF(
           rewriter, cast<TilingInterface>(consumer.getOperation()), options);
-  if (failed(tiled))
-    return consumer.emitError("serenity-fuse-requantize: cannot tile this "
-                              "requantization with its producer");
+  if (failed(tiled) || tiled->loops.empty()) {
+    consumer.emitError("serenity-fuse-requantize: cannot tile this "
+                       "requantization with its producer");
+    return nullptr;
+  }
   for (OpResult result : consumer->getResults())
     rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
-  return success();
+  return tiled->loops.front();
 }
 
 struct FuseRequantizePass
@@ -287,17 +292,36 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function) {
       consumers.emplace_back(consumer, std::move(windowOps));
   }
   IRRewriter rewriter(context);
-  for (auto &[consumer, windowOps] : consumers)
-    if (failed(tileWithWindowOps(rewriter, consumer, windowOps)))
+  SmallVector<Operation *> loops, tileOps;
+  for (auto &[consumer, windowOps] : consumers) {
+    Operation *loop = tileWithWindowOps(rewriter, consumer, windowOps);
+    if (!loop)
       return failure();
-
+    loops.push_back(loop);
+    loop->walk([&](Operation *op) { tileOps.push_back(op); });
+  }
   // The tiles' inits: a slice of a whole tensor.empty becomes an empty of
   // the tile's size inside the loop, so that bufferization allocates a
-  // tile, not a whole map. Ops the tiling left unused go.
+  // tile, not a whole map; dead ops in the loops go. Only the loops' ops:
+  // a function of a thousand ops is fused once per candidate of
+  // --serenity-tile-spatial.
   RewritePatternSet cleanup(context);
   tensor::populateFoldTensorEmptyPatterns(cleanup);
-  if (failed(applyPatternsGreedily(function, std::move(cleanup))))
+  if (failed(applyOpPatternsGreedily(tileOps, std::move(cleanup), config)))
     return function.emitError(
         "serenity-fuse-requantize: the tile cleanup did not converge");
+  // The constants the tiling cloned into the loops (weights, bounds) are
+  // made once, before them, as the unfused function made them.
+  for (Operation *loop : loops)
+    loop->walk([&](Operation *op) {
+      if (isa<scf::ForOp>(op->getParentOp()) &&
+          op->hasTrait<OpTrait::ConstantLike>() && op->getNumOperands() == 0)
+        op->moveBefore(loop);
+    });
+  // The ops the tiling replaced go (bottom up, so that a producer's last
+  // user goes before it).
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   return success();
 }
