@@ -148,6 +148,14 @@ def main():
                % (len(ratios), harness.geomean(ratios), max(ratios),
                   harness.geomean(rewrite_ratios), max(rewrite_ratios), harness.geomean(gains)))
     harness.write_patches_markdown(out, int8, generate.MODELS)
+    patched = [m for m in generate.MODELS if m in int8 and m in f32
+               and harness.patches_entry(int8[m]) and harness.patches_entry(f32[m])]
+    if patched:
+        shares = [int(harness.patches_entry(int8[m])["bytes"])
+                  / int(harness.patches_entry(f32[m])["bytes"]) for m in patched]
+        out.append("With patches in both types (f32 from latest-arena.csv): int8 / f32"
+                   " %.3f geomean, %.3f at least, %.3f at most over %d models.\n"
+                   % (harness.geomean(shares), min(shares), max(shares), len(shares)))
     problems += harness.check_patch_invariants(int8)
     with open(os.path.join(args.out, "int8.md"), "w") as f:
         f.write("\n".join(out) + "\n")

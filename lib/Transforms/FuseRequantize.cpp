@@ -174,8 +174,7 @@ SmallVector<OpFoldResult> getRowTileSizes(OpBuilder &builder,
 
 /// Tiles `consumer` with `windowOps`; the loop nest's outermost loop, or
 /// null after an error at `consumer`.
-Operation *tileWithWindowOps(RewriterBase &rewriter,
-                             linalg::GenericOp consumer,
+Operation *tileWithWindowOps(RewriterBase &rewriter, linalg::GenericOp consumer,
                              ArrayRef<Operation *> windowOps) {
   scf::SCFTileAndFuseOptions options;
   rewriter.setInsertionPoint(consumer);
@@ -209,7 +208,7 @@ struct FuseRequantizePass
   using Base::Base;
 
   void runOnOperation() final {
-    if (failed(fuseRequantization(getOperation())))
+    if (failed(fuseRequantization(getOperation(), tileWindowOps)))
       signalPassFailure();
   }
 };
@@ -251,7 +250,8 @@ struct SimplifyTileLoopsPass
 
 } // namespace
 
-LogicalResult serenity::fuseRequantization(func::FuncOp function) {
+LogicalResult serenity::fuseRequantization(func::FuncOp function,
+                                           bool tileWindowOps) {
   if (function.isExternal())
     return success();
   MLIRContext *context = function.getContext();
@@ -284,6 +284,9 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function) {
       return function.emitError("serenity-fuse-requantize: the element-wise "
                                 "fusion did not converge");
   }
+
+  if (!tileWindowOps)
+    return success();
 
   SmallVector<std::pair<linalg::GenericOp, SmallVector<Operation *>>> consumers;
   for (auto consumer : body.getOps<linalg::GenericOp>()) {

@@ -43,13 +43,15 @@ std::string serenity::getTileSpatialPipelineText(double maxExtraMacs,
                                                  HaloMode halos,
                                                  uint64_t alignment,
                                                  bool fuseRequantize) {
-  // Patches of the unfused ops (bands of whole ops), then the fusion in
-  // each band; the pass estimates its candidates so fused.
-  return llvm::formatv("func.func(serenity-tile-spatial{{max-extra-macs={0} "
-                       "halos={1} alignment={2} fuse-requantize={3}}{4})",
-                       maxExtraMacs, stringifyEnum(halos), alignment,
-                       fuseRequantize,
-                       fuseRequantize ? ",serenity-fuse-requantize" : "");
+  // Patches of whole ops (an int8 add or a rescale and its clamp are one op
+  // already), then convolutions tiled with their requantization in each
+  // band; the pass estimates its candidates so fused.
+  return llvm::formatv(
+      "func.func({3}serenity-tile-spatial{{max-extra-macs={0} halos={1} "
+      "alignment={2} fuse-requantize={4}}{5})",
+      maxExtraMacs, stringifyEnum(halos), alignment,
+      fuseRequantize ? "serenity-fuse-requantize{tile-window-ops=0}," : "",
+      fuseRequantize, fuseRequantize ? ",serenity-fuse-requantize" : "");
 }
 
 std::string

@@ -14,12 +14,12 @@
 // limit unless one is given.
 // RUN: serenity-opt %s --serenity-pipeline="algorithm=program time-limit-ms=5 max-states=7 placement-time-limit-ms=9 rewrite=1" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPTIONS
 // OPTIONS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=5}
-// OPTIONS-NEXT: serenity-fuse-requantize,
+// OPTIONS-NEXT: serenity-fuse-requantize{tile-window-ops=true},
 // OPTIONS-NEXT: serenity-schedule{algorithm=program {{.*}}max-states=7 memory-model=bufferized time-limit-ms=5}
 // OPTIONS: serenity-plan-memory{algorithm=exact alignment=16 arena=global time-limit-ms=9}
 // RUN: serenity-opt %s --serenity-pipeline="rewrite=1" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULTS
 // DEFAULTS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=10000}
-// DEFAULTS-NEXT: serenity-fuse-requantize,
+// DEFAULTS-NEXT: serenity-fuse-requantize{tile-window-ops=true},
 // DEFAULTS-NEXT: serenity-schedule{algorithm=optimal {{.*}}max-states=2000000 memory-model=bufferized time-limit-ms=60000}
 // DEFAULTS: serenity-plan-memory{algorithm=exact alignment=16 arena=global time-limit-ms=1000}
 // fuse-requantize=0 lowers int8 as upstream does and schedules for it.
@@ -28,10 +28,11 @@
 // UNFUSED-NOT: serenity-fuse-requantize
 // UNFUSED: one-shot-bufferize
 // tile-spatial=1 runs --serenity-tile-spatial between TOSA to Linalg and
-// bufferization, with the budget and the arena's alignment, on the unfused
-// Linalg (bands of whole ops) but estimating each candidate fused; int8
-// requantization is fused with its producer after it, in each band. Tile
-// loops' buffers are hoisted out of them.
+// bufferization, with the budget and the arena's alignment, on Linalg whose
+// int8 element-wise chains are fused (bands of whole ops), estimating each
+// candidate with its convolutions tiled with their requantization, which
+// happens after it, in each band. Tile loops' buffers are hoisted out of
+// them.
 // RUN: serenity-opt %s --serenity-pipeline="tile-spatial=1 max-extra-macs=7.5 halos=cache alignment=32" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILE
 // TILE: func.func(
 // TILE-NEXT: serenity-schedule
@@ -39,8 +40,9 @@
 // TILE-NEXT: tosa-to-tensor
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(
+// TILE-NEXT: serenity-fuse-requantize{tile-window-ops=false},
 // TILE-NEXT: serenity-tile-spatial{alignment=32 fuse-requantize=true group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false verify-arena=false},
-// TILE-NEXT: serenity-fuse-requantize
+// TILE-NEXT: serenity-fuse-requantize{tile-window-ops=true}
 // TILE-NEXT: ),
 // TILE-NEXT: one-shot-bufferize
 // TILE-NEXT: func.func(

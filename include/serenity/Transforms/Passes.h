@@ -39,9 +39,11 @@ void populateInPlaceConcatPatterns(mlir::RewritePatternSet &patterns);
 void populateCopiesToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// --serenity-fuse-requantize on `function`'s body (its ops at the top; the
-/// tile loops it made before are left as they are). Emits an error at the
-/// op it cannot tile and fails.
-llvm::LogicalResult fuseRequantization(mlir::func::FuncOp function);
+/// tile loops it made before are left as they are); the element-wise fusion
+/// alone unless `tileWindowOps`. Emits an error at the op it cannot tile and
+/// fails.
+llvm::LogicalResult fuseRequantization(mlir::func::FuncOp function,
+                                       bool tileWindowOps = true);
 
 /// Why `alignment` cannot align an arena, or none (it must be a power of
 /// two). Shared by --serenity-plan-memory and --serenity-pipeline.
@@ -128,7 +130,8 @@ std::string getBufferizationPipelineText();
 
 /// --serenity-tile-spatial (memory-aware) on every function, as a textual
 /// pass pipeline on builtin.module; with `fuseRequantize`, on Linalg that
-/// --serenity-fuse-requantize has not yet run on, and then that pass.
+/// --serenity-fuse-requantize has not yet run on: its element-wise fusions
+/// before the patches, its tiling after them.
 std::string getTileSpatialPipelineText(double maxExtraMacs, HaloMode halos,
                                        uint64_t alignment,
                                        bool fuseRequantize = true);

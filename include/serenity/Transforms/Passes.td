@@ -363,8 +363,16 @@ def SerenityFuseRequantize
 
     Floating-point ops are left alone. After one-shot bufferization,
     `buffer-loop-hoisting` moves the tile buffers out of the loops, where
-    `--serenity-plan-memory` places them.
+    `--serenity-plan-memory` places them. Ops in tile loops are left alone,
+    so a second run changes nothing. `tile-window-ops=0` does the
+    element-wise fusions alone (before `--serenity-tile-spatial`, which
+    bands whole ops).
   }];
+  let options = [
+    Option<"tileWindowOps", "tile-window-ops", "bool", "true",
+           "Tile convolutions and average pools with their requantization "
+           "(otherwise only the element-wise fusions)">,
+  ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",
