@@ -68,6 +68,12 @@ class Int8TosaBuilder(TosaBuilder):
         self.spread[value.name] = INPUT_SPREAD
         return value
 
+    def quantization(self, value):
+        """The `serenity.quantization` of a boundary value: a value of 1.0
+        spans its spread in steps (the scale this builder aims at)."""
+        return "serenity.quantization = !quant.uniform<i8:f32, %r:%d>" % (
+            1.0 / self._spread_of(value), ZERO_POINT)
+
     def _record(self, op, result, operands, **params):
         self.trace.append({"op": op, "result": result.name, "shape": result.shape,
                            "element": result.element,
@@ -239,6 +245,9 @@ class Int8TosaBuilder(TosaBuilder):
 
     def render(self, results):
         self.results = [v.name for v in results]
-        return super().render(results)
+        return tosa.render_function(
+            self.name, self.arguments, results, self.emit.body(),
+            argument_attrs=[self.quantization(a) for a in self.arguments],
+            result_attrs=[self.quantization(r) for r in results])
 
 

@@ -235,12 +235,22 @@ class Emitter:
                        size, hint)
 
 
-def render_function(name, arguments, results, body_lines):
+def render_function(name, arguments, results, body_lines, argument_attrs=None,
+                    result_attrs=None):
     """`func.func @name(arguments) -> (results)` around `body_lines`;
-    arguments and results have `name` and `type`."""
-    args = ", ".join("%s: %s" % _name_and_type(a) for a in arguments)
+    arguments and results have `name` and `type`. `argument_attrs` and
+    `result_attrs`: an attribute dictionary's text (or None) per argument and
+    per result."""
+    def with_attrs(text, attrs):
+        return text + (" {%s}" % attrs if attrs else "")
+    argument_attrs = argument_attrs or [None] * len(arguments)
+    result_attrs = result_attrs or [None] * len(results)
+    args = ", ".join(with_attrs("%s: %s" % _name_and_type(a), attrs)
+                     for a, attrs in zip(arguments, argument_attrs))
     result_types = ", ".join(_name_and_type(r)[1] for r in results)
-    lines = ["func.func @%s(%s) -> (%s) {" % (name, args, result_types)]
+    signature_results = ", ".join(with_attrs(_name_and_type(r)[1], attrs)
+                                  for r, attrs in zip(results, result_attrs))
+    lines = ["func.func @%s(%s) -> (%s) {" % (name, args, signature_results)]
     lines += body_lines
     lines.append("  return %s : %s" % (", ".join(_name_and_type(r)[0] for r in results),
                                        result_types))

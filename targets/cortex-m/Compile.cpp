@@ -12,6 +12,7 @@
 #include "serenity/Dialect/Serenity/SerenityAttrs.h"
 #include "serenity/Transforms/Passes.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Pass/PassManager.h"
@@ -313,7 +314,7 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
   model.cpu = options.cpu;
   model.floatABI = options.floatABI;
   DataLayout layout = DataLayout::closest(entry);
-  auto describe = [&](Type type, StringRef name,
+  auto describe = [&](Type type, StringRef name, DictionaryAttr attributes,
                       std::vector<EntryBuffer> &into) -> LogicalResult {
     auto shaped = dyn_cast<ShapedType>(type);
     if (!shaped || !shaped.hasStaticShape() ||
@@ -342,14 +343,35 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
     buffer.cType = known->c.str();
     buffer.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
     buffer.bytes = getBufferBytes(shaped, layout);
+    // The dialect verified it: a !quant.uniform of this element type.
+    auto quantization =
+        attributes
+            ? attributes.getAs<TypeAttr>(SerenityDialect::kQuantizationAttrName)
+            : nullptr;
+    if (quantization) {
+      Type quantized = quantization.getValue();
+      if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(quantized)) {
+        buffer.scales = {perTensor.getScale()};
+        buffer.zeroPoints = {perTensor.getZeroPoint()};
+      } else {
+        auto perAxis = cast<quant::UniformQuantizedPerAxisType>(quantized);
+        buffer.scales.assign(perAxis.getScales().begin(),
+                             perAxis.getScales().end());
+        buffer.zeroPoints.assign(perAxis.getZeroPoints().begin(),
+                                 perAxis.getZeroPoints().end());
+        buffer.axis = perAxis.getQuantizedDimension();
+      }
+    }
     into.push_back(buffer);
     return success();
   };
   for (auto [index, type] : llvm::enumerate(entry.getArgumentTypes()))
-    if (failed(describe(type, "input" + std::to_string(index), model.inputs)))
+    if (failed(describe(type, "input" + std::to_string(index),
+                        entry.getArgAttrDict(index), model.inputs)))
       return failure();
   for (auto [index, type] : llvm::enumerate(entry.getResultTypes()))
-    if (failed(describe(type, "output" + std::to_string(index), model.outputs)))
+    if (failed(describe(type, "output" + std::to_string(index),
+                        entry.getResultAttrDict(index), model.outputs)))
       return failure();
 
   // Schedule, bufferize and plan.
@@ -380,7 +402,14 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
   for (auto [index, input] : llvm::enumerate(model.inputs))
     input.readOnly = !written.test(index);
 
-  // To LLVM IR.
+  // To LLVM IR, which has no place for the quantization (the header and the
+  // report have it).
+  for (unsigned index = 0; index < entry.getNumArguments(); ++index)
+    entry.removeArgAttr(index, SerenityDialect::kQuantizationAttrName);
+  for (unsigned index = 0; index < entry.getNumResults(); ++index)
+    entry.removeResultAttr(
+        index,
+        StringAttr::get(context, SerenityDialect::kQuantizationAttrName));
   PassManager lowering(context);
   if (failed(parsePassPipeline(kLoweringPipeline, lowering)) ||
       failed(lowering.run(module)))
@@ -530,6 +559,36 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
        << "#define " << name << "_ELEMENTS " << elements << "u\n"
        << "typedef " << buffer.cType << " " << name << "_TYPE; /* "
        << buffer.element << " */\n";
+    if (buffer.scales.empty()) {
+      if (buffer.element != "f32")
+        os << "/* " << buffer.name
+           << ": integers of an unknown scale and zero point (no "
+           << SerenityDialect::kQuantizationAttrName << " on it) */\n";
+      return;
+    }
+    // Scales in C's float, with the digits that round-trip a float.
+    auto floatLiteral = [](double value) {
+      return llvm::formatv("{0:e8}f", value).str();
+    };
+    os << "/* real = scale * (" << buffer.name << " - zero point)"
+       << (buffer.axis
+               ? llvm::formatv(", per element of dimension {0}", *buffer.axis)
+                     .str()
+               : std::string())
+       << " */\n";
+    if (!buffer.axis) {
+      os << "#define " << name << "_SCALE " << floatLiteral(buffer.scales[0])
+         << "\n#define " << name << "_ZERO_POINT (" << buffer.zeroPoints[0]
+         << ")\n";
+      return;
+    }
+    os << "#define " << name << "_QUANTIZED_DIMENSION " << *buffer.axis
+       << "u\n#define " << name << "_SCALES {";
+    llvm::interleaveComma(buffer.scales, os,
+                          [&](double scale) { os << floatLiteral(scale); });
+    os << "}\n#define " << name << "_ZERO_POINTS {";
+    llvm::interleaveComma(buffer.zeroPoints, os);
+    os << "}\n";
   };
   for (const EntryBuffer &buffer : model.inputs)
     describe(buffer);
@@ -654,14 +713,25 @@ std::string serenity::renderCortexMSummary(const CompiledModel &model,
 std::string serenity::renderCortexMReport(const CompiledModel &model) {
   auto buffers = [](const std::vector<EntryBuffer> &list) {
     llvm::json::Array array;
-    for (const EntryBuffer &buffer : list)
+    for (const EntryBuffer &buffer : list) {
+      llvm::json::Value quantization = nullptr;
+      if (!buffer.scales.empty()) {
+        llvm::json::Object entry{
+            {"scales", llvm::json::Array(buffer.scales)},
+            {"zero_points", llvm::json::Array(buffer.zeroPoints)}};
+        if (buffer.axis)
+          entry["quantized_dimension"] = *buffer.axis;
+        quantization = std::move(entry);
+      }
       array.push_back(
           llvm::json::Object{{"name", buffer.name},
                              {"shape", llvm::json::Array(buffer.shape)},
                              {"element", buffer.element},
                              {"c_type", buffer.cType},
                              {"bytes", static_cast<int64_t>(buffer.bytes)},
-                             {"read_only", buffer.readOnly}});
+                             {"read_only", buffer.readOnly},
+                             {"quantization", std::move(quantization)}});
+    }
     return array;
   };
   llvm::json::Object report{

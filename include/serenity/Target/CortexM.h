@@ -15,6 +15,7 @@
 #include "mlir/Support/LLVM.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,12 @@ struct EntryBuffer {
   uint64_t bytes = 0;
   /// Whether the compiled code never writes it (inputs only).
   bool readOnly = false;
+  /// How its integers stand for real numbers, real = scale * (q - zero
+  /// point), from its `serenity.quantization` attribute: one scale and zero
+  /// point, or one per element of dimension `axis`. Empty when not given.
+  std::vector<double> scales;
+  std::vector<int64_t> zeroPoints;
+  std::optional<int32_t> axis;
 };
 
 /// An element type an entry point may take or return, in MLIR's and C's

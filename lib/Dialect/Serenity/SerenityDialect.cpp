@@ -3,6 +3,7 @@
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
 #include "serenity/Dialect/Serenity/SerenityAttrs.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -55,6 +56,75 @@ SerenityDialect::verifyOperationAttribute(Operation *op,
   if (!isa<FunctionOpInterface>(op))
     return op->emitError() << "'" << name << "' belongs on a function";
   return success();
+}
+
+/// A function's argument or result attribute: only the quantization of an
+/// integer tensor, whose element type is its storage type.
+static LogicalResult verifyValueAttribute(Operation *op, Type valueType,
+                                          NamedAttribute attribute,
+                                          StringRef what) {
+  StringRef name = attribute.getName();
+  if (name != SerenityDialect::kQuantizationAttrName)
+    return op->emitError() << "unknown serenity " << what << " attribute '"
+                           << name << "'";
+  auto typeAttr = dyn_cast<TypeAttr>(attribute.getValue());
+  auto quantized =
+      typeAttr ? dyn_cast<quant::UniformQuantizedType>(typeAttr.getValue())
+               : nullptr;
+  auto perAxis =
+      typeAttr
+          ? dyn_cast<quant::UniformQuantizedPerAxisType>(typeAttr.getValue())
+          : nullptr;
+  if (!quantized && !perAxis)
+    return op->emitError() << "'" << name << "' of " << what
+                           << " must be a !quant.uniform type, got "
+                           << attribute.getValue();
+  // The integers a caller passes: i8 (signless) for signed storage, ui8
+  // for unsigned.
+  auto quantizedType = cast<quant::QuantizedType>(typeAttr.getValue());
+  Type expected = IntegerType::get(
+      op->getContext(), quantizedType.getStorageTypeIntegralWidth(),
+      quantizedType.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
+  // A tensor, or the buffer bufferization makes of it; lowered further (a
+  // pointer), the value no longer says what it holds.
+  auto shaped = dyn_cast<ShapedType>(valueType);
+  if (!shaped)
+    return success();
+  if (shaped.getElementType() != expected)
+    return op->emitError() << "'" << name << "' of " << what << " stores "
+                           << expected << " integers, but the value is "
+                           << valueType;
+  if (perAxis && (!shaped.hasRank() ||
+                  perAxis.getQuantizedDimension() >= shaped.getRank() ||
+                  shaped.getDimSize(perAxis.getQuantizedDimension()) !=
+                      int64_t(perAxis.getScales().size())))
+    return op->emitError() << "'" << name << "' of " << what
+                           << ": one scale per element of dimension "
+                           << perAxis.getQuantizedDimension() << " of "
+                           << valueType << ", got "
+                           << perAxis.getScales().size();
+  return success();
+}
+
+LogicalResult
+SerenityDialect::verifyRegionArgAttribute(Operation *op, unsigned regionIndex,
+                                          unsigned argIndex,
+                                          NamedAttribute attribute) {
+  Type type = op->getRegion(regionIndex).getArgument(argIndex).getType();
+  return verifyValueAttribute(op, type, attribute,
+                              "argument #" + std::to_string(argIndex));
+}
+
+LogicalResult SerenityDialect::verifyRegionResultAttribute(
+    Operation *op, unsigned regionIndex, unsigned resultIndex,
+    NamedAttribute attribute) {
+  auto function = dyn_cast<FunctionOpInterface>(op);
+  if (!function)
+    return op->emitError() << "'" << attribute.getName()
+                           << "' belongs on a function's result";
+  return verifyValueAttribute(op, function.getResultTypes()[resultIndex],
+                              attribute,
+                              "result #" + std::to_string(resultIndex));
 }
 
 static bool isHeuristic(Algorithm algorithm) {

@@ -23,6 +23,8 @@ def Serenity_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let extraClassDeclaration = [{
     /// The discardable attribute that holds a function's schedule report.
     static constexpr ::llvm::StringLiteral kScheduleAttrName =
@@ -39,6 +41,13 @@ def Serenity_Dialect : Dialect {
     /// (`group_ops`, `patches`, `macs_before`, `macs_after`).
     static constexpr ::llvm::StringLiteral kPatchesAttrName =
         "serenity.patches";
+    /// On a function's argument or result: how its integers stand for real
+    /// numbers, a `!quant.uniform` type (scale and zero point, per tensor or
+    /// per channel) of the value's element type. TOSA keeps scales inside
+    /// the rescales; the boundary's are what a caller needs to quantize its
+    /// inputs and read its outputs (serenity-compile's header states them).
+    static constexpr ::llvm::StringLiteral kQuantizationAttrName =
+        "serenity.quantization";
   }];
 }
 
