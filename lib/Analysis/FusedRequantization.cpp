@@ -26,10 +26,10 @@ bool isDepthwiseMultiplierOne(Operation *op) {
              1;
 }
 
-/// Window ops whose Linalg form is one convolution or pooling op that the
+/// Ops whose Linalg form is one convolution, pooling or matmul op that the
 /// fused op reads (tiled with it).
 bool isTiledWindowOp(Operation *op) {
-  return isa<tosa::Conv2DOp, tosa::AvgPool2dOp>(op) ||
+  return isa<tosa::Conv2DOp, tosa::AvgPool2dOp, tosa::MatMulOp>(op) ||
          isDepthwiseMultiplierOne(op);
 }
 
@@ -39,7 +39,7 @@ bool isTiledWindowOp(Operation *op) {
 /// with those (an int8 add of two max pools of 112x112 maps: 0.33 of the
 /// f32 arena on DARTS_V2 ImageNet instead of 0.25), so they stay nodes.
 bool fusesIntoConsumer(Operation *op) {
-  return isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op);
+  return isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op);
 }
 
 /// Integer window ops whose own lowering ends in an element-wise op that
@@ -73,17 +73,20 @@ Operation *getFusingConsumer(Operation *op) {
   return consumer;
 }
 
-/// Bytes of one output row (N and H of NHWC tiled by 1) of `shape` in
-/// `elementType`, as the arena holds it.
+/// Bytes of one output row (getRowTiledDims) of `shape` in `elementType`,
+/// as the arena holds it.
 uint64_t getRowTileBytes(ArrayRef<int64_t> shape, Type elementType) {
   SmallVector<int64_t> tile(shape);
-  for (unsigned i = 0; i + 2 < tile.size(); ++i)
+  for (unsigned i = 0, e = getRowTiledDims(tile.size()); i < e; ++i)
     tile[i] = 1;
   return getTemporaryBytes(RankedTensorType::get(tile, elementType));
 }
 
-/// The input a window op reads and its padding.
+/// The input a window op reads and its padding (a matmul: its left input,
+/// unpadded).
 std::pair<Value, ArrayRef<int64_t>> getWindowInput(Operation *op) {
+  if (auto matmul = dyn_cast<tosa::MatMulOp>(op))
+    return {matmul.getA(), {}};
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
     return {conv.getInput(), conv.getPad()};
   if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op))
@@ -105,6 +108,10 @@ uint64_t getTileBytes(Operation *op) {
 }
 
 } // namespace
+
+unsigned serenity::getRowTiledDims(unsigned rank) {
+  return rank >= 4 ? rank - 2 : rank - 1;
+}
 
 FusedRequantization serenity::findFusedRequantization(Block &body) {
   FusedRequantization fused;

@@ -9,6 +9,8 @@
 
 #include "serenity/Transforms/Passes.h"
 
+#include "serenity/Analysis/FusedRequantization.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -65,10 +67,13 @@ bool isFusibleElementwiseOperand(OpOperand *operand) {
          !isAveragePoolDivision(producer);
 }
 
-/// A convolution or pooling op that makes an integer map.
+/// A convolution, pooling or matmul op that makes an integer map.
 bool isAccumulatingWindowOp(Operation *op) {
   auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
-  return linalgOp && linalg::isaConvolutionOpInterface(linalgOp) &&
+  return linalgOp &&
+         (linalg::isaConvolutionOpInterface(linalgOp) ||
+          isa<linalg::MatmulOp, linalg::QuantizedMatmulOp,
+              linalg::BatchMatmulOp, linalg::QuantizedBatchMatmulOp>(op)) &&
          op->getNumResults() == 1 && hasIntegerElements(op->getResult(0));
 }
 
@@ -160,15 +165,15 @@ bool readsConstantsOnly(Operation *op) {
          });
 }
 
-/// One output row per iteration: every loop but the last two of an NHWC
-/// map (W and C), or but the last of a map of rank 2 or 3.
+/// One output row per iteration (getRowTiledDims: the model counts that
+/// tile).
 SmallVector<OpFoldResult> getRowTileSizes(OpBuilder &builder,
                                           linalg::GenericOp consumer) {
   unsigned rank = consumer.getNumLoops();
-  unsigned untiled = rank >= 4 ? 2 : 1;
+  unsigned tiled = getRowTiledDims(rank);
   SmallVector<OpFoldResult> sizes;
   for (unsigned i = 0; i < rank; ++i)
-    sizes.push_back(builder.getIndexAttr(i + untiled < rank ? 1 : 0));
+    sizes.push_back(builder.getIndexAttr(i < tiled ? 1 : 0));
   return sizes;
 }
 

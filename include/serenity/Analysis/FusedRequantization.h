@@ -6,9 +6,9 @@
 //
 // - An element-wise op whose integer result one element-wise op of the same
 //   shape reads, and nothing else, runs inside that op (one linalg.generic).
-// - A convolution or depthwise convolution whose integer result one
-//   element-wise op of the same shape reads, and nothing else, runs inside
-//   it too, tiled with it by output rows (an i32 tile of one row); a
+// - A convolution, depthwise convolution or matmul whose integer result
+//   one element-wise op of the same shape reads, and nothing else, runs
+//   inside it too, tiled with it by output rows (an i32 tile of one row); a
 //   depthwise convolution of channel multiplier above 1 into its whole 5-D
 //   accumulator first. Pools stay nodes (their results are int8 maps).
 // - An int8 average pool and an int8 depthwise convolution of multiplier 1
@@ -28,6 +28,12 @@
 #include <optional>
 
 namespace serenity {
+
+/// How many leading dimensions of a map of rank `rank` a requantization's
+/// tile loop iterates one at a time (one output row per iteration): all but
+/// W and C of an NHWC map, all but the last of a map of rank 2 or 3 (a
+/// matmul's). The pass tiles so and the model counts so.
+unsigned getRowTiledDims(unsigned rank);
 
 /// The ops of `body` that run inside a later op (the root of their group):
 /// each fused op maps to its root, and each root to its fused ops in program

@@ -351,10 +351,11 @@ def SerenityFuseRequantize
     - An integer depthwise convolution of channel multiplier 1, which
       TOSA-to-Linalg writes into a 5-D accumulator behind a collapse_shape,
       becomes the 4-D depthwise convolution.
-    - An element-wise op that reads the integer result of a convolution,
-      its only reader, is tiled one output row at a time (N and H of NHWC)
-      with that convolution and the ops that initialize its result (the
-      bias broadcast, the zero fill) fused into the loop
+    - An element-wise op that reads the integer result of a convolution or
+      a matmul, its only reader, is tiled one output row at a time (N and H
+      of NHWC; all but the last dimension of a matmul's result) with that
+      op and the ops that initialize its result (the bias broadcast, the
+      zero fill) fused into the loop
       (`scf::tileConsumerAndFuseProducersUsingSCF`): each iteration holds an
       i32 tile of one row. An average pool's sum is tiled with its division
       alone: pools make int8 maps, and fused into a consumer that reads
