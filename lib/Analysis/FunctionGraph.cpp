@@ -227,9 +227,11 @@ static Value getTiedDestination(OpResult result) {
 /// Whether `op` writes into `value` as one of its destinations (DPS inits,
 /// a loop's inits).
 static bool isDestinationOf(Operation *op, Value value) {
-  return llvm::any_of(op->getResults(), [&](OpResult result) {
-    return getTiedDestination(result) == value;
-  });
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(op))
+    return llvm::any_of(dps.getDpsInitsMutable(),
+                        [&](OpOperand &init) { return init.get() == value; });
+  LoopLikeOpInterface loop = getTensorLoop(op);
+  return loop && llvm::is_contained(loop.getInits(), value);
 }
 
 /// The ops that write `insert`'s source, in order, when one-shot

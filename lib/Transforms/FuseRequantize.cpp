@@ -282,13 +282,19 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
   FrozenRewritePatternSet frozen(std::move(elementwise));
   GreedyRewriteConfig config;
   config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
-  for (bool changed = true; changed;) {
+  // Rounds until nothing changes (at most one per op: a safety valve
+  // against patterns that would undo each other).
+  bool changed = true;
+  for (unsigned round = 0; changed && round <= body.getOperations().size();
+       ++round) {
     SmallVector<Operation *> topOps =
         llvm::map_to_vector(body, [](Operation &op) { return &op; });
     if (failed(applyOpPatternsGreedily(topOps, frozen, config, &changed)))
-      return function.emitError("serenity-fuse-requantize: the element-wise "
-                                "fusion did not converge");
+      changed = true;
   }
+  if (changed)
+    return function.emitError("serenity-fuse-requantize: the element-wise "
+                              "fusion did not converge");
 
   if (!tileWindowOps)
     return success();
