@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -77,11 +78,23 @@ bool isAccumulatingWindowOp(Operation *op) {
          op->getNumResults() == 1 && hasIntegerElements(op->getResult(0));
 }
 
+/// An op of parallel loops that reads and writes each element where it
+/// computes it (linalg::isElementwise without its test of the body, which
+/// rejects the cast a rescale to ui8 ends with: the body is scalar code all
+/// the same).
+bool isElementwiseLoopNest(linalg::GenericOp op) {
+  return op.getNumLoops() == op.getNumParallelLoops() &&
+         linalg::allIndexingsAreProjectedPermutation(op) &&
+         llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+           return op.getMatchingIndexingMap(&init).isPermutation();
+         });
+}
+
 /// The window ops whose integer results `consumer` alone reads: the ops
 /// that `consumer` is tiled with (an int8 add of two convolutions reads
 /// two).
 SmallVector<Operation *> getFusedWindowOps(linalg::GenericOp consumer) {
-  if (!linalg::isElementwise(consumer) || consumer->getNumResults() != 1 ||
+  if (!isElementwiseLoopNest(consumer) || consumer->getNumResults() != 1 ||
       !hasIntegerElements(consumer->getResult(0)))
     return {};
   SmallVector<Operation *> windowOps;

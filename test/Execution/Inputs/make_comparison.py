@@ -38,12 +38,14 @@ TENSOR_RE = re.compile(r"tensor<([0-9x]+)x(\w+)>")
 # The element types the runners feed and print: the packed format of an
 # input's bytes, and the extension that widens an integer result to i32 for
 # printMemrefI32 (mlir-runner's printMemrefI8 prints characters); f32 results
-# are printed as their bits.
+# are printed as their bits. Arith takes signless integers only: an unsigned
+# result is seen as its signless `storage` first (the same bits).
 ELEMENT_TYPES = {
     "f32": {"format": "f", "widen": None},
     "i32": {"format": "i", "widen": None},
     "i16": {"format": "h", "widen": "arith.extsi"},
     "i8": {"format": "b", "widen": "arith.extsi"},
+    "ui8": {"format": "B", "widen": "arith.extui", "storage": "i8"},
 }
 
 
@@ -129,13 +131,14 @@ def count_mismatches(emit, actual, expected, type_text):
 
 def input_data(index, shape, element="f32"):
     """The hex of input `index`: a sine pattern, so no element is special;
-    integers span most of their range (i8: -120..120)."""
+    integers span most of their range (i8: -120..120, ui8: 0..255)."""
     count = math.prod(shape)
     wave = [math.sin(0.37 * i + 1.3 * index) for i in range(count)]
     values = {"f32": lambda v: v * 2.0,
               "i32": lambda v: round(v * 100000),
               "i16": lambda v: round(v * 30000),
               "i8": lambda v: round(v * 120),
+              "ui8": lambda v: round(127.5 + v * 127.5),
               }[element]
     return struct.pack("<%d%s" % (count, ELEMENT_TYPES[element]["format"]),
                        *[values(v) for v in wave]).hex().upper()

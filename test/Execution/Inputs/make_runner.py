@@ -105,12 +105,19 @@ def main():
             # to loops): the global holds no heap.
             identity = "affine_map<(%s) -> (%s)>" % ((", ".join("d%d" % i for i in range(len(shape))),) * 2)
             lines.append("    %%bits%d = memref.get_global @__runner_wide%d : %s" % (index, index, wide))
+            storage = ELEMENT_TYPES[element].get("storage", element)
+            narrow = "%%out%d" % index
+            if storage != element:
+                # The same bits as signless integers, which arith widens.
+                lines.append("    %%signless%d = builtin.unrealized_conversion_cast %%out%d : %s to %s"
+                             % (index, index, memref(shape, element), memref(shape, storage)))
+                narrow = "%%signless%d" % index
             lines.append('    linalg.generic {indexing_maps = [%s, %s], iterator_types = [%s]} '
-                         'ins(%%out%d : %s) outs(%%bits%d : %s) {'
+                         'ins(%s : %s) outs(%%bits%d : %s) {'
                          % (identity, identity, ", ".join(['"parallel"'] * len(shape)),
-                            index, memref(shape, element), index, wide))
-            lines.append("    ^bb0(%%narrow: %s, %%unused: i32):" % element)
-            lines.append("      %%widened = %s %%narrow : %s to i32" % (widen, element))
+                            narrow, memref(shape, storage), index, wide))
+            lines.append("    ^bb0(%%narrow: %s, %%unused: i32):" % storage)
+            lines.append("      %%widened = %s %%narrow : %s to i32" % (widen, storage))
             lines.append("      linalg.yield %widened : i32")
             lines.append("    }")
         else:
