@@ -102,6 +102,9 @@ def reference(m, feeds):
             out = 1 / (1 + np.exp(-ins[0]))
         elif op == "Tanh":
             out = np.tanh(ins[0])
+        elif op == "Cast":
+            out = ins[0].astype({T.FLOAT: np.float32, T.INT64: np.int64,
+                                 T.INT32: np.int32}[attr(node, "to")])
         elif op in ("Neg", "Abs", "Exp"):
             out = {"Neg": np.negative, "Abs": np.abs, "Exp": np.exp}[op](ins[0])
         elif op == "HardSwish":
@@ -382,6 +385,25 @@ def test_channel_shuffle_shape_arithmetic_folds_to_constants(tmp_path):
     assert [op for op in ops if op != "const"] == [
         "transpose", "slice", "slice", "clamp", "concat", "transpose", "reshape", "transpose",
         "reshape"]
+    assert run_against_numpy(tmp_path, m, [1, 4, 3, 3]) == 0
+
+
+def test_foldable_cast_imports_with_debians_onnx(tmp_path):
+    """A shape computed through Cast (torch exports them around shape
+    arithmetic and quantization parameters) folds with python3-onnx 1.12,
+    which has no onnx.helper.tensor_dtype_to_np_dtype (issue 27: it crashed
+    with an AttributeError)."""
+    nodes = [
+        h.make_node("Constant", [], ["flat_f"], name="flat_as_float",
+                    value=nh.from_array(np.array([1, 36], np.float32))),
+        h.make_node("Cast", ["flat_f"], ["flat"], to=T.INT64, name="flat_to_int"),
+        h.make_node("Reshape", ["x", "flat"], ["r"], name="flatten"),
+        h.make_node("Relu", ["r"], ["y"], name="relu"),
+    ]
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 4, 3, 3])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 36])], [], name="cast")
+    text = import_model(m)
+    assert "tosa.cast" not in text and "tosa.reshape" in text
     assert run_against_numpy(tmp_path, m, [1, 4, 3, 3]) == 0
 
 

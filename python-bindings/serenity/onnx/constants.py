@@ -40,9 +40,19 @@ def _squeeze(attr, x, axes=None):
     return np.squeeze(x, axis=None if axes is None else tuple(axes))
 
 
-def _cast(attr, x):
+def numpy_dtype(onnx_type):
+    """The numpy dtype of an ONNX tensor element type (TensorProto's enum):
+    onnx.helper.tensor_dtype_to_np_dtype exists from onnx 1.13 on, Debian's
+    1.12 has the mapping table."""
     from onnx import helper
-    return x.astype(helper.tensor_dtype_to_np_dtype(attr("to")))
+    if hasattr(helper, "tensor_dtype_to_np_dtype"):
+        return helper.tensor_dtype_to_np_dtype(onnx_type)
+    from onnx import mapping
+    return mapping.TENSOR_TYPE_TO_NP_TYPE[onnx_type]
+
+
+def _cast(attr, x):
+    return x.astype(numpy_dtype(attr("to")))
 
 
 def _constant_of_shape(attr, shape):
