@@ -98,9 +98,7 @@ uint64_t serenity::getWindowBytes(ArrayRef<int64_t> kernel, Type elementType) {
 /// --serenity-fuse-requantize): its results are its inits, updated.
 static LoopLikeOpInterface getTensorLoop(Operation *op) {
   auto loop = dyn_cast<LoopLikeOpInterface>(op);
-  if (!loop || loop.getLoopResults().value_or(ResultRange(nullptr, 0)).empty())
-    return nullptr;
-  return loop;
+  return loop && op->getNumResults() > 0 ? loop : nullptr;
 }
 
 /// Bytes of the tiles of a tile loop (0 for other ops): bufferization

@@ -68,20 +68,16 @@ static LogicalResult verifyValueAttribute(Operation *op, Type valueType,
     return op->emitError() << "unknown serenity " << what << " attribute '"
                            << name << "'";
   auto typeAttr = dyn_cast<TypeAttr>(attribute.getValue());
-  auto quantized =
-      typeAttr ? dyn_cast<quant::UniformQuantizedType>(typeAttr.getValue())
-               : nullptr;
-  auto perAxis =
-      typeAttr
-          ? dyn_cast<quant::UniformQuantizedPerAxisType>(typeAttr.getValue())
-          : nullptr;
-  if (!quantized && !perAxis)
+  Type quantized = typeAttr ? typeAttr.getValue() : Type();
+  if (!isa_and_nonnull<quant::UniformQuantizedType,
+                       quant::UniformQuantizedPerAxisType>(quantized))
     return op->emitError() << "'" << name << "' of " << what
                            << " must be a !quant.uniform type, got "
                            << attribute.getValue();
+  auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantized);
   // The integers a caller passes: i8 (signless) for signed storage, ui8
   // for unsigned.
-  auto quantizedType = cast<quant::QuantizedType>(typeAttr.getValue());
+  auto quantizedType = cast<quant::QuantizedType>(quantized);
   Type expected = IntegerType::get(
       op->getContext(), quantizedType.getStorageTypeIntegralWidth(),
       quantizedType.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
