@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from tosa_builder import TosaBuilder, tosa
+from tosa_builder import TosaBuilder, Value, tosa
 
 # The zero point of every i8 activation: not 0, so that every op that must
 # subtract it is checked.
@@ -38,19 +38,8 @@ INPUT_SPREAD = 85.0
 ADD_LEFT_SHIFT = 20
 
 
-def quantize_multiplier(real):
-    """(multiplier, shift) of a positive real factor below 2^31: real =
-    multiplier * 2^-shift with 2^30 <= multiplier < 2^31, as TFLite's
-    QuantizeMultiplier; shift stays within TOSA's 2..62."""
-    mantissa, exponent = math.frexp(real)
-    multiplier = int(round(mantissa * (1 << 31)))
-    if multiplier == 1 << 31:
-        multiplier //= 2
-        exponent += 1
-    shift = 31 - exponent
-    if not 2 <= shift <= 62:
-        raise ValueError("scale %g cannot be a TOSA rescale" % real)
-    return multiplier, shift
+# One definition for the zoo and the ONNX importer.
+quantize_multiplier = tosa.quantize_multiplier
 
 
 class Int8TosaBuilder(TosaBuilder):
@@ -87,9 +76,7 @@ class Int8TosaBuilder(TosaBuilder):
         return self.emit.const(np.asarray(array), element, hint=hint)
 
     def _zero_point(self, value, element):
-        """A zero point operand, one per value and type in the function."""
-        return self.emit.shared_const(("zp", element, value), np.full([1], value), element,
-                                      hint="zp")
+        return self.emit.int_zero_point(value, element)
 
     def _weights(self, shape, channel_axis):
         """i8 weights whose range differs per output channel (per-channel
@@ -109,17 +96,10 @@ class Int8TosaBuilder(TosaBuilder):
                  double_round, hint="rq"):
         """tosa.rescale of x (per channel when there are several
         multipliers)."""
-        per_channel = len(multipliers) > 1
-        # The zero points have the types of the input and the output.
-        operands = [x, self._int_constant(np.array(multipliers, np.int64), "i32", "mult"),
-                    self._int_constant(np.array(shifts, np.int64), "i8", "shift"),
-                    self._zero_point(input_zp, x.element),
-                    self._zero_point(output_zp, out_element)]
-        attrs = ("input_unsigned = false, output_unsigned = false, per_channel = %s, "
-                 "rounding_mode = #tosa.rounding_mode<%s>, scale32 = true"
-                 % ("true" if per_channel else "false",
-                    "DOUBLE_ROUND" if double_round else "SINGLE_ROUND"))
-        result = self._op("rescale", operands, attrs, x.shape, hint, element=out_element)
+        self.op_counts["rescale"] = self.op_counts.get("rescale", 0) + 1
+        result = Value(self.emit.rescale(x, multipliers, shifts, input_zp, output_zp, x.shape,
+                                         out_element, double_round, in_element=x.element,
+                                         hint=hint), x.shape, out_element)
         return self._record("rescale", result, [x], multipliers=list(multipliers),
                             shifts=list(shifts), input_zp=input_zp, output_zp=output_zp,
                             double_round=double_round)

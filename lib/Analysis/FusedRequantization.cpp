@@ -51,17 +51,17 @@ bool isAlwaysTiled(Operation *op) {
          isDepthwiseMultiplierOne(op);
 }
 
-/// The element-wise op that runs `op` inside it, if any: the only reader of
-/// `op`'s single integer result, element-wise, of the same shape (an
-/// identity map in its linalg.generic).
+/// The element-wise op that may run `op` inside it, if any: the only reader
+/// of `op`'s single result, element-wise, of the same shape (an identity
+/// map in its linalg.generic). An integer result fuses; a float one only
+/// into a chain that ends in integers (findFusedRequantization).
 Operation *getFusingConsumer(Operation *op) {
   if (op->getNumResults() != 1 ||
       !(isElementwiseOp(op) || fusesIntoConsumer(op)))
     return nullptr;
   Value result = op->getResult(0);
   auto type = dyn_cast<RankedTensorType>(result.getType());
-  if (!type || !type.hasStaticShape() || !hasIntegerElements(type) ||
-      !result.hasOneUse())
+  if (!type || !type.hasStaticShape() || !result.hasOneUse())
     return nullptr;
   Operation *consumer = *result.getUsers().begin();
   if (consumer->getBlock() != op->getBlock() || !isElementwiseOp(consumer) ||
@@ -117,9 +117,21 @@ FusedRequantization serenity::findFusedRequantization(Block &body) {
   FusedRequantization fused;
   fused.enabled = true;
   llvm::DenseMap<Operation *, Operation *> consumerOf;
-  for (Operation &op : body.without_terminator())
-    if (Operation *consumer = getFusingConsumer(&op))
+  // Consumers come after their producers: walking up, the chain below an op
+  // is known. The pass fuses a float value when its consumer, fused with
+  // every op below it, makes integers: when the chain's root does.
+  for (Operation &op : llvm::reverse(body.without_terminator())) {
+    Operation *consumer = getFusingConsumer(&op);
+    if (!consumer)
+      continue;
+    Operation *root = consumer;
+    for (auto next = consumerOf.find(root); next != consumerOf.end();
+         next = consumerOf.find(root))
+      root = next->second;
+    if (hasIntegerElements(op.getResult(0).getType()) ||
+        hasIntegerElements(root->getResult(0).getType()))
       consumerOf[&op] = consumer;
+  }
   for (Operation &op : body.without_terminator()) {
     auto it = consumerOf.find(&op);
     if (it == consumerOf.end())

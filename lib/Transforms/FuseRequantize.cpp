@@ -58,13 +58,19 @@ bool isAveragePoolDivision(linalg::GenericOp op) {
   });
 }
 
-/// An integer element-wise producer fuses into its consumer when the
-/// consumer is its only reader: no value is computed twice, and the fused op
-/// stores neither.
+/// An element-wise producer fuses into its consumer when the consumer is its
+/// only reader (no value is computed twice, and the fused op stores
+/// neither), and the producer or the consumer makes integers: a float link
+/// of a chain that ends in integers (a requantization in float32) fuses
+/// once the ops below it have, float models stay as they are.
 bool isFusibleElementwiseOperand(OpOperand *operand) {
   Value value = operand->get();
   auto producer = value.getDefiningOp<linalg::GenericOp>();
-  return hasIntegerElements(value) && value.hasOneUse() && producer &&
+  Operation *consumer = operand->getOwner();
+  bool integerChain = hasIntegerElements(value) ||
+                      (consumer->getNumResults() == 1 &&
+                       hasIntegerElements(consumer->getResult(0)));
+  return integerChain && value.hasOneUse() && producer &&
          !isAveragePoolDivision(producer);
 }
 

@@ -21,33 +21,119 @@ import warnings
 from . import tosa
 from .onnx.base import ImporterBase, ImportError_, Value
 from .onnx.elementwise import ElementwiseOps
+from .onnx.quantization import ONNX_ELEMENTS, ROUNDINGS, UNSIGNED_OFFSET
+from .onnx.quantized import QuantizedOps
 from .onnx.reductions import ReductionOps
 from .onnx.shapes import ShapeOps
 from .onnx.windows import WindowOps
 
+# Where a quantized op reads the scale and zero point of an input: {op type:
+# {input index: (scale index, zero point index)}}.
+QUANTIZATION_INPUTS = {
+    "QuantizeLinear": {},
+    "DequantizeLinear": {0: (1, 2)},
+    "QLinearConv": {0: (1, 2)},
+    "QLinearMatMul": {0: (1, 2), 3: (4, 5)},
+    "QLinearAdd": {0: (1, 2), 3: (4, 5)},
+    "QLinearGlobalAveragePool": {0: (1, 2)},
+}
 
-class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, ImporterBase):
+
+class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, ImporterBase):
     """One ONNX graph to one func.func: the op families in serenity/onnx/,
     dispatched by op type."""
 
-    OPS = {**ElementwiseOps.ELEMENTWISE_OPS,
-           **ReductionOps.REDUCTION_OPS, **WindowOps.WINDOW_OPS, **ShapeOps.SHAPE_OPS}
+    OPS = {**ElementwiseOps.ELEMENTWISE_OPS, **ReductionOps.REDUCTION_OPS,
+           **WindowOps.WINDOW_OPS, **ShapeOps.SHAPE_OPS, **QuantizedOps.QUANTIZED_OPS}
+
+    def __init__(self, model, input_shapes=None, rounding="pytorch", quantized_io=True):
+        super().__init__(model, input_shapes, rounding)
+        self.quantized_io = quantized_io
+
+    def boundary_quantization(self, name):
+        """The one Quantization with which every reader of the graph input
+        `name` quantizes it or reads its integers, or None."""
+        found = None
+        for node in self.consumers.get(name, []):
+            readers = QUANTIZATION_INPUTS.get(node.op_type)
+            if readers is None:
+                return None
+            for index, input_name in enumerate(node.input):
+                if input_name != name:
+                    continue
+                scale, zero_point = (1, 2) if node.op_type == "QuantizeLinear" else readers.get(
+                    index, (None, None))
+                if scale is None:
+                    return None
+                quant = self.quantization_of(node, scale, zero_point)
+                if found is not None and not found.same_as(quant):
+                    return None
+                found = quant
+        return found
+
+    def argument(self, info, index):
+        """The function argument of graph input `info`, its attributes, and
+        the value the ops read."""
+        shape = self.shapes[info.name]
+        if any(d is None or d <= 0 for d in shape):
+            raise ImportError_("graph input '%s' has a dynamic or unknown shape %s; give it with "
+                               "--input-shape %s=%s" % (info.name, shape, info.name, "x".join(
+                                   str(d) if d and d > 0 else ("1" if i == 0 else "N")
+                                   for i, d in enumerate(shape))))
+        onnx_type = info.type.tensor_type.elem_type
+        element = ONNX_ELEMENTS.get(onnx_type)
+        if element is None:
+            raise ImportError_("graph input '%s' has ONNX element type %s, which is not supported"
+                               % (info.name, self.onnx.TensorProto.DataType.Name(onnx_type)))
+        quant = None
+        if element in ("ui8", "i8") or (element == "f32" and self.quantized_io):
+            quant = self.boundary_quantization(info.name)
+            if element == "f32" and quant is not None:
+                # Quantized by the caller, as TFLite's int8 models are.
+                element = quant.storage
+        name = "%%arg%d" % index
+        argument = Value(name, shape, element=element)
+        if element not in ("ui8", "i8"):
+            return argument, None, self.to_nhwc(argument)
+        value = Value(name, shape, element="i8", quant=quant, storage=element)
+        if element == "ui8":
+            # The same reals in i8 (every int8 op's type): q - 128.
+            value = Value(self.emit.rescale(argument, [1 << 30], [30], UNSIGNED_OFFSET, 0, shape,
+                                            "i8", hint="signed"), shape, element="i8", quant=quant,
+                          storage="ui8")
+        return argument, quant.attribute() if quant else None, self.to_nhwc(value)
+
+    def result(self, info):
+        """The function result of graph output `info` and its attributes: a
+        quantized value in the model's storage type, else a float one."""
+        value = self.values.get(info.name)
+        if value is None:
+            raise ImportError_("graph output '%s' is not computed" % info.name)
+        if value.dequantized is not None and self.quantized_io:
+            value = value.dequantized
+        elif value.dequantized is not None:
+            value = self.materialize_dequantized(value)
+        value = self.to_nchw(value)
+        if value.element != "i8":
+            return value, None
+        if value.storage == "ui8":
+            value = Value(self.emit.rescale(value, [1 << 30], [30], 0, UNSIGNED_OFFSET, value.shape,
+                                            "ui8", in_element="i8", hint="unsigned"),
+                          value.shape, element="ui8", quant=value.quant)
+        return value, value.quant.attribute() if value.quant else None
 
     def run(self, name):
-        args = []
+        args, arg_attrs = [], []
         for info in self.graph.input:
             if info.name in self.initializers:
                 continue
-            shape = self.shapes[info.name]
-            if any(d is None or d <= 0 for d in shape):
-                raise ImportError_("graph input '%s' has a dynamic or unknown shape %s; give it with "
-                                   "--input-shape %s=%s" % (info.name, shape, info.name, "x".join(
-                                       str(d) if d and d > 0 else ("1" if i == 0 else "N")
-                                       for i, d in enumerate(shape))))
-            value = Value("%%arg%d" % len(args), shape)
-            args.append(value)
-            self.values[info.name] = self.to_nhwc(value)
+            argument, attrs, value = self.argument(info, len(args))
+            args.append(argument)
+            arg_attrs.append(attrs)
+            self.values[info.name] = value
         for node in self.graph.node:
+            if id(node) in self.inside_patterns:
+                continue  # emitted with its pattern, at its QuantizeLinear
             handler = self.OPS.get(node.op_type)
             if handler is None:
                 self.fail(node, "unsupported op type")
@@ -56,23 +142,30 @@ class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, ImporterBase):
             self.emit.location = node.name or node.output[0]
             handler(self, node)
         self.emit.location = None
-        results = []
-        for info in self.graph.output:
-            value = self.values.get(info.name)
-            if value is None:
-                raise ImportError_("graph output '%s' is not computed" % info.name)
-            results.append(self.to_nchw(value))
-        return tosa.render_function(name, args, results, self.emit.body())
+        results, result_attrs = zip(*[self.result(info) for info in self.graph.output])
+        return tosa.render_function(name, args, results, self.emit.body(), argument_attrs=arg_attrs,
+                                    result_attrs=result_attrs)
 
 
-def import_model(model, name=None, input_shapes=None, verify=True):
+def import_model(model, name=None, input_shapes=None, verify=True, rounding="pytorch",
+                 quantized_io=True):
     """The TOSA MLIR text of an onnx.ModelProto. `input_shapes` ({input name:
     [dims]}) fixes the shapes of inputs exported as dynamic. The text is
     checked with MLIR's verifier unless `verify` is false; IR that does not
-    verify raises ImportError_ with the first error."""
+    verify raises ImportError_ with the first error.
+
+    A quantized model's integer arithmetic follows `rounding`: "qnnpack"
+    (PyTorch's, the default: single rounding, qnnpack's add) or "tflite"
+    (double rounding, TFLite's add). With
+    `quantized_io`, a float input that the model quantizes at once becomes
+    an integer argument and a dequantized output an integer result, each
+    with its `serenity.quantization` (as TFLite's int8 models are);
+    without, they stay float."""
+    if rounding not in ROUNDINGS:
+        raise ImportError_("rounding must be one of %s, not '%s'" % (", ".join(ROUNDINGS), rounding))
     name = name or model.graph.name or "main"
     name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
-    text = Importer(model, input_shapes).run(name)
+    text = Importer(model, input_shapes, rounding, quantized_io).run(name)
     if verify:
         from . import Error, verify as verify_text
         try:
@@ -108,6 +201,12 @@ def main(argv=None):
                         metavar="NAME=1x3x224x224",
                         help="the static shape of a graph input exported with dynamic dimensions "
                              "(repeat for several inputs)")
+    parser.add_argument("--rounding", choices=ROUNDINGS, default="pytorch",
+                        help="a quantized model's integer arithmetic: as PyTorch's qnnpack "
+                             "(single rounding; the default) or as TFLite (double rounding)")
+    parser.add_argument("--float-io", action="store_true",
+                        help="keep a quantized model's float input and output (quantized and "
+                             "dequantized inside the function) instead of integer ones")
     args = parser.parse_args(argv)
     def fail(message):
         print("serenity-import-onnx: %s" % message, file=sys.stderr)
@@ -123,7 +222,8 @@ def main(argv=None):
     except Exception:  # protobuf's DecodeError and the like
         return fail("'%s' is not an ONNX model" % args.model)
     try:
-        text = import_model(model, args.name, dict(args.input_shape))
+        text = import_model(model, args.name, dict(args.input_shape), rounding=args.rounding,
+                            quantized_io=not args.float_io)
     except ImportError_ as error:
         return fail(error)
     try:

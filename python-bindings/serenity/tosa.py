@@ -14,6 +14,7 @@ emitted:
         : (tensor<...>, ...) -> tensor<...>
 """
 
+import math
 import os
 import sys
 
@@ -47,7 +48,7 @@ def dense_literal(array, element="f32"):
     if array.size and np.all(array == array.flat[0]):
         value = array.flat[0]
         return "dense<%s>" % (float_literal(value) if element == "f32" else int(value))
-    dtype = {"f32": "<f4", "i8": "i1", "i32": "<i4"}[element]
+    dtype = {"f32": "<f4", "i8": "i1", "ui8": "u1", "i32": "<i4"}[element]
     return 'dense<"0x%s">' % array.astype(dtype).tobytes().hex().upper()
 
 
@@ -115,9 +116,9 @@ def fit_pads(height, width, kernel, stride, pad, dilation=1):
     return pad
 
 
-def window_attrs(stride, pad, dilation=None, kernel=None, accumulate=True):
+def window_attrs(stride, pad, dilation=None, kernel=None, accumulate=True, acc_type="f32"):
     """The attributes of conv2d, depthwise_conv2d and the pools."""
-    attrs = ["acc_type = f32"] if accumulate else []
+    attrs = ["acc_type = %s" % acc_type] if accumulate else []
     if dilation is not None:
         attrs.append("dilation = array<i64: %d, %d>" % pair(dilation))
     if kernel is not None:
@@ -127,8 +128,34 @@ def window_attrs(stride, pad, dilation=None, kernel=None, accumulate=True):
     return ", ".join(attrs)
 
 
-def clamp_attrs(low, high):
-    return "max_val = %s : f32, min_val = %s : f32" % (float_literal(high), float_literal(low))
+def clamp_attrs(low, high, element="f32"):
+    if element == "f32":
+        return "max_val = %s : f32, min_val = %s : f32" % (float_literal(high), float_literal(low))
+    return "max_val = %d : %s, min_val = %d : %s" % (int(high), element, int(low), element)
+
+
+# -- integers (quantized models) ----------------------------------------------
+
+# The values each integer element type holds.
+INTEGER_RANGES = {"i8": (-128, 127), "ui8": (0, 255), "i16": (-(1 << 15), (1 << 15) - 1),
+                  "i32": (-(1 << 31), (1 << 31) - 1)}
+
+
+def quantize_multiplier(real):
+    """(multiplier, shift) of a positive real factor below 2^31: real =
+    multiplier * 2^-shift with 2^30 <= multiplier < 2^31, as TFLite's
+    QuantizeMultiplier; shift stays within TOSA's 2..62. Raises ValueError
+    for a factor that tosa.rescale cannot apply."""
+    mantissa, exponent = math.frexp(real)
+    multiplier = int(round(mantissa * (1 << 31)))
+    if multiplier == 1 << 31:
+        multiplier //= 2
+        exponent += 1
+    shift = 31 - exponent
+    if not real > 0 or not 2 <= shift <= 62:
+        raise ValueError("a scale of %g cannot be a TOSA rescale (shift %d outside 2..62)"
+                         % (real, shift))
+    return multiplier, shift
 
 
 class Emitter:
@@ -213,6 +240,31 @@ class Emitter:
         """The i8 shift that tosa.mul takes (one per function)."""
         return self.shared_const("shift", np.zeros([1], np.int8), "i8", hint="shift")
 
+    def int_zero_point(self, value, element):
+        """An integer zero point operand of `element` (one per value and
+        type in the function)."""
+        return self.shared_const(("zp", element, int(value)), np.full([1], int(value)), element,
+                                 hint="zp")
+
+    def rescale(self, x, multipliers, shifts, input_zp, output_zp, shape, out_element,
+                double_round=False, in_element=None, hint="rq"):
+        """tosa.rescale of `x` (per channel, along the last axis, when there
+        are several multipliers). An unsigned (ui8) input or output is
+        flagged as such."""
+        in_element = in_element or x.type.rsplit("x", 1)[-1].rstrip(">")
+        operands = [x, self.const(np.array(multipliers, np.int64), "i32", "mult"),
+                    self.const(np.array(shifts, np.int64), "i8", "shift"),
+                    self.int_zero_point(input_zp, in_element),
+                    self.int_zero_point(output_zp, out_element)]
+        attrs = ("input_unsigned = %s, output_unsigned = %s, per_channel = %s, "
+                 "rounding_mode = #tosa.rounding_mode<%s>, scale32 = true"
+                 % ("true" if in_element == "ui8" else "false",
+                    "true" if out_element == "ui8" else "false",
+                    "true" if len(multipliers) > 1 else "false",
+                    "DOUBLE_ROUND" if double_round else "SINGLE_ROUND"))
+        return self.op("rescale", operands, attrs, shape, hint,
+                       result_type=tensor_type(shape, out_element))
+
     # -- ops whose operand lists TOSA fixes ------------------------------------
     def mul(self, a, b, shape, hint="mul"):
         return self.op("mul", [a, b, self.shift()], "", shape, hint)
@@ -229,10 +281,6 @@ class Emitter:
     def avg_pool2d(self, x, attrs, shape, hint="pool"):
         zp = self.zero_point()
         return self.op("avg_pool2d", [x, zp, zp], attrs, shape, hint)
-
-    def slice(self, x, start, size, hint="slice"):
-        return self.op("slice", [x, self.const_shape(start), self.const_shape(size)], "",
-                       size, hint)
 
 
 def render_function(name, arguments, results, body_lines, argument_attrs=None,

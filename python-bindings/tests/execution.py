@@ -52,3 +52,35 @@ def count_mismatches(tmp_path, text, x, expected):
     lines = run.split()
     assert len(lines) == 1, "expected one count, mlir-runner printed: %r" % run
     return int(lines[0])
+
+
+def run_function(tmp_path, text, inputs, pipeline=False):
+    """Runs the one public function of `text` on `inputs` (numpy arrays of
+    its argument types) with mlir-runner: bufferized as upstream does, or
+    through --serenity-pipeline. Returns its results (integers; f32 as their
+    bits) and the heap peak in bytes."""
+    sources = os.path.join(SOURCE, "test", "Execution", "Inputs")
+    sys.path.insert(0, sources)
+    import compare_runs  # noqa: E402
+    model = tmp_path / "model.mlir"
+    model.write_text(text)
+    opt = os.path.join(BUILD, "bin", "serenity-opt")
+    flags = ["--serenity-pipeline"] if pipeline else ["--pass-pipeline=" + lowering.BUFFERIZE_UPSTREAM]
+    bufferized = subprocess.run([opt, str(model)] + flags, check=True, stdout=subprocess.PIPE,
+                                text=True).stdout
+    (tmp_path / "bufferized.mlir").write_text(bufferized)
+    (tmp_path / "inputs.txt").write_text("\n".join(
+        np.ascontiguousarray(x).tobytes().hex() for x in inputs) + "\n")
+    subprocess.run([sys.executable, os.path.join(sources, "make_runner.py"), str(model),
+                    str(tmp_path / "bufferized.mlir"), "--input-data", str(tmp_path / "inputs.txt"),
+                    "-o", str(tmp_path / "run.mlir")], check=True)
+    lowered = subprocess.run([opt, str(tmp_path / "run.mlir"),
+                              "--pass-pipeline=" + lowering.LOWER_MEMREFS_TO_LLVM], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout
+    counter = os.path.join(BUILD, "lib", "libSerenityHeapCounter.so")
+    run = subprocess.run(lowering.runner_command(lowering.llvm_tools_dir(), lowering.llvm_lib_dir(),
+                                                 [counter]),
+                         input=lowered, check=True, stdout=subprocess.PIPE, text=True).stdout
+    (tmp_path / "run.txt").write_text(run)
+    results, heap, _ = compare_runs.parse(str(tmp_path / "run.txt"))
+    return [np.array(r, np.int64) for r in results], heap

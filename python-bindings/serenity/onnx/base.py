@@ -44,38 +44,76 @@ def with_input_shapes(model, input_shapes):
 
 class Value:
     """An SSA tensor value; `nhwc` marks a 4-D tensor stored NHWC for an NCHW
-    one."""
+    one. A quantized value is an i8 tensor with `quant` (its Quantization);
+    a dequantized one (DequantizeLinear's output) has no name until a float
+    op reads it: `dequantized` is the quantized value it stands for."""
 
-    def __init__(self, name, shape, nhwc=False, constant=None):
+    def __init__(self, name, shape, nhwc=False, constant=None, element="f32", quant=None,
+                 dequantized=None, storage=None):
         self.name = name
         self.shape = tuple(int(d) for d in shape)
         self.nhwc = nhwc
         self.constant = constant  # numpy array of an initializer (ONNX layout)
+        self.element = element
+        self.quant = quant
+        self.dequantized = dequantized
+        # The model's integer type ('ui8' or 'i8') of an i8 value whose
+        # quantization is not known (an integer graph input).
+        self._storage = storage
+
+    @property
+    def storage(self):
+        return self.quant.storage if self.quant is not None else self._storage
 
     @property
     def type(self):
-        return tensor_type(self.shape)
+        return tensor_type(self.shape, self.element)
+
+    def like(self, name, shape=None, nhwc=None):
+        """A value of the same element type and quantization."""
+        return Value(name, self.shape if shape is None else shape,
+                     self.nhwc if nhwc is None else nhwc, element=self.element, quant=self.quant,
+                     storage=self._storage)
+
+    def with_quant(self, quant):
+        value = self.like(self.name)
+        value.quant = quant
+        return value
 
 
 class ImporterBase:
     """The graph being imported and the TOSA it becomes (self.emit)."""
 
-    def __init__(self, model, input_shapes=None):
+    def __init__(self, model, input_shapes=None, rounding="pytorch"):
         import onnx
         from onnx import numpy_helper
 
         from .constants import fold_constants, value_shapes
+        from .quantized import match_patterns
 
         self.onnx = onnx
         # Folding changes the graph: work on a copy.
         model = with_input_shapes(model, input_shapes or {})
-        self.graph = fold_constants(model, self.fail)
+        # {name: QuantizedConstant} of the folded DequantizeLinear nodes.
+        self.dequantized = {}
+        self.graph = fold_constants(model, self.fail, self.dequantized)
         self.emit = tosa.Emitter()
+        # How requantizations round (serenity.onnx.quantization.ROUNDINGS).
+        self.rounding = rounding
         self.values = {}
         self.consumers = {}
+        self.producers = {}
         for node in self.graph.node:
             for name in node.input:
                 self.consumers.setdefault(name, []).append(node)
+            for name in node.output:
+                self.producers[name] = node
+        # The quantized patterns, emitted at their QuantizeLinear; the
+        # nodes inside them are skipped where they stand.
+        self.patterns = match_patterns(self.graph, self.producers, self.consumers,
+                                       self.dequantized)
+        self.inside_patterns = {id(n) for p in self.patterns.values()
+                                for n in (p.anchor, p.activation) if n is not None}
         self.initializers = {i.name: numpy_helper.to_array(i) for i in self.graph.initializer}
         self.shapes = value_shapes(self.graph)
         self.folded = set()
@@ -95,10 +133,21 @@ class ImporterBase:
             self.fail(node, "value '%s' has a dynamic or unknown shape %s" % (name, shape))
         return shape
 
+    def op(self, name, operands, attrs, shape, hint="v", element="f32"):
+        """Emits `"tosa.<name>"` with a result of `shape` and `element`."""
+        return self.emit.op(name, operands, attrs, shape, hint,
+                            result_type=tensor_type(shape, element))
+
     def input(self, node, index):
+        """The float value of input `index`: a dequantized value is
+        computed in float here (an op outside every quantized pattern)."""
         name = node.input[index]
         if name in self.values:
-            return self.values[name]
+            value = self.values[name]
+            if value.dequantized is not None:
+                value = self.materialize_dequantized(value)
+                self.values[name] = value
+            return value
         if name in self.initializers:
             array = self.initializers[name].astype(np.float32)
             value = Value(self.emit.const(array).name, array.shape, constant=array)
@@ -121,15 +170,17 @@ class ImporterBase:
         if not value.nhwc:
             return value
         shape = [value.shape[i] for i in TO_NCHW]
-        name = self.emit.op("transpose", [value], "perms = array<i32: 0, 3, 1, 2>", shape, "t")
-        return Value(name, shape)
+        name = self.op("transpose", [value], "perms = array<i32: 0, 3, 1, 2>", shape, "t",
+                       value.element)
+        return value.like(name, shape, nhwc=False)
 
     def to_nhwc(self, value):
         if value.nhwc or len(value.shape) != 4:
             return value
         shape = [value.shape[i] for i in TO_NHWC]
-        name = self.emit.op("transpose", [value], "perms = array<i32: 0, 2, 3, 1>", shape, "t")
-        return Value(name, shape, nhwc=True)
+        name = self.op("transpose", [value], "perms = array<i32: 0, 2, 3, 1>", shape, "t",
+                       value.element)
+        return value.like(name, shape, nhwc=True)
 
     def broadcast_operand(self, node, value, like):
         """Brings an operand of a binary op to `like`'s rank and layout."""
@@ -159,7 +210,9 @@ class ImporterBase:
                                                (top, bottom, left, right), dilation, output)
         if (rows, columns) != (x.shape[1], x.shape[2]):
             size = [x.shape[0], rows, columns, x.shape[3]]
-            x = Value(self.emit.slice(x, [0, 0, 0, 0], size, "fit"), size, nhwc=True)
+            x = x.like(self.op("slice", [x, self.emit.const_shape([0, 0, 0, 0]),
+                                         self.emit.const_shape(size)], "", size, "fit", x.element),
+                       size, nhwc=True)
         return x, pad
 
     def output_shape(self, node, nhwc):

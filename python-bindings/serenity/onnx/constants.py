@@ -62,6 +62,24 @@ def _constant_of_shape(attr, shape):
     return np.full([int(d) for d in shape], fill.reshape(-1)[0], fill.dtype)
 
 
+def per_axis(array, rank, axis):
+    """A per-axis (1-D) parameter shaped to broadcast along `axis` of a
+    tensor of `rank`; a scalar or one-element parameter as it is."""
+    array = np.asarray(array)
+    if array.size <= 1 or rank == 0:
+        return array.reshape(()) if array.size == 1 else array
+    shape = [1] * rank
+    shape[axis % rank] = array.size
+    return array.reshape(shape)
+
+
+def _dequantize(attr, x, scale, zero_point=None):
+    axis = attr("axis", 1)
+    zero_point = np.zeros([], x.dtype) if zero_point is None else zero_point
+    return ((x.astype(np.float32) - per_axis(zero_point, x.ndim, axis).astype(np.float32))
+            * per_axis(scale, x.ndim, axis).astype(np.float32)).astype(np.float32)
+
+
 # Op type -> numpy over the inputs (constants, as numpy arrays).
 FOLDERS = {
     "Add": lambda attr, a, b: a + b,
@@ -85,6 +103,8 @@ FOLDERS = {
     "Floor": lambda attr, a: np.floor(a),
     "Ceil": lambda attr, a: np.ceil(a),
     "Sqrt": lambda attr, a: np.sqrt(a),
+    # Quantized weights and biases; fold_constants records what they were.
+    "DequantizeLinear": _dequantize,
 }
 
 def _constant(attr):
@@ -136,12 +156,16 @@ def value_shapes(graph):
     return shapes
 
 
-def fold_constants(model, fail):
+def fold_constants(model, fail, dequantized=None):
     """`model` with its Constant nodes, and the nodes that compute on
     constants and static shapes, turned into initializers. Shape inference
     runs again after each round, since a folded Reshape target or Slice
-    bound makes more shapes static. `fail(node, reason)` raises."""
+    bound makes more shapes static. `fail(node, reason)` raises. Each folded
+    DequantizeLinear is recorded in `dequantized` ({output name:
+    QuantizedConstant}), so that a quantized op reads the integers."""
     from onnx import numpy_helper, shape_inference
+
+    from .quantization import QuantizedConstant
 
     graph = model.graph
     constants = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
@@ -157,6 +181,9 @@ def fold_constants(model, fail):
             if outputs is None:
                 kept.append(node)
                 continue
+            if node.op_type == "DequantizeLinear" and dequantized is not None:
+                dequantized[node.output[0]] = QuantizedConstant.of_node(
+                    node, [constants[name] if name else None for name in node.input])
             for name, array in zip(node.output, outputs):
                 constants[name] = array
                 graph.initializer.append(numpy_helper.from_array(array, name))

@@ -11,6 +11,10 @@ class ShapeOps:
 
     def concat(self, node):
         inputs = [self.input(node, i) for i in range(len(node.input))]
+        self.values[node.output[0]] = self.emit_concat(node, inputs)
+
+    def emit_concat(self, node, inputs):
+        """Node's concatenation of `inputs` (of one element type)."""
         nhwc = any(v.nhwc for v in inputs)
         inputs = [self.to_nhwc(v) if nhwc else v for v in inputs]
         axis = self.attr(node, "axis")
@@ -19,20 +23,29 @@ class ShapeOps:
         if nhwc:
             axis = NHWC_AXIS[axis]
         out_shape = self.output_shape(node, nhwc)
-        self.define(node, self.emit.op("concat", inputs, "axis = %d : i32" % axis, out_shape, "cat"),
-                    out_shape, nhwc)
+        element = inputs[0].element
+        return inputs[0].like(self.op("concat", inputs, "axis = %d : i32" % axis, out_shape, "cat",
+                                      element), out_shape, nhwc)
 
     def reshape_like(self, node):
-        x = self.to_nchw(self.input(node, 0))
+        self.values[node.output[0]] = self.emit_reshape_like(node, self.input(node, 0))
+
+    def emit_reshape_like(self, node, x):
+        """`x` (of any element type) in the shape of node's output."""
+        x = self.to_nchw(x)
         shape = self.static_shape(node, node.output[0])
-        self.define(node, self.emit.op("reshape", [x, self.emit.const_shape(shape)], "", shape, "r"), shape)
+        return x.like(self.op("reshape", [x, self.emit.const_shape(shape)], "", shape, "r",
+                              x.element), shape)
 
     def transpose(self, node):
-        x = self.to_nchw(self.input(node, 0))
+        self.values[node.output[0]] = self.emit_transpose(node, self.input(node, 0))
+
+    def emit_transpose(self, node, x):
+        x = self.to_nchw(x)
         perm = self.attr(node, "perm", list(reversed(range(len(x.shape)))))
         shape = [x.shape[p] for p in perm]
-        self.define(node, self.emit.op("transpose", [x], "perms = array<i32: %s>" % ", ".join(
-            str(p) for p in perm), shape, "t"), shape)
+        return x.like(self.op("transpose", [x], "perms = array<i32: %s>" % ", ".join(
+            str(p) for p in perm), shape, "t", x.element), shape)
 
     def pad(self, node):
         x = self.input(node, 0)

@@ -21,8 +21,6 @@ class WindowOps:
 
     def conv(self, node):
         x = self.to_nhwc(self.input(node, 0))
-        if len(x.shape) != 4:
-            self.fail(node, "only 2-D convolutions are supported")
         weight = self.constant_input(node, 1)
         if weight is None:
             self.fail(node, "has no weight (its second input)")
@@ -37,11 +35,33 @@ class WindowOps:
             weight = weight * scale.reshape([-1, 1, 1, 1])
             bias = (bias - mean) * scale + beta
             self.folded.add(bn.name or bn.output[0])
-        group = self.attr(node, "group", 1)
-        strides = self.attr(node, "strides", [1, 1])
-        dilations = self.attr(node, "dilations", [1, 1])
-        pads = self.attr(node, "pads", [0, 0, 0, 0])
-        if self.attr(node, "auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+        result = self.emit_conv(node, x, weight, bias)
+        if bn is not None:
+            self.values[bn.output[0]] = result
+        self.values[node.output[0]] = result
+
+    def emit_conv(self, node, x, weight, bias, zero_points=(0, 0), geometry=None):
+        """Node's convolution of the NHWC `x` by `weight` (ONNX's OIHW) plus
+        `bias`: f32, or i8 inputs and weights (with their `zero_points`)
+        into an i32 accumulator with an i32 bias. `geometry` overrides
+        node's group, strides, dilations and pads attributes."""
+        geometry = geometry or {}
+        attr = lambda name, default: geometry.get(name, self.attr(node, name, default))
+        if len(x.shape) != 4:
+            self.fail(node, "only 2-D convolutions are supported")
+        quantized = x.element == "i8"
+        weight_element, bias_element = ("i8", "i32") if quantized else ("f32", "f32")
+        result_element = "i32" if quantized else "f32"
+        if quantized:
+            input_zp, weight_zp = (self.emit.int_zero_point(z, "i8") for z in zero_points)
+        else:
+            input_zp = weight_zp = self.emit.zero_point()
+        out_channels = weight.shape[0]
+        group = attr("group", 1)
+        strides = attr("strides", [1, 1])
+        dilations = attr("dilations", [1, 1])
+        pads = attr("pads", [0, 0, 0, 0])
+        if attr("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
             self.fail(node, "auto_pad is not supported; give explicit pads")
         out_nchw = self.static_shape(node, node.output[0])
         out_shape = [out_nchw[i] for i in TO_NHWC]
@@ -50,18 +70,21 @@ class WindowOps:
         if dilations[0] != dilations[1]:
             self.fail(node, "different dilations along height and width are not supported")
         x, pad = self.fit(node, x, (kh, kw), strides, pads, dilations[0], out_shape[1:3])
-        attrs = tosa.window_attrs(strides, pad, dilations[0])
+        attrs = tosa.window_attrs(strides, pad, dilations[0], acc_type=result_element)
         in_channels = x.shape[3]
-        zp = self.emit.zero_point()
+        const = lambda array, element: self.emit.const(array, element)
         if group == 1:
-            w = self.emit.const(weight.transpose(0, 2, 3, 1))
-            b = self.emit.const(bias)
-            name = self.emit.op("conv2d", [x, w, b, zp, zp], attrs, out_shape, "conv")
+            w = const(weight.transpose(0, 2, 3, 1), weight_element)
+            b = const(bias, bias_element)
+            name = self.op("conv2d", [x, w, b, input_zp, weight_zp], attrs, out_shape, "conv",
+                           result_element)
         elif group == in_channels and out_channels % in_channels == 0:
             multiplier = out_channels // in_channels
-            w = self.emit.const(weight.reshape(in_channels, multiplier, kh, kw).transpose(2, 3, 0, 1))
-            b = self.emit.const(bias)
-            name = self.emit.op("depthwise_conv2d", [x, w, b, zp, zp], attrs, out_shape, "dw")
+            w = const(weight.reshape(in_channels, multiplier, kh, kw).transpose(2, 3, 0, 1),
+                      weight_element)
+            b = const(bias, bias_element)
+            name = self.op("depthwise_conv2d", [x, w, b, input_zp, weight_zp], attrs, out_shape,
+                           "dw", result_element)
         else:
             # Grouped: one conv per group on its channel slice, concatenated.
             parts = []
@@ -70,16 +93,17 @@ class WindowOps:
                 start = self.emit.const_shape([0, 0, 0, g * per_in])
                 size = self.emit.const_shape([x.shape[0], x.shape[1], x.shape[2], per_in])
                 part_shape = [x.shape[0], x.shape[1], x.shape[2], per_in]
-                part = Value(self.emit.op("slice", [x, start, size], "", part_shape), part_shape)
-                w = self.emit.const(weight[g * per_out:(g + 1) * per_out].transpose(0, 2, 3, 1))
-                b = self.emit.const(bias[g * per_out:(g + 1) * per_out])
+                part = x.like(self.op("slice", [x, start, size], "", part_shape, "v", x.element),
+                              part_shape)
+                w = const(weight[g * per_out:(g + 1) * per_out].transpose(0, 2, 3, 1),
+                          weight_element)
+                b = const(bias[g * per_out:(g + 1) * per_out], bias_element)
                 shape = out_shape[:3] + [per_out]
-                parts.append(Value(self.emit.op("conv2d", [part, w, b, zp, zp], attrs, shape, "conv"),
-                                   shape))
-            name = self.emit.op("concat", parts, "axis = 3 : i32", out_shape, "cat")
-        if bn is not None:
-            self.values[bn.output[0]] = Value(name, out_shape, True)
-        self.define(node, name, out_shape, True)
+                parts.append(Value(self.op("conv2d", [part, w, b, input_zp, weight_zp], attrs,
+                                           shape, "conv", result_element), shape,
+                                   element=result_element))
+            name = self.op("concat", parts, "axis = 3 : i32", out_shape, "cat", result_element)
+        return Value(name, out_shape, True, element=result_element)
 
     def batch_norm(self, node):
         if (node.name or node.output[0]) in self.folded:
@@ -96,9 +120,17 @@ class WindowOps:
         self.define(node, self.emit.op("add", [scaled, t], "", x.shape), x.shape, x.nhwc)
 
     def pool(self, node, op, global_=False):
-        x = self.to_nhwc(self.input(node, 0))
+        self.values[node.output[0]] = self.emit_pool(node, self.input(node, 0), op, global_)
+
+    def emit_pool(self, node, x, op, global_=False):
+        """Node's pooling of `x`: f32, or i8 with `x.quant`'s zero point
+        (which padding counted by an average holds, and an i8 average
+        keeps)."""
+        x = self.to_nhwc(x)
         if len(x.shape) != 4:
             self.fail(node, "only 2-D pooling is supported")
+        quantized = x.element == "i8"
+        zero = x.quant.zero_point if quantized else 0
         out_shape = self.output_shape(node, True)
         if global_:
             kernel, strides, pads = [x.shape[1], x.shape[2]], [1, 1], [0, 0, 0, 0]
@@ -115,19 +147,22 @@ class WindowOps:
                 # so that they count.
                 top, left, bottom, right = pads
                 shape = [x.shape[0], x.shape[1] + top + bottom, x.shape[2] + left + right, x.shape[3]]
-                zero = self.emit.const(np.zeros([1], np.float32))
-                x = Value(self.emit.op("pad", [x, self.emit.const_shape(
-                    [0, 0, top, bottom, left, right, 0, 0]), zero], "", shape, "pad"), shape, nhwc=True)
+                zero_value = self.emit.const(np.full([1], zero), x.element)
+                x = x.like(self.op("pad", [x, self.emit.const_shape(
+                    [0, 0, top, bottom, left, right, 0, 0]), zero_value], "", shape, "pad",
+                    x.element), shape)
                 pads = [0, 0, 0, 0]
         # Ceil mode shows in the output size; fit() pads for it.
         x, pad = self.fit(node, x, kernel, strides, pads, output=out_shape[1:3])
         if any(p >= k for p, k in zip(pad, (kernel[0], kernel[0], kernel[1], kernel[1]))):
             self.fail(node, "padding as large as the window is not supported")
-        attrs = tosa.window_attrs(strides, pad, kernel=kernel, accumulate=op == "avg_pool2d")
+        attrs = tosa.window_attrs(strides, pad, kernel=kernel, accumulate=op == "avg_pool2d",
+                                  acc_type="i32" if quantized else "f32")
         operands = [x]
         if op == "avg_pool2d":
-            operands += [self.emit.zero_point(), self.emit.zero_point()]
-        self.define(node, self.emit.op(op, operands, attrs, out_shape, "pool"), out_shape, True)
+            zp = self.emit.int_zero_point(zero, "i8") if quantized else self.emit.zero_point()
+            operands += [zp, zp]
+        return x.like(self.op(op, operands, attrs, out_shape, "pool", x.element), out_shape)
 
     def resize(self, node):
         """Nearest-neighbour upsampling by whole factors (nn.Upsample), as

@@ -10,7 +10,8 @@ convention of --serenity-pipeline and of
 `one-shot-bufferize{bufferize-function-boundaries
 function-boundary-type-conversion=identity-layout-map},
 buffer-results-to-out-params{hoist-static-allocs modify-public-functions}`).
-@main feeds the function the deterministic inputs of make_comparison.py,
+@main feeds the function the deterministic inputs of make_comparison.py (or
+the bytes --input-data gives),
 prints every result (f32 as its bits in i32, integers widened to i32, so
 that runs compare exactly; make_comparison.ELEMENT_TYPES) and then
 the heap statistics of heap_counter.c. Inputs and outputs live in globals,
@@ -42,6 +43,9 @@ def main():
     parser.add_argument("model")
     parser.add_argument("lowered")
     parser.add_argument("-o", "--output", required=True)
+    parser.add_argument("--input-data",
+                        help="a file of one line per input: its little-endian bytes in hex "
+                             "(default: make_comparison.py's deterministic inputs)")
     args = parser.parse_args()
 
     signature = function_of(open(args.model).read())
@@ -67,8 +71,15 @@ def main():
     if arena:
         lines.append('  memref.global "private" @__runner_arena : memref<%sxi8> = uninitialized {alignment = 16 : i64}'
                      % arena.group(1))
+    given = open(args.input_data).read().split() if args.input_data else None
+    if given is not None and len(given) != len(inputs):
+        sys.exit("make_runner.py: %s has %d inputs, the function takes %d"
+                 % (args.input_data, len(given), len(inputs)))
     for index, (shape, element) in enumerate(inputs):
-        data = input_data(index, shape, element)
+        data = given[index].upper() if given else input_data(index, shape, element)
+        if len(data) != 2 * bytes_of(shape, element):
+            sys.exit("make_runner.py: input %d has %d bytes, %s needs %d"
+                     % (index, len(data) // 2, memref(shape, element), bytes_of(shape, element)))
         lines.append('  memref.global "private" @__runner_in%d : %s = dense<"0x%s"> {alignment = 16 : i64}'
                      % (index, memref(shape, element), data))
     for index, (shape, element) in enumerate(outputs):
