@@ -67,9 +67,9 @@ bool isFusibleElementwiseOperand(OpOperand *operand) {
   Value value = operand->get();
   auto producer = value.getDefiningOp<linalg::GenericOp>();
   Operation *consumer = operand->getOwner();
-  bool integerChain = hasIntegerElements(value) ||
-                      (consumer->getNumResults() == 1 &&
-                       hasIntegerElements(consumer->getResult(0)));
+  bool integerChain =
+      hasIntegerElements(value) || (consumer->getNumResults() == 1 &&
+                                    hasIntegerElements(consumer->getResult(0)));
   return integerChain && value.hasOneUse() && producer &&
          !isAveragePoolDivision(producer);
 }
