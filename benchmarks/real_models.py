@@ -48,6 +48,155 @@ def build(name):
     return getattr(models, name)(weights=None, **options).eval()
 
 
+# torchvision's quantizable models whose quantized form torch 1.13 exports
+# (shufflenet_v2's export fails in torch, on a Slice of a quantized tensor).
+QUANTIZED_MODELS = ["mobilenet_v2", "mobilenet_v3_large", "resnet18", "resnet50", "googlenet",
+                    "inception_v3"]
+
+
+def calibration_batches(size, seed=0, count=4):
+    import numpy as np
+    import torch
+
+    rng = np.random.default_rng(seed)
+    return [torch.from_numpy(rng.standard_normal((2, 3, size, size)).astype(np.float32))
+            for _ in range(count)]
+
+
+# A model without a quantizable variant (residual adds, depthwise
+# convolutions, a mean), quantized with FX graph mode.
+FX_QUANTIZED_MODEL = "mnasnet0_5"
+
+
+def build_quantized(name, size, fx=False):
+    """torchvision's `name` quantized as a user does with Debian's torch:
+    random weights (seed 0), post-training static quantization with the
+    qnnpack engine on a fixed calibration set; the quantizable variant with
+    fuse_model() and eager mode, or (fx) the plain model with FX graph mode
+    (prepare_fx / convert_fx). Two things make the random network a fair
+    test: batch-norm statistics of the calibration data (the defaults make
+    activations vanish), and a final Linear layer of unit gain
+    (torchvision's init makes every quantized logit one value). Biases are
+    then made exportable (exportable_biases)."""
+    import warnings
+
+    import torch
+    from torch.ao import quantization
+    from torch.ao.quantization import quantize_fx
+    import torchvision.models as models
+    import torchvision.models.quantization as quantizable
+
+    torch.backends.quantized.engine = "qnnpack"
+    torch.manual_seed(0)
+    options = {"aux_logits": False, "init_weights": True} if name in ("googlenet", "inception_v3") else {}
+    if fx:
+        network = getattr(models, name)(weights=None, **options)
+    else:
+        network = getattr(quantizable, name)(weights=None, quantize=False, **options)
+    batches = calibration_batches(size)
+    for module in network.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.momentum = None  # a plain average over the batches
+            module.reset_running_stats()
+    network.train()
+    with torch.no_grad():
+        for batch in batches:
+            network(batch)
+    network.eval()
+    last = [m for m in network.modules() if isinstance(m, torch.nn.Linear)][-1]
+    torch.nn.init.normal_(last.weight, 0.0, last.in_features ** -0.5)
+    with warnings.catch_warnings():
+        # Observers of blocks that never run (an unused skip add) warn.
+        warnings.simplefilter("ignore")
+        if fx:
+            network = quantize_fx.prepare_fx(network,
+                                             quantization.get_default_qconfig_mapping("qnnpack"),
+                                             example_inputs=(batches[0][:1],))
+        else:
+            network.fuse_model()
+            network.qconfig = quantization.get_default_qconfig("qnnpack")
+            quantization.prepare(network, inplace=True)
+        with torch.no_grad():
+            for batch in batches:
+                network(batch)
+        network = (quantize_fx.convert_fx(network) if fx
+                   else quantization.convert(network, inplace=True))
+    exportable_biases(network, batches[0][:1])
+    return network
+
+
+def exportable_biases(network, x):
+    """torch.onnx (1.13) writes a quantized layer's int32 bias as a Cast of
+    bias / (input scale * weight scale), which truncates, where the kernels
+    round: the file and PyTorch's run would differ by a step of the bias.
+    Each float bias is moved a quarter step past the whole number of steps
+    it rounds to, which both ways give."""
+    import torch
+    import torch.ao.nn.quantized as nnq
+
+    input_scales = {}
+    hooks = [m.register_forward_pre_hook(
+        lambda module, inputs: input_scales.__setitem__(module, inputs[0].q_scale()))
+        for m in network.modules() if isinstance(m, (nnq.Conv2d, nnq.Linear))]
+    with torch.no_grad():
+        network(x)
+    for hook in hooks:
+        hook.remove()
+    for module, input_scale in input_scales.items():
+        weight, bias = module.weight(), module.bias()
+        if bias is None:
+            continue
+        if weight.qscheme() in (torch.per_channel_affine, torch.per_channel_symmetric):
+            weight_scales = weight.q_per_channel_scales().float()
+        else:
+            weight_scales = torch.full(bias.shape, weight.q_scale(), dtype=torch.float32)
+        step = (torch.tensor(input_scale, dtype=torch.float32) * weight_scales).double()
+        steps = torch.round(bias.double() / step)
+        module.set_weight_bias(weight, ((steps + 0.25 * torch.sign(steps)) * step).float())
+
+
+def quantized_input(network, x):
+    """`x` quantized as the model's first op quantizes it: its QuantStub
+    (eager mode) or its quantize_per_tensor (FX)."""
+    import torch
+
+    if hasattr(network, "quant"):
+        return network.quant(x)
+    for node in network.graph.nodes:
+        if node.target is torch.quantize_per_tensor:
+            scale, zero_point = (getattr(network, a.target) for a in node.args[1:3])
+            return torch.quantize_per_tensor(x, float(scale), int(zero_point), node.args[3])
+    raise RuntimeError("the model quantizes no input")
+
+
+def export_quantized(name, size, path, fx=False, seed=1):
+    """`build_quantized(name, size, fx)` exported to `path` (opset 13) on a
+    fixed input; returns the model's uint8 input (NCHW), its uint8 logits
+    (the last quantized Linear's), and their scale and zero point."""
+    import warnings
+
+    import numpy as np
+    import torch
+    import torch.ao.nn.quantized as nnq
+
+    network = build_quantized(name, size, fx)
+    x = torch.from_numpy(np.random.default_rng(seed).standard_normal((1, 3, size, size))
+                         .astype(np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(network, x, path, opset_version=13, input_names=["input"],
+                          output_names=["logits"])
+    logits = []
+    classifier = [m for m in network.modules() if isinstance(m, nnq.Linear)][-1]
+    hook = classifier.register_forward_hook(lambda module, inputs, output: logits.append(output))
+    with torch.no_grad():
+        network(x)
+    hook.remove()
+    (logits,) = logits
+    return (quantized_input(network, x).int_repr().numpy(), logits.int_repr().numpy(),
+            logits.q_scale(), logits.q_zero_point())
+
+
 def input_size(name):
     """The input height and width the model is made for."""
     return 299 if name == "inception_v3" else 224

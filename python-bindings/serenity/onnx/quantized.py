@@ -23,12 +23,14 @@ from .quantization import (ONNX_ELEMENTS, TABLE_FUNCTIONS, UNSIGNED_OFFSET, Quan
 
 # Float ops that a QDQ pattern turns into int8 ops (besides the tables).
 ANCHORS = {"Conv", "Gemm", "MatMul", "Add", "Mul", "MaxPool", "AveragePool", "GlobalAveragePool",
+           "ReduceMean",
            "GlobalMaxPool", "Concat", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose",
            "Identity", "Dropout", "Relu", "Clip"} | set(TABLE_FUNCTIONS)
 ACTIVATIONS = {"Relu", "Clip"}
 # Inputs of an anchor that are plain constants (shapes, bounds), not
 # quantized tensors.
-CONSTANT_INPUTS = {"Reshape": {1}, "Squeeze": {1}, "Unsqueeze": {1}, "Clip": {1, 2}}
+CONSTANT_INPUTS = {"Reshape": {1}, "Squeeze": {1}, "Unsqueeze": {1}, "Clip": {1, 2},
+                   "ReduceMean": {1}}
 # An add's operands are scaled by 2^20 in i32 before they are added
 # (TFLite's scheme).
 ADD_LEFT_SHIFT = 20
@@ -231,6 +233,8 @@ class QuantizedOps:
             x = self.emit_pool(anchor, x, "max_pool2d", op == "GlobalMaxPool")
         elif op in ("AveragePool", "GlobalAveragePool"):
             return self.quantized_average(anchor, x, quant, clamp, op == "GlobalAveragePool")
+        elif op == "ReduceMean":
+            return self.quantized_mean(anchor, x, quant, clamp)
         elif op == "Concat":
             inputs = [self.quantized_operand(anchor, i) for i in range(len(anchor.input))]
             x = self.emit_concat(anchor, [self.to_quantization(anchor, v, quant) for v in inputs])
@@ -361,7 +365,8 @@ class QuantizedOps:
         kernel = [x.shape[1], x.shape[2]] if global_ else self.attr(node, "kernel_shape")
         channels, count = x.shape[3], kernel[0] * kernel[1]
         geometry = {"group": channels, "pads": pads, "dilations": [1, 1],
-                    "strides": [1, 1] if global_ else self.attr(node, "strides", [1, 1])}
+                    "strides": [1, 1] if global_ else self.attr(node, "strides", [1, 1]),
+                    "output_shape": [x.shape[0], 1, 1, channels] if global_ else None}
         ones = np.ones([channels, 1] + list(kernel), np.int64)
         total = self.emit_conv(node, x, ones, np.zeros([channels], np.int64),
                                (x.quant.zero_point, 0), geometry)
@@ -386,6 +391,19 @@ class QuantizedOps:
         else:
             result = self.round_away_from_zero(total, multiplier << 7, shift + 7, quant)
         return self.clamp_int8(result, clamp)
+
+    def quantized_mean(self, node, x, quant, clamp):
+        """A mean over height and width (x.mean([2, 3]), a global average
+        pool as PyTorch and FX write it) is one; other means cannot be
+        int8 ops here."""
+        x = self.to_nhwc(x)
+        if len(x.shape) != 4 or self.reduction_axes(node, x) != [1, 2]:
+            self.fail(node, "a quantized mean over other axes than height and width is not "
+                            "supported")
+        result = self.quantized_average(node, x, quant, clamp, global_=True)
+        if self.attr(node, "keepdims", 1):
+            return result
+        return self.emit_reshape_like(node, result)
 
     def float_requantize(self, x, factors, quant):
         """The i32 `x` in float32 times `factors` (one, or one per channel of

@@ -111,7 +111,9 @@ class ShapeOps:
             self.define(node, name, shape, x.nhwc, index)
 
     def alias(self, node):
-        self.values[node.output[0]] = self.input(node, 0)
+        # The value as it is: a dequantized one stays integers until read.
+        value = self.values.get(node.input[0])
+        self.values[node.output[0]] = value if value is not None else self.input(node, 0)
 
     SHAPE_OPS = {
         "Concat": concat,

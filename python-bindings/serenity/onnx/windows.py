@@ -4,7 +4,7 @@ folded in), pooling, Gemm and MatMul."""
 import numpy as np
 
 from .. import tosa
-from .base import TO_NHWC, Value
+from .base import Value
 
 
 class WindowOps:
@@ -44,7 +44,8 @@ class WindowOps:
         """Node's convolution of the NHWC `x` by `weight` (ONNX's OIHW) plus
         `bias`: f32, or i8 inputs and weights (with their `zero_points`)
         into an i32 accumulator with an i32 bias. `geometry` overrides
-        node's group, strides, dilations and pads attributes."""
+        node's group, strides, dilations and pads attributes and its
+        (NHWC) output_shape."""
         geometry = geometry or {}
         attr = lambda name, default: geometry.get(name, self.attr(node, name, default))
         if len(x.shape) != 4:
@@ -63,8 +64,7 @@ class WindowOps:
         pads = attr("pads", [0, 0, 0, 0])
         if attr("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
             self.fail(node, "auto_pad is not supported; give explicit pads")
-        out_nchw = self.static_shape(node, node.output[0])
-        out_shape = [out_nchw[i] for i in TO_NHWC]
+        out_shape = geometry.get("output_shape") or self.output_shape(node, True)
         kh, kw = weight.shape[2], weight.shape[3]
         # ONNX pads: top, left, bottom, right; TOSA: top, bottom, left, right.
         if dilations[0] != dilations[1]:
@@ -131,7 +131,8 @@ class WindowOps:
             self.fail(node, "only 2-D pooling is supported")
         quantized = x.element == "i8"
         zero = x.quant.zero_point if quantized else 0
-        out_shape = self.output_shape(node, True)
+        out_shape = ([x.shape[0], 1, 1, x.shape[3]] if global_
+                     else self.output_shape(node, True))
         if global_:
             kernel, strides, pads = [x.shape[1], x.shape[2]], [1, 1], [0, 0, 0, 0]
         else:

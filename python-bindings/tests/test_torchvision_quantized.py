@@ -1,0 +1,63 @@
+"""Quantized real models: torchvision's quantizable classifiers quantized as
+a user does with Debian's torch (qnnpack post-training static quantization,
+benchmarks/real_models.py builds them), exported to ONNX (QDQ, opset 13),
+imported to int8 TOSA, verified, scheduled, run through --serenity-pipeline
+with mlir-runner, and compared with PyTorch's quantized logits: bit for
+bit, with no heap.
+
+One model without a quantizable variant (real_models.FX_QUANTIZED_MODEL) is
+quantized with FX graph mode instead.
+
+By default the models run at 64x64 (Inception-v3 at 75x75); `--full` runs
+them at 224x224 (Inception-v3 at 299x299).
+"""
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import serenity
+from serenity.onnx_import import import_model
+from conftest import SOURCE
+from execution import run_function
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("torchvision.models.quantization")
+onnx = pytest.importorskip("onnx")
+
+sys.path.insert(0, os.path.join(SOURCE, "benchmarks"))
+from real_models import (FX_QUANTIZED_MODEL, QUANTIZED_MODELS, export_quantized,  # noqa: E402
+                         input_size)
+
+
+@pytest.mark.parametrize("name,fx", [(name, False) for name in QUANTIZED_MODELS]
+                         + [(FX_QUANTIZED_MODEL, True)])
+def test_quantized_torchvision_model_runs_bit_exact(name, fx, tmp_path, request):
+    full = request.config.getoption("--full")
+    size = input_size(name) if full else (75 if name == "inception_v3" else 64)
+    path = tmp_path / ("%s.onnx" % name)
+    x, expected, scale, zero_point = export_quantized(name, size, str(path), fx)
+    # A spread of logits, not one value: the comparison means something.
+    assert len(np.unique(expected)) > 50
+
+    # Imported (and verified): uint8 in and out, with their quantization.
+    text = import_model(onnx.load(str(path)), name)
+    assert text.startswith("func.func @%s(%%arg0: tensor<1x3x%dx%dxui8> {serenity.quantization = "
+                           "!quant.uniform<u8:f32, " % (name, size, size))
+    assert ("-> (tensor<1x1000xui8> {serenity.quantization = !quant.uniform<u8:f32, %r:%d>})"
+            % (scale, zero_point)) in text
+
+    # Scheduled: proven optimal.
+    (function,) = serenity.schedule(text, memory_model="bufferized").functions
+    assert function.status == "optimal", function
+    assert function.peak_bytes <= function.input_peak_bytes
+
+    # Through the pipeline: PyTorch's logits bit for bit, and no heap.
+    (logits,), heap = run_function(tmp_path, text, [x], pipeline=True)
+    mismatches = int(np.count_nonzero(logits != expected.reshape(-1)))
+    print("%s at %dx%d: %d of %d logits differ from PyTorch's" % (name, size, size, mismatches,
+                                                                  logits.size))
+    assert mismatches == 0
+    assert heap == 0
