@@ -51,26 +51,41 @@ bool isAlwaysTiled(Operation *op) {
          isDepthwiseMultiplierOne(op);
 }
 
-/// The element-wise op that may run `op` inside it, if any: the only reader
-/// of `op`'s single result, element-wise, of the same shape (an identity
-/// map in its linalg.generic). An integer result fuses; a float one only
-/// into a chain that ends in integers (findFusedRequantization).
-Operation *getFusingConsumer(Operation *op) {
-  if (op->getNumResults() != 1 ||
-      !(isElementwiseOp(op) || fusesIntoConsumer(op)))
-    return nullptr;
+/// An element-wise op the fusion reads as one: tosa.mul too, which lacks
+/// TOSA's element-wise trait for its shift operand (a constant) but lowers
+/// to one linalg.generic (a float32 requantization multiplies).
+bool isFusibleElementwiseOp(Operation *op) {
+  return isElementwiseOp(op) || isa<tosa::MulOp>(op);
+}
+
+/// The element-wise ops that may run `op` inside them, if any: the readers
+/// of `op`'s single result, element-wise, of the same shape (identity maps
+/// in their linalg.generic ops). A convolution has one reader (the pass
+/// tiles it with that one); an element-wise op may have several, which the
+/// fusion merges when they end in one op (findFusedRequantization). An
+/// integer result fuses; a float one only into a chain that ends in
+/// integers.
+SmallVector<Operation *, 2> getFusingConsumers(Operation *op) {
+  bool elementwise = isFusibleElementwiseOp(op);
+  if (op->getNumResults() != 1 || !(elementwise || fusesIntoConsumer(op)))
+    return {};
   Value result = op->getResult(0);
   auto type = dyn_cast<RankedTensorType>(result.getType());
-  if (!type || !type.hasStaticShape() || !result.hasOneUse())
-    return nullptr;
-  Operation *consumer = *result.getUsers().begin();
-  if (consumer->getBlock() != op->getBlock() || !isElementwiseOp(consumer) ||
-      consumer->getNumResults() != 1 ||
-      consumer->getResult(0).getType() !=
-          RankedTensorType::get(type.getShape(),
-                                getElementTypeOrSelf(consumer->getResult(0))))
-    return nullptr;
-  return consumer;
+  if (!type || !type.hasStaticShape() || result.use_empty() ||
+      (!elementwise && !result.hasOneUse()))
+    return {};
+  SmallVector<Operation *, 2> consumers;
+  for (Operation *consumer : result.getUsers()) {
+    if (consumer->getBlock() != op->getBlock() ||
+        !isFusibleElementwiseOp(consumer) || consumer->getNumResults() != 1 ||
+        consumer->getResult(0).getType() !=
+            RankedTensorType::get(type.getShape(),
+                                  getElementTypeOrSelf(consumer->getResult(0))))
+      return {};
+    if (!llvm::is_contained(consumers, consumer))
+      consumers.push_back(consumer);
+  }
+  return consumers;
 }
 
 /// Bytes of one output row (getRowTiledDims) of `shape` in `elementType`,
@@ -120,26 +135,31 @@ FusedRequantization serenity::findFusedRequantization(Block &body) {
   // Consumers come after their producers: walking up, the chain below an op
   // is known. The pass fuses a float value when its consumer, fused with
   // every op below it, makes integers: when the chain's root does.
+  // A value read by several ops fuses when they all end in one: the pass
+  // merges them first, and then the value has one reader.
+  auto rootOf = [&](Operation *op) {
+    for (auto next = consumerOf.find(op); next != consumerOf.end();
+         next = consumerOf.find(op))
+      op = next->second;
+    return op;
+  };
   for (Operation &op : llvm::reverse(body.without_terminator())) {
-    Operation *consumer = getFusingConsumer(&op);
-    if (!consumer)
+    SmallVector<Operation *, 2> consumers = getFusingConsumers(&op);
+    if (consumers.empty())
       continue;
-    Operation *root = consumer;
-    for (auto next = consumerOf.find(root); next != consumerOf.end();
-         next = consumerOf.find(root))
-      root = next->second;
+    Operation *root = rootOf(consumers.front());
+    if (llvm::any_of(consumers,
+                     [&](Operation *other) { return rootOf(other) != root; }))
+      continue;
     if (hasIntegerElements(op.getResult(0).getType()) ||
         hasIntegerElements(root->getResult(0).getType()))
-      consumerOf[&op] = consumer;
+      consumerOf[&op] = consumers.front();
   }
   for (Operation &op : body.without_terminator()) {
     auto it = consumerOf.find(&op);
     if (it == consumerOf.end())
       continue;
-    Operation *root = it->second;
-    for (auto next = consumerOf.find(root); next != consumerOf.end();
-         next = consumerOf.find(root))
-      root = next->second;
+    Operation *root = rootOf(it->second);
     fused.rootOf[&op] = root;
     fused.members[root].push_back(&op);
   }

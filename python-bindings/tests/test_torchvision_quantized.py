@@ -13,6 +13,8 @@ them at 224x224 (Inception-v3 at 299x299).
 """
 
 import os
+import re
+import subprocess
 import sys
 
 import numpy as np
@@ -20,7 +22,7 @@ import pytest
 
 import serenity
 from serenity.onnx_import import import_model
-from conftest import SOURCE
+from conftest import BUILD, SOURCE
 from execution import run_function
 
 torch = pytest.importorskip("torch")
@@ -53,6 +55,14 @@ def test_quantized_torchvision_model_runs_bit_exact(name, fx, tmp_path, request)
     (function,) = serenity.schedule(text, memory_model="bufferized").functions
     assert function.status == "optimal", function
     assert function.peak_bytes <= function.input_peak_bytes
+
+    # The pipeline's memory model predicts the arena that runs: its peak is
+    # the placed arena's live-bytes bound.
+    reports = subprocess.run([os.path.join(BUILD, "bin", "serenity-opt"), "-",
+                              "--serenity-pipeline=keep-reports=1"], input=text, check=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    bound, peak = re.search(r"live_bound = (\d+),.*serenity\.schedule<peak = (\d+),", reports).groups()
+    assert peak == bound
 
     # Through the pipeline: PyTorch's logits bit for bit, and no heap.
     (logits,), heap = run_function(tmp_path, text, [x], pipeline=True)
