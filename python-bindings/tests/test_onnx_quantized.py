@@ -358,3 +358,46 @@ def test_rounding_option_is_checked():
     m, _, _, _ = conv_case("ui8", False)
     with pytest.raises(ImportError_, match="rounding must be one of pytorch, tflite"):
         import_model(m, "q", rounding="nearest")
+
+
+def test_python_api_and_report_take_the_int8_model(tmp_path):
+    """The convolution, its float32 requantization and its clamp are one op
+    of the memory model (as the pipeline fuses them), between the boundary's
+    shifts and layout changes: the peak is the uint8 input and its int8
+    copy (120 bytes each)."""
+    import subprocess
+
+    import serenity
+    from conftest import BUILD
+
+    m, _, _, _ = conv_case("ui8", False)
+    text = import_model(m, "q")
+    (report,) = serenity.analyze(text)
+    assert [s.op.split(" = ")[1] for s in report.steps] == [
+        "tosa.rescale", "tosa.transpose", "tosa.clamp", "tosa.transpose", "tosa.rescale"]
+    assert report.peak_bytes == 240
+    path = tmp_path / "q.mlir"
+    path.write_text(text)
+    result = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path),
+                             "-o", str(tmp_path / "plot")], check=True, stdout=subprocess.PIPE,
+                            text=True)
+    assert "@q (strict model, 5 ops," in result.stdout
+    assert "as written: peak 240 bytes" in result.stdout
+
+
+def test_input_shape_and_locations_as_for_float_models(tmp_path):
+    """A quantized model exported with a dynamic batch takes --input-shape;
+    every int8 op carries the name of the node it came from."""
+    m, x, expected, _ = conv_case("ui8", False)
+    for info in list(m.graph.input) + list(m.graph.output):
+        info.type.tensor_type.shape.dim[0].dim_param = "batch"
+    with pytest.raises(ImportError_, match="give it with --input-shape x=1x4x6x5"):
+        import_model(m, "q")
+    text = import_model(m, "q", input_shapes={"x": [1, 4, 6, 5]})
+    conv = next(line for line in text.splitlines() if '"tosa.conv2d"' in line)
+    assert conv.endswith('loc("conv")')
+    requantization = [line for line in text.splitlines() if 'loc("conv")' in line
+                      and ('"tosa.cast"' in line or '"tosa.rescale"' in line)]
+    assert len(requantization) == 3  # to f32, back to i32, and to i8 with the zero point
+    (result,), _ = run_function(tmp_path, text, [x])
+    assert np.array_equal(result, expected.reshape(-1))

@@ -345,9 +345,12 @@ def SerenityFuseRequantize
     tensors, does the same in two steps:
 
     - Element-wise ops on integers fuse into their single consumer
-      (`linalg-fuse-elementwise-ops`, restricted to integer values read by
-      one op): an int8 add (rescale, rescale, add, rescale, clamp) becomes
-      one i8 -> i8 op, and a rescale and its clamp one i32 -> i8 op.
+      (`linalg-fuse-elementwise-ops`, restricted to values read by one op
+      where the value or the consumer's result is integer): an int8 add
+      (rescale, rescale, add, rescale, clamp) becomes one i8 -> i8 op, a
+      rescale and its clamp one i32 -> i8 op, and a float32 requantization
+      (cast to f32, multiply, cast to i32, rescale: PyTorch's arithmetic)
+      one i32 -> i8 op, since it fuses from its integer end up.
     - An integer depthwise convolution of channel multiplier 1, which
       TOSA-to-Linalg writes into a 5-D accumulator behind a collapse_shape,
       becomes the 4-D depthwise convolution.
@@ -362,7 +365,8 @@ def SerenityFuseRequantize
       other maps too they would hold their inputs at once with those.
       Padded copies stay whole (one copy of the input, in its element type).
 
-    Floating-point ops are left alone. After one-shot bufferization,
+    Floating-point chains that end in floats are left alone. After one-shot
+    bufferization,
     `buffer-loop-hoisting` moves the tile buffers out of the loops, where
     `--serenity-plan-memory` places them. Ops in tile loops are left alone,
     so a second run changes nothing. `tile-window-ops=0` does the
