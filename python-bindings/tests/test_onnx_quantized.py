@@ -401,3 +401,28 @@ def test_input_shape_and_locations_as_for_float_models(tmp_path):
     assert len(requantization) == 3  # to f32, back to i32, and to i8 with the zero point
     (result,), _ = run_function(tmp_path, text, [x])
     assert np.array_equal(result, expected.reshape(-1))
+
+
+def test_microsoft_qlinear_add_and_global_average_pool(tmp_path):
+    """com.microsoft's QLinearAdd (qnnpack's add) and
+    QLinearGlobalAveragePool (a float32 average, half to even) on uint8
+    graph inputs."""
+    inits = [scalar("as", 0.02, np.float32), scalar("az", 100, np.uint8),
+             scalar("bs", 0.01, np.float32), scalar("bz", 140, np.uint8),
+             scalar("ss", 0.04, np.float32), scalar("sz", 128, np.uint8),
+             scalar("ys", 0.03, np.float32), scalar("yz", 120, np.uint8)]
+    nodes = [h.make_node("QLinearAdd", ["a", "as", "az", "b", "bs", "bz", "ss", "sz"], ["s"],
+                         domain="com.microsoft"),
+             h.make_node("QLinearGlobalAveragePool", ["s", "ss", "sz", "ys", "yz"], ["y"],
+                         domain="com.microsoft", channels_last=0)]
+    shape = [1, 3, 4, 4]
+    m = model(nodes, [h.make_tensor_value_info(n, T.UINT8, shape) for n in "ab"],
+              [h.make_tensor_value_info("y", T.UINT8, [1, 3, 1, 1])], inits,
+              domains=["com.microsoft"])
+    a, b = random_ints(shape, "ui8"), random_ints(shape, "ui8")
+    text, (result,) = run(tmp_path, m, [a, b])
+    total = qnnpack_add(a, 100, 0.02, b, 140, 0.01, 128, 0.04, 0, 255)
+    multiplier = np.float32(np.float64(np.float32(0.04)) / np.float32(0.03) / 16)
+    factor = np.float32(1) / (np.float32(1) / multiplier)
+    expected = qnnpack_requantize((total - 128).sum(axis=(2, 3)), factor, 120, 0, 255)
+    assert np.array_equal(result, expected.reshape(-1))

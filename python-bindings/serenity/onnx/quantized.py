@@ -616,8 +616,7 @@ class QuantizedOps:
             self.fail(node, "channels_last is not supported")
         x = self.int8_operand(node, 0, 1, 2)
         quant = self.quantization_of(node, 3, 4)
-        pooled = self.emit_pool(node, x, "avg_pool2d", global_=True)
-        self.values[node.output[0]] = self.to_quantization(node, pooled, quant)
+        self.values[node.output[0]] = self.quantized_average(node, x, quant, None, global_=True)
 
     QUANTIZED_OPS = {
         "QuantizeLinear": quantize_linear,
