@@ -322,7 +322,7 @@ def int8_markdown(arena, imports, agreement):
                " int8 bytes (KiB), exact placement: *TFLM, written*: TFLite Micro's greedy planner"
                " on the order as exported; *Serenity*: the rewrite + optimal order under"
                " `bufferized`; *+ patches*: with `--serenity-tile-spatial`"
-               " (at most 20%% extra MACs). Requantization runs with its convolution, row by row"
+               " (at most 20% extra MACs). Requantization runs with its convolution, row by row"
                " (`--serenity-fuse-requantize`), as `--serenity-pipeline` lowers it. *modeled ="
                " bound*: the pipeline's modeled peak equals its arena's live-bytes bound.\n")
     out.append("| model | import (s) | TFLM, written | Serenity | vs TFLM | + patches | vs TFLM |"
@@ -366,9 +366,11 @@ def int8_markdown(arena, imports, agreement):
                    " block. Ours is the whole arena that runs: every buffer the bufferized"
                    " function holds, the uint8 input and its int8 copy, padded copies, the"
                    " requantization tiles, at 16-byte alignment. MCUNetV2's patch-based figure"
-                   " comes with its own network redistribution (receptive fields of the first"
-                   " stage recomputed per patch, 8% more MACs on MobileNetV2 in its paper) and"
-                   " in-place depthwise convolutions, which the next issues bring here.\n")
+                   " comes with its own receptive-field redistribution (the patched first stage"
+                   " made cheaper to recompute) and TinyEngine's in-place depthwise convolutions,"
+                   " which the next issues bring here. Without patches, the peak here is block"
+                   " 2's depthwise convolution: its 112x112x96 input next to its 113x113x96"
+                   " padded copy (2,430,048 bytes).\n")
     return out
 
 
