@@ -276,8 +276,9 @@ def test_qlinear_conv_and_matmul_are_bit_exact(tmp_path):
 
 def test_quantized_tables_and_pools(tmp_path):
     """HardSwish through a 256-entry table (qnnpack's lookup: dequantize, map
-    in float32, quantize), a max pool and a global average (the sum in float32
-    times in / (out * count), rounded half to even)."""
+    in float32, quantize), a max pool and a global average (qnnpack's: the
+    sum in float32 times in / (out * count), that factor computed in
+    float32, rounded half to even)."""
     inits, nodes = [], []
     _, x_dq = qdq("x", "x", 0.05, 128, "ui8", inits, nodes)
     nodes.append(h.make_node("HardSwish", [x_dq], ["hs"]))
@@ -297,8 +298,7 @@ def test_quantized_tables_and_pools(tmp_path):
     hs = np.clip(np.rint(mapped / np.float32(0.03)) + 20, 0, 255).astype(np.int64)
     mp = hs.reshape(1, 3, 3, 2, 3, 2).max(axis=(3, 5))
     total = (mp - 20).sum(axis=(2, 3))
-    multiplier = np.float32(np.float64(np.float32(0.03)) / np.float32(0.025) / 9)
-    factor = np.float32(1) / (np.float32(1) / multiplier)
+    factor = np.float32(0.03) / (np.float32(0.025) * np.float32(9))
     expected = qnnpack_requantize(total, factor, 10, 0, 255)
     assert np.array_equal(result, expected.reshape(-1))
 
@@ -422,7 +422,25 @@ def test_microsoft_qlinear_add_and_global_average_pool(tmp_path):
     a, b = random_ints(shape, "ui8"), random_ints(shape, "ui8")
     text, (result,) = run(tmp_path, m, [a, b])
     total = qnnpack_add(a, 100, 0.02, b, 140, 0.01, 128, 0.04, 0, 255)
-    multiplier = np.float32(np.float64(np.float32(0.04)) / np.float32(0.03) / 16)
-    factor = np.float32(1) / (np.float32(1) / multiplier)
+    factor = np.float32(0.04) / (np.float32(0.03) * np.float32(16))
     expected = qnnpack_requantize((total - 128).sum(axis=(2, 3)), factor, 120, 0, 255)
     assert np.array_equal(result, expected.reshape(-1))
+
+
+def test_global_average_rounds_as_qnnpack(tmp_path):
+    """A sum of 490 over 14x14 at equal scales is 2.5 steps: qnnpack's
+    float32 factor (0.02267182 / (0.02267182 * 196) = 0.005102041) makes it
+    2.50000009, which rounds to 3 (MobileNetV3's first squeeze-and-excite
+    block at 224x224 meets it); 1 / (1 / (in / out / count)) would give
+    2.49999995 and 2."""
+    scale = 0.02267182432115078
+    inits, nodes = [], []
+    _, x_dq = qdq("x", "x", scale, 17, "ui8", inits, nodes)
+    nodes.append(h.make_node("GlobalAveragePool", [x_dq], ["gap"]))
+    _, y_dq = qdq("y", "gap", scale, 17, "ui8", inits, nodes)
+    nodes.append(h.make_node("Identity", [y_dq], ["y"]))
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 1, 14, 14])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 1, 1, 1])], inits)
+    x = np.array([19] * 98 + [20] * 98, np.uint8).reshape(1, 1, 14, 14)
+    text, (result,) = run(tmp_path, m, [x])
+    assert result.tolist() == [17 + 3]

@@ -145,19 +145,6 @@ class QuantizedConstant:
                 * self.scale.reshape(shape))
 
 
-def qnnpack_average_parameters(input_scale, output_scale, count):
-    """qnnpack's average pooling (pytorch_qnnp_compute_avgpool_quantization
-    _params): the float32 scale input / (output * count) as its 24-bit
-    mantissa and a right shift. Returns (multiplier, shift)."""
-    scale = np.float32(np.float32(input_scale) / (np.float32(output_scale) * np.float32(count)))
-    bits = int(np.array(scale, np.float32).view(np.uint32))
-    multiplier = (bits & 0x7FFFFF) | 0x800000
-    shift = 127 + 23 - (bits >> 23)
-    if not 16 <= shift <= 55:
-        raise ValueError("an average's scale of %g is outside qnnpack's range" % scale)
-    return multiplier, shift
-
-
 def rescale_parameters(reals):
     """The (multipliers, shifts) of tosa.rescale applying each real factor
     (one, or one per channel), from the float scales in double precision. A

@@ -15,11 +15,11 @@ wrong.
 
 import numpy as np
 
-from ..tosa import INTEGER_RANGES, clamp_attrs
+from ..tosa import clamp_attrs
 from .base import Value
 from .quantization import (ONNX_ELEMENTS, TABLE_FUNCTIONS, UNSIGNED_OFFSET, Quantization,
-                           QuantizedConstant, qnnpack_add_parameters, qnnpack_average_parameters,
-                           rescale_parameters, table_of)
+                           QuantizedConstant, qnnpack_add_parameters, rescale_parameters,
+                           table_of)
 
 # Float ops that a QDQ pattern turns into int8 ops (besides the tables).
 ANCHORS = {"Conv", "Gemm", "MatMul", "Add", "Mul", "MaxPool", "AveragePool", "GlobalAveragePool",
@@ -350,12 +350,12 @@ class QuantizedOps:
                                    "r", "i8"), [n, m])
 
     def quantized_average(self, node, x, quant, clamp, global_=False):
-        """An average pool as PyTorch computes it: the sum of each window
-        (padding counted as zeros) requantized once. A global average
-        (adaptive_avg_pool2d) multiplies in float32 and rounds half to even;
-        a windowed one (qnnpack's average pooling) multiplies by a 24-bit
-        mantissa and rounds half away from zero. Under "tflite", and where
-        padding is not counted, TOSA's i8 average and a rescale."""
+        """An average pool as PyTorch computes it (qnnpack's average and
+        global average pooling, which adaptive_avg_pool2d and mean use): the
+        sum of each window less the zero points (padding counted as zeros),
+        in float32 times input scale / (output scale * count), rounded half
+        to even. Under "tflite", and where padding is not counted, TOSA's i8
+        average and a rescale."""
         x = self.to_nhwc(x)
         pads = [0, 0, 0, 0] if global_ else self.attr(node, "pads", [0, 0, 0, 0])
         counts_padding = global_ or not any(pads) or self.attr(node, "count_include_pad", 0)
@@ -370,27 +370,8 @@ class QuantizedOps:
         ones = np.ones([channels, 1] + list(kernel), np.int64)
         total = self.emit_conv(node, x, ones, np.zeros([channels], np.int64),
                                (x.quant.zero_point, 0), geometry)
-        if global_:
-            # quantize_val multiplies by 1 / (1 / multiplier).
-            multiplier = np.float32(np.float64(x.quant.scale) / quant.scale / count)
-            factor = np.float32(1) / (np.float32(1) / multiplier)
-            return self.clamp_int8(self.float_requantize(total, factor, quant), clamp)
-        try:
-            multiplier, shift = qnnpack_average_parameters(x.quant.scale, quant.scale, count)
-        except ValueError as error:
-            self.fail(node, str(error))
-        # Rounding half up is rounding half away from zero unless a negative
-        # sum can fall halfway: sum * multiplier an odd multiple of
-        # 2^(shift - 1), which needs a sum of 2^(shift - 1 - trailing zeros).
-        trailing_zeros = (multiplier & -multiplier).bit_length() - 1
-        largest_sum = (INTEGER_RANGES["ui8"][1]) * count
-        if 1 << max(shift - 1 - trailing_zeros, 0) > largest_sum:
-            name = self.emit.rescale(total, [multiplier << 7], [shift + 7], 0, quant.zero_point,
-                                     total.shape, "i8", in_element="i32")
-            result = Value(name, total.shape, total.nhwc, element="i8", quant=quant)
-        else:
-            result = self.round_away_from_zero(total, multiplier << 7, shift + 7, quant)
-        return self.clamp_int8(result, clamp)
+        factor = np.float32(x.quant.scale) / (np.float32(quant.scale) * np.float32(count))
+        return self.clamp_int8(self.float_requantize(total, factor, quant), clamp)
 
     def quantized_mean(self, node, x, quant, clamp):
         """A mean over height and width (x.mean([2, 3]), a global average
@@ -408,8 +389,7 @@ class QuantizedOps:
     def float_requantize(self, x, factors, quant):
         """The i32 `x` in float32 times `factors` (one, or one per channel of
         the last axis), rounded half to even (tosa.cast), to i8 of `quant`:
-        PyTorch's float32 requantization (qnnpack's kernels,
-        quantize_val)."""
+        PyTorch's float32 requantization (qnnpack's x86 kernels)."""
         shape = x.shape
         factors = np.asarray(factors, np.float32).reshape(-1)
         broadcast = [1] * (len(shape) - 1) + [factors.size]
@@ -419,24 +399,6 @@ class QuantizedOps:
         rounded = Value(self.op("cast", [scaled], "", shape, "r", "i32"), shape, x.nhwc,
                         element="i32")
         name = self.emit.rescale(rounded, [1 << 30], [30], 0, quant.zero_point, shape, "i8",
-                                 in_element="i32")
-        return Value(name, shape, x.nhwc, element="i8", quant=quant)
-
-    def round_away_from_zero(self, x, multiplier, shift, quant):
-        """The i32 `x` times multiplier / 2^shift rounded half away from zero
-        (qnnpack's rounding: the magnitude rounded half up, the sign
-        restored), to i8 of `quant`."""
-        shape, i32 = x.shape, lambda name: Value(name, x.shape, x.nhwc, element="i32")
-        magnitude = i32(self.op("abs", [x], "", shape, "abs", "i32"))
-        scaled = i32(self.emit.rescale(magnitude, [multiplier], [shift], 0, 0, shape, "i32",
-                                       in_element="i32"))
-        zero = self.emit.const(np.zeros([1] * len(shape)), "i32")
-        negated = i32(self.op("sub", [zero, scaled], "", shape, "neg", "i32"))
-        bool_type = "tensor<%sxi1>" % "x".join(map(str, shape))
-        negative = (self.emit.op("greater", [zero, x], "", shape, "neg", result_type=bool_type),
-                    bool_type)
-        signed = i32(self.op("select", [negative, negated, scaled], "", shape, "sign", "i32"))
-        name = self.emit.rescale(signed, [1 << 30], [30], 0, quant.zero_point, shape, "i8",
                                  in_element="i32")
         return Value(name, shape, x.nhwc, element="i8", quant=quant)
 
