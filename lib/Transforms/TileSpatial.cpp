@@ -1041,7 +1041,7 @@ FailureOr<uint64_t> TileSpatialPass::measureBound(func::FuncOp func) {
 void warnIfNotModeled(func::FuncOp func, StringRef what, uint64_t modeled,
                       uint64_t bound) {
   if (modeled != bound)
-    func.emitWarning() << llvm::formatv(
+    emitWarning(func.getLoc()) << llvm::formatv(
         "serenity-tile-spatial: verify-arena: the memory model puts the "
         "function {0} at {1} bytes, but the live-bytes bound of its "
         "bufferized buffers is {2}",
@@ -1063,8 +1063,9 @@ void TileSpatialPass::runOnOperation() {
     return signalPassFailure();
   }
   if (!func.getBody().hasOneBlock()) {
-    func.emitWarning() << "serenity-tile-spatial: a body of several blocks "
-                          "is left as it is";
+    emitWarning(func.getLoc())
+        << "serenity-tile-spatial: a body of several blocks "
+           "is left as it is";
     return;
   }
   Block &body = func.getBody().front();
@@ -1077,13 +1078,15 @@ void TileSpatialPass::runOnOperation() {
     return signalPassFailure();
   }
   if (llvm::none_of(ops, [](Operation *op) { return RowAccess::of(op); })) {
-    func.emitRemark() << "serenity-tile-spatial: no op of the body can be "
-                         "computed in bands of rows";
+    emitRemark(func.getLoc())
+        << "serenity-tile-spatial: no op of the body can be "
+           "computed in bands of rows";
     return;
   }
   if (prefix == 0 && (groupOps || !memoryAware)) {
-    func.emitRemark() << "serenity-tile-spatial: no op at the top of the "
-                         "body can be computed in bands of rows";
+    emitRemark(func.getLoc())
+        << "serenity-tile-spatial: no op at the top of the "
+           "body can be computed in bands of rows";
     return;
   }
 
@@ -1124,22 +1127,24 @@ void TileSpatialPass::runOnOperation() {
   // as it is and as tiled, to check that.
   FailureOr<Candidate> original = estimate(func, Candidate());
   if (failed(original)) {
-    func.emitRemark() << "serenity-tile-spatial: the memory model cannot "
-                         "size the function; left as it is";
+    emitRemark(func.getLoc())
+        << "serenity-tile-spatial: the memory model cannot "
+           "size the function; left as it is";
     return;
   }
   FailureOr<uint64_t> originalBound = failure();
   if (verifyArena) {
     originalBound = measureBound(func);
     if (failed(originalBound)) {
-      func.emitRemark() << "serenity-tile-spatial: the function does not "
-                           "bufferize; left as it is";
+      emitRemark(func.getLoc())
+          << "serenity-tile-spatial: the function does not "
+             "bufferize; left as it is";
       return;
     }
     warnIfNotModeled(func, "as it is", original->arenaBytes, *originalBound);
   }
   if (reportCandidates)
-    func.emitRemark() << llvm::formatv(
+    emitRemark(func.getLoc()) << llvm::formatv(
         "serenity-tile-spatial: as it is: arena {0} bytes (modeled), MACs {1}",
         original->arenaBytes, original->macs);
   double budget = original->macs * (1.0 + maxExtraMacs / 100.0);
@@ -1291,13 +1296,13 @@ void TileSpatialPass::runOnOperation() {
             candidate.count, candidate.start, candidate.patches,
             candidate.cacheHalos ? "cached" : "recomputed");
         if (succeeded(measured))
-          func.emitRemark()
+          emitRemark(func.getLoc())
               << what
               << llvm::formatv(": arena {0} bytes (modeled), "
                                "MACs {1}",
                                measured->arenaBytes, measured->macs);
         else
-          func.emitRemark() << what << ": cannot be tiled and modeled";
+          emitRemark(func.getLoc()) << what << ": cannot be tiled and modeled";
       }
       if (failed(measured) || measured->macs > budget)
         continue;
@@ -1317,7 +1322,7 @@ void TileSpatialPass::runOnOperation() {
     mostPatches = std::max(mostPatches, best->patches);
   }
   if (groups == 0) {
-    func.emitRemark() << llvm::formatv(
+    emitRemark(func.getLoc()) << llvm::formatv(
         "serenity-tile-spatial: no tiling lowers the arena ({0} bytes, "
         "modeled) within +{1}% MACs; left as it is",
         original->arenaBytes, maxExtraMacs.getValue());
@@ -1327,7 +1332,7 @@ void TileSpatialPass::runOnOperation() {
     FailureOr<uint64_t> tiledBound = measureBound(func);
     if (failed(tiledBound) || *tiledBound >= *originalBound) {
       func.getBody().takeBody(untiled->getBody());
-      func.emitWarning() << llvm::formatv(
+      emitWarning(func.getLoc()) << llvm::formatv(
           "serenity-tile-spatial: the tiling the memory model chose ({0} "
           "bytes) {1}; left as it is",
           current.arenaBytes,
@@ -1343,7 +1348,7 @@ void TileSpatialPass::runOnOperation() {
   }
   recordPatches(func, groups, cachedGroups, totalOps, mostPatches,
                 original->macs, current.macs);
-  func.emitRemark() << llvm::formatv(
+  emitRemark(func.getLoc()) << llvm::formatv(
       "serenity-tile-spatial: {0} ops in {1} group(s), at most {2} patches: "
       "arena {3} -> {4} bytes (modeled), MACs {5} -> {6} (+{7:F1}%){8}",
       totalOps, groups, mostPatches, original->arenaBytes, current.arenaBytes,

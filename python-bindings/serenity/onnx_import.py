@@ -122,7 +122,20 @@ class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, 
                           value.shape, element="ui8", quant=value.quant)
         return value, value.quant.attribute() if value.quant else None
 
+    def check_op_types(self):
+        """Every node of an op type the importer does not know, at once (a
+        user fixes a model in one round, not one error at a time)."""
+        unknown = [node for node in self.graph.node
+                   if id(node) not in self.inside_patterns and node.op_type not in self.OPS]
+        if len(unknown) == 1:
+            self.fail(unknown[0], "unsupported op type")
+        if unknown:
+            raise ImportError_("%d nodes of unsupported op types (%s):\n%s" % (
+                len(unknown), ", ".join(sorted({n.op_type for n in unknown})),
+                "\n".join("  %s node '%s'" % (n.op_type, n.name or n.output[0]) for n in unknown)))
+
     def run(self, name):
+        self.check_op_types()
         args, arg_attrs = [], []
         for info in self.graph.input:
             if info.name in self.initializers:
@@ -134,9 +147,7 @@ class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, 
         for node in self.graph.node:
             if id(node) in self.inside_patterns:
                 continue  # emitted with its pattern, at its QuantizeLinear
-            handler = self.OPS.get(node.op_type)
-            if handler is None:
-                self.fail(node, "unsupported op type")
+            handler = self.OPS[node.op_type]
             # Every op the node becomes carries its name, so that schedules
             # and diagnostics map back to the ONNX graph.
             self.emit.location = node.name or node.output[0]

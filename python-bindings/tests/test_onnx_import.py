@@ -269,6 +269,24 @@ def test_unsupported_op_names_the_node(tmp_path):
     assert not out.exists()
 
 
+def test_every_unsupported_op_is_listed_at_once(tmp_path):
+    nodes = [h.make_node("LRN", ["x"], ["a"], size=3, name="lrn1"),
+             h.make_node("Relu", ["a"], ["b"], name="relu"),
+             h.make_node("Hardmax", ["b"], ["c"], name="hardmax"),
+             h.make_node("LRN", ["c"], ["y"], size=3, name="lrn2")]
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 4, 5, 5])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 4, 5, 5])], [])
+    path = tmp_path / "m.onnx"
+    onnx.save(m, str(path))
+    out = tmp_path / "m.mlir"
+    result = subprocess.run([os.path.join(BUILD, "bin", "serenity-import-onnx"), str(path), "-o", str(out)],
+                            stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 1 and not out.exists()
+    assert result.stderr.splitlines() == [
+        "serenity-import-onnx: 3 nodes of unsupported op types (Hardmax, LRN):",
+        "  LRN node 'lrn1'", "  Hardmax node 'hardmax'", "  LRN node 'lrn2'"]
+
+
 def test_dynamic_shape_is_an_error():
     m = model([h.make_node("Relu", ["x"], ["y"], name="relu")],
               [h.make_tensor_value_info("x", T.FLOAT, ["batch", 4])],
