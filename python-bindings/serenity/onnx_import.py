@@ -4,8 +4,10 @@
 
 One func.func @<graph name> in the ONNX graph's node order (the converter's
 order: Serenity's baseline). NCHW tensors become NHWC inside the function:
-4-D inputs are transposed once on entry and 4-D outputs once on exit, and the
-layout change is folded into the weights of convolutions. Initializers become
+4-D inputs are transposed once on entry and 4-D outputs once on exit (none
+with --channels-last, which takes and returns them NHWC), and the layout
+change is folded into the weights of convolutions. Each 4-D argument and
+result states its layout (serenity.layout). Initializers become
 tosa.const; BatchNormalization is folded into the convolution before it when
 it is that convolution's only reader. An unsupported op or a dynamic shape is
 an error that names the op type and the node, and nothing is written.
@@ -19,7 +21,7 @@ import sys
 import warnings
 
 from . import tosa
-from .onnx.base import ImporterBase, ImportError_, Value
+from .onnx.base import TO_NHWC, ImporterBase, ImportError_, Value
 from .onnx.elementwise import ElementwiseOps
 from .onnx.quantization import ONNX_ELEMENTS, ROUNDINGS, UNSIGNED_OFFSET
 from .onnx.quantized import QuantizedOps
@@ -39,6 +41,11 @@ QUANTIZATION_INPUTS = {
 }
 
 
+def layout_attribute(shape, nhwc):
+    """The `serenity.layout` of a 4-D argument or result."""
+    return 'serenity.layout = "%s"' % ("NHWC" if nhwc else "NCHW")
+
+
 class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, ImporterBase):
     """One ONNX graph to one func.func: the op families in serenity/onnx/,
     dispatched by op type."""
@@ -46,9 +53,11 @@ class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, 
     OPS = {**ElementwiseOps.ELEMENTWISE_OPS, **ReductionOps.REDUCTION_OPS,
            **WindowOps.WINDOW_OPS, **ShapeOps.SHAPE_OPS, **QuantizedOps.QUANTIZED_OPS}
 
-    def __init__(self, model, input_shapes=None, rounding="pytorch", quantized_io=True):
+    def __init__(self, model, input_shapes=None, rounding="pytorch", quantized_io=True,
+                 channels_last=False):
         super().__init__(model, input_shapes, rounding)
         self.quantized_io = quantized_io
+        self.channels_last = channels_last
 
     def boundary_quantization(self, name):
         """The one Quantization with which every reader of the graph input
@@ -92,16 +101,22 @@ class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, 
                 # Quantized by the caller, as TFLite's int8 models are.
                 element = quant.storage
         name = "%%arg%d" % index
+        # A 4-D input is NCHW as ONNX defines it, or NHWC (channels_last):
+        # then the ops read it as it is, with no transposed copy.
+        nhwc = self.channels_last and len(shape) == 4
+        if nhwc:
+            shape = [shape[i] for i in TO_NHWC]
+        attrs = [layout_attribute(shape, nhwc)] if len(shape) == 4 else []
         argument = Value(name, shape, element=element)
         if element not in ("ui8", "i8"):
-            return argument, None, self.to_nhwc(argument)
-        value = Value(name, shape, element="i8", quant=quant, storage=element)
+            return argument, attrs, self.to_nhwc(argument.like(name, nhwc=nhwc))
+        value = Value(name, shape, nhwc, element="i8", quant=quant, storage=element)
         if element == "ui8":
             # The same reals in i8 (every int8 op's type): q - 128.
             value = Value(self.emit.rescale(argument, [1 << 30], [30], UNSIGNED_OFFSET, 0, shape,
-                                            "i8", hint="signed"), shape, element="i8", quant=quant,
-                          storage="ui8")
-        return argument, quant.attribute() if quant else None, self.to_nhwc(value)
+                                            "i8", hint="signed"), shape, nhwc, element="i8",
+                          quant=quant, storage="ui8")
+        return argument, attrs + ([quant.attribute()] if quant else []), self.to_nhwc(value)
 
     def result(self, info):
         """The function result of graph output `info` and its attributes: a
@@ -113,14 +128,15 @@ class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, 
             value = value.dequantized
         elif value.dequantized is not None:
             value = self.materialize_dequantized(value)
-        value = self.to_nchw(value)
+        value = self.to_nhwc(value) if self.channels_last else self.to_nchw(value)
+        attrs = [layout_attribute(value.shape, value.nhwc)] if len(value.shape) == 4 else []
         if value.element != "i8":
-            return value, None
+            return value, attrs
         if value.storage == "ui8":
             value = Value(self.emit.rescale(value, [1 << 30], [30], 0, UNSIGNED_OFFSET, value.shape,
                                             "ui8", in_element="i8", hint="unsigned"),
                           value.shape, element="ui8", quant=value.quant)
-        return value, value.quant.attribute() if value.quant else None
+        return value, attrs + ([value.quant.attribute()] if value.quant else [])
 
     def check_op_types(self):
         """Every node of an op type the importer does not know, at once (a
@@ -154,12 +170,14 @@ class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, 
             handler(self, node)
         self.emit.location = None
         results, result_attrs = zip(*[self.result(info) for info in self.graph.output])
-        return tosa.render_function(name, args, results, self.emit.body(), argument_attrs=arg_attrs,
-                                    result_attrs=result_attrs)
+        joined = lambda attrs: ", ".join(attrs) or None
+        return tosa.render_function(name, args, results, self.emit.body(),
+                                    argument_attrs=[joined(a) for a in arg_attrs],
+                                    result_attrs=[joined(a) for a in result_attrs])
 
 
 def import_model(model, name=None, input_shapes=None, verify=True, rounding="pytorch",
-                 quantized_io=True):
+                 quantized_io=True, channels_last=False):
     """The TOSA MLIR text of an onnx.ModelProto. `input_shapes` ({input name:
     [dims]}) fixes the shapes of inputs exported as dynamic. The text is
     checked with MLIR's verifier unless `verify` is false; IR that does not
@@ -171,12 +189,16 @@ def import_model(model, name=None, input_shapes=None, verify=True, rounding="pyt
     `quantized_io`, a float input that the model quantizes at once becomes
     an integer argument and a dequantized output an integer result, each
     with its `serenity.quantization` (as TFLite's int8 models are);
-    without, they stay float."""
+    without, they stay float.
+
+    4-D inputs and outputs are NCHW as ONNX defines them, each with its
+    `serenity.layout`; with `channels_last` they are NHWC, as a camera
+    writes images, and the function holds no transposed copy of them."""
     if rounding not in ROUNDINGS:
         raise ImportError_("rounding must be one of %s, not '%s'" % (", ".join(ROUNDINGS), rounding))
     name = name or model.graph.name or "main"
     name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
-    text = Importer(model, input_shapes, rounding, quantized_io).run(name)
+    text = Importer(model, input_shapes, rounding, quantized_io, channels_last).run(name)
     if verify:
         from . import Error, verify as verify_text
         try:
@@ -218,6 +240,9 @@ def main(argv=None):
     parser.add_argument("--float-io", action="store_true",
                         help="keep a quantized model's float input and output (quantized and "
                              "dequantized inside the function) instead of integer ones")
+    parser.add_argument("--channels-last", action="store_true",
+                        help="take and return 4-D tensors NHWC (as a camera writes images) "
+                             "instead of ONNX's NCHW: no transposed copy of the input")
     args = parser.parse_args(argv)
     def fail(message):
         print("serenity-import-onnx: %s" % message, file=sys.stderr)
@@ -234,7 +259,7 @@ def main(argv=None):
         return fail("'%s' is not an ONNX model" % args.model)
     try:
         text = import_model(model, args.name, dict(args.input_shape), rounding=args.rounding,
-                            quantized_io=not args.float_io)
+                            quantized_io=not args.float_io, channels_last=args.channels_last)
     except ImportError_ as error:
         return fail(error)
     try:

@@ -214,7 +214,8 @@ def test_small_cnn_matches_numpy(tmp_path):
     text = import_model(m)
     assert "BatchNormalization" not in text and '"tosa.mul"' not in text  # folded
     assert text.count('"tosa.conv2d"') == 1 and text.count('"tosa.depthwise_conv2d"') == 1
-    assert text.startswith("func.func @net(%arg0: tensor<1x4x8x8xf32>) -> (tensor<1x5xf32>)")
+    assert text.startswith('func.func @net(%arg0: tensor<1x4x8x8xf32> {serenity.layout = "NCHW"}) '
+                           "-> (tensor<1x5xf32>)")
     assert run_against_numpy(tmp_path, m, [1, 4, 8, 8]) == 0
 
 
@@ -512,7 +513,8 @@ def test_input_shape_fixes_a_dynamic_batch(tmp_path):
                              and all(line.startswith(" ") for line in usage[1:]))
     result = run("--input-shape", "x=1x2x6x6")
     assert result.returncode == 0, result.stderr
-    assert out.read_text().startswith("func.func @net(%arg0: tensor<1x2x6x6xf32>) -> (tensor<1x3x3x3xf32>)")
+    assert out.read_text().startswith('func.func @net(%arg0: tensor<1x2x6x6xf32> {serenity.layout = "NCHW"}) '
+                                      '-> (tensor<1x3x3x3xf32> {serenity.layout = "NCHW"})')
 
 
 def test_output_that_does_not_verify_is_not_written(tmp_path, monkeypatch, capsys):
@@ -679,3 +681,26 @@ def test_file_errors_are_one_line_and_write_nothing(tmp_path):
         assert result.returncode == 1
         assert result.stderr == "serenity-import-onnx: %s\n" % message
         assert result.stdout == "" and not out.exists()
+
+
+def test_channels_last_takes_nhwc_without_a_transposed_copy(tmp_path):
+    """--channels-last: the function takes and returns NHWC (as a camera
+    writes images), states it, and holds no transposed copy of its input;
+    its outputs are the NCHW import's, transposed."""
+    from execution import run_function
+
+    nodes = [h.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1], name="conv"),
+             h.make_node("Relu", ["c"], ["y"], name="relu")]
+    m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 3, 5, 4])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 2, 5, 4])], [weight("w", [2, 3, 3, 3])])
+    nchw = import_model(m, "net")
+    nhwc = import_model(m, "net", channels_last=True)
+    assert nhwc.startswith('func.func @net(%arg0: tensor<1x5x4x3xf32> {serenity.layout = "NHWC"}) '
+                           '-> (tensor<1x5x4x2xf32> {serenity.layout = "NHWC"})')
+    assert '"tosa.transpose"' in nchw and '"tosa.transpose"' not in nhwc
+    x = rng.standard_normal((1, 3, 5, 4)).astype(np.float32)
+    for layout in ("nchw", "nhwc"):
+        (tmp_path / layout).mkdir()
+    (expected,), _ = run_function(tmp_path / "nchw", nchw, [x])
+    (result,), _ = run_function(tmp_path / "nhwc", nhwc, [x.transpose(0, 2, 3, 1)])
+    assert np.array_equal(result, expected.reshape(1, 2, 5, 4).transpose(0, 2, 3, 1).reshape(-1))

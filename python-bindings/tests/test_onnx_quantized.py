@@ -154,7 +154,8 @@ def test_qdq_conv_is_bit_exact(tmp_path, storage, per_channel):
     text, (result,) = run(tmp_path, m, [x])
     # Integers at the boundary, with the model's quantization.
     element = "ui8" if storage == "ui8" else "i8"
-    assert re.search(r"%%arg0: tensor<1x4x6x5x%s> \{serenity.quantization = !quant.uniform<%s:f32, "
+    assert re.search(r"%%arg0: tensor<1x4x6x5x%s> \{serenity.layout = \"NCHW\", serenity.quantization = "
+                     r"!quant.uniform<%s:f32, "
                      r"0.05\d*:%s>\}" % (element, "u8" if storage == "ui8" else "i8",
                                          130 if storage == "ui8" else 3), text)
     assert '"tosa.conv2d"' in text and "acc_type = i32" in text and "xf32>" not in text.split(
@@ -264,7 +265,7 @@ def test_qlinear_conv_and_matmul_are_bit_exact(tmp_path):
               [h.make_tensor_value_info("y", T.UINT8, [1, 5])], inits)
     x = random_ints([1, 2, 5, 5], "ui8")
     text, (result,) = run(tmp_path, m, [x])
-    assert "%arg0: tensor<1x2x5x5xui8>" in text and "-> (tensor<1x5xui8>" in text
+    assert "%arg0: tensor<1x2x5x5xui8> {serenity.layout" in text and "-> (tensor<1x5xui8>" in text
     acc = conv_ref(x.astype(np.int64) - x_z, w, bias, [0, 0, 0, 0], [1, 1], [1, 1], 1).astype(np.int64)
     factor = (np.float32(0.006) * np.float32(x_s)) * (np.float32(1) / np.float32(c_s))
     c = qnnpack_requantize(acc, factor, c_z, 0, 255)

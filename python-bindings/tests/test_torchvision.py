@@ -55,7 +55,8 @@ def test_torchvision_model_imports_schedules_and_matches_pytorch(name, tmp_path,
 
     # Imported and verified (import_model runs MLIR's verifier).
     text = import_model(onnx.load(str(path)), name)
-    assert text.startswith("func.func @%s(%%arg0: tensor<1x3x%dx%dxf32>) -> (tensor<1x1000xf32>)"
+    assert text.startswith('func.func @%s(%%arg0: tensor<1x3x%dx%dxf32> {serenity.layout = "NCHW"}) '
+                           "-> (tensor<1x1000xf32>)"
                            % (name, size, size))
 
     # Scheduled: proven optimal, never above the exported order.

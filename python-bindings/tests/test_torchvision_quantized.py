@@ -46,7 +46,8 @@ def test_quantized_torchvision_model_runs_bit_exact(name, fx, tmp_path, request)
 
     # Imported (and verified): uint8 in and out, with their quantization.
     text = import_model(onnx.load(str(path)), name)
-    assert text.startswith("func.func @%s(%%arg0: tensor<1x3x%dx%dxui8> {serenity.quantization = "
+    assert text.startswith('func.func @%s(%%arg0: tensor<1x3x%dx%dxui8> {serenity.layout = "NCHW", '
+                           "serenity.quantization = "
                            "!quant.uniform<u8:f32, " % (name, size, size))
     assert ("-> (tensor<1x1000xui8> {serenity.quantization = !quant.uniform<u8:f32, %r:%d>})"
             % (scale, zero_point)) in text

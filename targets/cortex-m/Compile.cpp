@@ -343,6 +343,10 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
     buffer.cType = known->c.str();
     buffer.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
     buffer.bytes = getBufferBytes(shaped, layout);
+    if (auto layout = attributes ? attributes.getAs<StringAttr>(
+                                       SerenityDialect::kLayoutAttrName)
+                                 : nullptr)
+      buffer.layout = layout.getValue().str();
     // The dialect verified it: a !quant.uniform of this element type.
     auto quantization =
         attributes
@@ -404,12 +408,13 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
 
   // To LLVM IR, which has no place for the quantization (the header and the
   // report have it).
-  for (unsigned index = 0; index < entry.getNumArguments(); ++index)
-    entry.removeArgAttr(index, SerenityDialect::kQuantizationAttrName);
-  for (unsigned index = 0; index < entry.getNumResults(); ++index)
-    entry.removeResultAttr(
-        index,
-        StringAttr::get(context, SerenityDialect::kQuantizationAttrName));
+  for (StringRef name : {SerenityDialect::kQuantizationAttrName,
+                         SerenityDialect::kLayoutAttrName}) {
+    for (unsigned index = 0; index < entry.getNumArguments(); ++index)
+      entry.removeArgAttr(index, name);
+    for (unsigned index = 0; index < entry.getNumResults(); ++index)
+      entry.removeResultAttr(index, StringAttr::get(context, name));
+  }
   PassManager lowering(context);
   if (failed(parsePassPipeline(kLoweringPipeline, lowering)) ||
       failed(lowering.run(module)))
@@ -546,8 +551,9 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
   if (!model.arenaSymbol.empty())
     os << "extern uint8_t " << model.arenaSymbol << "[" << model.arenaBytes
        << "];\n";
-  os << "\n/* Buffers: row-major (NHWC for images), of the element type "
-        "each names. */\n";
+  os << "\n/* Buffers: row-major, in the order of dimensions each states "
+        "(_LAYOUT; as _SHAPE lists them where none is given), of the "
+        "element type each names. */\n";
   auto describe = [&](const EntryBuffer &buffer) {
     std::string name = macro + "_" + macroName(buffer.name);
     uint64_t elements = 1;
@@ -555,7 +561,10 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
     llvm::interleaveComma(buffer.shape, os);
     for (int64_t dim : buffer.shape)
       elements *= dim;
-    os << "}\n#define " << name << "_RANK " << buffer.shape.size() << "u\n"
+    os << "}\n";
+    if (!buffer.layout.empty())
+      os << "#define " << name << "_LAYOUT \"" << buffer.layout << "\"\n";
+    os << "#define " << name << "_RANK " << buffer.shape.size() << "u\n"
        << "#define " << name << "_ELEMENTS " << elements << "u\n"
        << "typedef " << buffer.cType << " " << name << "_TYPE; /* "
        << buffer.element << " */\n";
@@ -723,14 +732,16 @@ std::string serenity::renderCortexMReport(const CompiledModel &model) {
           entry["quantized_dimension"] = *buffer.axis;
         quantization = std::move(entry);
       }
-      array.push_back(
-          llvm::json::Object{{"name", buffer.name},
-                             {"shape", llvm::json::Array(buffer.shape)},
-                             {"element", buffer.element},
-                             {"c_type", buffer.cType},
-                             {"bytes", static_cast<int64_t>(buffer.bytes)},
-                             {"read_only", buffer.readOnly},
-                             {"quantization", std::move(quantization)}});
+      array.push_back(llvm::json::Object{
+          {"name", buffer.name},
+          {"shape", llvm::json::Array(buffer.shape)},
+          {"element", buffer.element},
+          {"c_type", buffer.cType},
+          {"bytes", static_cast<int64_t>(buffer.bytes)},
+          {"read_only", buffer.readOnly},
+          {"layout", buffer.layout.empty() ? llvm::json::Value(nullptr)
+                                           : llvm::json::Value(buffer.layout)},
+          {"quantization", std::move(quantization)}});
     }
     return array;
   };

@@ -47,3 +47,30 @@ func.func @channels(%x: tensor<1x2x2x3xi8> {serenity.quantization = !quant.unifo
 func.func @unknown(%x: tensor<4xi8> {serenity.scale = 0.1 : f32}) {
   return
 }
+
+// -----
+
+// serenity.layout names each dimension of a function's argument or result.
+// CHECK-LABEL: func.func @layouts
+// CHECK-SAME: serenity.layout = "NCHW"
+// CHECK-SAME: serenity.layout = "NHWC"
+func.func @layouts(%x: tensor<1x3x4x4xf32> {serenity.layout = "NCHW"})
+    -> (tensor<1x4x4x3xf32> {serenity.layout = "NHWC"}) {
+  %t = tosa.const_shape {values = dense<[1, 4, 4, 3]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %y = tosa.reshape %x, %t : (tensor<1x3x4x4xf32>, !tosa.shape<4>) -> tensor<1x4x4x3xf32>
+  return %y : tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'serenity.layout' of argument #0: 3 dimensions named, 'tensor<1x3x4x4xf32>' has 4}}
+func.func @too_few(%x: tensor<1x3x4x4xf32> {serenity.layout = "NCH"}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'serenity.layout' of result #0 must name each dimension with its own capital letter ("NCHW"), got "NHHW"}}
+func.func @repeated(%x: tensor<1x3x4x4xf32>) -> (tensor<1x3x4x4xf32> {serenity.layout = "NHHW"}) {
+  return %x : tensor<1x3x4x4xf32>
+}

@@ -51,6 +51,9 @@ struct EntryBuffer {
   std::vector<double> scales;
   std::vector<int64_t> zeroPoints;
   std::optional<int32_t> axis;
+  /// What its dimensions are ("NCHW"), from its `serenity.layout`
+  /// attribute; empty when not given.
+  std::string layout;
 };
 
 /// An element type an entry point may take or return, in MLIR's and C's

@@ -5,6 +5,8 @@
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -58,12 +60,38 @@ SerenityDialect::verifyOperationAttribute(Operation *op,
   return success();
 }
 
-/// A function's argument or result attribute: only the quantization of an
-/// integer tensor, whose element type is its storage type.
+/// A value's layout: one distinct capital letter per dimension.
+static LogicalResult verifyLayout(Operation *op, Type valueType,
+                                  NamedAttribute attribute, StringRef what) {
+  auto layout = dyn_cast<StringAttr>(attribute.getValue());
+  auto shaped = dyn_cast<ShapedType>(valueType);
+  StringRef letters = layout ? layout.getValue() : StringRef();
+  llvm::SmallSet<char, 8> seen;
+  bool valid = layout && llvm::all_of(letters, [&](char c) {
+                 return llvm::isUpper(c) && seen.insert(c).second;
+               });
+  if (!valid)
+    return op->emitError() << "'" << attribute.getName().getValue() << "' of "
+                           << what
+                           << " must name each dimension with its own "
+                              "capital letter (\"NCHW\"), got "
+                           << attribute.getValue();
+  if (shaped && shaped.hasRank() && int64_t(letters.size()) != shaped.getRank())
+    return op->emitError() << "'" << attribute.getName().getValue() << "' of "
+                           << what << ": " << letters.size()
+                           << " dimensions named, " << valueType << " has "
+                           << shaped.getRank();
+  return success();
+}
+
+/// A function's argument or result attribute: the quantization of an
+/// integer tensor, whose element type is its storage type, or its layout.
 static LogicalResult verifyValueAttribute(Operation *op, Type valueType,
                                           NamedAttribute attribute,
                                           StringRef what) {
   StringRef name = attribute.getName();
+  if (name == SerenityDialect::kLayoutAttrName)
+    return verifyLayout(op, valueType, attribute, what);
   if (name != SerenityDialect::kQuantizationAttrName)
     return op->emitError() << "unknown serenity " << what << " attribute '"
                            << name << "'";

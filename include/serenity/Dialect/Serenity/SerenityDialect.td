@@ -48,6 +48,11 @@ def Serenity_Dialect : Dialect {
     /// inputs and read its outputs (serenity-compile's header states them).
     static constexpr ::llvm::StringLiteral kQuantizationAttrName =
         "serenity.quantization";
+    /// On a function's argument or result: what its dimensions are, one
+    /// letter each ("NCHW", "NHWC"), as the caller lays the data out (an
+    /// imported ONNX model takes NCHW unless imported channels-last).
+    /// serenity-compile's header states it.
+    static constexpr ::llvm::StringLiteral kLayoutAttrName = "serenity.layout";
   }];
 }
 
