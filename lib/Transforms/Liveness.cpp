@@ -18,6 +18,15 @@ namespace {
 
 struct LivenessPass
     : public serenity::impl::SerenityLivenessBase<LivenessPass> {
+  /// Options checked with their choices and names first
+  /// (initializeOptionsExplained).
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    return initializeOptionsExplained(*this, sizeof(*this), options,
+                                      errorHandler);
+  }
+
   using Base::Base;
 
   void runOnOperation() final;

@@ -127,7 +127,9 @@ void serenity::registerSerenityPassesAndPipelines() {
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {
         SerenityPipelineOptions options;
-        if (failed(options.parseFromString(text)))
+        if (failed(parseOptionsExplained(options, text, &options,
+                                         sizeof(options), "serenity-pipeline",
+                                         errorHandler)))
           return failure();
         return buildSerenityPipeline(pm, options, errorHandler);
       },

@@ -30,6 +30,15 @@ namespace {
 
 struct PlanMemoryPass
     : public serenity::impl::SerenityPlanMemoryBase<PlanMemoryPass> {
+  /// Options checked with their choices and names first
+  /// (initializeOptionsExplained).
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    return initializeOptionsExplained(*this, sizeof(*this), options,
+                                      errorHandler);
+  }
+
   using Base::Base;
 
   /// Rejects an alignment that is no power of two before any IR is read.

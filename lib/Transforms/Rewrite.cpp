@@ -240,6 +240,15 @@ countConvolutionsAndConcats(func::FuncOp func) {
 
 namespace {
 struct RewritePass : public serenity::impl::SerenityRewriteBase<RewritePass> {
+  /// Options checked with their choices and names first
+  /// (initializeOptionsExplained).
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    return initializeOptionsExplained(*this, sizeof(*this), options,
+                                      errorHandler);
+  }
+
   using Base::Base;
   /// Rejects an unknown pattern name before any IR is read.
   LogicalResult initialize(MLIRContext *context) final;

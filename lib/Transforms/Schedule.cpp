@@ -21,6 +21,15 @@ namespace {
 
 struct SchedulePass
     : public serenity::impl::SerenityScheduleBase<SchedulePass> {
+  /// Options checked with their choices and names first
+  /// (initializeOptionsExplained).
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    return initializeOptionsExplained(*this, sizeof(*this), options,
+                                      errorHandler);
+  }
+
   using Base::Base;
 
   void runOnOperation() final;

@@ -970,6 +970,15 @@ LogicalResult applyCandidate(ArrayRef<Operation *> ops,
 
 struct TileSpatialPass
     : public serenity::impl::SerenityTileSpatialBase<TileSpatialPass> {
+  /// Options checked with their choices and names first
+  /// (initializeOptionsExplained).
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    return initializeOptionsExplained(*this, sizeof(*this), options,
+                                      errorHandler);
+  }
+
   using Base::Base;
 
   void runOnOperation() final;

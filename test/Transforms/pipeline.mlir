@@ -70,7 +70,7 @@
 // KEPT: serenity.arena = #serenity.arena<bytes = 512, live_bound = 512, buffers = 2, alignment = 16, algorithm = exact
 // KEPT-SAME: serenity.schedule = #serenity.schedule<
 // REJECTED: error: #"serenity"<"arena<{{.*}}attribute created with unregistered dialect
-// INVALID: for the --placement option: Cannot find option named 'first-fit'
+// INVALID: error: serenity-pipeline: 'first-fit' is not a value of placement (choose exact, tflm-greedy, tflite-arena, tvm-greedy, iree-in-order)
 
 func.func @branches(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> {
   %a = tosa.clamp %x {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>

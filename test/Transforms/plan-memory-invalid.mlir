@@ -5,11 +5,11 @@
 // RUN: not serenity-opt %s --serenity-plan-memory="time-limit-ms=-1" 2>&1 | FileCheck %s --check-prefix=TIME
 
 // Invalid options: rejected before the input is read, with no IR dump.
-// ALGORITHM: for the --algorithm option: Cannot find option named 'first-fit'!
+// ALGORITHM: error: serenity-plan-memory: 'first-fit' is not a value of algorithm (choose exact, tflm-greedy, tflite-arena, tvm-greedy, iree-in-order)
 // ALGORITHM-NOT: func.func
 // ALIGNMENT: error: serenity-plan-memory: alignment must be a power of two, got 24
 // ALIGNMENT-NOT: func.func
-// ARENA: for the --arena option: Cannot find option named 'stack'!
+// ARENA: error: serenity-plan-memory: 'stack' is not a value of arena (choose global, argument, alloc)
 // ARENA-NOT: func.func
 // TIME: for the --time-limit-ms option: '-1' value invalid
 // TIME-NOT: func.func

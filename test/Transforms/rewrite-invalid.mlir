@@ -4,11 +4,11 @@
 // RUN: not serenity-opt %s --serenity-rewrite="memory-model=loose" 2>&1 | FileCheck %s --check-prefix=MODEL
 // RUN: not serenity-opt %s --serenity-rewrite="time-limit-ms=-1" 2>&1 | FileCheck %s --check-prefix=TIME
 
-// MODE: for the --mode option: Cannot find option named 'sometimes'!
+// MODE: error: serenity-rewrite: 'sometimes' is not a value of mode (choose memory-aware, always)
 // MODE-NOT: func.func
 // PATTERN: error: serenity-rewrite: unknown pattern 'spatial'; expected channel, kernel or concat
 // PATTERN-NOT: func.func
-// MODEL: for the --memory-model option: Cannot find option named 'loose'!
+// MODEL: error: serenity-rewrite: 'loose' is not a value of memory-model (choose strict, inplace, bufferized)
 // MODEL-NOT: func.func
 // TIME: for the --time-limit-ms option: '-1' value invalid
 // TIME-NOT: func.func
