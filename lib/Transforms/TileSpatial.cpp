@@ -1173,6 +1173,11 @@ void TileSpatialPass::runOnOperation() {
   // The function before the first group, should verify-arena find that
   // the tiling does not bufferize below it.
   OwningOpRef<func::FuncOp> untiled;
+  // What the first round found, for a remark that says why nothing was
+  // tiled: how many candidates, the lowest arena among those within the MAC
+  // budget and among all.
+  size_t firstRoundCandidates = 0, firstRoundOverBudget = 0;
+  std::optional<Candidate> firstRoundBest, firstRoundLowest;
   for (unsigned round = 0; round < kMaxGroups; ++round) {
     ops = groupableOps(body);
     facts = OpFacts();
@@ -1186,7 +1191,10 @@ void TileSpatialPass::runOnOperation() {
       ArrayRef<Operation *> group = ArrayRef(ops).slice(start, count);
       if (PatchBuilder(group, p, false, &facts).fewestExitRows() < p)
         return std::nullopt;
-      return chooseHalos(group, p, current.macs, budget);
+      std::optional<bool> cache = chooseHalos(group, p, current.macs, budget);
+      if (!cache && round == 0)
+        ++firstRoundOverBudget;
+      return cache;
     };
     // The op at the peak, by the location of the op it was banded from
     // (the first untiled op there).
@@ -1228,8 +1236,10 @@ void TileSpatialPass::runOnOperation() {
                         .countGroupMacs();
                 return current.macs + tiled - whole <= budget;
               });
-          if (deepest != ends.begin() && banded(*std::prev(deepest), count) &&
-              holdsPeak(0, *std::prev(deepest)))
+          if (deepest == ends.begin())
+            ++firstRoundOverBudget; // even the shallowest group
+          else if (banded(*std::prev(deepest), count) &&
+                   holdsPeak(0, *std::prev(deepest)))
             candidates.push_back({0, *std::prev(deepest), count});
         }
         if (halos == HaloMode::Recompute ||
@@ -1313,10 +1323,18 @@ void TileSpatialPass::runOnOperation() {
         else
           emitRemark(func.getLoc()) << what << ": cannot be tiled and modeled";
       }
+      if (round == 0 && succeeded(measured) &&
+          (!firstRoundLowest ||
+           measured->arenaBytes < firstRoundLowest->arenaBytes))
+        firstRoundLowest = *measured;
       if (failed(measured) || measured->macs > budget)
         continue;
       if (!best || measured->arenaBytes < best->arenaBytes)
         best = *measured;
+    }
+    if (round == 0) {
+      firstRoundCandidates = candidates.size();
+      firstRoundBest = best;
     }
     if (!best || best->arenaBytes >= current.arenaBytes)
       break;
@@ -1331,10 +1349,43 @@ void TileSpatialPass::runOnOperation() {
     mostPatches = std::max(mostPatches, best->patches);
   }
   if (groups == 0) {
+    // Why: nothing to try, nothing that tiles, the best within the budget
+    // no lower, or the lower ones over the budget.
+    auto describe = [&](const Candidate &candidate) {
+      return llvm::formatv("{0} patches of ops {1}-{2} model {3} bytes at "
+                           "{4:+0.0;-0.0}% MACs",
+                           candidate.patches, candidate.start,
+                           candidate.start + candidate.count - 1,
+                           candidate.arenaBytes,
+                           100.0 * (double(candidate.macs) - original->macs) /
+                               original->macs)
+          .str();
+    };
+    std::string why;
+    if (firstRoundCandidates == 0 && firstRoundOverBudget)
+      why = llvm::formatv(
+          "the halos of every grouping that holds the peak ({0} tried) need "
+          "more MACs (raise max-extra-macs{1})",
+          firstRoundOverBudget,
+          halos == HaloMode::Recompute ? ", or let halos be cached" : "");
+    else if (firstRoundCandidates == 0)
+      why = "no group of tileable ops holds the peak";
+    else if (!firstRoundLowest)
+      why = llvm::formatv("none of its {0} candidates could be tiled and "
+                          "modeled",
+                          firstRoundCandidates);
+    else if (firstRoundLowest->arenaBytes < original->arenaBytes)
+      why = llvm::formatv("the lowest of {0} candidates needs more MACs: "
+                          "{1} (raise max-extra-macs)",
+                          firstRoundCandidates, describe(*firstRoundLowest));
+    else
+      why = llvm::formatv(
+          "the best of {0} candidates: {1}", firstRoundCandidates,
+          describe(firstRoundBest ? *firstRoundBest : *firstRoundLowest));
     emitRemark(func.getLoc()) << llvm::formatv(
         "serenity-tile-spatial: no tiling lowers the arena ({0} bytes, "
-        "modeled) within +{1}% MACs; left as it is",
-        original->arenaBytes, maxExtraMacs.getValue());
+        "modeled) within +{1}% MACs; left as it is: {2}",
+        original->arenaBytes, maxExtraMacs.getValue(), why);
     return;
   }
   if (verifyArena) {
