@@ -52,7 +52,7 @@ FULL_REPORT_RE = re.compile(r"#serenity\.schedule<peak = (\d+), input_peak = (\d
                             r"lower_bound = (\d+), .*?status = \"?([a-z-]+)\"?, "
                             r"states = (\d+)>")
 LIVENESS_HEADER_RE = re.compile(r"\((?:model \w+, )?(\d+) ops")
-ARENA_REMARK_RE = re.compile(r"live-bytes bound (\d+), .*the buffers peak at (\d+) bytes")
+ARENA_REMARK_RE = re.compile(r"live-bytes bound (\d+), .*would peak at (\d+) bytes")
 
 
 def geomean(values):

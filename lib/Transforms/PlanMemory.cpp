@@ -162,8 +162,9 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
       << placement.liveBytesBound << ", "
       << stringifyPlacementAlgorithm(options.algorithm) << " ("
       << stringifyScheduleStatus(placement.status)
-      << "); allocated where they stand and freed after their last use, "
-         "the buffers peak at "
+      << "); a heap that allocates each buffer where its alloc stands (tile "
+         "buffers hoisted out of their loops too) and frees it after its "
+         "last use would peak at "
       << computeLastUsePeak(planned, options.alignment) << " bytes";
   return success();
 }

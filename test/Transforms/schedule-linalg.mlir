@@ -50,7 +50,7 @@
 // Bufferization allocates each buffer where its tensor.empty stood: right
 // before its first writer, so freeing each after its last use gives the same
 // peak.
-// LASTUSE: remark: serenity-plan-memory: arena of 528 bytes for 2 buffers, live-bytes bound 528, exact (optimal); allocated where they stand and freed after their last use, the buffers peak at 528 bytes
+// LASTUSE: remark: serenity-plan-memory: arena of 528 bytes for 2 buffers, live-bytes bound 528, exact (optimal); a heap that allocates each buffer where its alloc stands (tile buffers hoisted out of their loops too) and frees it after its last use would peak at 528 bytes
 func.func @glued(%x: tensor<1x4x4x8xf32>) -> tensor<1x2x2x8xf32> {
   %ninf = arith.constant -3.40282347E+38 : f32
   %w = arith.constant dense<0.5> : tensor<8x1x1x8xf32>
