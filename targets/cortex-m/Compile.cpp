@@ -517,12 +517,6 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
   if (failed(measureObject(model, loc)))
     return failure();
 
-  if (options.ramBytes && model.ramBytes() > options.ramBytes)
-    return emitError(loc) << llvm::formatv(
-               "serenity-compile: @{0} needs {1} bytes of RAM (arena {2}, "
-               "stack {3}, inputs and outputs {4}), more than --ram {5}",
-               model.entry, model.ramBytes(), model.arenaBytes,
-               model.stackBytes, model.ioBytes(), options.ramBytes);
   return model;
 }
 
@@ -531,6 +525,26 @@ static std::string macroName(llvm::StringRef name) {
   for (char c : name)
     macro += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
   return macro;
+}
+
+std::vector<std::string>
+serenity::checkCortexMBudgets(const CompiledModel &model,
+                              const CortexMOptions &options) {
+  std::vector<std::string> problems;
+  if (options.ramBytes && model.ramBytes() > options.ramBytes)
+    problems.push_back(llvm::formatv(
+        "@{0} needs {1} bytes of RAM (arena {2}, stack {3}, inputs and "
+        "outputs {4}), more than --ram {5}: {6} bytes over",
+        model.entry, model.ramBytes(), model.arenaBytes, model.stackBytes,
+        model.ioBytes(), options.ramBytes,
+        model.ramBytes() - options.ramBytes));
+  if (options.flashBytes && model.flashBytes() > options.flashBytes)
+    problems.push_back(llvm::formatv(
+        "@{0} needs {1} bytes of flash (weights {2}, code {3}), more than "
+        "--flash {4}: {5} bytes over",
+        model.entry, model.flashBytes(), model.weightBytes, model.codeBytes,
+        options.flashBytes, model.flashBytes() - options.flashBytes));
+  return problems;
 }
 
 std::string serenity::renderCortexMHeader(const CompiledModel &model) {

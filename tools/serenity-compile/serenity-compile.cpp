@@ -24,6 +24,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <tuple>
+
 using namespace mlir;
 using namespace serenity;
 namespace cl = llvm::cl;
@@ -62,6 +64,11 @@ static cl::opt<std::string>
                  "and the inputs and outputs need more"),
         cl::cat(toolOptions));
 static cl::opt<std::string>
+    flash("flash", cl::init(""),
+          cl::desc("Flash budget (e.g. 1M): fail when the weights and the "
+                   "code need more"),
+          cl::cat(toolOptions));
+static cl::opt<std::string>
     report("report", cl::init(""), cl::value_desc("file"),
            cl::desc("Also write the figures as JSON to this file"),
            cl::cat(toolOptions));
@@ -83,15 +90,19 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.floatABI = floatABI;
   options.pipelineOptions = pipeline;
-  if (!ram.empty()) {
-    std::optional<uint64_t> bytes = parseByteSize(ram);
-    if (!bytes) {
-      llvm::errs() << "serenity-compile: --ram: expected a size such as "
-                      "262144, 256K or 1M, got '"
-                   << ram << "'\n";
+  for (auto [name, text, bytes] :
+       {std::make_tuple("ram", &ram, &options.ramBytes),
+        std::make_tuple("flash", &flash, &options.flashBytes)}) {
+    if (text->empty())
+      continue;
+    std::optional<uint64_t> parsed = parseByteSize(*text);
+    if (!parsed) {
+      llvm::errs() << "serenity-compile: --" << name
+                   << ": expected a size such as 262144, 256K or 1M, got '"
+                   << *text << "'\n";
       return 1;
     }
-    options.ramBytes = *bytes;
+    *bytes = *parsed;
   }
 
   DialectRegistry registry;
@@ -115,6 +126,17 @@ int main(int argc, char **argv) {
   FailureOr<CompiledModel> compiled = compileForCortexM(*module, options);
   if (failed(compiled))
     return 1;
+  Operation *entry = SymbolTable::lookupSymbolIn(*module, compiled->entry);
+  Location loc = entry ? entry->getLoc() : module->getLoc();
+  // Over a budget: nothing is written, and the summary shows where the
+  // bytes go.
+  std::vector<std::string> overBudget = checkCortexMBudgets(*compiled, options);
+  if (!overBudget.empty()) {
+    for (const std::string &problem : overBudget)
+      emitError(loc) << "serenity-compile: " << problem;
+    llvm::errs() << renderCortexMSummary(*compiled);
+    return 1;
+  }
 
   // Both files or neither: kept only once both are written.
   std::string objectPath = outputPrefix + ".o",

@@ -30,9 +30,11 @@ struct CortexMOptions {
   /// Options of --serenity-pipeline (`arena` is always `global`), e.g.
   /// "rewrite=1 placement=exact".
   std::string pipelineOptions;
-  /// Fail when the arena, the stack and the inputs and outputs need more
-  /// RAM than this (0: no budget).
+  /// Budgets (0: none), checked by checkCortexMBudgets: RAM for the arena,
+  /// the stack and the inputs and outputs; flash for the weights and the
+  /// code.
   uint64_t ramBytes = 0;
+  uint64_t flashBytes = 0;
 };
 
 /// An argument or result of the entry point.
@@ -92,12 +94,18 @@ struct CompiledModel {
 
   uint64_t ioBytes() const;
   uint64_t ramBytes() const { return arenaBytes + stackBytes + ioBytes(); }
+  uint64_t flashBytes() const { return weightBytes + codeBytes; }
 };
 
 /// Compiles the single public function of `module` (changed in place: it
 /// ends as LLVM dialect). Diagnostics go to the module's context.
 mlir::FailureOr<CompiledModel> compileForCortexM(mlir::ModuleOp module,
                                                  const CortexMOptions &options);
+
+/// Each budget of `options` that `model` exceeds, in one line: what it
+/// needs, of what, and how far over.
+std::vector<std::string> checkCortexMBudgets(const CompiledModel &model,
+                                             const CortexMOptions &options);
 
 /// The C header of a compiled model: the entry point, its buffer shapes,
 /// the arena symbol and sizes.
