@@ -6,10 +6,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Analysis/FunctionGraph.h"
 #include "serenity/Analysis/LivenessReport.h"
 #include "serenity/Dialect/Serenity/SerenityAttrs.h"
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
+#include "serenity/Transforms/PassOptions.h"
 #include "serenity/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -17,6 +19,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/SourceMgr.h"
@@ -220,16 +223,96 @@ py::tuple schedule(const std::string &text, const std::string &algorithm,
   return session.result(ok, result);
 }
 
+/// serenity._core.plan(text, options, filename) -> (ok, diagnostics, dict):
+/// --serenity-pipeline with `options` (its arena global, its reports kept)
+/// and, per function, the planned arena: its bytes, live-bytes bound,
+/// placement, modeled peak, and every buffer's offset, bytes and steps.
+py::tuple plan(const std::string &text, const std::string &options,
+               const std::string &filename) {
+  Session session;
+  OwningOpRef<ModuleOp> module = session.parse(text, filename);
+  if (!module)
+    return session.result(false, py::none());
+  SerenityPipelineOptions pipelineOptions;
+  Location loc = module->getLoc();
+  auto error = [&](const Twine &message) { return emitError(loc) << message; };
+  if (failed(parseOptionsExplained(pipelineOptions, options, &pipelineOptions,
+                                   sizeof(pipelineOptions), "serenity-pipeline",
+                                   error)))
+    return session.result(false, py::none());
+  pipelineOptions.arena = ArenaKind::Global;
+  pipelineOptions.keepReports = true;
+  PassManager pm(&session.context);
+  if (failed(buildSerenityPipeline(pm, pipelineOptions, error)) ||
+      failed(pm.run(*module)))
+    return session.result(false, py::none());
+
+  py::list functions;
+  module->walk([&](func::FuncOp func) {
+    auto arena =
+        func->getAttrOfType<ArenaReportAttr>(SerenityDialect::kArenaAttrName);
+    if (!arena)
+      return;
+    py::dict entry;
+    entry["function"] = func.getSymName().str();
+    entry["arena_bytes"] = arena.getBytes();
+    entry["live_bound_bytes"] = arena.getLiveBound();
+    entry["alignment"] = arena.getAlignment();
+    entry["placement"] =
+        std::string(stringifyPlacementAlgorithm(arena.getAlgorithm()));
+    entry["placement_status"] =
+        std::string(stringifyScheduleStatus(arena.getStatus()));
+    // The schedule's prediction is of the function it ordered: patches made
+    // after it change the function, so it is not given for them.
+    auto schedule = func->getAttrOfType<ScheduleReportAttr>(
+        SerenityDialect::kScheduleAttrName);
+    bool patched = func->hasAttr(SerenityDialect::kPatchesAttrName);
+    entry["modeled_peak_bytes"] = schedule && !patched
+                                      ? py::cast(schedule.getPeak())
+                                      : py::object(py::none());
+    entry["patched"] = patched;
+    unsigned steps = 0;
+    py::list buffers;
+    for (const ArenaSlot &slot : collectArenaSlots(
+             func, getArenaGlobalName(func.getSymName()), steps)) {
+      py::dict buffer;
+      buffer["offset"] = slot.offset;
+      buffer["bytes"] = slot.bytes;
+      buffer["first_step"] = slot.first;
+      buffer["last_step"] = slot.last;
+      buffer["shape"] = slot.shape;
+      buffer["location"] = slot.location;
+      buffers.append(buffer);
+    }
+    entry["steps"] = steps;
+    entry["buffers"] = buffers;
+    functions.append(entry);
+  });
+  std::string ir;
+  llvm::raw_string_ostream os(ir);
+  module->print(os);
+  py::dict result;
+  result["ir"] = ir;
+  result["functions"] = functions;
+  return session.result(true, result);
+}
+
 } // namespace
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Serenity's C++ core: memory-aware scheduling of MLIR functions";
+  // plan() builds --serenity-pipeline from its text, which names upstream
+  // passes and ours.
+  registerAllPasses();
+  registerSerenityPassesAndPipelines();
   m.def("verify", &verify, py::arg("text"), py::arg("filename"));
   m.def("analyze", &analyze, py::arg("text"), py::arg("memory_model"),
         py::arg("filename"));
   m.def("schedule", &schedule, py::arg("text"), py::arg("algorithm"),
         py::arg("memory_model"), py::arg("rewrite"), py::arg("time_limit_ms"),
         py::arg("max_states"), py::arg("filename"));
+  m.def("plan", &plan, py::arg("text"), py::arg("options"),
+        py::arg("filename"));
   // The option vocabulary of the C++ passes, for the Python signatures.
   py::dict names;
   names["algorithm"] = namesOf<Algorithm>();

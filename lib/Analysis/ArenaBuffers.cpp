@@ -1,6 +1,7 @@
 //===- ArenaBuffers.cpp - Buffers of a bufferized body --------------------===//
 
 #include "serenity/Analysis/ArenaBuffers.h"
+#include "serenity/Analysis/LivenessReport.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -169,4 +170,46 @@ std::vector<ArenaBuffer> serenity::collectArenaBuffers(func::FuncOp func) {
       buffers.push_back(std::move(*buffer));
   });
   return buffers;
+}
+
+std::string serenity::shapeText(ShapedType type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (int64_t dim : type.getShape())
+    os << dim << "x";
+  os << type.getElementType();
+  return text;
+}
+
+/// The buffers of the planned arena: every view of it, with its offset and
+/// the steps that use it.
+std::vector<ArenaSlot> serenity::collectArenaSlots(func::FuncOp func,
+                                                   llvm::StringRef arenaSymbol,
+                                                   unsigned &numSteps) {
+  Block &body = func.getBody().front();
+  DenseMap<Operation *, unsigned> position;
+  for (Operation &op : body)
+    position[&op] = position.size();
+  numSteps = position.size();
+  std::vector<ArenaSlot> slots;
+  func.walk([&](memref::ViewOp view) {
+    std::optional<ArenaView> buffer = getArenaView(view.getResult());
+    if (!buffer || buffer->global != arenaSymbol)
+      return;
+    ArenaSlot slot;
+    slot.offset = buffer->offset;
+    slot.bytes = buffer->bytes;
+    std::optional<std::pair<unsigned, unsigned>> steps =
+        findUseSteps(view.getResult(), body, position);
+    slot.first = steps ? steps->first : position.lookup(view);
+    slot.last = steps ? steps->second : slot.first;
+    slot.shape = shapeText(view.getType());
+    slot.location = describeLocation(view.getLoc());
+    slots.push_back(slot);
+  });
+  return slots;
+}
+
+std::string serenity::getArenaGlobalName(llvm::StringRef function) {
+  return ("__serenity_arena_" + function).str();
 }

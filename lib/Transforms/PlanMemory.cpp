@@ -76,7 +76,7 @@ FailureOr<Value> PlanMemoryPass::createArena(func::FuncOp func, uint64_t bytes,
   case ArenaKind::Global: {
     OpBuilder moduleBuilder = OpBuilder::atBlockBegin(getOperation().getBody());
     auto global = memref::GlobalOp::create(
-        moduleBuilder, loc, ("__serenity_arena_" + func.getSymName()).str(),
+        moduleBuilder, loc, getArenaGlobalName(func.getSymName()),
         moduleBuilder.getStringAttr("private"), arenaType,
         moduleBuilder.getUnitAttr(), /*constant=*/false, alignmentAttr);
     symbols.insert(global);

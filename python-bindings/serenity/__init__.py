@@ -8,6 +8,9 @@
     for function in serenity.analyze(text):
         print(function.function, function.peak_bytes, function.peak_op)
 
+    planned = serenity.plan(text, tile_spatial=True)   # the arena that runs
+    print(planned.arena_bytes, [(b.offset, b.bytes) for b in planned.functions[0].buffers])
+
 Byte counts follow docs/memory-model.md. Errors in the IR (unparsable IR, a
 dynamic shape, a multi-block function) raise serenity.Error, whose
 `diagnostics` hold the MLIR diagnostics with their locations. A bad option
@@ -27,8 +30,8 @@ def _native():
     return _core
 
 __all__ = ["Error", "Diagnostic", "Step", "FunctionReport", "ScheduledFunction",
-           "ScheduleResult", "verify", "analyze", "schedule", "ALGORITHMS",
-           "MEMORY_MODELS"]
+           "ScheduleResult", "ArenaBuffer", "PlannedFunction", "PlanResult", "verify",
+           "analyze", "schedule", "plan", "ALGORITHMS", "MEMORY_MODELS"]
 
 
 
@@ -206,3 +209,70 @@ def schedule(mlir_text: str, algorithm: str = "optimal", memory_model: str = "st
         for f in data["functions"]]
     return ScheduleResult(ir=data["ir"], functions=functions,
                           diagnostics=[Diagnostic(*d) for d in outcome[1]])
+
+
+@dataclass(frozen=True)
+class ArenaBuffer:
+    """A buffer of a planned arena: where it sits, how big it is, and the
+    steps (top-level ops of the planned function) from its first use to its
+    last."""
+    offset: int
+    bytes: int
+    first_step: int
+    last_step: int
+    shape: str  # e.g. "1x8x8x16xi8"
+    location: str  # the op that made it
+
+
+@dataclass(frozen=True)
+class PlannedFunction:
+    function: str
+    arena_bytes: int
+    live_bound_bytes: int
+    alignment: int
+    placement: str
+    placement_status: str
+    # The peak the memory model predicted for the pipeline's order, equal to
+    # live_bound_bytes when the model holds; None without a schedule, and
+    # with patches (made after the schedule: tile-spatial's remark gives
+    # their modeled arena).
+    modeled_peak_bytes: Optional[int]
+    patched: bool
+    steps: int
+    buffers: List[ArenaBuffer]
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """The planned module (memref IR, the arena a private memref.global) and
+    each function's arena."""
+    ir: str
+    functions: List[PlannedFunction]
+    diagnostics: List[Diagnostic] = field(default_factory=list)
+
+    @property
+    def arena_bytes(self) -> int:
+        return max((f.arena_bytes for f in self.functions), default=0)
+
+
+def plan(mlir_text: str, tile_spatial: bool = False, rewrite: bool = False,
+         options: str = "", filename: str = "<input>") -> PlanResult:
+    """Runs --serenity-pipeline on `mlir_text`, as serenity-opt and
+    serenity-compile do, and returns the arena of every function: its bytes,
+    live-bytes bound, placement, and each buffer's offset, bytes and
+    lifetime. `tile_spatial` and `rewrite` turn on those steps; `options`
+    gives any other --serenity-pipeline options ("max-extra-macs=10
+    placement=tflm-greedy"); the arena is always a global."""
+    words = [options] + ["tile-spatial=1"] * bool(tile_spatial) + ["rewrite=1"] * bool(rewrite)
+    outcome = _native().plan(_text(mlir_text), " ".join(w for w in words if w), filename)
+    data = _check(outcome)
+    functions = [
+        PlannedFunction(
+            function=f["function"], arena_bytes=f["arena_bytes"],
+            live_bound_bytes=f["live_bound_bytes"], alignment=f["alignment"],
+            placement=f["placement"], placement_status=f["placement_status"],
+            modeled_peak_bytes=f["modeled_peak_bytes"], patched=f["patched"], steps=f["steps"],
+            buffers=[ArenaBuffer(**b) for b in f["buffers"]])
+        for f in data["functions"]]
+    return PlanResult(ir=data["ir"], functions=functions,
+                      diagnostics=[Diagnostic(*d) for d in outcome[1]])

@@ -269,3 +269,35 @@ def test_import_onnx_file_errors_are_one_line(case, tmp_path):
     assert len(lines) == 1 and lines[0].startswith("serenity-import-onnx: "), run.stderr
     assert str(model) in lines[0]
     assert not (tmp_path / "out.mlir").exists()
+
+
+def test_plan_gives_the_arena_that_runs():
+    """serenity.plan: the pipeline's arena, its bound and every buffer's
+    offset and lifetime, the figures --serenity-pipeline's remark gives; no
+    two buffers live at once overlap; with patches the arena drops."""
+    sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "zoo"))
+    import generate  # after serenity: its `serenity.tosa` is the build's
+    cell = generate.generate("darts_v2_cell", size=16, channels=8, splat_weights=True)[0]
+    remark = subprocess.run([os.path.join(BUILD, "bin", "serenity-opt"), "-",
+                             "--serenity-pipeline", "-o", os.devnull], input=cell,
+                            stderr=subprocess.PIPE, text=True, check=True).stderr
+    arena, buffers, bound = map(int, re.search(
+        r"arena of (\d+) bytes for (\d+) buffers, live-bytes bound (\d+)", remark).groups())
+
+    (planned,) = serenity.plan(cell).functions
+    assert (planned.arena_bytes, len(planned.buffers), planned.live_bound_bytes) == (
+        arena, buffers, bound)
+    assert planned.modeled_peak_bytes == planned.live_bound_bytes
+    for a in planned.buffers:
+        assert a.offset % planned.alignment == 0 and a.offset + a.bytes <= planned.arena_bytes
+        assert 0 <= a.first_step <= a.last_step < planned.steps
+        for b in planned.buffers:
+            if a is not b and a.first_step <= b.last_step and b.first_step <= a.last_step:
+                assert a.offset + a.bytes <= b.offset or b.offset + b.bytes <= a.offset
+
+    assert not planned.patched
+    patched = serenity.plan(cell, tile_spatial=True)
+    assert patched.arena_bytes < planned.arena_bytes
+    assert patched.functions[0].patched and patched.functions[0].modeled_peak_bytes is None
+    with pytest.raises(serenity.Error, match="'never' is not a value of halos"):
+        serenity.plan(cell, options="halos=never")

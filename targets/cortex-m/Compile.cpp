@@ -108,15 +108,6 @@ std::optional<std::string> tripleFor(llvm::StringRef cpu, FloatABI abi) {
   return *arch + (abi == FloatABI::Hard ? "-none-eabihf" : "-none-eabi");
 }
 
-std::string shapeText(ShapedType type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  for (int64_t dim : type.getShape())
-    os << dim << "x";
-  os << type.getElementType();
-  return text;
-}
-
 /// The memref a view-like chain starts from.
 Value viewRoot(Value value) {
   while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
@@ -150,35 +141,6 @@ llvm::SmallBitVector writtenArguments(func::FuncOp func) {
             written.set(argument.getArgNumber());
   });
   return written;
-}
-
-/// The buffers of the planned arena: every view of it, with its offset and
-/// the steps that use it.
-std::vector<ArenaSlot> collectArenaSlots(func::FuncOp func,
-                                         StringRef arenaSymbol,
-                                         unsigned &numSteps) {
-  Block &body = func.getBody().front();
-  DenseMap<Operation *, unsigned> position;
-  for (Operation &op : body)
-    position[&op] = position.size();
-  numSteps = position.size();
-  std::vector<ArenaSlot> slots;
-  func.walk([&](memref::ViewOp view) {
-    std::optional<ArenaView> buffer = getArenaView(view.getResult());
-    if (!buffer || buffer->global != arenaSymbol)
-      return;
-    ArenaSlot slot;
-    slot.offset = buffer->offset;
-    slot.bytes = buffer->bytes;
-    std::optional<std::pair<unsigned, unsigned>> steps =
-        findUseSteps(view.getResult(), body, position);
-    slot.first = steps ? steps->first : position.lookup(view);
-    slot.last = steps ? steps->second : slot.first;
-    slot.shape = shapeText(view.getType());
-    slot.location = describeLocation(view.getLoc());
-    slots.push_back(slot);
-  });
-  return slots;
 }
 
 /// Flash and stack figures from the object's sections.
@@ -393,7 +355,7 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
       failed(planning.run(module)))
     return failure();
   // The symbol plan-memory gives the arena (a memref.global).
-  std::string arenaName = ("__serenity_arena_" + model.entry);
+  std::string arenaName = getArenaGlobalName(model.entry);
   if (auto report = entry->getAttrOfType<ArenaReportAttr>(
           SerenityDialect::kArenaAttrName)) {
     model.arenaBytes = report.getBytes();

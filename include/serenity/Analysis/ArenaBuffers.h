@@ -17,6 +17,7 @@
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
 
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,30 @@ struct ArenaView {
 
 /// The arena buffer `value` is, if it is one.
 std::optional<ArenaView> getArenaView(mlir::Value value);
+
+/// The memref.global --serenity-plan-memory{arena=global} makes for
+/// `function`'s arena.
+std::string getArenaGlobalName(llvm::StringRef function);
+
+/// A buffer of a planned arena as the planned function holds it.
+struct ArenaSlot {
+  uint64_t offset = 0;
+  uint64_t bytes = 0;
+  /// The first and last step (top-level op of the planned body) using it.
+  unsigned first = 0, last = 0;
+  std::string shape;    // e.g. "1x8x8x16xf32"
+  std::string location; // the op that made it
+};
+
+/// The buffers of the arena `arenaSymbol` that `func` (planned by
+/// --serenity-plan-memory{arena=global}) views, with their offsets and the
+/// steps that use them; `numSteps` is set to the body's top-level ops.
+std::vector<ArenaSlot> collectArenaSlots(mlir::func::FuncOp func,
+                                         llvm::StringRef arenaSymbol,
+                                         unsigned &numSteps);
+
+/// "1x8x8x16xf32" for a shaped type.
+std::string shapeText(mlir::ShapedType type);
 
 /// Bytes of a statically shaped buffer (or tensor) of `type` under `layout`.
 uint64_t getBufferBytes(mlir::ShapedType type, const mlir::DataLayout &layout);

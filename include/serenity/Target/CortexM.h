@@ -11,6 +11,8 @@
 #ifndef SERENITY_TARGET_CORTEXM_H
 #define SERENITY_TARGET_CORTEXM_H
 
+#include "serenity/Analysis/ArenaBuffers.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
@@ -66,15 +68,6 @@ struct DeviceElementType {
 llvm::ArrayRef<DeviceElementType> getDeviceElementTypes();
 
 /// A buffer of the arena: where it lives and when.
-struct ArenaSlot {
-  uint64_t offset = 0;
-  uint64_t bytes = 0;
-  /// The first and last step (top-level op of the planned body) using it.
-  unsigned first = 0, last = 0;
-  std::string shape;    // e.g. "1x8x8x16xf32"
-  std::string location; // the op that made it
-};
-
 struct CompiledModel {
   std::string entry;
   std::string cpu;
