@@ -1,9 +1,14 @@
 """serenity-report: the peak memory of a model before and after Serenity.
 
     serenity-report model.mlir [-o model] [--memory-model inplace] [--rewrite]
+                               [--ram 256K] [--no-arena]
 
 Writes model.png and model.svg (live bytes at every step, the order as
-written against Serenity's, peaks marked) and prints a short summary.
+written against Serenity's, peaks marked) and prints a short summary: the
+peaks under the chosen memory model, then the arena that runs, as
+--serenity-pipeline plans it (bufferized, exact placement): TFLite Micro's
+greedy planner on the order as written, Serenity's, and Serenity's with
+spatial patches, against a RAM budget when --ram gives one.
 """
 
 import argparse
@@ -30,7 +35,44 @@ def summarize(before, result, rewrite=False):
     return "\n".join(lines)
 
 
-def draw_live_bytes(ax, curves, title):
+def parse_size(text):
+    """"256K", "1M", "4096" as bytes (serenity-compile's sizes)."""
+    scale = {"k": 1024, "kb": 1024, "m": 1 << 20, "mb": 1 << 20}
+    lower = text.strip().lower()
+    for suffix in ("kb", "mb", "k", "m"):
+        if lower.endswith(suffix):
+            return int(lower[:-len(suffix)]) * scale[suffix]
+    return int(lower)
+
+
+def arena_lines(text, filename, ram=None):
+    """The arena that runs, per function: as written under TFLite Micro's
+    planner, Serenity's, and with patches (serenity.plan, as
+    --serenity-pipeline plans them), and the budget."""
+    written = serenity.plan(text, options="algorithm=program placement=tflm-greedy",
+                            filename=filename).functions
+    ours = serenity.plan(text, filename=filename).functions
+    patched = serenity.plan(text, tile_spatial=True, filename=filename).functions
+    lines = ["arena that runs (--serenity-pipeline: bufferized, placed in one arena):"]
+    for w, o, p in zip(written, ours, patched):
+        best = min(o.arena_bytes, p.arena_bytes)
+        lines.append("  @%s: TFLM's planner on the order as written %d B; Serenity %d B%s; "
+                     "+ patches %d B%s" % (
+                         o.function, w.arena_bytes, o.arena_bytes,
+                         " (%.2fx lower)" % (w.arena_bytes / o.arena_bytes)
+                         if o.arena_bytes else "",
+                         p.arena_bytes,
+                         " (%.2fx lower)" % (w.arena_bytes / p.arena_bytes)
+                         if p.arena_bytes else ""))
+        if ram is not None:
+            lines.append("  --ram %d: the arena %s" % (
+                ram, "fits, %d bytes to spare (add the stack and inputs and outputs: "
+                "serenity-compile --ram)" % (ram - best) if best <= ram
+                else "is %d bytes over even with patches" % (best - ram)))
+    return lines
+
+
+def draw_live_bytes(ax, curves, title, budget=None):
     """Live bytes at every step, one curve per order, peaks marked and
     labelled in bytes (as the text reports them). `curves`: (bytes per step,
     color, label). The y axis starts at 0; steps are whole numbers; a curve
@@ -61,25 +103,29 @@ def draw_live_bytes(ax, curves, title):
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format(int(v), ",")))
     ax.tick_params(labelsize=7)
     top = max((max(v) for v, _, _ in curves if v), default=1)
+    if budget is not None:
+        ax.axhline(budget, color="tab:gray", lw=1, ls=":", label="--ram %s B" % format(budget, ","))
+        top = max(top, budget)
     ax.set_ylim(0, top * 1.18)
-    ax.legend(fontsize=7, loc="lower right")
+    # Outside the curves: right of the plot, not over them.
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
 
 
-def plot(before, result, prefix, rewrite=False):
+def plot(before, result, prefix, rewrite=False, budget=None):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     count = len(before)
-    fig, axes = plt.subplots(count, 1, figsize=(9, 3.2 * count), squeeze=False)
+    fig, axes = plt.subplots(count, 1, figsize=(11, 3.2 * count), squeeze=False)
     for ax, report, scheduled in zip(axes[:, 0], before, result.functions):
         ours = ("Serenity: rewrite + optimal order (%d ops)" % len(scheduled.live_bytes)
                 if rewrite else "Serenity: %s order" % scheduled.algorithm)
         draw_live_bytes(ax, [([s.live_bytes for s in report.steps], "tab:red",
                               "as written (%d ops)" % len(report.steps)),
                              (scheduled.live_bytes, "tab:blue", ours)],
-                        "@%s (%s model)" % (report.function, report.model))
+                        "@%s (%s model)" % (report.function, report.model), budget)
     fig.tight_layout()
     fig.savefig(prefix + ".png", dpi=90)
     fig.savefig(prefix + ".svg")
@@ -98,6 +144,11 @@ def main(argv=None):
                         help="run --serenity-rewrite before scheduling")
     parser.add_argument("--time-limit-ms", type=int,
                         help="limit of the optimal search (default: the pass's)")
+    parser.add_argument("--ram", type=parse_size,
+                        help="a RAM budget (256K, 1M): a line on the plot, and whether "
+                             "the arena fits")
+    parser.add_argument("--no-arena", action="store_true",
+                        help="skip the arena that runs (three pipeline runs)")
     args = parser.parse_args(argv)
 
     def fail(message):
@@ -122,10 +173,16 @@ def main(argv=None):
         before = [r for r in before if r.function in names]
     prefix = args.output or os.path.splitext(args.model)[0]
     try:
-        plot(before, result, prefix, args.rewrite)
+        arena = [] if args.no_arena else arena_lines(text, args.model, args.ram)
+    except serenity.Error as error:
+        return fail(error)
+    try:
+        plot(before, result, prefix, args.rewrite, args.ram)
     except OSError as error:
         return fail("cannot write '%s': %s" % (error.filename or prefix, error.strerror))
     print(summarize(before, result, args.rewrite))
+    for line in arena:
+        print(line)
     print("plots: %s.png, %s.svg" % (prefix, prefix))
     return 0
 

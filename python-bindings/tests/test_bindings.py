@@ -301,3 +301,28 @@ def test_plan_gives_the_arena_that_runs():
     assert patched.functions[0].patched and patched.functions[0].modeled_peak_bytes is None
     with pytest.raises(serenity.Error, match="'never' is not a value of halos"):
         serenity.plan(cell, options="halos=never")
+
+
+def test_report_gives_the_arena_that_runs(tmp_path):
+    """serenity-report's arena lines are serenity.plan's figures: TFLM's
+    planner on the order as written, Serenity's, with patches; --ram adds
+    the budget (a line on the plot, and whether the arena fits)."""
+    sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "zoo"))
+    import generate  # after serenity: its `serenity.tosa` is the build's
+    cell = generate.generate("darts_v2_cell", size=16, channels=8, splat_weights=True)[0]
+    path = tmp_path / "cell.mlir"
+    path.write_text(cell)
+    written = serenity.plan(cell, options="algorithm=program placement=tflm-greedy").arena_bytes
+    ours, patched = serenity.plan(cell).arena_bytes, serenity.plan(cell, tile_spatial=True).arena_bytes
+    assert written > ours > patched
+    run = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path), "-o",
+                          str(tmp_path / "plot"), "--ram", "40K"], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    assert ("@darts_v2_cell: TFLM's planner on the order as written %d B; Serenity %d B (%.2fx "
+            "lower); + patches %d B (%.2fx lower)" % (written, ours, written / ours, patched,
+                                                     written / patched)) in run
+    assert "--ram 40960: the arena fits, %d bytes to spare" % (40960 - patched) in run
+    tight = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path), "-o",
+                            str(tmp_path / "plot"), "--ram", "16K"], check=True,
+                           stdout=subprocess.PIPE, text=True).stdout
+    assert "--ram 16384: the arena is %d bytes over even with patches" % (patched - 16384) in tight
