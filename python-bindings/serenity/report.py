@@ -23,8 +23,16 @@ def summarize(before, result, rewrite=False):
     for report, scheduled in zip(before, result.functions):
         lines.append("@%s (%s model, %d ops, %d weights)" % (
             report.function, report.model, len(report.steps), report.weights))
-        lines.append("  as written: peak %d bytes at step %s (%s)" % (
-            report.peak_bytes, report.peak_step, report.peak_op))
+        # The op by the name the user's graph gives it (an imported ONNX
+        # node's), not only its SSA name, which is not in the user's file.
+        where = ""
+        if report.peak_step is not None:
+            location = report.steps[report.peak_step].location
+            if location.startswith('loc("') and location.endswith('")'):
+                location = location[5:-2]  # a name: loc("/features/2/conv/Conv")
+            where = " at %s" % location
+        lines.append("  as written: peak %d bytes at step %s (%s%s)" % (
+            report.peak_bytes, report.peak_step, report.peak_op, where))
         lines.append("  serenity:   peak %d bytes (status %s, algorithm %s%s; "
                      "lower bound %d bytes)" % (
                          scheduled.peak_bytes, scheduled.status, scheduled.algorithm,

@@ -2,6 +2,7 @@
 the upstream MLIR lowering and mlir-runner."""
 
 import os
+import re
 import subprocess
 
 import numpy as np
@@ -361,6 +362,9 @@ def test_report_plots_and_summarizes(tmp_path):
     # Ops: transpose in, two convs, concat, transpose out; weights: two
     # filters, two (zero) biases, the zero point.
     assert "@cell (strict model, 5 ops, 5 weights)" in result.stdout
+    # The peak op by its ONNX node's name, not only its SSA name.
+    assert re.search(r"as written: peak \d+ bytes at step \d+ \(%\S+ = tosa\.\w+ at (a|b|cat)\)",
+                     result.stdout), result.stdout
     assert "serenity:   peak" in result.stdout
     assert "(status optimal, algorithm optimal;" in result.stdout
     assert (tmp_path / "plot.png").stat().st_size > 1000
