@@ -130,6 +130,18 @@ py::dict livenessToDict(const FunctionLiveness &report) {
   return result;
 }
 
+/// The payload of a pass run: the module as serenity-opt prints it and the
+/// per-function entries.
+py::dict moduleResult(ModuleOp module, py::list functions) {
+  std::string ir;
+  llvm::raw_string_ostream os(ir);
+  module.print(os);
+  py::dict result;
+  result["ir"] = ir;
+  result["functions"] = functions;
+  return result;
+}
+
 /// serenity._core.verify(text, filename) -> (ok, diagnostics, None): parses
 /// `text` and runs the verifier on it.
 py::tuple verify(const std::string &text, const std::string &filename) {
@@ -214,13 +226,7 @@ py::tuple schedule(const std::string &text, const std::string &algorithm,
     entry["liveness"] = livenessToDict(*liveness);
     functions.append(entry);
   });
-  std::string ir;
-  llvm::raw_string_ostream os(ir);
-  module->print(os);
-  py::dict result;
-  result["ir"] = ir;
-  result["functions"] = functions;
-  return session.result(ok, result);
+  return session.result(ok, moduleResult(*module, functions));
 }
 
 /// serenity._core.plan(text, options, filename) -> (ok, diagnostics, dict):
@@ -288,13 +294,7 @@ py::tuple plan(const std::string &text, const std::string &options,
     entry["buffers"] = buffers;
     functions.append(entry);
   });
-  std::string ir;
-  llvm::raw_string_ostream os(ir);
-  module->print(os);
-  py::dict result;
-  result["ir"] = ir;
-  result["functions"] = functions;
-  return session.result(true, result);
+  return session.result(true, moduleResult(*module, functions));
 }
 
 } // namespace

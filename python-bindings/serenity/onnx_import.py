@@ -32,7 +32,7 @@ from .onnx.windows import WindowOps
 # Where a quantized op reads the scale and zero point of an input: {op type:
 # {input index: (scale index, zero point index)}}.
 QUANTIZATION_INPUTS = {
-    "QuantizeLinear": {},
+    "QuantizeLinear": {0: (1, 2)},
     "DequantizeLinear": {0: (1, 2)},
     "QLinearConv": {0: (1, 2)},
     "QLinearMatMul": {0: (1, 2), 3: (4, 5)},
@@ -70,8 +70,7 @@ class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, 
             for index, input_name in enumerate(node.input):
                 if input_name != name:
                     continue
-                scale, zero_point = (1, 2) if node.op_type == "QuantizeLinear" else readers.get(
-                    index, (None, None))
+                scale, zero_point = readers.get(index, (None, None))
                 if scale is None:
                     return None
                 quant = self.quantization_of(node, scale, zero_point)
@@ -113,9 +112,9 @@ class Importer(ElementwiseOps, ReductionOps, WindowOps, ShapeOps, QuantizedOps, 
         value = Value(name, shape, nhwc, element="i8", quant=quant, storage=element)
         if element == "ui8":
             # The same reals in i8 (every int8 op's type): q - 128.
-            value = Value(self.emit.rescale(argument, [1 << 30], [30], UNSIGNED_OFFSET, 0, shape,
-                                            "i8", hint="signed"), shape, nhwc, element="i8",
-                          quant=quant, storage="ui8")
+            name = self.emit.rescale(argument, [1 << 30], [30], UNSIGNED_OFFSET, 0, shape, "i8",
+                                     in_element="ui8", hint="signed")
+            value = Value(name, shape, nhwc, element="i8", quant=quant, storage="ui8")
         return argument, attrs + ([quant.attribute()] if quant else []), self.to_nhwc(value)
 
     def result(self, info):

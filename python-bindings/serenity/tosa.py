@@ -247,11 +247,10 @@ class Emitter:
                                  hint="zp")
 
     def rescale(self, x, multipliers, shifts, input_zp, output_zp, shape, out_element,
-                double_round=False, in_element=None, hint="rq"):
-        """tosa.rescale of `x` (per channel, along the last axis, when there
-        are several multipliers). An unsigned (ui8) input or output is
-        flagged as such."""
-        in_element = in_element or x.type.rsplit("x", 1)[-1].rstrip(">")
+                double_round=False, *, in_element, hint="rq"):
+        """tosa.rescale of `x`, of `in_element`, (per channel, along the last
+        axis, when there are several multipliers). An unsigned (ui8) input or
+        output is flagged as such."""
         operands = [x, self.const(np.array(multipliers, np.int64), "i32", "mult"),
                     self.const(np.array(shifts, np.int64), "i8", "shift"),
                     self.int_zero_point(input_zp, in_element),

@@ -257,15 +257,22 @@ def test_elementwise_and_shape_ops_match_numpy(tmp_path):
     assert run_against_numpy(tmp_path, m, [1, 4, 9, 9]) == 0
 
 
-def test_unsupported_op_names_the_node(tmp_path):
-    m = model([h.make_node("LRN", ["x"], ["y"], size=3, name="local_response")],
-              [h.make_tensor_value_info("x", T.FLOAT, [1, 4, 5, 5])],
-              [h.make_tensor_value_info("y", T.FLOAT, [1, 4, 5, 5])], [])
+def import_with_the_tool(tmp_path, m):
+    """serenity-import-onnx on `m` saved to a file: its run and the path it
+    was told to write."""
     path = tmp_path / "m.onnx"
     onnx.save(m, str(path))
     out = tmp_path / "m.mlir"
     result = subprocess.run([os.path.join(BUILD, "bin", "serenity-import-onnx"), str(path), "-o", str(out)],
                             stderr=subprocess.PIPE, text=True)
+    return result, out
+
+
+def test_unsupported_op_names_the_node(tmp_path):
+    m = model([h.make_node("LRN", ["x"], ["y"], size=3, name="local_response")],
+              [h.make_tensor_value_info("x", T.FLOAT, [1, 4, 5, 5])],
+              [h.make_tensor_value_info("y", T.FLOAT, [1, 4, 5, 5])], [])
+    result, out = import_with_the_tool(tmp_path, m)
     assert result.returncode == 1
     assert "LRN node 'local_response': unsupported op type" in result.stderr
     assert not out.exists()
@@ -278,11 +285,7 @@ def test_every_unsupported_op_is_listed_at_once(tmp_path):
              h.make_node("LRN", ["c"], ["y"], size=3, name="lrn2")]
     m = model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 4, 5, 5])],
               [h.make_tensor_value_info("y", T.FLOAT, [1, 4, 5, 5])], [])
-    path = tmp_path / "m.onnx"
-    onnx.save(m, str(path))
-    out = tmp_path / "m.mlir"
-    result = subprocess.run([os.path.join(BUILD, "bin", "serenity-import-onnx"), str(path), "-o", str(out)],
-                            stderr=subprocess.PIPE, text=True)
+    result, out = import_with_the_tool(tmp_path, m)
     assert result.returncode == 1 and not out.exists()
     assert result.stderr.splitlines() == [
         "serenity-import-onnx: 3 nodes of unsupported op types (Hardmax, LRN):",

@@ -135,8 +135,8 @@ class QuantizedOps:
         self.fail(node, "input '%s' is not a quantized value" % name)
 
     def int8_operand(self, node, index, scale_index, zero_point_index):
-        """A QLinear op's input `index`, an i8 value given the quantization
-        of node's scale and zero point inputs."""
+        """Input `index` of a QLinear op or a DequantizeLinear, an i8 value
+        given the quantization of node's scale and zero point inputs."""
         name = node.input[index]
         value = self.values.get(name)
         if value is None or value.element != "i8":
@@ -506,15 +506,10 @@ class QuantizedOps:
                                             x.shape, x.nhwc, element="i8", quant=quant)
 
     def dequantize_linear(self, node):
-        value = self.values.get(node.input[0])
-        if value is None or value.element != "i8":
-            self.fail(node, "input '%s' is not an 8-bit quantized value" % node.input[0])
-        quant = self.quantization_of(node, 1, 2)
-        if value.storage is not None and value.storage != quant.storage:
-            self.fail(node, "input '%s' holds %s integers, its zero point is %s"
-                      % (node.input[0], value.storage, quant.storage))
-        self.values[node.output[0]] = Value(None, value.shape, value.nhwc,
-                                            dequantized=value.like(value.name).with_quant(quant))
+        # Nothing is emitted: the integers stand for the dequantized value
+        # until a float op reads it (materialize_dequantized).
+        x = self.int8_operand(node, 0, 1, 2)
+        self.values[node.output[0]] = Value(None, x.shape, x.nhwc, dequantized=x)
 
     def materialize_dequantized(self, value):
         """A DequantizeLinear's output computed in float, for an op outside
