@@ -3,7 +3,10 @@
 #include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Analysis/LivenessReport.h"
 
+#include "serenity/Dialect/Serenity/SerenityDialect.h"
+
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -113,6 +116,48 @@ serenity::findUseSteps(Value buffer, Block &body,
   return std::make_pair(first, last);
 }
 
+std::pair<unsigned, unsigned>
+serenity::getInterfaceSteps(Value buffer, Block &body,
+                            const DenseMap<Operation *, unsigned> &position) {
+  bool read = false, written = false;
+  SmallVector<Value> aliases{buffer};
+  while (!aliases.empty()) {
+    Value value = aliases.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      auto view = dyn_cast<ViewLikeOpInterface>(user);
+      if (view && view.getViewSource() == value) {
+        for (Value result : user->getResults())
+          if (isa<BaseMemRefType>(result.getType()))
+            aliases.push_back(result);
+        continue;
+      }
+      auto effects = dyn_cast<MemoryEffectOpInterface>(user);
+      if (!effects) {
+        // Effects unknown: it may do either.
+        read = written = true;
+        continue;
+      }
+      SmallVector<MemoryEffects::EffectInstance> instances;
+      effects.getEffects(instances);
+      for (const MemoryEffects::EffectInstance &instance : instances) {
+        if (instance.getValue() && instance.getValue() != value)
+          continue;
+        read |= isa<MemoryEffects::Read>(instance.getEffect());
+        written |= isa<MemoryEffects::Write>(instance.getEffect());
+      }
+    }
+  }
+  unsigned lastStep = body.empty() ? 0 : position.lookup(&body.back());
+  std::pair<unsigned, unsigned> steps =
+      findUseSteps(buffer, body, position).value_or(std::make_pair(0u, 0u));
+  if (read)
+    steps.first = 0;
+  if (written)
+    steps.second = lastStep;
+  return steps;
+}
+
 std::optional<ArenaView> serenity::getArenaView(Value value) {
   auto view = value.getDefiningOp<memref::ViewOp>();
   if (!view || !view.getType().hasStaticShape())
@@ -191,6 +236,10 @@ std::vector<ArenaSlot> serenity::collectArenaSlots(func::FuncOp func,
   for (Operation &op : body)
     position[&op] = position.size();
   numSteps = position.size();
+  // The former arguments (io-in-arena) are the first views of the arena,
+  // in order, where --serenity-plan-memory put them.
+  auto ioOffsets =
+      func->getAttrOfType<DenseI64ArrayAttr>(SerenityDialect::kArenaIOAttrName);
   std::vector<ArenaSlot> slots;
   func.walk([&](memref::ViewOp view) {
     std::optional<ArenaView> buffer = getArenaView(view.getResult());
@@ -199,12 +248,20 @@ std::vector<ArenaSlot> serenity::collectArenaSlots(func::FuncOp func,
     ArenaSlot slot;
     slot.offset = buffer->offset;
     slot.bytes = buffer->bytes;
-    std::optional<std::pair<unsigned, unsigned>> steps =
-        findUseSteps(view.getResult(), body, position);
-    slot.first = steps ? steps->first : position.lookup(view);
-    slot.last = steps ? steps->second : slot.first;
     slot.shape = shapeText(view.getType());
     slot.location = describeLocation(view.getLoc());
+    if (ioOffsets && static_cast<int64_t>(slots.size()) < ioOffsets.size() &&
+        ioOffsets[slots.size()] == static_cast<int64_t>(slot.offset) &&
+        view->getBlock() == &body) {
+      slot.argument = slots.size();
+      std::tie(slot.first, slot.last) =
+          getInterfaceSteps(view.getResult(), body, position);
+    } else {
+      std::optional<std::pair<unsigned, unsigned>> steps =
+          findUseSteps(view.getResult(), body, position);
+      slot.first = steps ? steps->first : position.lookup(view);
+      slot.last = steps ? steps->second : slot.first;
+    }
     slots.push_back(slot);
   });
   return slots;

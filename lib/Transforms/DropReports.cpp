@@ -21,7 +21,10 @@ struct DropReportsPass
     getOperation()->walk([&](Operation *op) {
       SmallVector<StringAttr> names;
       for (NamedAttribute attribute : op->getDiscardableAttrs())
-        if (attribute.getName().strref().starts_with(prefix))
+        // The arena offsets of the inputs and outputs are the calling
+        // convention, not a report (a plain array<i64> stock tools read).
+        if (attribute.getName().strref().starts_with(prefix) &&
+            attribute.getName() != SerenityDialect::kArenaIOAttrName)
           names.push_back(attribute.getName());
       for (StringAttr name : names)
         op->removeDiscardableAttr(name);

@@ -90,14 +90,14 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
   std::string text = llvm::formatv(
       "func.func({0}),{6},{7}{1},"
       "serenity-plan-memory{{algorithm={2} arena={3} alignment={4} "
-      "time-limit-ms={5}}",
+      "time-limit-ms={5} io-in-arena={8}}",
       schedule, getBufferizePipelineText(),
       stringifyEnum(options.placement.getValue()),
       stringifyEnum(options.arena.getValue()), options.alignment.getValue(),
       options.placementTimeLimitMs.getValue(),
       getTosaToLinalgPipelineText(options.fuseRequantize &&
                                   !options.tileSpatial),
-      tile);
+      tile, options.ioInArena.getValue());
   if (!options.keepReports)
     text += ",serenity-drop-reports";
   return text;

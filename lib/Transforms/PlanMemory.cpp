@@ -48,6 +48,13 @@ struct PlanMemoryPass
 private:
   LogicalResult planFunction(func::FuncOp func, const PlacementOptions &options,
                              ArenaKind kind, SymbolTable &symbols);
+  /// With io-in-arena, the memref arguments of `func` that go into the
+  /// arena, their lifetimes appended to `lifetimes`; none for a function
+  /// something calls (with a warning). An argument the arena cannot hold
+  /// is an error.
+  FailureOr<SmallVector<BlockArgument>>
+  collectInterfaceBuffers(func::FuncOp func,
+                          std::vector<BufferLifetime> &lifetimes);
   /// The i8 arena at the top of `func`'s body.
   FailureOr<Value> createArena(func::FuncOp func, uint64_t bytes,
                                uint64_t alignment, ArenaKind kind,
@@ -60,6 +67,41 @@ std::optional<std::string> serenity::checkArenaAlignment(uint64_t alignment) {
   if (alignment == 0 || !llvm::isPowerOf2_64(alignment))
     return "alignment must be a power of two, got " + std::to_string(alignment);
   return std::nullopt;
+}
+
+FailureOr<SmallVector<BlockArgument>> PlanMemoryPass::collectInterfaceBuffers(
+    func::FuncOp func, std::vector<BufferLifetime> &lifetimes) {
+  SmallVector<BlockArgument> arguments;
+  if (!ioInArena || func.getNumArguments() == 0)
+    return arguments;
+  if (!SymbolTable::symbolKnownUseEmpty(func, getOperation())) {
+    emitWarning(func.getLoc())
+        << "serenity-plan-memory: io-in-arena: @" << func.getSymName()
+        << " keeps its arguments: it is called in this module";
+    return arguments;
+  }
+  Block &body = func.getBody().front();
+  DenseMap<Operation *, unsigned> position;
+  for (Operation &op : body)
+    position.try_emplace(&op, position.size());
+  DataLayout layout = DataLayout::closest(func);
+  for (BlockArgument argument : func.getArguments()) {
+    auto type = dyn_cast<MemRefType>(argument.getType());
+    if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
+      return emitError(argument.getLoc())
+             << "serenity-plan-memory: io-in-arena: argument #"
+             << argument.getArgNumber() << " of @" << func.getSymName()
+             << " has type " << argument.getType()
+             << "; the arena holds statically shaped memrefs of the identity "
+                "layout";
+    BufferLifetime lifetime;
+    lifetime.bytes = getBufferBytes(type, layout);
+    std::tie(lifetime.firstStep, lifetime.lastStep) =
+        getInterfaceSteps(argument, body, position);
+    lifetimes.push_back(lifetime);
+    arguments.push_back(argument);
+  }
+  return arguments;
 }
 
 FailureOr<Value> PlanMemoryPass::createArena(func::FuncOp func, uint64_t bytes,
@@ -119,6 +161,10 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
   }
   std::vector<ArenaBuffer> planned = collectArenaBuffers(func);
   std::vector<BufferLifetime> lifetimes = getLifetimes(planned);
+  FailureOr<SmallVector<BlockArgument>> interface =
+      collectInterfaceBuffers(func, lifetimes);
+  if (failed(interface))
+    return failure();
   Placement placement = placeBuffers(lifetimes, options);
   if (std::optional<std::string> problem =
           verifyPlacement(lifetimes, placement.offsets, placement.arenaBytes,
@@ -132,12 +178,36 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
                           << renderArenaMap(lifetimes, placement.offsets,
                                             placement.arenaBytes));
 
-  if (!planned.empty()) {
+  if (!lifetimes.empty()) {
     FailureOr<Value> arena = createArena(func, placement.arenaBytes,
                                          options.alignment, kind, symbols);
     if (failed(arena))
       return failure();
-    for (auto [buffer, offset] : llvm::zip_equal(planned, placement.offsets)) {
+    // The arguments first, in order: the views right after the arena's
+    // (collectArenaSlots finds them there).
+    ArrayRef<uint64_t> interfaceOffsets =
+        ArrayRef(placement.offsets).drop_front(planned.size());
+    OpBuilder builder(func.getContext());
+    builder.setInsertionPointAfterValue(*arena);
+    for (auto [argument, offset] :
+         llvm::zip_equal(*interface, interfaceOffsets)) {
+      Location loc = argument.getLoc();
+      Value byteShift = arith::ConstantIndexOp::create(builder, loc, offset);
+      Value view = memref::ViewOp::create(builder, loc, argument.getType(),
+                                          *arena, byteShift, ValueRange());
+      argument.replaceAllUsesWith(view);
+    }
+    if (!interface->empty()) {
+      llvm::BitVector all(func.getNumArguments(), true);
+      if (failed(func.eraseArguments(all)))
+        return failure();
+      SmallVector<int64_t> offsets(interfaceOffsets.begin(),
+                                   interfaceOffsets.end());
+      func->setAttr(SerenityDialect::kArenaIOAttrName,
+                    DenseI64ArrayAttr::get(func.getContext(), offsets));
+    }
+    for (auto [buffer, offset] :
+         llvm::zip(planned, ArrayRef(placement.offsets))) {
       OpBuilder builder(buffer.alloc);
       Location loc = buffer.alloc.getLoc();
       Value byteShift = arith::ConstantIndexOp::create(builder, loc, offset);
@@ -151,21 +221,28 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
   }
 
   auto report = ArenaReportAttr::get(func.getContext(), placement.arenaBytes,
-                                     placement.liveBytesBound, planned.size(),
+                                     placement.liveBytesBound, lifetimes.size(),
                                      options.alignment, options.algorithm,
                                      placement.producedBy, placement.status);
   func->setAttr(SerenityDialect::kArenaAttrName, report);
   // At the function's location only: the remark need not print the body.
-  emitRemark(func.getLoc())
-      << "serenity-plan-memory: arena of " << placement.arenaBytes
-      << " bytes for " << planned.size() << " buffers, live-bytes bound "
-      << placement.liveBytesBound << ", "
-      << stringifyPlacementAlgorithm(options.algorithm) << " ("
-      << stringifyScheduleStatus(placement.status)
-      << "); a heap that allocates each buffer where its alloc stands (tile "
-         "buffers hoisted out of their loops too) and frees it after its "
-         "last use would peak at "
-      << computeLastUsePeak(planned, options.alignment) << " bytes";
+  InFlightDiagnostic remark = emitRemark(func.getLoc());
+  remark << "serenity-plan-memory: arena of " << placement.arenaBytes
+         << " bytes for " << lifetimes.size() << " buffers";
+  if (!interface->empty()) {
+    remark << " (" << interface->size()
+           << " of them the arguments, at offsets ";
+    llvm::interleaveComma(
+        ArrayRef(placement.offsets).drop_front(planned.size()), remark);
+    remark << ")";
+  }
+  remark << ", live-bytes bound " << placement.liveBytesBound << ", "
+         << stringifyPlacementAlgorithm(options.algorithm) << " ("
+         << stringifyScheduleStatus(placement.status)
+         << "); a heap that allocates each buffer where its alloc stands (tile "
+            "buffers hoisted out of their loops too) and frees it after its "
+            "last use would peak at "
+         << computeLastUsePeak(planned, options.alignment) << " bytes";
   return success();
 }
 
@@ -173,6 +250,12 @@ LogicalResult PlanMemoryPass::initialize(MLIRContext *context) {
   if (std::optional<std::string> problem = checkArenaAlignment(alignment))
     return emitError(UnknownLoc::get(context))
            << "serenity-plan-memory: " << *problem;
+  if (ioInArena && arena != ArenaKind::Global)
+    return emitError(UnknownLoc::get(context))
+           << "serenity-plan-memory: io-in-arena needs arena=global (the "
+              "caller reaches the inputs and outputs through the arena's "
+              "symbol), got arena="
+           << stringifyEnum(arena.getValue());
   return success();
 }
 

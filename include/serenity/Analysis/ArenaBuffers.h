@@ -40,6 +40,15 @@ std::optional<std::pair<unsigned, unsigned>>
 findUseSteps(mlir::Value buffer, mlir::Block &body,
              const llvm::DenseMap<mlir::Operation *, unsigned> &position);
 
+/// The steps during which a caller's data must stay in `buffer` (a function
+/// argument, or the arena view that replaced it; io-in-arena): from the
+/// first step when some op may read it, to the last (the return) when some
+/// op may write it, otherwise from its first to its last use. Unused: the
+/// first step only.
+std::pair<unsigned, unsigned>
+getInterfaceSteps(mlir::Value buffer, mlir::Block &body,
+                  const llvm::DenseMap<mlir::Operation *, unsigned> &position);
+
 /// A buffer of a planned arena: a statically shaped `memref.view` at a
 /// constant byte offset of a `memref.get_global` (what
 /// --serenity-plan-memory{arena=global} turns each allocation into).
@@ -64,6 +73,8 @@ struct ArenaSlot {
   unsigned first = 0, last = 0;
   std::string shape;    // e.g. "1x8x8x16xf32"
   std::string location; // the op that made it
+  /// The function argument it holds (io-in-arena), or none.
+  std::optional<unsigned> argument;
 };
 
 /// The buffers of the arena `arenaSymbol` that `func` (planned by

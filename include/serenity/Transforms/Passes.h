@@ -91,6 +91,12 @@ struct SerenityPipelineOptions
       *this, "alignment",
       llvm::cl::desc("Arena alignment in bytes (a power of two)"),
       llvm::cl::init(PlacementOptions().alignment)};
+  Option<bool> ioInArena{
+      *this, "io-in-arena",
+      llvm::cl::desc("Place the inputs and outputs in the arena (arena=global; "
+                     "serenity.arena_io gives their offsets) and reuse their "
+                     "bytes once they are dead"),
+      llvm::cl::init(false)};
   Option<bool> tileSpatial{
       *this, "tile-spatial",
       llvm::cl::desc("Run --serenity-tile-spatial (memory-aware patches) "

@@ -279,6 +279,18 @@ def SerenityPlanMemory : Pass<"serenity-plan-memory", "::mlir::ModuleOp"> {
     The function gets a `#serenity.arena` report under `serenity.arena` and
     a remark with the same figures.
 
+    `io-in-arena=1` (with `arena=global`) places the memref arguments of
+    each function that nothing in the module calls (its inputs and, after
+    `buffer-results-to-out-params`, its outputs) in the arena as well, as
+    TensorFlow Lite Micro does: the function then takes no arguments, and
+    `serenity.arena_io = array<i64: ...>` gives the byte offset of each
+    former argument, in order. The caller writes the inputs there before the
+    call and reads the outputs after it. An argument is live from the start
+    of the body when the function reads it and to its end when the function
+    writes it (otherwise from its first to its last use), so the planner
+    reuses an input's bytes once it is dead: the inputs do not survive the
+    call.
+
     Left as they are, each with a warning: allocations with a dynamic shape
     or a non-identity layout, allocations inside a region (a loop), buffers
     returned by the function (run `buffer-results-to-out-params` first) and
@@ -300,6 +312,9 @@ def SerenityPlanMemory : Pass<"serenity-plan-memory", "::mlir::ModuleOp"> {
     Option<"timeLimitMs", "time-limit-ms", "uint64_t",
            "::serenity::PlacementOptions().timeLimitMs",
            "Wall-time limit of the exact placement search in ms (0: none)">,
+    Option<"ioInArena", "io-in-arena", "bool", "false",
+           "Place the inputs and outputs in the arena too (arena=global); "
+           "the function then takes no arguments">,
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect",
@@ -313,7 +328,10 @@ def SerenityDropReports : Pass<"serenity-drop-reports", "::mlir::ModuleOp"> {
     `#serenity.arena` reports) from every op, so that the IR is plain
     upstream MLIR that tools without Serenity (stock `mlir-opt`,
     `mlir-runner`, `mlir-translate`) read. The figures stay available as
-    remarks of the passes that made them.
+    remarks of the passes that made them. `serenity.arena_io` stays: it is
+    the calling convention of a function planned with `io-in-arena=1` (where
+    its caller writes the inputs and reads the outputs), a plain
+    `array<i64>`.
   }];
 }
 

@@ -45,6 +45,12 @@ SerenityDialect::verifyOperationAttribute(Operation *op,
       return op->emitError()
              << "'" << kWrittenPeaksAttrName << "' must map memory models ("
              << describeEnum<MemoryModel>() << ") to byte counts";
+  } else if (name == kArenaIOAttrName) {
+    auto offsets = dyn_cast<DenseI64ArrayAttr>(attribute.getValue());
+    if (!offsets || llvm::any_of(offsets.asArrayRef(),
+                                 [](int64_t offset) { return offset < 0; }))
+      return op->emitError() << "'" << kArenaIOAttrName
+                             << "' must be an array<i64> of byte offsets";
   } else if (name == kPatchesAttrName) {
     auto patches = dyn_cast<DictionaryAttr>(attribute.getValue());
     if (!patches || !llvm::all_of(patches, [](NamedAttribute entry) {

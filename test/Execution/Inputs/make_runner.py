@@ -16,7 +16,9 @@ prints every result (f32 as its bits in i32, integers widened to i32, so
 that runs compare exactly; make_comparison.ELEMENT_TYPES) and then
 the heap statistics of heap_counter.c. Inputs and outputs live in globals,
 so that @main itself takes no heap; so does the arena when the function
-takes it as an argument (`arena=argument`).
+takes it as an argument (`arena=argument`). A function planned with
+`io-in-arena=1` takes nothing: @main copies the inputs into its arena and
+the outputs out of it, at the offsets its `serenity.arena_io` gives.
 """
 
 import argparse
@@ -61,6 +63,19 @@ def main():
     callee = re.search(r"func\.func @%s\(([^)]*)\)" % re.escape(name), lowered)
     arguments = re.findall(r"%[\w]+:\s*(memref<[^>]*>)", callee.group(1)) if callee else []
     arena = None
+    # With io-in-arena=1, the function takes nothing: @main writes the
+    # inputs into the arena and reads the outputs from it, at the offsets
+    # serenity.arena_io gives.
+    io_offsets = None
+    header = re.search(r"func\.func @%s\(\)[^{]*attributes \{[^\n]*serenity\.arena_io = array<i64: ([0-9, ]+)>"
+                       % re.escape(name), lowered)
+    if header and inputs + outputs:
+        io_offsets = [int(o) for o in header.group(1).split(",")]
+        arena_size = re.search(r'memref\.global "private" @__serenity_arena_%s : memref<(\d+)xi8>'
+                               % re.escape(name), lowered).group(1)
+        if len(io_offsets) != len(inputs) + len(outputs):
+            sys.exit("make_runner.py: serenity.arena_io has %d offsets for %d inputs and outputs"
+                     % (len(io_offsets), len(inputs) + len(outputs)))
     if len(arguments) == len(inputs) + len(outputs) + 1:
         arena = re.fullmatch(r"memref<(\d+)xi8>", arguments[-1])
         if not arena:
@@ -107,7 +122,21 @@ def main():
         lines.append("    %%arena = memref.get_global @__runner_arena : memref<%sxi8>" % arena.group(1))
         operands.append("%arena")
         types.append("memref<%sxi8>" % arena.group(1))
-    lines.append("    call @%s(%s) : (%s) -> ()" % (name, ", ".join(operands), ", ".join(types)))
+    if io_offsets is None:
+        lines.append("    call @%s(%s) : (%s) -> ()" % (name, ", ".join(operands), ", ".join(types)))
+    else:
+        lines.append("    %%io_arena = memref.get_global @__serenity_arena_%s : memref<%sxi8>" % (name, arena_size))
+        views = []
+        for index, (operand, type_, offset) in enumerate(zip(operands, types, io_offsets)):
+            lines.append("    %%io_offset%d = arith.constant %d : index" % (index, offset))
+            lines.append("    %%io%d = memref.view %%io_arena[%%io_offset%d][] : memref<%sxi8> to %s"
+                         % (index, index, arena_size, type_))
+            views.append("%%io%d" % index)
+        for operand, view, type_ in list(zip(operands, views, types))[:len(inputs)]:
+            lines.append("    memref.copy %s, %s : %s to %s" % (operand, view, type_, type_))
+        lines.append("    call @%s() : () -> ()" % name)
+        for operand, view, type_ in list(zip(operands, views, types))[len(inputs):]:
+            lines.append("    memref.copy %s, %s : %s to %s" % (view, operand, type_, type_))
     for index, (shape, element) in enumerate(outputs):
         wide = memref(shape, "i32")
         widen = ELEMENT_TYPES[element]["widen"]

@@ -53,6 +53,13 @@ def Serenity_Dialect : Dialect {
     /// imported ONNX model takes NCHW unless imported channels-last).
     /// serenity-compile's header states it.
     static constexpr ::llvm::StringLiteral kLayoutAttrName = "serenity.layout";
+    /// On a function planned with --serenity-plan-memory{io-in-arena=1}: the
+    /// byte offset in its arena of each argument it had (inputs, then the
+    /// out-params of its results), in order. Not a report: the caller writes
+    /// the inputs and reads the outputs there, so serenity-drop-reports
+    /// keeps it.
+    static constexpr ::llvm::StringLiteral kArenaIOAttrName =
+        "serenity.arena_io";
   }];
 }
 
