@@ -62,10 +62,10 @@ static constexpr llvm::StringLiteral kLoweringPipeline =
 
 uint64_t CompiledModel::ioBytes() const {
   uint64_t bytes = 0;
-  for (const EntryBuffer &buffer : inputs)
-    bytes += buffer.bytes;
-  for (const EntryBuffer &buffer : outputs)
-    bytes += buffer.bytes;
+  for (const std::vector<EntryBuffer> *buffers : {&inputs, &outputs})
+    for (const EntryBuffer &buffer : *buffers)
+      if (!buffer.arenaOffset)
+        bytes += buffer.bytes;
   return bytes;
 }
 
@@ -240,22 +240,9 @@ LogicalResult measureObject(CompiledModel &model, Location loc) {
 } // namespace
 
 FailureOr<CompiledModel>
-serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
+serenity::planForCortexM(ModuleOp module, const CortexMOptions &options) {
   MLIRContext *context = module.getContext();
   Location loc = module.getLoc();
-  std::optional<std::string> triple = tripleFor(options.cpu, options.floatABI);
-  if (!triple)
-    return emitError(loc) << "serenity-compile: unknown CPU '" << options.cpu
-                          << "'; expected an ARM M-profile CPU: cortex-m0, "
-                             "cortex-m0plus, cortex-m3, cortex-m4, cortex-m7, "
-                             "cortex-m23, cortex-m33, cortex-m55, cortex-m85";
-  if (options.floatABI == FloatABI::Hard &&
-      llvm::is_contained({"cortex-m0", "cortex-m0plus", "cortex-m1",
-                          "cortex-m3", "cortex-m23"},
-                         options.cpu))
-    return emitError(loc) << "serenity-compile: " << options.cpu
-                          << " has no FPU; use --float-abi=soft";
-
   // The entry point: the one public function with a body.
   func::FuncOp entry;
   for (auto func : module.getOps<func::FuncOp>()) {
@@ -364,9 +351,54 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
     model.placementStatus = stringifyEnum(report.getStatus()).str();
   }
   model.slots = collectArenaSlots(entry, arenaName, model.numSteps);
-  llvm::SmallBitVector written = writtenArguments(entry);
-  for (auto [index, input] : llvm::enumerate(model.inputs))
-    input.readOnly = !written.test(index);
+  if (auto offsets = entry->getAttrOfType<DenseI64ArrayAttr>(
+          SerenityDialect::kArenaIOAttrName)) {
+    // io-in-arena: the arena holds them; the entry takes nothing.
+    unsigned index = 0;
+    for (std::vector<EntryBuffer> *buffers : {&model.inputs, &model.outputs})
+      for (EntryBuffer &buffer : *buffers)
+        if (index < offsets.size())
+          buffer.arenaOffset = offsets[index++];
+    for (ArenaSlot &slot : model.slots)
+      if (slot.argument)
+        slot.location =
+            *slot.argument < model.inputs.size()
+                ? model.inputs[*slot.argument].name
+                : model.outputs[*slot.argument - model.inputs.size()].name;
+  } else {
+    llvm::SmallBitVector written = writtenArguments(entry);
+    for (auto [index, input] : llvm::enumerate(model.inputs))
+      input.readOnly = !written.test(index);
+  }
+  model.stackReserveBytes = options.stackReserveBytes;
+  model.heapBytes = options.heapBytes;
+  return model;
+}
+
+FailureOr<CompiledModel>
+serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
+  MLIRContext *context = module.getContext();
+  Location loc = module.getLoc();
+  std::optional<std::string> triple = tripleFor(options.cpu, options.floatABI);
+  if (!triple)
+    return emitError(loc) << "serenity-compile: unknown CPU '" << options.cpu
+                          << "'; expected an ARM M-profile CPU: cortex-m0, "
+                             "cortex-m0plus, cortex-m3, cortex-m4, cortex-m7, "
+                             "cortex-m23, cortex-m33, cortex-m55, cortex-m85";
+  if (options.floatABI == FloatABI::Hard &&
+      llvm::is_contained({"cortex-m0", "cortex-m0plus", "cortex-m1",
+                          "cortex-m3", "cortex-m23"},
+                         options.cpu))
+    return emitError(loc) << "serenity-compile: " << options.cpu
+                          << " has no FPU; use --float-abi=soft";
+
+  FailureOr<CompiledModel> planned = planForCortexM(module, options);
+  if (failed(planned))
+    return failure();
+  CompiledModel &model = *planned;
+  auto entry =
+      cast<func::FuncOp>(SymbolTable::lookupSymbolIn(module, model.entry));
+  std::string arenaName = getArenaGlobalName(model.entry);
 
   // To LLVM IR, which has no place for the quantization (the header and the
   // report have it).
@@ -479,7 +511,93 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
   if (failed(measureObject(model, loc)))
     return failure();
 
-  return model;
+  return std::move(model);
+}
+
+std::vector<std::string>
+serenity::suggestRamSavings(ModuleOp original, const CompiledModel &model,
+                            const CortexMOptions &options) {
+  std::vector<std::string> lines;
+  std::unique_ptr<SerenityPipelineOptions> current =
+      SerenityPipelineOptions::createFromString(options.pipelineOptions);
+  if (!current)
+    return lines;
+  // Each option the pipeline does not use yet, alone and together.
+  SmallVector<std::string> unused;
+  if (current->algorithm != Algorithm::Optimal ||
+      current->placement != PlacementAlgorithm::Exact)
+    unused.push_back("algorithm=optimal placement=exact");
+  if (!current->tileSpatial)
+    unused.push_back("tile-spatial=1");
+  if (!current->rewrite)
+    unused.push_back("rewrite=1");
+  if (!current->ioInArena)
+    unused.push_back("io-in-arena=1");
+  // Each alone; the others with io-in-arena, which only ever saves; all.
+  SmallVector<std::string> trials(unused.begin(), unused.end());
+  if (!current->ioInArena)
+    for (const std::string &option : unused)
+      if (option != "io-in-arena=1")
+        trials.push_back(option + " io-in-arena=1");
+  if (unused.size() > 2)
+    trials.push_back(llvm::join(unused, " "));
+  // The trials' remarks and warnings are not the user's.
+  ScopedDiagnosticHandler silence(original.getContext(),
+                                  [](Diagnostic &) { return success(); });
+  auto ramWith = [&](uint64_t arena, uint64_t io) {
+    return arena + io + model.stackRamBytes() + model.heapBytes;
+  };
+  auto verdict = [&](uint64_t ram) {
+    if (!options.ramBytes)
+      return std::string();
+    return ram <= options.ramBytes
+               ? llvm::formatv("fits, {0} B to spare", options.ramBytes - ram)
+                     .str()
+               : llvm::formatv("{0} B over", ram - options.ramBytes).str();
+  };
+  // RAM first, so that the columns line up; what to do last.
+  auto line = [&](uint64_t ram, uint64_t arena, StringRef what) {
+    return llvm::formatv("{0,9} B RAM, {1,9} B arena: {2,-24} {3}", ram, arena,
+                         verdict(ram), what)
+        .str();
+  };
+  for (const std::string &trial : trials) {
+    CortexMOptions trialOptions = options;
+    trialOptions.pipelineOptions = options.pipelineOptions + " " + trial;
+    OwningOpRef<ModuleOp> copy(original.clone());
+    FailureOr<CompiledModel> planned = planForCortexM(*copy, trialOptions);
+    std::string option = llvm::formatv("--pipeline=\"{0}\"", trial).str();
+    if (failed(planned)) {
+      lines.push_back(option + " fails");
+      continue;
+    }
+    lines.push_back(line(ramWith(planned->arenaBytes, planned->ioBytes()),
+                         planned->arenaBytes, option));
+  }
+  // int8: a quarter of every f32 byte, the arena scaled by the f32 share
+  // of its buffers. An estimate: quantizing needs calibration data, which
+  // only the user has.
+  uint64_t f32Bytes = 0, slotBytes = 0, f32Io = 0;
+  for (const ArenaSlot &slot : model.slots) {
+    slotBytes += slot.bytes;
+    if (StringRef(slot.shape).ends_with("xf32"))
+      f32Bytes += slot.bytes;
+  }
+  for (const std::vector<EntryBuffer> *buffers :
+       {&model.inputs, &model.outputs})
+    for (const EntryBuffer &buffer : *buffers)
+      if (buffer.element == "f32" && !buffer.arenaOffset)
+        f32Io += buffer.bytes;
+  if (f32Bytes || f32Io) {
+    uint64_t arena =
+        model.arenaBytes -
+        (slotBytes ? 3 * (model.arenaBytes * f32Bytes / slotBytes) / 4 : 0);
+    uint64_t ram = ramWith(arena, model.ioBytes() - 3 * f32Io / 4);
+    lines.push_back(line(ram, arena,
+                         "int8 instead of f32 (estimated: each f32 byte a "
+                         "quarter; quantize the model, docs/onnx.md)"));
+  }
+  return lines;
 }
 
 static std::string macroName(llvm::StringRef name) {
@@ -489,17 +607,28 @@ static std::string macroName(llvm::StringRef name) {
   return macro;
 }
 
+std::string serenity::describeRam(const CompiledModel &model) {
+  return llvm::formatv("arena {0}, inputs and outputs outside it {1}, stack "
+                       "{2}, heap {3}",
+                       model.arenaBytes, model.ioBytes(), model.stackRamBytes(),
+                       model.heapBytes)
+      .str();
+}
+
 std::vector<std::string>
 serenity::checkCortexMBudgets(const CompiledModel &model,
                               const CortexMOptions &options) {
   std::vector<std::string> problems;
   if (options.ramBytes && model.ramBytes() > options.ramBytes)
     problems.push_back(llvm::formatv(
-        "@{0} needs {1} bytes of RAM (arena {2}, stack {3}, inputs and "
-        "outputs {4}), more than --ram {5}: {6} bytes over",
-        model.entry, model.ramBytes(), model.arenaBytes, model.stackBytes,
-        model.ioBytes(), options.ramBytes,
+        "@{0} needs {1} bytes of RAM ({2}), more than --ram {3}: {4} bytes "
+        "over",
+        model.entry, model.ramBytes(), describeRam(model), options.ramBytes,
         model.ramBytes() - options.ramBytes));
+  if (model.stackBytes > model.stackReserveBytes)
+    problems.push_back(llvm::formatv(
+        "@{0} needs an estimated {1} bytes of stack, more than --stack {2}",
+        model.entry, model.stackBytes, model.stackReserveBytes));
   if (options.flashBytes && model.flashBytes() > options.flashBytes)
     problems.push_back(llvm::formatv(
         "@{0} needs {1} bytes of flash (weights {2}, code {3}), more than "
@@ -530,7 +659,7 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
   os << "\n/* Buffers: row-major, in the order of dimensions each states "
         "(_LAYOUT; as _SHAPE lists them where none is given), of the "
         "element type each names. */\n";
-  auto describe = [&](const EntryBuffer &buffer) {
+  auto describe = [&](const EntryBuffer &buffer, bool isInput) {
     std::string name = macro + "_" + macroName(buffer.name);
     uint64_t elements = 1;
     os << "#define " << name << "_SHAPE {";
@@ -544,6 +673,14 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
        << "#define " << name << "_ELEMENTS " << elements << "u\n"
        << "typedef " << buffer.cType << " " << name << "_TYPE; /* "
        << buffer.element << " */\n";
+    if (buffer.arenaOffset)
+      os << "/* " << buffer.name << " lives in the arena: "
+         << (isInput
+                 ? "write it there before each call (the call overwrites it)"
+                 : "read it there after the call, before the next one")
+         << ". */\n#define " << name << "_OFFSET " << *buffer.arenaOffset
+         << "u\n#define " << name << " ((" << name << "_TYPE *)("
+         << model.arenaSymbol << " + " << name << "_OFFSET))\n";
     if (buffer.scales.empty()) {
       if (buffer.element != "f32")
         os << "/* " << buffer.name
@@ -576,19 +713,23 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
     os << "}\n";
   };
   for (const EntryBuffer &buffer : model.inputs)
-    describe(buffer);
+    describe(buffer, /*isInput=*/true);
   for (const EntryBuffer &buffer : model.outputs)
-    describe(buffer);
-  os << "\n/* Runs the model: inputs first, then the outputs to fill. It "
-        "allocates nothing. */\nvoid "
+    describe(buffer, /*isInput=*/false);
+  os << "\n/* Runs the model: inputs first, then the outputs to fill (those "
+        "outside the arena). It allocates nothing. */\nvoid "
      << model.entry << "(";
   bool first = true;
   for (const EntryBuffer &buffer : model.inputs) {
+    if (buffer.arenaOffset)
+      continue;
     os << (first ? "" : ", ") << (buffer.readOnly ? "const " : "")
        << buffer.cType << " *" << buffer.name;
     first = false;
   }
   for (const EntryBuffer &buffer : model.outputs) {
+    if (buffer.arenaOffset)
+      continue;
     os << (first ? "" : ", ") << buffer.cType << " *" << buffer.name;
     first = false;
   }
@@ -599,40 +740,8 @@ std::string serenity::renderCortexMHeader(const CompiledModel &model) {
   return text;
 }
 
-std::string serenity::renderCortexMSummary(const CompiledModel &model,
-                                           unsigned width) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  auto line = [&](StringRef area, StringRef what, uint64_t bytes,
-                  StringRef note) {
-    os << llvm::formatv("  {0,-6}{1,-20}{2,10} B  {3}\n", area, what, bytes,
-                        note);
-  };
-  uint64_t inputs = 0, outputs = 0;
-  for (const EntryBuffer &buffer : model.inputs)
-    inputs += buffer.bytes;
-  for (const EntryBuffer &buffer : model.outputs)
-    outputs += buffer.bytes;
-  os << "@" << model.entry << " for " << model.cpu << "\n";
-  line("RAM", "arena", model.arenaBytes,
-       llvm::formatv("{0} buffers; live-bytes bound {1}; {2} placement, {3}",
-                     model.slots.size(), model.arenaLiveBound, model.placement,
-                     model.placementStatus)
-           .str());
-  line("", "stack", model.stackBytes,
-       "the entry's frame and its deepest kernel's (LLVM's "
-       ".stack_sizes); add the caller's");
-  line("", "inputs", inputs,
-       llvm::formatv("{0} buffers", model.inputs.size()).str());
-  line("", "outputs", outputs,
-       llvm::formatv("{0} buffers", model.outputs.size()).str());
-  line("", "total", model.ramBytes(), "");
-  line("Flash", "weights", model.weightBytes, "constants (.rodata)");
-  line("", "code", model.codeBytes, "(.text)");
-
-  if (model.slots.empty() || !model.arenaBytes)
-    return text;
-  // The step where the most arena bytes are live.
+/// The first step where the most arena bytes are live, and those bytes.
+static std::pair<unsigned, uint64_t> findArenaPeak(const CompiledModel &model) {
   unsigned peakStep = 0;
   uint64_t peakBytes = 0;
   for (unsigned step = 0; step < model.numSteps; ++step) {
@@ -645,6 +754,63 @@ std::string serenity::renderCortexMSummary(const CompiledModel &model,
       peakStep = step;
     }
   }
+  return {peakStep, peakBytes};
+}
+
+std::string serenity::renderCortexMSummary(const CompiledModel &model,
+                                           unsigned width) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  auto line = [&](StringRef area, StringRef what, uint64_t bytes,
+                  StringRef note) {
+    os << llvm::formatv("  {0,-6}{1,-20}{2,10} B  {3}\n", area, what, bytes,
+                        note);
+  };
+  // The inputs and outputs outside the arena, and how many are inside.
+  auto outside = [](const std::vector<EntryBuffer> &buffers) {
+    uint64_t bytes = 0;
+    unsigned inArena = 0;
+    for (const EntryBuffer &buffer : buffers) {
+      if (buffer.arenaOffset)
+        ++inArena;
+      else
+        bytes += buffer.bytes;
+    }
+    return std::make_pair(bytes, inArena);
+  };
+  os << "@" << model.entry << " for " << model.cpu << "\n";
+  line("RAM", "arena", model.arenaBytes,
+       llvm::formatv("{0} buffers; live-bytes bound {1}; {2} placement, {3}",
+                     model.slots.size(), model.arenaLiveBound, model.placement,
+                     model.placementStatus)
+           .str());
+  for (auto [what, buffers] : {std::make_pair("inputs", &model.inputs),
+                               std::make_pair("outputs", &model.outputs)}) {
+    auto [bytes, inArena] = outside(*buffers);
+    line("", what, bytes,
+         llvm::formatv("{0} buffers{1}", buffers->size(),
+                       inArena ? llvm::formatv(", {0} of them in the arena "
+                                               "(counted there)",
+                                               inArena)
+                                     .str()
+                               : std::string())
+             .str());
+  }
+  line("", "stack", model.stackRamBytes(),
+       llvm::formatv("reserved (--stack); the model's estimate is {0}: the "
+                     "entry's frame and its deepest kernel's (LLVM's "
+                     ".stack_sizes)",
+                     model.stackBytes)
+           .str());
+  line("", "heap", model.heapBytes,
+       "reserved (--heap) for the C library; the model allocates nothing");
+  line("", "total", model.ramBytes(), "");
+  line("Flash", "weights", model.weightBytes, "constants (.rodata)");
+  line("", "code", model.codeBytes, "(.text)");
+
+  if (model.slots.empty() || !model.arenaBytes)
+    return text;
+  auto [peakStep, peakBytes] = findArenaPeak(model);
   os << llvm::formatv("\nLive at the peak (step {0}, {1} bytes):\n", peakStep,
                       peakBytes);
   for (const ArenaSlot &slot : model.slots)
@@ -717,10 +883,28 @@ std::string serenity::renderCortexMReport(const CompiledModel &model) {
           {"read_only", buffer.readOnly},
           {"layout", buffer.layout.empty() ? llvm::json::Value(nullptr)
                                            : llvm::json::Value(buffer.layout)},
+          {"arena_offset",
+           buffer.arenaOffset
+               ? llvm::json::Value(static_cast<int64_t>(*buffer.arenaOffset))
+               : llvm::json::Value(nullptr)},
           {"quantization", std::move(quantization)}});
     }
     return array;
   };
+  // The arena over time: every buffer's place and lifetime, and the peak.
+  auto [peakStep, peakBytes] = findArenaPeak(model);
+  llvm::json::Array timeline, peakBuffers;
+  for (auto [index, slot] : llvm::enumerate(model.slots)) {
+    timeline.push_back(
+        llvm::json::Object{{"offset", static_cast<int64_t>(slot.offset)},
+                           {"bytes", static_cast<int64_t>(slot.bytes)},
+                           {"first_step", slot.first},
+                           {"last_step", slot.last},
+                           {"shape", slot.shape},
+                           {"location", slot.location}});
+    if (slot.first <= peakStep && peakStep <= slot.last)
+      peakBuffers.push_back(static_cast<int64_t>(index));
+  }
   llvm::json::Object report{
       {"entry", model.entry},
       {"cpu", model.cpu},
@@ -733,8 +917,21 @@ std::string serenity::renderCortexMReport(const CompiledModel &model) {
            {"live_bound", static_cast<int64_t>(model.arenaLiveBound)},
            {"buffers", static_cast<int64_t>(model.slots.size())},
            {"placement", model.placement},
-           {"status", model.placementStatus}}},
+           {"status", model.placementStatus},
+           {"steps", model.numSteps},
+           {"timeline", std::move(timeline)},
+           {"peak",
+            llvm::json::Object{{"step", peakStep},
+                               {"bytes", static_cast<int64_t>(peakBytes)},
+                               {"buffers", std::move(peakBuffers)}}}}},
       {"stack_bytes", static_cast<int64_t>(model.stackBytes)},
+      {"ram",
+       llvm::json::Object{
+           {"arena", static_cast<int64_t>(model.arenaBytes)},
+           {"inputs_outputs", static_cast<int64_t>(model.ioBytes())},
+           {"stack", static_cast<int64_t>(model.stackRamBytes())},
+           {"heap", static_cast<int64_t>(model.heapBytes)},
+           {"total", static_cast<int64_t>(model.ramBytes())}}},
       {"weight_bytes", static_cast<int64_t>(model.weightBytes)},
       {"code_bytes", static_cast<int64_t>(model.codeBytes)},
       {"ram_bytes", static_cast<int64_t>(model.ramBytes())}};

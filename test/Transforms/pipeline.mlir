@@ -16,7 +16,7 @@
 // OPTIONS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=5}
 // OPTIONS-NEXT: serenity-fuse-requantize{tile-window-ops=true},
 // OPTIONS-NEXT: serenity-schedule{algorithm=program {{.*}}max-states=7 memory-model=bufferized time-limit-ms=5}
-// OPTIONS: serenity-plan-memory{algorithm=exact alignment=16 arena=global time-limit-ms=9}
+// OPTIONS: serenity-plan-memory{algorithm=exact alignment=16 arena=global io-in-arena=false time-limit-ms=9}
 // RUN: serenity-opt %s --serenity-pipeline="rewrite=1" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULTS
 // DEFAULTS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=10000}
 // DEFAULTS-NEXT: serenity-fuse-requantize{tile-window-ops=true},

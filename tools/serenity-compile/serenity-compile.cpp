@@ -1,6 +1,7 @@
 //===- serenity-compile.cpp - A planned model as a Cortex-M object --------===//
 //
 //   serenity-compile model.mlir -o build/model [--mcpu=cortex-m4] [--ram=256K]
+//                    [--flash=1M] [--stack=8K] [--heap=4K]
 //
 // writes build/model.o (the entry point, its weights and its arena) and
 // build/model.h (its C declaration, buffer shapes and arena size), and prints
@@ -60,9 +61,19 @@ static cl::opt<std::string>
              cl::cat(toolOptions));
 static cl::opt<std::string>
     ram("ram", cl::init(""),
-        cl::desc("SRAM budget (e.g. 256K): fail when the arena, the stack "
-                 "and the inputs and outputs need more"),
+        cl::desc("SRAM budget (e.g. 256K): fail when the arena, the inputs "
+                 "and outputs outside it, the stack and the heap need more"),
         cl::cat(toolOptions));
+static cl::opt<std::string>
+    stack("stack", cl::init("8K"),
+          cl::desc("Stack the program reserves, counted in RAM (default: "
+                   "serenity-run-qemu's 8K); the model's estimate must fit"),
+          cl::cat(toolOptions));
+static cl::opt<std::string>
+    heap("heap", cl::init("4K"),
+         cl::desc("Heap the program reserves for its C library, counted in "
+                  "RAM (default: serenity-run-qemu's 4K)"),
+         cl::cat(toolOptions));
 static cl::opt<std::string>
     flash("flash", cl::init(""),
           cl::desc("Flash budget (e.g. 1M): fail when the weights and the "
@@ -92,7 +103,9 @@ int main(int argc, char **argv) {
   options.pipelineOptions = pipeline;
   for (auto [name, text, bytes] :
        {std::make_tuple("ram", &ram, &options.ramBytes),
-        std::make_tuple("flash", &flash, &options.flashBytes)}) {
+        std::make_tuple("flash", &flash, &options.flashBytes),
+        std::make_tuple("stack", &stack, &options.stackReserveBytes),
+        std::make_tuple("heap", &heap, &options.heapBytes)}) {
     if (text->empty())
       continue;
     std::optional<uint64_t> parsed = parseByteSize(*text);
@@ -123,6 +136,8 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sources, &context);
   if (!module)
     return 1;
+  // As read: what the budget check's suggestions plan again.
+  OwningOpRef<ModuleOp> original(module->clone());
   FailureOr<CompiledModel> compiled = compileForCortexM(*module, options);
   if (failed(compiled))
     return 1;
@@ -134,6 +149,16 @@ int main(int argc, char **argv) {
   if (!overBudget.empty()) {
     for (const std::string &problem : overBudget)
       emitError(loc) << "serenity-compile: " << problem;
+    if (options.ramBytes && compiled->ramBytes() > options.ramBytes) {
+      std::vector<std::string> help =
+          suggestRamSavings(*original, *compiled, options);
+      if (!help.empty()) {
+        llvm::errs() << "What would help (planned now, RAM counted as "
+                        "above):\n";
+        for (const std::string &line : help)
+          llvm::errs() << "  " << line << "\n";
+      }
+    }
     llvm::errs() << renderCortexMSummary(*compiled);
     return 1;
   }

@@ -16,6 +16,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,11 +33,15 @@ struct CortexMOptions {
   /// Options of --serenity-pipeline (`arena` is always `global`), e.g.
   /// "rewrite=1 placement=exact".
   std::string pipelineOptions;
-  /// Budgets (0: none), checked by checkCortexMBudgets: RAM for the arena,
-  /// the stack and the inputs and outputs; flash for the weights and the
-  /// code.
+  /// Budgets (0: none), checked by checkCortexMBudgets: RAM (ramBytes() of
+  /// the compiled model); flash for the weights and the code.
   uint64_t ramBytes = 0;
   uint64_t flashBytes = 0;
+  /// What the program around the model reserves in RAM, counted in its
+  /// RAM: the stack (the model's estimate must fit in it) and the C
+  /// library's heap. The defaults are serenity-run-qemu's runtime's.
+  uint64_t stackReserveBytes = 8 * 1024;
+  uint64_t heapBytes = 4 * 1024;
 };
 
 /// An argument or result of the entry point.
@@ -58,6 +63,9 @@ struct EntryBuffer {
   /// What its dimensions are ("NCHW"), from its `serenity.layout`
   /// attribute; empty when not given.
   std::string layout;
+  /// Its byte offset in the arena, when the arena holds it (the pipeline's
+  /// io-in-arena): the caller writes or reads it there.
+  std::optional<uint64_t> arenaOffset;
 };
 
 /// An element type an entry point may take or return, in MLIR's and C's
@@ -80,13 +88,24 @@ struct CompiledModel {
   /// sections; the stack: the entry's frame plus its deepest kernel's
   /// (LLVM's .stack_sizes).
   uint64_t weightBytes = 0, codeBytes = 0, stackBytes = 0;
+  /// The reserves of CortexMOptions this model was compiled with.
+  uint64_t stackReserveBytes = 0, heapBytes = 0;
   std::vector<ArenaSlot> slots;
   unsigned numSteps = 0;
   /// The relocatable ELF object.
   std::string object;
 
+  /// The inputs and outputs outside the arena.
   uint64_t ioBytes() const;
-  uint64_t ramBytes() const { return arenaBytes + stackBytes + ioBytes(); }
+  /// The stack counted in RAM: the reserve, or the estimate if larger.
+  uint64_t stackRamBytes() const {
+    return std::max(stackBytes, stackReserveBytes);
+  }
+  /// The one RAM accounting (serenity-compile and serenity-run-qemu): the
+  /// arena, the inputs and outputs outside it, the stack and the heap.
+  uint64_t ramBytes() const {
+    return arenaBytes + ioBytes() + stackRamBytes() + heapBytes;
+  }
   uint64_t flashBytes() const { return weightBytes + codeBytes; }
 };
 
@@ -94,6 +113,24 @@ struct CompiledModel {
 /// ends as LLVM dialect). Diagnostics go to the module's context.
 mlir::FailureOr<CompiledModel> compileForCortexM(mlir::ModuleOp module,
                                                  const CortexMOptions &options);
+
+/// The terms of model.ramBytes(), named: "arena N, inputs and outputs
+/// outside it N, stack N, heap N".
+std::string describeRam(const CompiledModel &model);
+
+/// The first half of compileForCortexM: the entry's buffers and
+/// --serenity-pipeline's arena (`module` ends planned, as memref IR); no
+/// code, so no flash or stack figures.
+mlir::FailureOr<CompiledModel> planForCortexM(mlir::ModuleOp module,
+                                              const CortexMOptions &options);
+
+/// What would bring `model`, compiled from `original` (left unchanged) with
+/// `options`, within options.ramBytes, measured: the arena and RAM that
+/// each pipeline option not in use (patches, rewrite, io-in-arena) plans,
+/// and an int8 estimate where the model is f32. One line each.
+std::vector<std::string> suggestRamSavings(mlir::ModuleOp original,
+                                           const CompiledModel &model,
+                                           const CortexMOptions &options);
 
 /// Each budget of `options` that `model` exceeds, in one line: what it
 /// needs, of what, and how far over.

@@ -14,6 +14,7 @@ by mlir-runner (make_runner.py, which prints every result's bits). Prints
     stack: used S bytes, within the estimate of T   (the painted stack's
            high-water mark under the entry point, against serenity-compile's)
     instructions: I
+    ram: serenity-compile C bytes, linked L bytes = that + the runtime's data R (agree)
 
 A float element differs when |device - host| > 2e-5 * |host| + 1e-4 *
 max|host|: the device prints 6 significant digits (%g, as printMemrefF32
@@ -125,6 +126,13 @@ def main():
     print("stack: used %d bytes, %s the estimate of %d" % (used, "within" if used <= estimate else "OVER",
                                                            estimate))
     print("instructions: %s" % re.search(r"serenity: instructions (\d+)", device.stdout).group(1))
+    # One RAM accounting: the linked program's RAM is serenity-compile's
+    # total plus the runtime's own data.
+    used, runtime = (int(v) for v in re.search(
+        r"serenity: ram (\d+) bytes \(.*; the runtime's data and alignment (\d+)\)", device.stdout).groups())
+    print("ram: serenity-compile %d bytes, linked %d bytes = that + the runtime's data %d (%s)"
+          % (report["ram"]["total"], used, runtime,
+             "agree" if used == report["ram"]["total"] + runtime else "DISAGREE"))
 
 
 if __name__ == "__main__":
