@@ -46,15 +46,17 @@ using namespace serenity;
 /// The lowering after planning: copies as loops (no memrefCopy on the
 /// device), one function per kernel (LLVM's time grows faster than a
 /// function's size), 32-bit indices everywhere, and bare pointers at the
-/// entry point so that C calls it with plain arrays. Nested in the module's
-/// pass manager.
+/// entry point so that C calls it with plain arrays; math.roundeven (float
+/// requantization) as integer ops, since newlib has no roundevenf and
+/// ARMv7-M's FPU no VRINTN. Nested in the module's pass manager.
 static constexpr llvm::StringLiteral kLoweringPipeline =
     "serenity-drop-reports,func.func(serenity-copies-to-linalg),"
     "serenity-outline-kernels,func.func(convert-linalg-to-loops,canonicalize,"
     "cse,"
     "loop-invariant-code-motion),"
     "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-    "finalize-memref-to-llvm{index-bitwidth=32},convert-math-to-llvm,"
+    "finalize-memref-to-llvm{index-bitwidth=32},"
+    "func.func(math-expand-ops{ops=roundeven}),convert-math-to-llvm,"
     "convert-arith-to-llvm{index-bitwidth=32},"
     "convert-cf-to-llvm{index-bitwidth=32},"
     "convert-func-to-llvm{index-bitwidth=32 use-bare-ptr-memref-call-conv=1},"
