@@ -1,5 +1,6 @@
 """The Python API against serenity-opt, on small functions."""
 
+import json
 import os
 import re
 import subprocess
@@ -80,9 +81,11 @@ def test_report_on_int8(tmp_path):
     # serenity-report counts the fused int8 add as one op of i8 bytes.
     path = tmp_path / "add.mlir"
     path.write_text(INT8_ADD)
+    # Under the strict model, which counts inputs and outputs (the
+    # pipeline's, the default, plans none of them here: arena 0).
     result = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path),
-                             "-o", str(tmp_path / "plot")], check=True, stdout=subprocess.PIPE,
-                            text=True)
+                             "-o", str(tmp_path / "plot"), "--memory-model", "strict"],
+                            check=True, stdout=subprocess.PIPE, text=True)
     assert "@add (strict model, 1 ops, 5 weights)" in result.stdout
     assert "as written: peak 768 bytes" in result.stdout
     assert (tmp_path / "plot.png").stat().st_size > 1000
@@ -333,3 +336,52 @@ def test_report_gives_the_arena_that_runs(tmp_path):
                             str(tmp_path / "plot"), "--ram", "16K"], check=True,
                            stdout=subprocess.PIPE, text=True).stdout
     assert "--ram 16384: the arena is %d bytes over even with patches" % (patched - 16384) in tight
+
+
+def test_report_json_and_arena_map_are_the_plan(tmp_path):
+    """serenity-report --json holds the plan's arena map (every buffer's
+    offset, bytes and lifetime, and the buffers at its peak), equal to
+    serenity.plan's; the map's rectangles are those buffers; the curves
+    follow the pipeline's memory model, whose peak is the arena's live-bytes
+    bound."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from serenity import report
+
+    sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "zoo"))
+    import generate  # after serenity: its `serenity.tosa` is the build's
+    cell = generate.generate("nasnet_cell", size=16, channels=8, splat_weights=True)[0]
+    path = tmp_path / "cell.mlir"
+    path.write_text(cell)
+    subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path), "-o",
+                    str(tmp_path / "plot"), "--json", str(tmp_path / "report.json")], check=True,
+                   stdout=subprocess.PIPE)
+    (function,) = json.loads((tmp_path / "report.json").read_text())["functions"]
+    (planned,) = serenity.plan(cell).functions
+    assert planned.placement_status == "optimal"
+    assert function["memory_model"] == "bufferized"
+    assert function["serenity"]["peak_bytes"] == planned.live_bound_bytes
+    arena = function["arena"]
+    assert arena["serenity_bytes"] == planned.arena_bytes
+    assert [(b["offset"], b["bytes"], b["first_step"], b["last_step"], b["shape"])
+            for b in arena["serenity_map"]["buffers"]] == [
+        (b.offset, b.bytes, b.first_step, b.last_step, b.shape) for b in planned.buffers]
+    peak = arena["serenity_map"]["peak"]
+    live = [i for i, b in enumerate(planned.buffers)
+            if b.first_step <= peak["step"] <= b.last_step]
+    assert peak["buffers"] == live
+    assert peak["bytes"] == sum(planned.buffers[i].bytes for i in live)
+    # No step holds more.
+    for step in range(max(b.last_step for b in planned.buffers) + 1):
+        assert sum(b.bytes for b in planned.buffers
+                   if b.first_step <= step <= b.last_step) <= peak["bytes"]
+    fig, ax = plt.subplots()
+    rectangles = report.draw_arena_map(ax, planned, "cell")
+    plt.close(fig)
+    assert rectangles == [(b.first_step, b.offset, b.last_step + 1 - b.first_step, b.bytes)
+                          for b in planned.buffers]
+    for name in ("plot.arena.png", "plot.arena.svg"):
+        assert (tmp_path / name).stat().st_size > 1000

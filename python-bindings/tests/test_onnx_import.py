@@ -364,7 +364,7 @@ def test_report_plots_and_summarizes(tmp_path):
                              "-o", str(tmp_path / "plot")], check=True, stdout=subprocess.PIPE, text=True)
     # Ops: transpose in, two convs, concat, transpose out; weights: two
     # filters, two (zero) biases, the zero point.
-    assert "@cell (strict model, 5 ops, 5 weights)" in result.stdout
+    assert "@cell (bufferized model, 5 ops, 5 weights)" in result.stdout
     # The peak op by its ONNX node's name, not only its SSA name.
     assert re.search(r"as written: peak \d+ bytes at step \d+ \(%\S+ = tosa\.\w+ at (a|b|cat)\)",
                      result.stdout), result.stdout
