@@ -563,6 +563,9 @@ serenity::suggestRamSavings(ModuleOp original, const CompiledModel &model,
                          verdict(ram), what)
         .str();
   };
+  // The plan with the least RAM so far, for the int8 estimate.
+  CompiledModel best = model;
+  std::string bestOption;
   for (const std::string &trial : trials) {
     CortexMOptions trialOptions = options;
     trialOptions.pipelineOptions = options.pipelineOptions + " " + trial;
@@ -573,31 +576,35 @@ serenity::suggestRamSavings(ModuleOp original, const CompiledModel &model,
       lines.push_back(option + " fails");
       continue;
     }
-    lines.push_back(line(ramWith(planned->arenaBytes, planned->ioBytes()),
-                         planned->arenaBytes, option));
+    uint64_t ram = ramWith(planned->arenaBytes, planned->ioBytes());
+    lines.push_back(line(ram, planned->arenaBytes, option));
+    if (ram < ramWith(best.arenaBytes, best.ioBytes())) {
+      best = std::move(*planned);
+      bestOption = " with " + option;
+    }
   }
-  // int8: a quarter of every f32 byte, the arena scaled by the f32 share
-  // of its buffers. An estimate: quantizing needs calibration data, which
-  // only the user has.
+  // int8, on the lowest plan: a quarter of every f32 byte, the arena scaled
+  // by the f32 share of its buffers. An estimate: quantizing needs
+  // calibration data, which only the user has.
   uint64_t f32Bytes = 0, slotBytes = 0, f32Io = 0;
-  for (const ArenaSlot &slot : model.slots) {
+  for (const ArenaSlot &slot : best.slots) {
     slotBytes += slot.bytes;
     if (StringRef(slot.shape).ends_with("xf32"))
       f32Bytes += slot.bytes;
   }
-  for (const std::vector<EntryBuffer> *buffers :
-       {&model.inputs, &model.outputs})
+  for (const std::vector<EntryBuffer> *buffers : {&best.inputs, &best.outputs})
     for (const EntryBuffer &buffer : *buffers)
       if (buffer.element == "f32" && !buffer.arenaOffset)
         f32Io += buffer.bytes;
   if (f32Bytes || f32Io) {
     uint64_t arena =
-        model.arenaBytes -
-        (slotBytes ? 3 * (model.arenaBytes * f32Bytes / slotBytes) / 4 : 0);
-    uint64_t ram = ramWith(arena, model.ioBytes() - 3 * f32Io / 4);
+        best.arenaBytes -
+        (slotBytes ? 3 * (best.arenaBytes * f32Bytes / slotBytes) / 4 : 0);
+    uint64_t ram = ramWith(arena, best.ioBytes() - 3 * f32Io / 4);
     lines.push_back(line(ram, arena,
-                         "int8 instead of f32 (estimated: each f32 byte a "
-                         "quarter; quantize the model, docs/onnx.md)"));
+                         "int8 instead of f32" + bestOption +
+                             " (estimated: each f32 byte a quarter; quantize "
+                             "the model, docs/onnx.md)"));
   }
   return lines;
 }
