@@ -182,7 +182,7 @@ def import_model(model, name=None, input_shapes=None, verify=True, rounding="pyt
     checked with MLIR's verifier unless `verify` is false; IR that does not
     verify raises ImportError_ with the first error.
 
-    A quantized model's integer arithmetic follows `rounding`: "qnnpack"
+    A quantized model's integer arithmetic follows `rounding`: "pytorch"
     (PyTorch's, the default: single rounding, qnnpack's add) or "tflite"
     (double rounding, TFLite's add). With
     `quantized_io`, a float input that the model quantizes at once becomes
