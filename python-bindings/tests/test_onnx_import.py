@@ -361,7 +361,19 @@ def test_report_plots_and_summarizes(tmp_path):
         [weight("wa", [16, 4, 1, 1]), weight("wb", [16, 4, 1, 1])]),
         opset_imports=[h.make_opsetid("", 14)])))
     result = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path),
-                             "-o", str(tmp_path / "plot")], check=True, stdout=subprocess.PIPE, text=True)
+                             "-o", str(tmp_path / "plot"), "--json", str(tmp_path / "r.json")],
+                            check=True, stdout=subprocess.PIPE, text=True)
+    # The report's figures are the pipeline's on an imported model too: the
+    # arena serenity.plan plans, each buffer by its ONNX node's name, and
+    # the curves' peak its live-bytes bound.
+    import json
+
+    import serenity
+    (function,) = json.loads((tmp_path / "r.json").read_text())["functions"]
+    (planned,) = serenity.plan(path.read_text()).functions
+    assert function["arena"]["serenity_bytes"] == planned.arena_bytes
+    assert function["serenity"]["peak_bytes"] == planned.live_bound_bytes
+    assert {b["location"] for b in function["arena"]["serenity_map"]["buffers"]} >= {"a", "b"}
     # Ops: transpose in, two convs, concat, transpose out; weights: two
     # filters, two (zero) biases, the zero point.
     assert "@cell (bufferized model, 5 ops, 5 weights)" in result.stdout

@@ -380,10 +380,17 @@ def test_python_api_and_report_take_the_int8_model(tmp_path):
     path = tmp_path / "q.mlir"
     path.write_text(text)
     result = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path),
-                             "-o", str(tmp_path / "plot")], check=True, stdout=subprocess.PIPE,
-                            text=True)
+                             "-o", str(tmp_path / "plot"), "--memory-model", "strict"],
+                            check=True, stdout=subprocess.PIPE, text=True)
     assert "@q (strict model, 5 ops," in result.stdout
     assert "as written: peak 240 bytes" in result.stdout
+    # By default, the pipeline's model (lowering temporaries included).
+    (bufferized,) = serenity.analyze(text, "bufferized")
+    default = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path),
+                              "-o", str(tmp_path / "plot"), "--no-arena"],
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+    assert "@q (bufferized model, 5 ops," in default
+    assert "as written: peak %d bytes" % bufferized.peak_bytes in default
 
 
 def test_input_shape_and_locations_as_for_float_models(tmp_path):

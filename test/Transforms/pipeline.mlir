@@ -21,7 +21,7 @@
 // DEFAULTS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=10000}
 // DEFAULTS-NEXT: serenity-fuse-requantize{tile-window-ops=true},
 // DEFAULTS-NEXT: serenity-schedule{algorithm=optimal {{.*}}max-states=2000000 memory-model=bufferized time-limit-ms=60000}
-// DEFAULTS: serenity-plan-memory{algorithm=exact alignment=16 arena=global time-limit-ms=1000}
+// DEFAULTS: serenity-plan-memory{algorithm=exact alignment=16 arena=global io-in-arena=false time-limit-ms=1000}
 // fuse-requantize=0 lowers int8 as upstream does and schedules for it.
 // RUN: serenity-opt %s --serenity-pipeline="fuse-requantize=0" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNFUSED
 // UNFUSED: serenity-schedule{{.*}} fuse-requantize=false
