@@ -128,7 +128,6 @@ def draw_arena_map(ax, planned, title, budget=None, max_labels=12):
     rectangles drawn as (x, y, width, height), in the order of
     planned.buffers."""
     from matplotlib.patches import Rectangle
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     peak_step, peak_bytes, live = arena_peak(planned)
     rectangles = []
@@ -158,19 +157,10 @@ def draw_arena_map(ax, planned, title, budget=None, max_labels=12):
                label="peak: step %d, %s B live" % (peak_step, format(peak_bytes, ",")))
     ax.axhline(planned.arena_bytes, color="black", lw=1,
                label="arena: %s B" % format(planned.arena_bytes, ","))
-    top = planned.arena_bytes
-    if budget is not None:
-        ax.axhline(budget, color="tab:gray", lw=1, ls=":", label="--ram %s B" % format(budget, ","))
-        top = max(top, budget)
+    top = max(planned.arena_bytes, draw_budget(ax, budget))
     ax.set_xlim(start, start + steps)
     ax.set_ylim(0, max(top, 1) * 1.05)
-    ax.set_title(title, fontsize=9)
-    ax.set_xlabel("step (top-level op of the planned function)", fontsize=8)
-    ax.set_ylabel("arena offset (bytes)", fontsize=8)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format(int(v), ",")))
-    ax.tick_params(labelsize=7)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    style_axes(ax, title, "step (top-level op of the planned function)", "arena offset (bytes)")
     # What the peak holds, largest first: a peak is often a sliver.
     largest = sorted(live, key=lambda i: -planned.buffers[i].bytes)[:6]
     ax.text(1.01, 0.6, "live at the peak:\n" + "\n".join(
@@ -250,12 +240,33 @@ def report_json(before, result, arenas, ram=None):
     return {"functions": functions}
 
 
+def draw_budget(ax, budget):
+    """The --ram line, if any; the height it needs (0 without)."""
+    if budget is None:
+        return 0
+    ax.axhline(budget, color="tab:gray", lw=1, ls=":", label="--ram %s B" % format(budget, ","))
+    return budget
+
+
+def style_axes(ax, title, xlabel, ylabel):
+    """Whole steps, bytes with thousands separators, and the legend right
+    of the plot, off the data."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.set_title(title, fontsize=9)
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format(int(v), ",")))
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+
 def draw_live_bytes(ax, curves, title, budget=None):
     """Live bytes at every step, one curve per order, peaks marked and
     labelled in bytes (as the text reports them). `curves`: (bytes per step,
     color, label). The y axis starts at 0; steps are whole numbers; a curve
     equal to an earlier one is drawn dashed over it and says so."""
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     drawn = []
     for values, color, label in curves:
@@ -274,19 +285,9 @@ def draw_live_bytes(ax, curves, title, budget=None):
                         textcoords="offset points", xytext=(-6 if right_half else 6, 6),
                         ha="right" if right_half else "left", fontsize=7, color=color,
                         annotation_clip=False)
-    ax.set_title(title, fontsize=9)
-    ax.set_xlabel("step", fontsize=8)
-    ax.set_ylabel("live bytes", fontsize=8)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format(int(v), ",")))
-    ax.tick_params(labelsize=7)
-    top = max((max(v) for v, _, _ in curves if v), default=1)
-    if budget is not None:
-        ax.axhline(budget, color="tab:gray", lw=1, ls=":", label="--ram %s B" % format(budget, ","))
-        top = max(top, budget)
+    top = max(max((max(v) for v, _, _ in curves if v), default=1), draw_budget(ax, budget))
     ax.set_ylim(0, top * 1.18)
-    # Outside the curves: right of the plot, not over them.
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    style_axes(ax, title, "step", "live bytes")
 
 
 def plot(before, result, prefix, rewrite=False, budget=None):
