@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   python3 python3-dev python3-numpy python3-matplotlib python3-onnx
   python3-pybind11 pybind11-dev python3-pytest python3-pyflakes
-  python3-torch python3-torchvision
+  python3-torch python3-torchvision python3-flatbuffers
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 )
 missing=()

@@ -158,6 +158,24 @@ def quantize_multiplier(real):
     return multiplier, shift
 
 
+def rescale_parameters(reals):
+    """The (multipliers, shifts) of tosa.rescale applying each real factor
+    (one, or one per channel), from the float scales in double precision. A
+    factor too small to move an i32 by half a step is a multiplier of 0.
+    Raises ValueError for a factor tosa.rescale cannot apply."""
+    multipliers, shifts = [], []
+    for real in np.asarray(reals, np.float64).reshape(-1):
+        if 0.0 <= real < 2.0 ** -32:
+            multiplier, shift = 0, 31
+        else:
+            multiplier, shift = quantize_multiplier(float(real))
+        multipliers.append(multiplier)
+        shifts.append(shift)
+    if len(set(zip(multipliers, shifts))) == 1:
+        return multipliers[:1], shifts[:1]
+    return multipliers, shifts
+
+
 class Emitter:
     """The lines of one function body. Operands are anything with `name` and
     `type` (or (name, type) pairs); every method returns the new SSA name, or

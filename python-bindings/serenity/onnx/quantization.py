@@ -9,7 +9,7 @@ arguments and results keep the model's storage type.
 
 import numpy as np
 
-from ..tosa import INTEGER_RANGES, quantize_multiplier
+from ..tosa import INTEGER_RANGES
 
 # The ONNX element types (TensorProto enum) a function argument may have, as
 # MLIR names them.
@@ -143,24 +143,6 @@ class QuantizedConstant:
             shape[self.axis] = -1
         return ((self.values.astype(np.float32) - self.zero_point.reshape(shape).astype(np.float32))
                 * self.scale.reshape(shape))
-
-
-def rescale_parameters(reals):
-    """The (multipliers, shifts) of tosa.rescale applying each real factor
-    (one, or one per channel), from the float scales in double precision. A
-    factor too small to move an i32 by half a step is a multiplier of 0.
-    Raises ValueError for a factor tosa.rescale cannot apply."""
-    multipliers, shifts = [], []
-    for real in np.asarray(reals, np.float64).reshape(-1):
-        if 0.0 <= real < 2.0 ** -32:
-            multiplier, shift = 0, 31
-        else:
-            multiplier, shift = quantize_multiplier(float(real))
-        multipliers.append(multiplier)
-        shifts.append(shift)
-    if len(set(zip(multipliers, shifts))) == 1:
-        return multipliers[:1], shifts[:1]
-    return multipliers, shifts
 
 
 def table_of(function, input_quant, output_quant):

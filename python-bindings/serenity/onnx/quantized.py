@@ -15,11 +15,10 @@ wrong.
 
 import numpy as np
 
-from ..tosa import clamp_attrs
+from ..tosa import clamp_attrs, rescale_parameters
 from .base import Value
 from .quantization import (ONNX_ELEMENTS, TABLE_FUNCTIONS, UNSIGNED_OFFSET, Quantization,
-                           QuantizedConstant, qnnpack_add_parameters, rescale_parameters,
-                           table_of)
+                           QuantizedConstant, qnnpack_add_parameters, table_of)
 
 # Float ops that a QDQ pattern turns into int8 ops (besides the tables).
 ANCHORS = {"Conv", "Gemm", "MatMul", "Add", "Mul", "MaxPool", "AveragePool", "GlobalAveragePool",

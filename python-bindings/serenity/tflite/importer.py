@@ -1,0 +1,526 @@
+"""TensorFlow Lite models (`.tflite`) as TOSA.
+
+    from serenity.tflite.importer import import_tflite
+    text = import_tflite(open("model.tflite", "rb").read())
+
+One func.func in the subgraph's operator order (the order TFLite Micro
+runs). Tensors are NHWC as TFLite stores them; every 4-D argument and
+result says so (`serenity.layout`), and every int8 one its scale and zero
+point (`serenity.quantization`). Each op's location is its output tensor's
+name. The integer arithmetic is that of TFLite's reference kernels, so int8
+outputs are bit-identical to TFLite Micro's:
+
+- CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: an i32 accumulator (input
+  less its zero point, weights with none), the i32 bias, then
+  MultiplyByQuantizedMultiplier per channel (tosa.rescale, double rounding)
+  and the fused activation's range;
+- AVERAGE_POOL_2D: the raw sum of each window's valid elements divided by
+  their count, rounding half away from zero (tosa.intdiv);
+- MAX_POOL_2D, RESHAPE: as they are;
+- SOFTMAX (int8 to int8): gemmlowp's fixed-point exp per input difference
+  as a table (fixedpoint.py), and its reciprocal of each row's sum in TOSA
+  integer ops.
+
+Anything else is one ImportError_ that lists every unsupported op with its
+index and output tensor, and nothing is written.
+"""
+
+import numpy as np
+
+from .. import tosa
+from ..tosa import Emitter, Operand, clamp_attrs, tensor_type, window_attrs
+from . import fixedpoint
+from .schema import ACTIVATIONS, PADDINGS, SchemaError, read_model
+
+
+class ImportError_(Exception):
+    pass
+
+
+class Value(Operand):
+    """An SSA value of the function: its shape, element type and, for
+    integers, its (scale, zero point) or None."""
+
+    def __init__(self, name, shape, element, quant=None):
+        super().__init__(name, tensor_type(shape, element))
+        self.shape = list(shape)
+        self.element = element
+        self.quant = quant
+
+
+SUPPORTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
+             "RESHAPE", "SOFTMAX")
+ELEMENTS = ("f32", "i8")
+
+
+def quant_of(tensor):
+    """(scale, zero point) of a per-tensor quantized tensor, else None."""
+    q = tensor.quantization
+    if q is None or not len(q.scales):
+        return None
+    return float(np.float32(q.scales[0])), int(q.zero_points[0]) if len(q.zero_points) else 0
+
+
+def tflite_round(value):
+    """TfLiteRound: half away from zero."""
+    return int(np.sign(value) * np.floor(np.abs(value) + 0.5))
+
+
+def activation_range(activation, quant, element):
+    """(low, high) of a fused activation, in the output's values: for int8,
+    CalculateActivationRangeQuantized (each bound quantized in float32)."""
+    if element == "f32":
+        return {None: None, "RELU": (0.0, float("inf")), "RELU6": (0.0, 6.0),
+                "RELU_N1_TO_1": (-1.0, 1.0)}[activation]
+    scale, zero_point = quant
+    quantize = lambda real: zero_point + tflite_round(np.float32(real) / np.float32(scale))
+    low, high = -128, 127
+    if activation in ("RELU", "RELU6"):
+        low = max(low, quantize(0.0))
+    if activation == "RELU6":
+        high = min(high, quantize(6.0))
+    if activation == "RELU_N1_TO_1":
+        low, high = max(low, quantize(-1.0)), min(high, quantize(1.0))
+    return low, high
+
+
+def same_pads(size, kernel, stride, dilation, output):
+    """TFLite's SAME padding: (before, after), the odd one after."""
+    total = max((output - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+class Importer:
+    def __init__(self, model, name):
+        self.model = model
+        self.name = name
+        self.emit = Emitter()
+        self.values = {}
+
+    # -- emission helpers ------------------------------------------------------
+    def op(self, name, operands, attrs, shape, element, hint="v", quant=None):
+        return Value(self.emit.op(name, operands, attrs, shape, hint,
+                                  result_type=tensor_type(shape, element)),
+                     shape, element, quant)
+
+    def const(self, array, element, hint="c"):
+        return self.emit.const(np.asarray(array), element, hint)
+
+    def i32(self, value, rank):
+        """A broadcastable i32 constant of one value."""
+        return self.emit.shared_const(("i32", int(value), rank),
+                                      np.full([1] * rank, int(value), np.int64), "i32", hint="k")
+
+    def reshape(self, x, shape):
+        if list(x.shape) == list(shape):
+            return x
+        return self.op("reshape", [x, self.emit.const_shape(shape)], "", shape, x.element, "r",
+                       x.quant)
+
+    def clamp(self, x, bounds):
+        if bounds is None:
+            return x
+        low, high = bounds
+        if x.element == "f32":
+            if high == float("inf"):
+                high = float(np.finfo(np.float32).max)
+        elif (low, high) == (-128, 127):
+            return x
+        return self.op("clamp", [x], clamp_attrs(low, high, x.element), x.shape, x.element,
+                       "act", x.quant)
+
+    def tensor(self, op, position):
+        return self.model.tensors[op.inputs[position]]
+
+    def input_value(self, op, position):
+        index = op.inputs[position]
+        if index not in self.values:
+            raise ImportError_("operator %d (%s): input %d (tensor '%s') is not computed" % (
+                op.index, op.opcode, position, self.model.tensors[index].name))
+        return self.values[index]
+
+    def output_tensor(self, op):
+        return self.model.tensors[op.outputs[0]]
+
+    def fail(self, op, message):
+        raise ImportError_("operator %d (%s, output '%s'): %s" % (
+            op.index, op.opcode, self.output_tensor(op).name, message))
+
+    # -- the model ---------------------------------------------------------------
+    def check(self):
+        problems = []
+        for op in self.model.operators:
+            if op.opcode not in SUPPORTED:
+                problems.append("%s (operator %d, output '%s')" % (
+                    op.opcode, op.index, self.model.tensors[op.outputs[0]].name
+                    if op.outputs else "-"))
+        if problems:
+            raise ImportError_("unsupported TFLite ops: %s" % "; ".join(problems))
+        for index in self.model.inputs + self.model.outputs:
+            tensor = self.model.tensors[index]
+            if tensor.type_code not in (0, 9):
+                raise ImportError_("tensor '%s' is %s; the importer takes FLOAT32 and INT8 "
+                                   "inputs and outputs" % (tensor.name, tensor.type_name))
+
+    def boundary_attrs(self, tensor):
+        attrs = []
+        if len(tensor.shape) == 4:
+            attrs.append('serenity.layout = "NHWC"')
+        quant = quant_of(tensor)
+        if tensor.element == "i8" and quant:
+            attrs.append("serenity.quantization = !quant.uniform<i8:f32, %r:%d>" % quant)
+        return ", ".join(attrs) or None
+
+    def run(self):
+        self.check()
+        arguments, argument_attrs = [], []
+        for position, index in enumerate(self.model.inputs):
+            tensor = self.model.tensors[index]
+            value = Value("%%arg%d" % position, tensor.shape, tensor.element, quant_of(tensor))
+            self.values[index] = value
+            arguments.append(value)
+            argument_attrs.append(self.boundary_attrs(tensor))
+        for op in self.model.operators:
+            self.emit.location = self.output_tensor(op).name
+            result = getattr(self, "op_" + op.opcode.lower())(op)
+            self.values[op.outputs[0]] = result
+        self.emit.location = None
+        results, result_attrs = [], []
+        for index in self.model.outputs:
+            if index not in self.values:
+                raise ImportError_("output tensor '%s' is not computed"
+                                   % self.model.tensors[index].name)
+            results.append(self.values[index])
+            result_attrs.append(self.boundary_attrs(self.model.tensors[index]))
+        return tosa.render_function(self.name, arguments, results, self.emit.body(),
+                                    argument_attrs, result_attrs)
+
+    # -- ops ---------------------------------------------------------------------
+    def weights(self, op, position):
+        tensor = self.tensor(op, position)
+        if tensor.data is None:
+            self.fail(op, "input %d ('%s') is not a constant" % (position, tensor.name))
+        return tensor
+
+    def bias(self, op, position, channels, element):
+        if len(op.inputs) <= position or op.inputs[position] < 0:
+            return np.zeros([channels], np.int64 if element == "i32" else np.float32)
+        return self.weights(op, position).data
+
+    def requantize(self, op, accumulator, weight_tensor, x, channels):
+        """The i32 `accumulator` of `x` times the weights to the output's
+        int8: MultiplyByQuantizedMultiplier per channel, the zero point, and
+        the fused activation's range."""
+        out = self.output_tensor(op)
+        out_quant = quant_of(out)
+        weight_scales = weight_tensor.quantization.scales.astype(np.float32).astype(np.float64)
+        if len(weight_scales) == 1:
+            weight_scales = np.repeat(weight_scales, channels)
+        reals = np.float64(np.float32(x.quant[0])) * weight_scales / np.float64(
+            np.float32(out_quant[0]))
+        multipliers, shifts = tosa.rescale_parameters(reals)
+        name = self.emit.rescale(accumulator, multipliers, shifts, 0, out_quant[1],
+                                 accumulator.shape, "i8", True, in_element="i32")
+        result = Value(name, accumulator.shape, "i8", out_quant)
+        return self.clamp(result, activation_range(self.activation(op), out_quant, "i8"))
+
+    def activation(self, op, slot=None):
+        slots = {"CONV_2D": 3, "DEPTHWISE_CONV_2D": 4, "FULLY_CONNECTED": 0,
+                 "AVERAGE_POOL_2D": 5, "MAX_POOL_2D": 5}
+        if op.options is None:
+            return None
+        activation = ACTIVATIONS.get(op.options.int8(slots[op.opcode] if slot is None else slot))
+        if activation not in (None, "RELU", "RELU6", "RELU_N1_TO_1"):
+            self.fail(op, "fused activation %s is not supported" % activation)
+        return activation
+
+    def check_element(self, op, x):
+        if x.element not in ELEMENTS:
+            self.fail(op, "%s inputs are not supported" % x.element)
+        if x.element == "i8" and x.quant is None:
+            self.fail(op, "an int8 input without a scale and zero point")
+
+    def window(self, op, x, kernel, stride, dilation, out_shape):
+        """The TOSA pads of op's padding (SAME or VALID) and the input, sliced
+        where no window reads its trailing rows or columns."""
+        padding = PADDINGS[op.options.int8(0)]
+        pads = [0, 0, 0, 0]
+        if padding == "SAME":
+            for axis in range(2):
+                pads[2 * axis:2 * axis + 2] = same_pads(x.shape[1 + axis], kernel[axis],
+                                                        stride[axis], dilation[axis],
+                                                        out_shape[1 + axis])
+        pad, extent = tosa.fit_window(x.shape[1], x.shape[2], kernel, stride, pads,
+                                      dilation[0], out_shape[1:3])
+        if list(extent) != x.shape[1:3]:
+            size = [x.shape[0], extent[0], extent[1], x.shape[3]]
+            x = self.op("slice", [x, self.emit.const_shape([0, 0, 0, 0]),
+                                  self.emit.const_shape(size)], "", size, x.element, "sl",
+                        x.quant)
+        return x, pad
+
+    def convolution(self, op, depthwise):
+        x = self.input_value(op, 0)
+        self.check_element(op, x)
+        w = self.weights(op, 1)
+        out = self.output_tensor(op)
+        o = op.options
+        stride = (o.int32(2), o.int32(1))
+        dilation = ((o.int32(6, 1), o.int32(5, 1)) if depthwise else
+                    (o.int32(5, 1), o.int32(4, 1)))
+        if dilation[0] != dilation[1]:
+            self.fail(op, "different dilations along height and width are not supported")
+        kernel = w.shape[1:3]
+        x, pad = self.window(op, x, kernel, stride, dilation, out.shape)
+        channels = out.shape[3]
+        quantized = x.element == "i8"
+        acc = "i32" if quantized else "f32"
+        if depthwise:
+            in_channels = x.shape[3]
+            weight = w.data.reshape(kernel[0], kernel[1], in_channels, channels // in_channels)
+        else:
+            weight = w.data
+        zero_points = ([self.emit.int_zero_point(x.quant[1], "i8"), self.emit.int_zero_point(0, "i8")]
+                       if quantized else [self.emit.zero_point()] * 2)
+        result = self.op("depthwise_conv2d" if depthwise else "conv2d",
+                         [x, self.const(weight, w.element, "w"),
+                          self.const(self.bias(op, 2, channels, acc), acc, "b")] + zero_points,
+                         window_attrs(stride, pad, dilation[0], acc_type=acc), out.shape, acc,
+                         "dw" if depthwise else "conv")
+        if not quantized:
+            return self.clamp(result, activation_range(self.activation(op), None, "f32"))
+        return self.requantize(op, result, w, x, channels)
+
+    def op_conv_2d(self, op):
+        return self.convolution(op, depthwise=False)
+
+    def op_depthwise_conv_2d(self, op):
+        return self.convolution(op, depthwise=True)
+
+    def op_fully_connected(self, op):
+        """As a 1x1 convolution over [N, 1, 1, K]."""
+        x = self.input_value(op, 0)
+        self.check_element(op, x)
+        w = self.weights(op, 1)
+        out = self.output_tensor(op)
+        units, depth = w.shape
+        batch = int(np.prod(x.shape)) // depth
+        x4 = self.reshape(x, [batch, 1, 1, depth])
+        quantized = x.element == "i8"
+        acc = "i32" if quantized else "f32"
+        zero_points = ([self.emit.int_zero_point(x.quant[1], "i8"), self.emit.int_zero_point(0, "i8")]
+                       if quantized else [self.emit.zero_point()] * 2)
+        result = self.op("conv2d", [x4, self.const(w.data.reshape(units, 1, 1, depth), w.element, "w"),
+                                    self.const(self.bias(op, 2, units, acc), acc, "b")] + zero_points,
+                         window_attrs((1, 1), (0, 0, 0, 0), 1, acc_type=acc),
+                         [batch, 1, 1, units], acc, "fc")
+        if quantized:
+            result = self.requantize(op, result, w, x, units)
+        else:
+            result = self.clamp(result, activation_range(self.activation(op), None, "f32"))
+        return self.reshape(result, out.shape)
+
+    def pool_geometry(self, op, x):
+        o = op.options
+        stride, kernel = (o.int32(2), o.int32(1)), (o.int32(4), o.int32(3))
+        return stride, kernel
+
+    def op_max_pool_2d(self, op):
+        x = self.input_value(op, 0)
+        self.check_element(op, x)
+        out = self.output_tensor(op)
+        stride, kernel = self.pool_geometry(op, x)
+        x, pad = self.window(op, x, kernel, stride, (1, 1), out.shape)
+        result = self.op("max_pool2d", [x], window_attrs(stride, pad, kernel=kernel,
+                                                         accumulate=False),
+                         out.shape, x.element, "pool", x.quant)
+        return self.clamp(result, activation_range(self.activation(op), quant_of(out),
+                                                   x.element))
+
+    def op_average_pool_2d(self, op):
+        x = self.input_value(op, 0)
+        self.check_element(op, x)
+        out = self.output_tensor(op)
+        stride, kernel = self.pool_geometry(op, x)
+        in_h, in_w = x.shape[1:3]
+        x, pad = self.window(op, x, kernel, stride, (1, 1), out.shape)
+        if x.element == "f32":
+            result = self.emit.avg_pool2d(x, window_attrs(stride, pad, kernel=kernel),
+                                          out.shape)
+            return self.clamp(Value(result, out.shape, "f32"),
+                              activation_range(self.activation(op), None, "f32"))
+        # TFLite: the raw window sums (no zero point) over valid elements,
+        # divided by their count, half away from zero.
+        channels = x.shape[3]
+        ones = np.ones([kernel[0], kernel[1], channels, 1], np.int64)
+        total = self.op("depthwise_conv2d",
+                        [x, self.const(ones, "i8", "ones"),
+                         self.const(np.zeros([channels], np.int64), "i32", "b"),
+                         self.emit.int_zero_point(0, "i8"), self.emit.int_zero_point(0, "i8")],
+                        window_attrs(stride, pad, 1, acc_type="i32"), out.shape, "i32", "sum")
+        counts = np.zeros([1, out.shape[1], out.shape[2], 1], np.int64)
+        for oy in range(out.shape[1]):
+            for ox in range(out.shape[2]):
+                y0, x0 = oy * stride[0] - pad[0], ox * stride[1] - pad[2]
+                rows = min(in_h, y0 + kernel[0]) - max(0, y0)
+                cols = min(in_w, x0 + kernel[1]) - max(0, x0)
+                counts[0, oy, ox, 0] = rows * cols
+        count = self.const(counts, "i32", "count")
+        half = self.const(counts // 2, "i32", "half")
+        shape = out.shape
+        up = self.op("add", [total, half], "", shape, "i32")
+        down = self.op("sub", [total, half], "", shape, "i32")
+        positive = self.op("greater", [total, self.i32(0, 4)], "", shape, "i1")
+        rounded = self.op("select", [positive, up, down], "", shape, "i32")
+        quotient = self.op("intdiv", [rounded, count], "", shape, "i32", "avg")
+        low, high = activation_range(self.activation(op), quant_of(out), "i8")
+        clamped = self.op("clamp", [quotient], clamp_attrs(low, high, "i32"), shape, "i32")
+        return self.op("cast", [clamped], "", shape, "i8", "avg", quant_of(out))
+
+    def op_reshape(self, op):
+        x = self.input_value(op, 0)
+        out = self.output_tensor(op)
+        if int(np.prod(out.shape)) != int(np.prod(x.shape)):
+            self.fail(op, "reshapes %s to %s" % (x.shape, out.shape))
+        return self.reshape(x, out.shape)
+
+    def op_softmax(self, op):
+        x = self.input_value(op, 0)
+        out = self.output_tensor(op)
+        beta = op.options.float32(0) if op.options is not None else 1.0
+        if x.element == "f32":
+            self.fail(op, "float softmax is not supported yet")
+        out_quant = quant_of(out)
+        if out.element != "i8" or out_quant is None or out_quant[1] != -128 or \
+                not np.isclose(out_quant[0], 1 / 256):
+            self.fail(op, "an int8 softmax must output scale 1/256 and zero point -128")
+        return self.softmax_int8(x, beta, out_quant, out.shape)
+
+    # -- int8 softmax ----------------------------------------------------------
+    def srdhm(self, a, b, shape):
+        """SaturatingRoundingDoublingHighMul: TOSA's i32 multiply with a
+        shift of 31 rounds half up, as gemmlowp's nudge does both ways."""
+        shift = self.emit.shared_const("shift31", np.full([1], 31, np.int64), "i8", hint="shift")
+        return self.op("mul", [a, b, shift], "", shape, "i32", "fp")
+
+    def shift_left_saturating(self, v, exponent, shape):
+        """SaturatingRoundingMultiplyByPOT<exponent> for exponent > 0."""
+        limit = (1 << (31 - exponent)) - 1
+        rank = len(shape)
+        shifted = self.op("logical_left_shift", [v, self.i32(exponent, rank)], "", shape, "i32")
+        high = self.op("greater", [v, self.i32(limit, rank)], "", shape, "i1")
+        low = self.op("greater", [self.i32(-limit, rank), v], "", shape, "i1")
+        top = self.op("select", [high, self.i32(fixedpoint.INT32_MAX, rank), shifted], "", shape,
+                      "i32")
+        return self.op("select", [low, self.i32(fixedpoint.INT32_MIN, rank), top], "", shape,
+                       "i32")
+
+    def softmax_int8(self, x, beta, out_quant, out_shape):
+        depth = x.shape[-1]
+        rows = int(np.prod(x.shape)) // depth
+        x2 = self.reshape(x, [rows, depth])
+        row_shape, shape = [rows, 1], [rows, depth]
+        peak = self.op("reduce_max", [x2], "axis = 1 : i32", row_shape, "i8")
+        xi = self.op("cast", [x2], "", shape, "i32")
+        peak_i = self.op("cast", [peak], "", row_shape, "i32")
+        difference = self.op("sub", [peak_i, xi], "", shape, "i32", "diff")
+        index = self.reshape(difference, [1, rows * depth])
+        exps = fixedpoint.softmax_exp_table(beta, x.quant[0])
+        terms = [fixedpoint.rdbp(e, fixedpoint.ACCUMULATION_INTEGER_BITS) for e in exps]
+
+        def lookup(table, hint):
+            values = self.const(np.array(table, np.int64).reshape(1, 256, 1), "i32", hint)
+            gathered = self.op("gather", [values, index], "", [1, rows * depth, 1], "i32")
+            return self.reshape(gathered, shape)
+
+        exp = lookup(exps, "exp")
+        total = self.op("reduce_sum", [lookup(terms, "term")], "axis = 1 : i32", row_shape, "i32",
+                        "sum")
+        # GetReciprocal: the sum's leading zeros, the sum shifted to [1, 2)
+        # less one, and 1 / (1 + that) by Newton-Raphson (3 steps).
+        zeros = self.op("clz", [total], "", row_shape, "i32", "clz")
+        shifted = self.op("logical_left_shift", [total, zeros], "", row_shape, "i32")
+        minus_one = self.op("bitwise_and", [shifted, self.i32(fixedpoint.INT32_MAX, 2)], "",
+                            row_shape, "i32")
+        half_denominator = self.op(
+            "add", [self.op("arithmetic_right_shift", [minus_one, self.i32(1, 2)],
+                            "round = false", row_shape, "i32"), self.i32(1 << 30, 2)],
+            "", row_shape, "i32", "hd")
+        estimate = self.op("add", [self.i32(1515870810, 2),
+                                   self.srdhm(half_denominator, self.i32(-1010580540, 2),
+                                              row_shape)], "", row_shape, "i32", "nr")
+        for _ in range(3):
+            product = self.srdhm(half_denominator, estimate, row_shape)
+            error = self.op("sub", [self.i32(1 << 29, 2), product], "", row_shape, "i32")
+            step = self.shift_left_saturating(self.srdhm(estimate, error, row_shape), 2, row_shape)
+            estimate = self.op("add", [estimate, step], "", row_shape, "i32", "nr")
+        reciprocal = self.shift_left_saturating(estimate, 1, row_shape)
+        # exponent = (12 - zeros) + 31 - 8; the result rounded down by it,
+        # half away from zero (every product here is >= 0).
+        exponent = self.op("sub", [self.i32(35, 2), zeros], "", row_shape, "i32", "exponent")
+        scaled = self.srdhm(reciprocal, exp, shape)
+        mask = self.op("sub", [self.op("logical_left_shift", [self.i32(1, 2), exponent], "",
+                                       row_shape, "i32"), self.i32(1, 2)], "", row_shape, "i32")
+        threshold = self.op("arithmetic_right_shift", [mask, self.i32(1, 2)], "round = false",
+                            row_shape, "i32")
+        remainder = self.op("bitwise_and", [scaled, mask], "", shape, "i32")
+        quotient = self.op("arithmetic_right_shift", [scaled, exponent], "round = false", shape,
+                           "i32")
+        up = self.op("cast", [self.op("greater", [remainder, threshold], "", shape, "i1")], "",
+                     shape, "i32")
+        rounded = self.op("add", [quotient, up], "", shape, "i32")
+        shifted_out = self.op("sub", [rounded, self.i32(128, 2)], "", shape, "i32")
+        clamped = self.op("clamp", [shifted_out], clamp_attrs(-128, 127, "i32"), shape, "i32")
+        result = self.op("cast", [clamped], "", shape, "i8", "softmax", out_quant)
+        return self.reshape(result, out_shape)
+
+
+def import_tflite(data, name=None):
+    """The TOSA text of a `.tflite` file's bytes (its first subgraph)."""
+    try:
+        model = read_model(data)
+    except SchemaError as error:
+        raise ImportError_(str(error))
+    name = name or model.name or "main"
+    name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    return Importer(model, name).run()
+
+
+def main(argv=None):
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="serenity-import-tflite", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", help="a .tflite file")
+    parser.add_argument("-o", "--output", default="-", help="output .mlir ('-': stdout)")
+    parser.add_argument("--name", help="function name (default: the subgraph's name)")
+    args = parser.parse_args(argv)
+
+    def fail(message):
+        print("serenity-import-tflite: %s" % message, file=sys.stderr)
+        return 1
+
+    try:
+        with open(args.model, "rb") as f:
+            data = f.read()
+    except OSError as error:
+        return fail("cannot read '%s': %s" % (args.model, error.strerror))
+    try:
+        text = import_tflite(data, args.name)
+    except ImportError_ as error:
+        return fail("%s: %s" % (args.model, error))
+    from .. import Error, verify
+    try:
+        verify(text)
+    except Error as error:
+        return fail("%s: the imported IR does not verify: %s" % (args.model, error))
+    try:
+        tosa.write_text(args.output, text)
+    except OSError as error:
+        return fail("cannot write '%s': %s" % (args.output, error.strerror))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

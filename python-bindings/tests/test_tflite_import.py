@@ -1,0 +1,129 @@
+"""serenity-import-tflite (issue 29): TFLite Micro's example models run
+under mlir-runner bit-identical to stock TFLM, an unsupported model is one
+line, and the int8 softmax follows TFLite's fixed-point arithmetic."""
+
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+from serenity.tflite import fixedpoint
+from serenity.tflite.importer import Importer, import_tflite, main as import_main
+from serenity.tflite.schema import Model, Operator, Quantization, Tensor
+
+from conftest import BUILD, SOURCE
+from execution import run_function
+
+SHARED = os.path.join(os.path.dirname(os.path.abspath(SOURCE)), "shared")
+MODELS = os.path.join(SHARED, "tflite")
+TFLM_RUN = os.path.join(SHARED, "tflm", "tflm_run")
+
+
+def shared_model(name):
+    path = os.path.join(MODELS, name + ".tflite")
+    if not os.path.exists(path):
+        pytest.skip("%s is not on this machine (../shared/tflite: the TFLite Micro examples)"
+                    % path)
+    return path
+
+
+def run_tflite(tmp_path, path, x, pipeline=True):
+    text = import_tflite(open(path, "rb").read(), "model")
+    results, heap = run_function(tmp_path, text, [x], pipeline=pipeline)
+    return results, heap
+
+
+@pytest.mark.parametrize("name", ["person_detect", "hello_world_int8"])
+def test_examples_run_as_stock_tflm(tmp_path, name):
+    """On the input ../shared/tflite ships, output 0 equals stock TFLM's
+    (NAME.out.bin) bit for bit, through --serenity-pipeline with 0 heap
+    bytes."""
+    path = shared_model(name)
+    x = np.fromfile(os.path.join(MODELS, name + ".in.bin"), np.int8)
+    expected = np.fromfile(os.path.join(MODELS, name + ".out.bin"), np.int8)
+    (result,), heap = run_tflite(tmp_path, path, x)
+    assert heap == 0
+    assert list(np.asarray(result).ravel()) == list(expected)
+
+
+def test_person_detect_on_random_inputs_as_tflm_run(tmp_path):
+    """Where stock TFLM is built (../shared/tflm/tflm_run), person_detect on
+    three random inputs gives TFLM's outputs."""
+    path = shared_model("person_detect")
+    if not os.path.exists(TFLM_RUN):
+        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    for seed in (1, 2, 3):
+        x = np.random.default_rng(seed).integers(-128, 128, 96 * 96).astype(np.int8)
+        x.tofile(str(tmp_path / "in.bin"))
+        subprocess.run([TFLM_RUN, path, str(tmp_path / "in.bin"), str(tmp_path / "out.bin")],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        expected = np.fromfile(str(tmp_path / "out.bin"), np.int8)
+        (result,), _ = run_tflite(tmp_path, path, x)
+        assert list(np.asarray(result).ravel()) == list(expected), seed
+
+
+def test_unsupported_ops_are_one_line_and_nothing_is_written(tmp_path, capsys):
+    path = shared_model("keyword_scrambled_8bit")
+    output = tmp_path / "out.mlir"
+    assert import_main([path, "-o", str(output)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("serenity-import-tflite: %s: unsupported TFLite ops: " % path)
+    assert "SVDF (operator 1, output 'tensor_5')" in lines[0]
+    assert "QUANTIZE (operator 0, output 'tensor_0')" in lines[0]
+    assert not output.exists()
+
+
+def test_not_a_tflite_file(tmp_path, capsys):
+    path = tmp_path / "model.tflite"
+    path.write_bytes(b"this is not a flatbuffer")
+    assert import_main([str(path), "-o", str(tmp_path / "out.mlir")]) == 1
+    assert "not a TFLite model" in capsys.readouterr().err
+    assert not (tmp_path / "out.mlir").exists()
+
+
+def test_tool_writes_verified_tosa(tmp_path):
+    path = shared_model("person_detect")
+    output = tmp_path / "pd.mlir"
+    subprocess.run([os.path.join(BUILD, "bin", "serenity-import-tflite"), path, "-o",
+                    str(output)], check=True)
+    text = output.read_text()
+    assert 'serenity.layout = "NHWC"' in text
+    assert "serenity.quantization = !quant.uniform<i8:f32, 0.007843137718737125:-1>" in text
+    # Locations are the tensors' names.
+    assert 'loc("MobilenetV1/Predictions/Reshape_1")' in text
+
+
+# -- the int8 softmax --------------------------------------------------------------
+def softmax_model(rows, depth, scale, zero_point):
+    tensors = [Tensor(0, "logits", [rows, depth], 9, 0, Quantization(
+                   np.array([scale]), np.array([zero_point]), 0)),
+               Tensor(1, "probabilities", [rows, depth], 9, 0, Quantization(
+                   np.array([1 / 256]), np.array([-128]), 0))]
+    return Model(tensors, [Operator(0, "SOFTMAX", [0], [1], None)], [0], [1], "softmax")
+
+
+def test_softmax_reference_is_softmax():
+    """The fixed-point reference is within 1/256 of the real softmax."""
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        row = list(rng.integers(-128, 128, 10))
+        got = fixedpoint.softmax_int8(row, 1.0, 0.1)
+        reals = np.exp(0.1 * (np.array(row) - max(row)))
+        reals /= reals.sum()
+        assert all(abs((g + 128) / 256 - r) <= 1 / 256 + 1e-9 for g, r in zip(got, reals))
+
+
+@pytest.mark.parametrize("scale", [0.1, 0.0625, 0.5])
+def test_softmax_ir_equals_the_reference(tmp_path, scale):
+    """The importer's TOSA for SOFTMAX gives the reference's integers on
+    random rows (10 classes, and a row of equal values)."""
+    rng = np.random.default_rng(1)
+    rows = rng.integers(-128, 128, (7, 10)).astype(np.int8)
+    rows[0, :] = 5
+    text = Importer(softmax_model(7, 10, scale, 3), "softmax").run()
+    (result,), _ = run_function(tmp_path, text, [rows], pipeline=True)
+    expected = [fixedpoint.softmax_int8([int(v) for v in row], 1.0, np.float32(scale))
+                for row in rows]
+    assert np.asarray(result).reshape(7, 10).tolist() == expected
