@@ -87,11 +87,19 @@ std::vector<unsigned> greedyOrder(llvm::ArrayRef<BufferLifetime> buffers,
     });
     return order;
   }
-  // Largest first; equal sizes in order of first use (deterministic).
+  // Largest first. TFLite Micro's planner fills its sort array from the
+  // end and bubble-sorts it stably: among equal sizes, the buffer it was
+  // given last goes first. Numbered in first-use order (as TFLM numbers
+  // the tensors of a model in operator order), that is the latest first
+  // use first. The others take equal sizes in order of first use.
+  bool lastFirst = algorithm == PlacementAlgorithm::TflmGreedy;
   llvm::stable_sort(order, [&](unsigned a, unsigned b) {
     if (sizes[a] != sizes[b])
       return sizes[a] > sizes[b];
-    return buffers[a].firstStep < buffers[b].firstStep;
+    if (buffers[a].firstStep != buffers[b].firstStep)
+      return lastFirst ? buffers[a].firstStep > buffers[b].firstStep
+                       : buffers[a].firstStep < buffers[b].firstStep;
+    return lastFirst && a > b;
   });
   return order;
 }

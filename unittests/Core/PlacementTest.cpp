@@ -36,6 +36,25 @@ TEST(PlacementTest, TflmGreedyTakesTheFirstGap) {
   EXPECT_EQ(p.status, ScheduleStatus::Heuristic);
 }
 
+/// Five 32-byte buffers (ties everywhere), numbered in first-use order: A
+/// 0-2, B 1, C and D 2-5, E 5-6. TFLite Micro's planner takes equal sizes
+/// last-numbered first: E, D, C, B, A. E and D go to 0 and 32 (D above E,
+/// both live at step 5), C above both (64), B at 0, A live with B, C and D
+/// above all (96): 128 bytes, where first-use order (A at 0, B at 32, C at
+/// 32, D at 64, E at 0) needs 96.
+TEST(PlacementTest, TflmGreedyTakesEqualSizesLastNumberedFirst) {
+  std::vector<BufferLifetime> ties = {
+      {32, 0, 2}, {32, 1, 1}, {32, 2, 5}, {32, 2, 5}, {32, 5, 6}};
+  Placement tflm =
+      placeBuffers(ties, withAlgorithm(PlacementAlgorithm::TflmGreedy));
+  EXPECT_EQ(tflm.offsets, (std::vector<uint64_t>{96, 0, 64, 32, 0}));
+  EXPECT_EQ(tflm.arenaBytes, 128u);
+  Placement bestFit =
+      placeBuffers(ties, withAlgorithm(PlacementAlgorithm::TfliteArena));
+  EXPECT_EQ(bestFit.offsets, (std::vector<uint64_t>{0, 32, 32, 64, 0}));
+  EXPECT_EQ(bestFit.arenaBytes, 96u);
+}
+
 TEST(PlacementTest, TfliteArenaTakesTheSmallestGap) {
   Placement p = placeBuffers(gapsExample(),
                              withAlgorithm(PlacementAlgorithm::TfliteArena));
@@ -79,15 +98,16 @@ TEST(PlacementTest, AlignmentRoundsOffsetsAndSizes) {
     EXPECT_EQ(offset % 16, 0u);
 }
 
-/// Every greedy wastes a byte here. A = 3 bytes at step 0, B = 4 at 1-2,
-/// C = 2 at 2-3, D = 3 and E = 2 at step 3: steps hold 3, 4, 6 and 7 bytes.
-/// Largest first puts B at 0, so C goes above it (4), D below (0) and E
-/// finds no 2-byte gap in [3, 4): 8 bytes. In order of first use, A and B
-/// go to 0 and the same happens. The exact search reaches the bound, 7
-/// (for instance C at 0, B at 2, D at 2 and E at 5).
+/// Every greedy wastes a byte here. A = 1 byte at steps 0-2, B = 4 at 0,
+/// C = 4 at 1, D = 3 at 2-3, E = 4 at 3: steps hold 5, 5, 4 and 7 bytes.
+/// Largest first puts B, C and E at 0 (in either order of the equal sizes),
+/// so D goes above E (4) and A above B, C and D (7): 8 bytes. In order of
+/// first use, A goes to 0, B and C above it (1), D above A (1) and E above
+/// D (4): 8 again. The exact search reaches the bound, 7 (B, C and D at 0,
+/// E at 3, A at 6).
 TEST(PlacementTest, ExactBeatsEveryGreedyWhereTheyWaste) {
   std::vector<BufferLifetime> buffers = {
-      {3, 0, 0}, {4, 1, 2}, {2, 2, 3}, {3, 3, 3}, {2, 3, 3}};
+      {1, 0, 2}, {4, 0, 0}, {4, 1, 1}, {3, 2, 3}, {4, 3, 3}};
   for (PlacementAlgorithm algorithm : allPlacementAlgorithms())
     if (algorithm != PlacementAlgorithm::Exact)
       EXPECT_EQ(placeBuffers(buffers, withAlgorithm(algorithm)).arenaBytes, 8u)
@@ -190,7 +210,7 @@ std::vector<BufferLifetime> randomLifetimes(std::mt19937 &rng, unsigned count,
 TEST(PlacementTest, ExactEqualsBruteForceOnSmallInstances) {
   std::mt19937 rng(9);
   unsigned beatGreedies = 0;
-  for (unsigned trial = 0; trial < 2000; ++trial) {
+  for (unsigned trial = 0; trial < 3000; ++trial) {
     unsigned count = 1 + trial % 9;
     std::vector<BufferLifetime> buffers =
         randomLifetimes(rng, count, 2 + trial % 5, 4);
@@ -210,8 +230,10 @@ TEST(PlacementTest, ExactEqualsBruteForceOnSmallInstances) {
     beatGreedies += exact.arenaBytes < bestGreedy;
   }
   // The instances must be hard enough to matter: on some the search beats
-  // every greedy (29 of 2000 with this seed). Random small instances
-  // practically always admit a placement at the live-bytes bound.
+  // every greedy (24 of 3000 with this seed; 18 of the first 2000 since
+  // tflm-greedy breaks ties as TFLM does, and so differs from
+  // tflite-arena more often). Random small instances practically always
+  // admit a placement at the live-bytes bound.
   EXPECT_GT(beatGreedies, 20u);
   RecordProperty("exact_beats_every_greedy", beatGreedies);
 }
