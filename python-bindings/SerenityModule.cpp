@@ -9,6 +9,7 @@
 #include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Analysis/FunctionGraph.h"
 #include "serenity/Analysis/LivenessReport.h"
+#include "serenity/Core/Placement.h"
 #include "serenity/Dialect/Serenity/SerenityAttrs.h"
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
 #include "serenity/Transforms/PassOptions.h"
@@ -297,6 +298,38 @@ py::tuple plan(const std::string &text, const std::string &options,
   return session.result(true, moduleResult(*module, functions));
 }
 
+/// Places buffers given as (bytes, first step, last step) with one of the
+/// planners of --serenity-plan-memory: for lifetimes that come from outside
+/// MLIR (a TFLite model's tensors, as TFLM's planner sees them).
+py::dict
+place(const std::vector<std::tuple<uint64_t, unsigned, unsigned>> &buffers,
+      const std::string &algorithm, uint64_t alignment, uint64_t timeLimitMs) {
+  std::optional<PlacementAlgorithm> parsed = parsePlacementAlgorithm(algorithm);
+  if (!parsed)
+    throw py::value_error("'" + algorithm +
+                          "' is not a placement algorithm (choose " +
+                          describeEnum<PlacementAlgorithm>() + ")");
+  if (std::optional<std::string> problem = checkArenaAlignment(alignment))
+    throw py::value_error(*problem);
+  std::vector<BufferLifetime> lifetimes;
+  for (auto [bytes, first, last] : buffers) {
+    if (first > last)
+      throw py::value_error("a buffer's first step comes after its last");
+    lifetimes.push_back({bytes, first, last});
+  }
+  PlacementOptions options;
+  options.algorithm = *parsed;
+  options.alignment = alignment;
+  options.timeLimitMs = timeLimitMs;
+  Placement placement = placeBuffers(lifetimes, options);
+  py::dict result;
+  result["offsets"] = placement.offsets;
+  result["arena_bytes"] = placement.arenaBytes;
+  result["live_bound_bytes"] = placement.liveBytesBound;
+  result["status"] = stringifyEnum(placement.status).str();
+  return result;
+}
+
 } // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -313,6 +346,8 @@ PYBIND11_MODULE(_core, m) {
         py::arg("max_states"), py::arg("filename"));
   m.def("plan", &plan, py::arg("text"), py::arg("options"),
         py::arg("filename"));
+  m.def("place", &place, py::arg("buffers"), py::arg("algorithm"),
+        py::arg("alignment"), py::arg("time_limit_ms"));
   // The option vocabulary of the C++ passes, for the Python signatures.
   py::dict names;
   names["algorithm"] = namesOf<Algorithm>();

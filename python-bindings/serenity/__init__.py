@@ -31,7 +31,7 @@ def _native():
 
 __all__ = ["Error", "Diagnostic", "Step", "FunctionReport", "ScheduledFunction",
            "ScheduleResult", "ArenaBuffer", "PlannedFunction", "PlanResult", "verify",
-           "analyze", "schedule", "plan", "ALGORITHMS", "MEMORY_MODELS"]
+           "analyze", "schedule", "plan", "Placement", "place", "ALGORITHMS", "MEMORY_MODELS"]
 
 
 
@@ -276,3 +276,25 @@ def plan(mlir_text: str, tile_spatial: bool = False, rewrite: bool = False,
         for f in data["functions"]]
     return PlanResult(ir=data["ir"], functions=functions,
                       diagnostics=[Diagnostic(*d) for d in outcome[1]])
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Buffers placed in one arena: each one's byte offset, in order."""
+    offsets: List[int]
+    arena_bytes: int
+    live_bound_bytes: int
+    status: str
+
+
+def place(buffers, algorithm: str = "exact", alignment: int = 16,
+          time_limit_ms: int = 1000) -> Placement:
+    """Places buffers given as (bytes, first step, last step), lifetimes
+    inclusive, with one of --serenity-plan-memory's planners ("exact",
+    "tflm-greedy", ...): for lifetimes from outside MLIR, such as a TFLite
+    model's tensors as TFLite Micro's planner sees them. A bad algorithm or
+    alignment is a ValueError."""
+    outcome = _native().place([tuple(int(v) for v in b) for b in buffers], algorithm,
+                              int(alignment), int(time_limit_ms))
+    return Placement(list(outcome["offsets"]), outcome["arena_bytes"],
+                     outcome["live_bound_bytes"], outcome["status"])
