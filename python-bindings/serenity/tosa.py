@@ -324,14 +324,15 @@ def render_function(name, arguments, results, body_lines, argument_attrs=None,
 
 
 def write_text(path, text):
-    """Emitted text to the file `path` (whole or not at all: through a
-    temporary file beside it), or to stdout for "-"."""
+    """Emitted text (or bytes) to the file `path` (whole or not at all:
+    through a temporary file beside it), or to stdout for "-"."""
+    binary = isinstance(text, (bytes, bytearray))
     if path == "-":
-        sys.stdout.write(text)
+        (sys.stdout.buffer if binary else sys.stdout).write(text)
         return
     temporary = "%s.%d.tmp" % (path, os.getpid())
     try:
-        with open(temporary, "w") as f:
+        with open(temporary, "wb" if binary else "w") as f:
             f.write(text)
         os.replace(temporary, path)
     except BaseException:

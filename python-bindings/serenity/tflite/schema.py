@@ -125,6 +125,15 @@ class Tensor:
     buffer: int
     quantization: Optional[Quantization]
     data: Optional[np.ndarray] = None  # constant values, shaped
+    is_variable: bool = False
+
+    @property
+    def bytes(self):
+        """Its size, as TFLite Micro allocates it."""
+        if self.type_code not in TENSOR_TYPES:
+            return 0
+        return int(np.prod(self.shape, dtype=np.int64)) * np.dtype(
+            TENSOR_TYPES[self.type_code][1]).itemsize
 
     @property
     def element(self):
@@ -190,7 +199,7 @@ def _read(buf):
                                         q.array(3, N.Int64Flags), q.int32(6))
         tensor = Tensor(index, t.string(3) or "tensor_%d" % index,
                         [int(d) for d in t.array(0, N.Int32Flags)], t.int8(1), t.uint32(2),
-                        quantization)
+                        quantization, is_variable=t.bool(5))
         if 0 < tensor.buffer < len(buffers) and buffers[tensor.buffer].has(0):
             raw = buffers[tensor.buffer].array(0, N.Uint8Flags)
             if tensor.type_code in TENSOR_TYPES and len(raw):

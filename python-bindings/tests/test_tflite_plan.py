@@ -1,0 +1,95 @@
+"""serenity-plan-tflite (issue 29): a .tflite with Serenity's arena plan as
+OfflineMemoryAllocation metadata, which stock TFLite Micro honors."""
+
+import csv
+import os
+import re
+import subprocess
+
+import numpy as np
+import pytest
+
+from serenity.tflite.importer import import_tflite
+from serenity.tflite.offline_plan import (OFFLINE_METADATA, main as plan_main, plan_model,
+                                          tflm_lifetimes, write_planned)
+from serenity.tflite.schema import read_model
+
+from test_tflite_import import MODELS, TFLM_RUN, shared_model
+
+
+def test_planned_file_reads_back_as_the_model():
+    """The rewritten file holds the same graph (its TOSA import is the same
+    text) and the offsets: version 1, subgraph 0, one per tensor, -1 for
+    the constants."""
+    path = shared_model("person_detect")
+    data = open(path, "rb").read()
+    planned, placement, lifetimes = plan_model(data)
+    assert import_tflite(planned, "m") == import_tflite(data, "m")
+    model = read_model(planned)
+    words = np.frombuffer(model.metadata[OFFLINE_METADATA], "<i4")
+    assert list(words[:3]) == [1, 0, len(model.tensors)]
+    offsets = dict(zip(sorted(lifetimes), placement.offsets))
+    assert [int(w) for w in words[3:]] == [offsets.get(i, -1) for i in range(len(model.tensors))]
+    # A chain: the exact plan is TFLM's own arena, the live-bytes bound.
+    assert placement.arena_bytes == placement.live_bound_bytes == 55296
+    assert placement.status == "optimal"
+
+
+def test_lifetimes_are_tflm_scopes():
+    """Graph inputs from scope 0, each operator's tensors at its index + 1,
+    the outputs kept to the last scope; sizes rounded up to 16."""
+    model = read_model(open(shared_model("hello_world_int8"), "rb").read())
+    lifetimes = tflm_lifetimes(model)
+    assert sorted(lifetimes.values(), key=lambda l: l[1]) == [
+        (16, 0, 1), (16, 1, 2), (16, 2, 3), (16, 3, 3)]
+
+
+def test_orders_and_models_it_cannot_plan(tmp_path, capsys):
+    data = open(shared_model("person_detect"), "rb").read()
+    order = list(range(31))
+    order[0], order[1] = order[1], order[0]
+    with pytest.raises(ValueError, match="operator 1 runs before operator 0"):
+        plan_model(data, order=order)
+    path = shared_model("keyword_scrambled_8bit")
+    assert plan_main([path, "-o", str(tmp_path / "out.tflite")]) == 1
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "QUANTIZE, SVDF may request scratch buffers" in error[0]
+    assert not (tmp_path / "out.tflite").exists()
+    with pytest.raises(ValueError, match="each of the 31 operators once"):
+        write_planned(data, order=[0, 0])
+
+
+def tflm(tmp_path, model_path, name):
+    out = tmp_path / (name + ".out")
+    plan = tmp_path / (name + ".plan.csv")
+    run = subprocess.run([TFLM_RUN, str(model_path), os.path.join(MODELS, name + ".in.bin"),
+                          str(out), str(plan)], check=True, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout
+    figures = dict(re.findall(r"^(head_nonpersistent_bytes): (\d+)", run, re.M))
+    offline = re.search(r"planner_buffers: (\d+) \(offline-planned: (\d+)\)", run).groups()
+    with open(plan) as f:
+        rows = list(csv.DictReader(f))
+    return out.read_bytes(), int(figures["head_nonpersistent_bytes"]), tuple(map(int, offline)), rows
+
+
+@pytest.mark.parametrize("name", ["person_detect", "hello_world_int8"])
+def test_stock_tflm_runs_the_plan(tmp_path, name):
+    """Where stock TFLM is built: the planned file gives the original's
+    output bit for bit, every buffer is planned offline at our offsets, the
+    arena is the plan's, and TFLM's own plan of the original file is our
+    tflm-greedy's (its tie order)."""
+    path = shared_model(name)
+    if not os.path.exists(TFLM_RUN):
+        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    data = open(path, "rb").read()
+    planned, placement, lifetimes = plan_model(data)
+    (tmp_path / "planned.tflite").write_bytes(planned)
+    expected = open(os.path.join(MODELS, name + ".out.bin"), "rb").read()
+    out, arena, (buffers, offline), rows = tflm(tmp_path, tmp_path / "planned.tflite", name)
+    assert out == expected
+    assert buffers == offline == len(lifetimes)
+    assert arena == placement.arena_bytes
+    assert all(int(r["tflm_offset"]) == int(r["offline_offset"]) for r in rows)
+    _, greedy, _ = plan_model(data, "tflm-greedy")
+    _, written_arena, _, _ = tflm(tmp_path, path, name)
+    assert written_arena == greedy.arena_bytes
