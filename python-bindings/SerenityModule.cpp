@@ -9,7 +9,10 @@
 #include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Analysis/FunctionGraph.h"
 #include "serenity/Analysis/LivenessReport.h"
+#include "serenity/Core/DataflowGraph.h"
+#include "serenity/Core/MemoryModel.h"
 #include "serenity/Core/Placement.h"
+#include "serenity/Core/Scheduler.h"
 #include "serenity/Dialect/Serenity/SerenityAttrs.h"
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
 #include "serenity/Transforms/PassOptions.h"
@@ -330,6 +333,65 @@ place(const std::vector<std::tuple<uint64_t, unsigned, unsigned>> &buffers,
   return result;
 }
 
+/// Schedules a graph given as numbers: argument sizes, then nodes, each
+/// (name, operand value ids, result sizes), values numbered arguments first
+/// and then every node's results in order; `returned` live to the end. For
+/// graphs that come from outside MLIR (a TFLite model's operators).
+py::dict
+scheduleGraphOf(const std::vector<uint64_t> &arguments,
+                const std::vector<std::tuple<std::string, std::vector<unsigned>,
+                                             std::vector<uint64_t>>> &nodes,
+                const std::vector<unsigned> &returned,
+                const std::string &algorithm, const std::string &memoryModel,
+                uint64_t timeLimitMs, uint64_t maxStates) {
+  std::optional<Algorithm> parsedAlgorithm = parseAlgorithm(algorithm);
+  std::optional<MemoryModel> parsedModel = parseMemoryModel(memoryModel);
+  if (!parsedAlgorithm)
+    throw py::value_error("'" + algorithm + "' is not an algorithm (choose " +
+                          describeEnum<Algorithm>() + ")");
+  if (!parsedModel)
+    throw py::value_error("'" + memoryModel +
+                          "' is not a memory model (choose " +
+                          describeEnum<MemoryModel>() + ")");
+  DataflowGraph graph;
+  std::vector<ValueId> values;
+  for (uint64_t bytes : arguments)
+    values.push_back(graph.addArgument(bytes));
+  for (const auto &[name, operands, results] : nodes) {
+    std::vector<ValueId> ids;
+    for (unsigned operand : operands) {
+      if (operand >= values.size())
+        throw py::value_error("node '" + name + "' reads value " +
+                              std::to_string(operand) +
+                              ", which no earlier node or argument makes");
+      ids.push_back(values[operand]);
+    }
+    NodeId node = graph.addNode(name, ids);
+    for (uint64_t bytes : results)
+      values.push_back(graph.addResult(node, bytes));
+  }
+  for (unsigned value : returned) {
+    if (value >= values.size())
+      throw py::value_error("returned value " + std::to_string(value) +
+                            " does not exist");
+    graph.markReturned(values[value]);
+  }
+  LivenessModel liveness(graph, *parsedModel);
+  SchedulerOptions options;
+  options.algorithm = *parsedAlgorithm;
+  options.timeLimitMs = timeLimitMs;
+  options.maxStates = maxStates;
+  Schedule schedule = scheduleGraph(liveness, options);
+  py::dict result;
+  result["order"] = schedule.order;
+  result["peak_bytes"] = schedule.peak;
+  result["lower_bound_bytes"] = schedule.lowerBound;
+  result["status"] = stringifyEnum(schedule.status).str();
+  result["program_peak_bytes"] =
+      liveness.simulate(graph.getProgramOrder()).peak;
+  return result;
+}
+
 } // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -348,6 +410,10 @@ PYBIND11_MODULE(_core, m) {
         py::arg("filename"));
   m.def("place", &place, py::arg("buffers"), py::arg("algorithm"),
         py::arg("alignment"), py::arg("time_limit_ms"));
+  m.def("schedule_graph", &scheduleGraphOf, py::arg("arguments"),
+        py::arg("nodes"), py::arg("returned"), py::arg("algorithm"),
+        py::arg("memory_model"), py::arg("time_limit_ms"),
+        py::arg("max_states"));
   // The option vocabulary of the C++ passes, for the Python signatures.
   py::dict names;
   names["algorithm"] = namesOf<Algorithm>();

@@ -31,7 +31,7 @@ def _native():
 
 __all__ = ["Error", "Diagnostic", "Step", "FunctionReport", "ScheduledFunction",
            "ScheduleResult", "ArenaBuffer", "PlannedFunction", "PlanResult", "verify",
-           "analyze", "schedule", "plan", "Placement", "place", "ALGORITHMS", "MEMORY_MODELS"]
+           "analyze", "schedule", "plan", "Placement", "place", "GraphSchedule", "schedule_graph", "ALGORITHMS", "MEMORY_MODELS"]
 
 
 
@@ -298,3 +298,33 @@ def place(buffers, algorithm: str = "exact", alignment: int = 16,
                               int(alignment), int(time_limit_ms))
     return Placement(list(outcome["offsets"]), outcome["arena_bytes"],
                      outcome["live_bound_bytes"], outcome["status"])
+
+
+@dataclass(frozen=True)
+class GraphSchedule:
+    """An order of a graph's nodes and its peak live bytes."""
+    order: List[int]
+    peak_bytes: int
+    lower_bound_bytes: int
+    status: str
+    program_peak_bytes: int
+
+
+def schedule_graph(arguments, nodes, returned=(), algorithm: str = "optimal",
+                   memory_model: str = "strict", time_limit_ms: Optional[int] = None,
+                   max_states: Optional[int] = None) -> GraphSchedule:
+    """Schedules a graph given as numbers, as --serenity-schedule schedules
+    a function: `arguments` are the input sizes in bytes; `nodes` are
+    (name, operand value ids, result sizes), the values numbered arguments
+    first, then each node's results in order; `returned` values live to the
+    end. For graphs from outside MLIR (a TFLite model's operators). A bad
+    name or value id is a ValueError."""
+    outcome = _native().schedule_graph(
+        [int(b) for b in arguments],
+        [(str(name), [int(v) for v in operands], [int(b) for b in results])
+         for name, operands, results in nodes],
+        [int(v) for v in returned], algorithm, memory_model,
+        _limit("time_limit_ms", time_limit_ms), _limit("max_states", max_states))
+    return GraphSchedule(list(outcome["order"]), outcome["peak_bytes"],
+                         outcome["lower_bound_bytes"], outcome["status"],
+                         outcome["program_peak_bytes"])

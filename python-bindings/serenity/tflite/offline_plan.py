@@ -219,6 +219,33 @@ def write_planned(data, order=None, offsets=None):
     return bytes(w.data) + data
 
 
+def schedule_tflite(model, algorithm="optimal"):
+    """Serenity's order of the model's operators for TFLite Micro's memory:
+    its allocated tensors (tflm_lifetimes' sizes), the graph's inputs live
+    from the start and its outputs to the end (serenity.schedule_graph under
+    `strict`)."""
+    from .. import schedule_graph
+
+    sizes = {i: size for i, (size, _, _) in tflm_lifetimes(model).items()}
+    value = {}
+    arguments = []
+    for index in model.inputs:
+        value[index] = len(arguments)
+        arguments.append(sizes.get(index, 0))
+    count = len(arguments)
+    nodes = []
+    for op in model.operators:
+        operands = [value[t] for t in op.inputs if t in value]
+        results = []
+        for t in op.outputs:
+            value[t] = count
+            count += 1
+            results.append(sizes.get(t, 0))
+        nodes.append(("%s %d" % (op.opcode, op.index), operands, results))
+    return schedule_graph(arguments, nodes, [value[t] for t in model.outputs if t in value],
+                          algorithm)
+
+
 def check_order(model, order):
     """Raises ValueError unless `order` runs every operator after the
     producers of its inputs."""
@@ -233,12 +260,15 @@ def check_order(model, order):
 
 
 def plan_model(data, algorithm="exact", order=None):
-    """TFLM's lifetimes of `data`'s tensors (in `order` when given), placed
-    by `algorithm` (serenity.place); returns (the planned bytes, the
+    """TFLM's lifetimes of `data`'s tensors (in `order` when given: a list
+    of operator indices, or "serenity" for schedule_tflite's), placed by
+    `algorithm` (serenity.place); returns (the planned bytes, the
     placement, the lifetimes)."""
     from .. import place
 
     model = read_model(data)
+    if order == "serenity":
+        order = schedule_tflite(model).order
     # TFLM plans an op's scratch buffers online, around the offline offsets
     # (keyword_scrambled_8bit's SVDFs: 672 bytes online, 800 so): plan only
     # models whose every op, in TFLM's reference kernels, asks for none.
@@ -281,7 +311,7 @@ def main(argv=None):
     except OSError as error:
         return fail("cannot read '%s': %s" % (args.model, error.strerror))
     try:
-        planned, placement, lifetimes = plan_model(data, args.placement)
+        planned, placement, lifetimes = plan_model(data, args.placement, "serenity")
         _, written, _ = plan_model(data, "tflm-greedy")
     except (SchemaError, ValueError) as error:
         return fail("%s: %s" % (args.model, error))
@@ -291,7 +321,8 @@ def main(argv=None):
     except OSError as error:
         return fail("cannot write '%s': %s" % (args.output, error.strerror))
     print("%s: %d tensors planned offline; TFLM's activation arena: %d bytes as its planner "
-          "places them, %d bytes planned (%s, %s; live-bytes bound %d)" % (
+          "places them in the stored order, %d bytes planned (Serenity's operator order, %s "
+          "placement %s; live-bytes bound %d)" % (
               args.model, len(lifetimes), written.arena_bytes, placement.arena_bytes,
               args.placement, placement.status, placement.live_bound_bytes))
     return 0
