@@ -127,3 +127,51 @@ def test_softmax_ir_equals_the_reference(tmp_path, scale):
     expected = [fixedpoint.softmax_int8([int(v) for v in row], 1.0, np.float32(scale))
                 for row in rows]
     assert np.asarray(result).reshape(7, 10).tolist() == expected
+
+
+# -- hand-made models (the project's writer) against stock TFLM ------------------
+def tflm_output(tmp_path, data, x):
+    """Output 0 of stock TFLM on the model `data` and input `x`."""
+    if not os.path.exists(TFLM_RUN):
+        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    (tmp_path / "m.tflite").write_bytes(data)
+    x.tofile(str(tmp_path / "in.bin"))
+    subprocess.run([TFLM_RUN, str(tmp_path / "m.tflite"), str(tmp_path / "in.bin"),
+                    str(tmp_path / "out.bin")], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return np.fromfile(str(tmp_path / "out.bin"), np.int8)
+
+
+def test_branches_with_concatenation_as_tflm(tmp_path):
+    """1x1 convolutions (one with a fused RELU) and a CONCATENATION."""
+    from test_tflite_plan import branches_model
+    data = branches_model()
+    x = np.random.default_rng(5).integers(-128, 128, (1, 8, 8, 4)).astype(np.int8)
+    expected = tflm_output(tmp_path, data, x)
+    (result,), heap = run_function(tmp_path, import_tflite(data, "branches"), [x], pipeline=True)
+    assert heap == 0
+    assert list(np.asarray(result).ravel()) == list(expected)
+
+
+@pytest.mark.parametrize("activation", [None, "RELU"])
+def test_add_of_two_scales_as_tflm(tmp_path, activation):
+    """ADD of inputs of different scales and zero points (TFLite's 20-bit
+    left shift and three multipliers), then a fused activation; the second
+    input is the first through a 3x3 depthwise convolution (SAME)."""
+    from serenity.tflite.writer import TensorSpec, write_model
+    rng = np.random.default_rng(3)
+    tensors = [TensorSpec("x", [1, 24, 24, 3], "i8", scales=[0.07], zero_points=[5]),
+               TensorSpec("w", [1, 3, 3, 3], "i8", rng.integers(-127, 128, (1, 3, 3, 3)),
+                          scales=[0.02, 0.03, 0.01], zero_points=[0, 0, 0], axis=3),
+               TensorSpec("bias", [3], "i32", rng.integers(-500, 500, 3),
+                          scales=[0.0014, 0.0021, 0.0007], zero_points=[0, 0, 0]),
+               TensorSpec("d", [1, 24, 24, 3], "i8", scales=[0.11], zero_points=[-7]),
+               TensorSpec("y", [1, 24, 24, 3], "i8", scales=[0.13], zero_points=[2])]
+    operators = [("DEPTHWISE_CONV_2D", [0, 1, 2], [3], {"padding": "SAME"}),
+                 ("ADD", [0, 3], [4], {"activation": activation})]
+    data = write_model(tensors, operators, [0], [4], "add")
+    x = rng.integers(-128, 128, (1, 24, 24, 3)).astype(np.int8)
+    expected = tflm_output(tmp_path, data, x)
+    (result,), _ = run_function(tmp_path, import_tflite(data, "add"), [x], pipeline=True)
+    assert list(np.asarray(result).ravel()) == list(expected)
+    assert len(set(expected.tolist())) > 20

@@ -16,7 +16,10 @@ outputs are bit-identical to TFLite Micro's:
   and the fused activation's range;
 - AVERAGE_POOL_2D: the raw sum of each window's valid elements divided by
   their count, rounding half away from zero (tosa.intdiv);
-- MAX_POOL_2D, RESHAPE: as they are;
+- ADD: each input less its zero point shifted left by 20, scaled to twice
+  the larger input scale, summed and rescaled (reference_ops::Add);
+- MAX_POOL_2D, RESHAPE, CONCATENATION (inputs of the output's
+  quantization, as TFLite Micro requires): as they are;
 - SOFTMAX (int8 to int8): gemmlowp's fixed-point exp per input difference
   as a table (fixedpoint.py), and its reciprocal of each row's sum in TOSA
   integer ops.
@@ -49,7 +52,10 @@ class Value(Operand):
 
 
 SUPPORTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
-             "RESHAPE", "SOFTMAX")
+             "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION")
+# TFLite's int8 ADD: both inputs less their zero points, shifted left by
+# this, then each scaled to twice the larger input scale.
+ADD_LEFT_SHIFT = 20
 ELEMENTS = ("f32", "i8")
 
 
@@ -383,6 +389,57 @@ class Importer:
         if int(np.prod(out.shape)) != int(np.prod(x.shape)):
             self.fail(op, "reshapes %s to %s" % (x.shape, out.shape))
         return self.reshape(x, out.shape)
+
+    def op_add(self, op):
+        """TFLite's int8 ADD (reference_ops::Add): each input less its zero
+        point shifted left by 20 (exact), times its scale over twice the
+        larger one (MultiplyByQuantizedMultiplierSmallerThanOneExp), summed,
+        times twice the larger scale over 2^20 times the output's, plus the
+        output's zero point, in the activation's range."""
+        a, b = self.input_value(op, 0), self.input_value(op, 1)
+        out = self.output_tensor(op)
+        activation = ACTIVATIONS.get(op.options.int8(0)) if op.options is not None else None
+        if a.element == "f32":
+            total = self.op("add", [a, b], "", out.shape, "f32", "add")
+            return self.clamp(total, activation_range(activation, None, "f32"))
+        self.check_element(op, a)
+        self.check_element(op, b)
+        out_quant = quant_of(out)
+        twice = 2.0 * max(np.float64(np.float32(a.quant[0])), np.float64(np.float32(b.quant[0])))
+        shifted = []
+        for v in (a, b):
+            wide = self.emit.rescale(v, [1 << 30], [30 - ADD_LEFT_SHIFT], v.quant[1], 0, v.shape,
+                                     "i32", in_element="i8", hint="wide")
+            multipliers, shifts = tosa.rescale_parameters(
+                [np.float64(np.float32(v.quant[0])) / twice])
+            shifted.append(Value(self.emit.rescale(Value(wide, v.shape, "i32"), multipliers,
+                                                   shifts, 0, 0, v.shape, "i32", True,
+                                                   in_element="i32", hint="scaled"),
+                                 v.shape, "i32"))
+        total = self.op("add", shifted, "", out.shape, "i32", "add")
+        multipliers, shifts = tosa.rescale_parameters(
+            [twice / ((1 << ADD_LEFT_SHIFT) * np.float64(np.float32(out_quant[0])))])
+        result = Value(self.emit.rescale(total, multipliers, shifts, 0, out_quant[1], out.shape,
+                                         "i8", True, in_element="i32"), out.shape, "i8",
+                       out_quant)
+        return self.clamp(result, activation_range(activation, out_quant, "i8"))
+
+    def op_concatenation(self, op):
+        """As TFLite Micro's int8 kernel: the inputs side by side, each of
+        the output's scale and zero point."""
+        values = [self.input_value(op, k) for k in range(len(op.inputs))]
+        out = self.output_tensor(op)
+        axis = op.options.int32(0) if op.options is not None else 0
+        axis = axis + len(out.shape) if axis < 0 else axis
+        out_quant = quant_of(out)
+        for v in values:
+            if v.element == "i8" and v.quant != out_quant:
+                self.fail(op, "inputs of another scale or zero point than the output's are not "
+                              "supported (as in TFLite Micro)")
+        activation = ACTIVATIONS.get(op.options.int8(1)) if op.options is not None else None
+        result = self.op("concat", values, "axis = %d : i32" % axis, out.shape, values[0].element,
+                         "cat", out_quant)
+        return self.clamp(result, activation_range(activation, out_quant, values[0].element))
 
     def op_softmax(self, op):
         x = self.input_value(op, 0)
