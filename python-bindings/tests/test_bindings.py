@@ -385,3 +385,26 @@ def test_report_json_and_arena_map_are_the_plan(tmp_path):
                           for b in planned.buffers]
     for name in ("plot.arena.png", "plot.arena.svg"):
         assert (tmp_path / name).stat().st_size > 1000
+
+
+def test_schedule_graph_and_place_take_numbers():
+    """The core scheduler and placement on a graph and lifetimes given as
+    numbers: two branches, each a big map then a small one, concatenated.
+    As written both big maps are live at once (4,352 bytes, as stock TFLM
+    measures the same model); one branch after the other needs 2,560."""
+    graph = serenity.schedule_graph(
+        [256], [("a", [0], [2048]), ("b", [0], [2048]), ("a2", [1], [256]),
+                ("b2", [2], [256]), ("cat", [3, 4], [512])], [5])
+    assert graph.program_peak_bytes == 4352
+    assert graph.peak_bytes == graph.lower_bound_bytes == 2560
+    assert graph.status == "optimal"
+    assert graph.order in ([0, 2, 1, 3, 4], [1, 3, 0, 2, 4])
+    placed = serenity.place([(2048, 1, 3), (2048, 2, 4), (256, 3, 5)])
+    assert placed.arena_bytes == placed.live_bound_bytes == 4352
+    assert placed.offsets == [2048, 0, 4096]
+    with pytest.raises(ValueError, match="reads value 5, which no earlier node"):
+        serenity.schedule_graph([1], [("a", [5], [1])])
+    with pytest.raises(ValueError, match="first step comes after its last"):
+        serenity.place([(1, 3, 2)])
+    with pytest.raises(ValueError, match="'first-fit' is not a placement algorithm"):
+        serenity.place([(1, 0, 0)], "first-fit")
