@@ -31,6 +31,7 @@ from other_nets import (  # noqa: E402
     randwire_stage,
 )
 from int8_builder import Int8TosaBuilder  # noqa: E402
+from tflite_builder import TfliteBuilder  # noqa: E402
 from tosa_builder import TosaBuilder, tosa  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -124,7 +125,7 @@ def family_of(name):
 
 
 # --dtype: the builder of each element type of activations.
-BUILDERS = {"f32": TosaBuilder, "int8": Int8TosaBuilder}
+BUILDERS = {"f32": TosaBuilder, "int8": Int8TosaBuilder, "tflite": TfliteBuilder}
 
 
 def generate(name, seed=0, splat_weights=False, size=None, channels=None, dtype="f32"):
@@ -164,7 +165,8 @@ def main():
                         "network's first stage")
     parser.add_argument("--dtype", choices=sorted(BUILDERS), default="f32",
                         help="the activations' element type (int8: quantized, i32 "
-                        "accumulators and per-channel requantization)")
+                        "accumulators and per-channel requantization; tflite: an int8 "
+                        ".tflite file for TFLite Micro)")
     args = parser.parse_args()
     if args.list:
         print("\n".join(MODELS))
@@ -173,7 +175,8 @@ def main():
         os.makedirs(args.output, exist_ok=True)
         for name in MODELS:
             text, _ = generate(name, args.seed, args.splat_weights, dtype=args.dtype)
-            tosa.write_text(os.path.join(args.output, name + ".mlir"), text)
+            tosa.write_text(os.path.join(args.output, name + (
+                ".tflite" if args.dtype == "tflite" else ".mlir")), text)
         return 0
     if args.name not in MODELS and args.name not in EXTRA_MODELS:
         parser.error("unknown model %r; --list shows them" % args.name)

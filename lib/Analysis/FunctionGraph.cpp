@@ -551,8 +551,14 @@ void FunctionGraph::applySchedule(llvm::ArrayRef<NodeId> order) const {
   for (NodeId node : order) {
     for (Operation *glued : getGluedOps(operations[node]))
       moveToEnd(glued);
-    for (Operation *fusedOp : getFusedOps(operations[node]))
+    // A fused op takes its own glued ops along (an int8 multiply's rescale
+    // of a constant scalar): left behind, they would no longer follow the
+    // weights they read.
+    for (Operation *fusedOp : getFusedOps(operations[node])) {
+      for (Operation *glued : getGluedOps(fusedOp))
+        moveToEnd(glued);
       moveToEnd(fusedOp);
+    }
     moveToEnd(operations[node]);
   }
 }

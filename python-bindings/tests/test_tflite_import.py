@@ -175,3 +175,22 @@ def test_add_of_two_scales_as_tflm(tmp_path, activation):
     (result,), _ = run_function(tmp_path, import_tflite(data, "add"), [x], pipeline=True)
     assert list(np.asarray(result).ravel()) == list(expected)
     assert len(set(expected.tolist())) > 20
+
+
+@pytest.mark.parametrize("name", ["randwire_s1_cell", "densenet121_block", "inception_v3_a"])
+def test_zoo_cells_written_as_tflite_import_as_tflm_runs_them(tmp_path, name):
+    """The zoo's TFLite builder (generate.py --dtype tflite: RELU, MUL by a
+    scalar, SAME depthwise and dilated convolutions, pools, ADD,
+    CONCATENATION) at 8x8x8: the import gives stock TFLM's outputs bit for
+    bit, with 0 heap bytes through --serenity-pipeline. Cells of one input
+    (tflm_run feeds input 0 only)."""
+    import sys
+    sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "zoo"))
+    import generate  # after serenity: its `serenity.tosa` is the build's
+    data, _ = generate.generate(name, size=8, channels=8, dtype="tflite")
+    x = np.random.default_rng(2).integers(-128, 128, (1, 8, 8, 8)).astype(np.int8)
+    expected = tflm_output(tmp_path, data, x)
+    (result,), heap = run_function(tmp_path, import_tflite(data, name), [x], pipeline=True)
+    assert heap == 0
+    assert list(np.asarray(result).ravel()) == list(expected)
+    assert len(set(expected.tolist())) > 10

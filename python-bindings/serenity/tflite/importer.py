@@ -52,7 +52,7 @@ class Value(Operand):
 
 
 SUPPORTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
-             "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION")
+             "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION", "RELU", "MUL")
 # TFLite's int8 ADD: both inputs less their zero points, shifted left by
 # this, then each scaled to twice the larger input scale.
 ADD_LEFT_SHIFT = 20
@@ -140,6 +140,13 @@ class Importer:
 
     def input_value(self, op, position):
         index = op.inputs[position]
+        tensor = self.model.tensors[index]
+        if index not in self.values and tensor.data is not None:
+            # A constant operand (a MUL's scalar, an ADD's bias map).
+            if tensor.element not in ELEMENTS:
+                self.fail(op, "a constant of type %s is not supported" % tensor.type_name)
+            self.values[index] = Value(self.const(tensor.data, tensor.element, "k").name,
+                                       tensor.shape, tensor.element, quant_of(tensor))
         if index not in self.values:
             raise ImportError_("operator %d (%s): input %d (tensor '%s') is not computed" % (
                 op.index, op.opcode, position, self.model.tensors[index].name))
@@ -423,6 +430,55 @@ class Importer:
                                          "i8", True, in_element="i32"), out.shape, "i8",
                        out_quant)
         return self.clamp(result, activation_range(activation, out_quant, "i8"))
+
+    def widen(self, v):
+        """An int8 value less its zero point, in i32 (exact)."""
+        return Value(self.emit.rescale(v, [1 << 30], [30], v.quant[1], 0, v.shape, "i32",
+                                       in_element="i8", hint="wide"), v.shape, "i32")
+
+    def to_output(self, op, accumulator, real, activation):
+        """An i32 `accumulator` times `real` (MultiplyByQuantizedMultiplier),
+        plus the output's zero point, in the activation's range."""
+        out = self.output_tensor(op)
+        out_quant = quant_of(out)
+        multipliers, shifts = tosa.rescale_parameters([real])
+        result = Value(self.emit.rescale(accumulator, multipliers, shifts, 0, out_quant[1],
+                                         out.shape, "i8", True, in_element="i32"), out.shape,
+                       "i8", out_quant)
+        return self.clamp(result, activation_range(activation, out_quant, "i8"))
+
+    def op_relu(self, op):
+        """TFLM's ReluQuantized: the input requantized to the output (exact
+        when they share a scale) and clamped at the output's zero."""
+        x = self.input_value(op, 0)
+        out_quant = quant_of(self.output_tensor(op))
+        if x.element == "f32":
+            return self.clamp(x, activation_range("RELU", None, "f32"))
+        self.check_element(op, x)
+        if x.quant == out_quant:
+            return self.clamp(Value(x.name, x.shape, "i8", out_quant),
+                              activation_range("RELU", out_quant, "i8"))
+        real = np.float64(np.float32(x.quant[0])) / np.float64(np.float32(out_quant[0]))
+        return self.to_output(op, self.widen(x), real, "RELU")
+
+    def op_mul(self, op):
+        """TFLite's int8 MUL: the inputs less their zero points multiplied in
+        i32, times input scales over the output scale."""
+        a, b = self.input_value(op, 0), self.input_value(op, 1)
+        activation = ACTIVATIONS.get(op.options.int8(0)) if op.options is not None else None
+        out = self.output_tensor(op)
+        if a.element == "f32":
+            product = self.emit.mul(a, b, out.shape)
+            return self.clamp(Value(product, out.shape, "f32"),
+                              activation_range(activation, None, "f32"))
+        self.check_element(op, a)
+        self.check_element(op, b)
+        product = self.op("mul", [self.widen(a), self.widen(b), self.emit.shift()], "",
+                          out.shape, "i32", "mul")
+        out_quant = quant_of(out)
+        real = (np.float64(np.float32(a.quant[0])) * np.float64(np.float32(b.quant[0]))
+                / np.float64(np.float32(out_quant[0])))
+        return self.to_output(op, product, real, activation)
 
     def op_concatenation(self, op):
         """As TFLite Micro's int8 kernel: the inputs side by side, each of

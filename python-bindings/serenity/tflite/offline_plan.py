@@ -26,7 +26,7 @@ ONLINE = -1
 TFLM_ALIGNMENT = 16
 # Ops whose TFLM reference kernels request no scratch buffer.
 NO_SCRATCH = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D",
-              "MAX_POOL_2D", "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION")
+              "MAX_POOL_2D", "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION", "RELU", "MUL")
 
 
 def tflm_lifetimes(model):

@@ -9,7 +9,8 @@ output tensor indices, options dict). Options by op: CONV_2D and
 DEPTHWISE_CONV_2D `padding` ("SAME"/"VALID"), `stride` (h, w), `dilation`
 (h, w), `activation` (None, "RELU", "RELU6", "RELU_N1_TO_1"),
 DEPTHWISE_CONV_2D `depth_multiplier`; the pools `padding`, `stride`,
-`filter` (h, w), `activation`; FULLY_CONNECTED, ADD `activation`;
+`filter` (h, w), `activation`; FULLY_CONNECTED, ADD, MUL `activation`;
+RELU none;
 CONCATENATION `axis`, `activation`; SOFTMAX `beta`; RESHAPE `new_shape`.
 """
 
@@ -28,7 +29,7 @@ PADDING_CODES = {name: code for code, name in PADDINGS.items()}
 # BuiltinOptions union members (their position in the union, from 1).
 OPTIONS_TYPES = {"CONV_2D": 1, "DEPTHWISE_CONV_2D": 2, "AVERAGE_POOL_2D": 5, "MAX_POOL_2D": 5,
                  "FULLY_CONNECTED": 8, "SOFTMAX": 9, "CONCATENATION": 10, "ADD": 11,
-                 "RESHAPE": 17}
+                 "RESHAPE": 17, "MUL": 21}
 
 
 @dataclass
@@ -103,7 +104,7 @@ def _options(b, opcode, options):
         b.PrependInt32Slot(4, kernel[0], 0)
         b.PrependInt8Slot(5, activation, 0)
         return b.EndObject()
-    if opcode in ("FULLY_CONNECTED", "ADD"):
+    if opcode in ("FULLY_CONNECTED", "ADD", "MUL"):
         b.StartObject(1)
         b.PrependInt8Slot(0, activation, 0)
         return b.EndObject()
