@@ -224,6 +224,8 @@ def parse_input_shape(text):
 def main(argv=None):
     import onnx
 
+    from .cli import failer
+
     parser = argparse.ArgumentParser(prog="serenity-import-onnx", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", help="an .onnx file")
@@ -243,9 +245,7 @@ def main(argv=None):
                         help="take and return 4-D tensors NHWC (as a camera writes images) "
                              "instead of ONNX's NCHW: no transposed copy of the input")
     args = parser.parse_args(argv)
-    def fail(message):
-        print("serenity-import-onnx: %s" % message, file=sys.stderr)
-        return 1
+    fail = failer("serenity-import-onnx")
 
     try:
         # A damaged file also makes protobuf warn; the one line below says it.

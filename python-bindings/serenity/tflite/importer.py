@@ -601,7 +601,8 @@ def import_tflite(data, name=None):
 
 def main(argv=None):
     import argparse
-    import sys
+
+    from ..cli import failer, read_bytes
 
     parser = argparse.ArgumentParser(prog="serenity-import-tflite", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -610,13 +611,9 @@ def main(argv=None):
     parser.add_argument("--name", help="function name (default: the subgraph's name)")
     args = parser.parse_args(argv)
 
-    def fail(message):
-        print("serenity-import-tflite: %s" % message, file=sys.stderr)
-        return 1
-
+    fail = failer("serenity-import-tflite")
     try:
-        with open(args.model, "rb") as f:
-            data = f.read()
+        data = read_bytes(args.model)
     except OSError as error:
         return fail("cannot read '%s': %s" % (args.model, error.strerror))
     try:

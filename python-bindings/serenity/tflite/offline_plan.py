@@ -289,7 +289,8 @@ def plan_model(data, algorithm="exact", order=None):
 
 def main(argv=None):
     import argparse
-    import sys
+
+    from ..cli import failer, read_bytes
 
     from .schema import SchemaError
 
@@ -301,13 +302,9 @@ def main(argv=None):
                         help="the planner of the offsets (exact; tflm-greedy, tflite-arena, ...)")
     args = parser.parse_args(argv)
 
-    def fail(message):
-        print("serenity-plan-tflite: %s" % message, file=sys.stderr)
-        return 1
-
+    fail = failer("serenity-plan-tflite")
     try:
-        with open(args.model, "rb") as f:
-            data = f.read()
+        data = read_bytes(args.model)
     except OSError as error:
         return fail("cannot read '%s': %s" % (args.model, error.strerror))
     try:
