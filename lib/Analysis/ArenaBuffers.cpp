@@ -116,10 +116,8 @@ serenity::findUseSteps(Value buffer, Block &body,
   return std::make_pair(first, last);
 }
 
-std::pair<unsigned, unsigned>
-serenity::getInterfaceSteps(Value buffer, Block &body,
-                            const DenseMap<Operation *, unsigned> &position) {
-  bool read = false, written = false;
+BufferAccess serenity::getBufferAccess(Value buffer) {
+  BufferAccess access;
   SmallVector<Value> aliases{buffer};
   while (!aliases.empty()) {
     Value value = aliases.pop_back_val();
@@ -135,7 +133,7 @@ serenity::getInterfaceSteps(Value buffer, Block &body,
       auto effects = dyn_cast<MemoryEffectOpInterface>(user);
       if (!effects) {
         // Effects unknown: it may do either.
-        read = written = true;
+        access.read = access.written = true;
         continue;
       }
       SmallVector<MemoryEffects::EffectInstance> instances;
@@ -143,17 +141,24 @@ serenity::getInterfaceSteps(Value buffer, Block &body,
       for (const MemoryEffects::EffectInstance &instance : instances) {
         if (instance.getValue() && instance.getValue() != value)
           continue;
-        read |= isa<MemoryEffects::Read>(instance.getEffect());
-        written |= isa<MemoryEffects::Write>(instance.getEffect());
+        access.read |= isa<MemoryEffects::Read>(instance.getEffect());
+        access.written |= isa<MemoryEffects::Write>(instance.getEffect());
       }
     }
   }
+  return access;
+}
+
+std::pair<unsigned, unsigned>
+serenity::getInterfaceSteps(Value buffer, Block &body,
+                            const DenseMap<Operation *, unsigned> &position) {
+  BufferAccess access = getBufferAccess(buffer);
   unsigned lastStep = body.empty() ? 0 : position.lookup(&body.back());
   std::pair<unsigned, unsigned> steps =
       findUseSteps(buffer, body, position).value_or(std::make_pair(0u, 0u));
-  if (read)
+  if (access.read)
     steps.first = 0;
-  if (written)
+  if (access.written)
     steps.second = lastStep;
   return steps;
 }

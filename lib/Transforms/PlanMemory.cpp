@@ -166,6 +166,11 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
   if (failed(interface))
     return failure();
   Placement placement = placeBuffers(lifetimes, options);
+  // The allocations' offsets, then the arguments' (io-in-arena).
+  ArrayRef<uint64_t> allocOffsets =
+      ArrayRef(placement.offsets).take_front(planned.size());
+  ArrayRef<uint64_t> interfaceOffsets =
+      ArrayRef(placement.offsets).drop_front(planned.size());
   if (std::optional<std::string> problem =
           verifyPlacement(lifetimes, placement.offsets, placement.arenaBytes,
                           options.alignment))
@@ -185,8 +190,6 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
       return failure();
     // The arguments first, in order: the views right after the arena's
     // (collectArenaSlots finds them there).
-    ArrayRef<uint64_t> interfaceOffsets =
-        ArrayRef(placement.offsets).drop_front(planned.size());
     OpBuilder builder(func.getContext());
     builder.setInsertionPointAfterValue(*arena);
     for (auto [argument, offset] :
@@ -206,8 +209,7 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
       func->setAttr(SerenityDialect::kArenaIOAttrName,
                     DenseI64ArrayAttr::get(func.getContext(), offsets));
     }
-    for (auto [buffer, offset] :
-         llvm::zip(planned, ArrayRef(placement.offsets))) {
+    for (auto [buffer, offset] : llvm::zip_equal(planned, allocOffsets)) {
       OpBuilder builder(buffer.alloc);
       Location loc = buffer.alloc.getLoc();
       Value byteShift = arith::ConstantIndexOp::create(builder, loc, offset);
@@ -232,8 +234,7 @@ LogicalResult PlanMemoryPass::planFunction(func::FuncOp func,
   if (!interface->empty()) {
     remark << " (" << interface->size()
            << " of them the arguments, at offsets ";
-    llvm::interleaveComma(
-        ArrayRef(placement.offsets).drop_front(planned.size()), remark);
+    llvm::interleaveComma(interfaceOffsets, remark);
     remark << ")";
   }
   remark << ", live-bytes bound " << placement.liveBytesBound << ", "

@@ -13,8 +13,6 @@
 #include "serenity/Transforms/Passes.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -108,41 +106,6 @@ std::optional<std::string> tripleFor(llvm::StringRef cpu, FloatABI abi) {
   if (!arch)
     return std::nullopt;
   return *arch + (abi == FloatABI::Hard ? "-none-eabihf" : "-none-eabi");
-}
-
-/// The memref a view-like chain starts from.
-Value viewRoot(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
-}
-
-/// Which arguments of `func` (bufferized) some op writes, through views.
-llvm::SmallBitVector writtenArguments(func::FuncOp func) {
-  llvm::SmallBitVector written(func.getNumArguments());
-  func.walk([&](Operation *op) {
-    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-    if (!effects) {
-      // Unknown effects: any buffer it takes may be written.
-      for (Value operand : op->getOperands())
-        if (auto argument = dyn_cast<BlockArgument>(viewRoot(operand)))
-          if (argument.getOwner()->getParentOp() == func &&
-              !op->hasTrait<OpTrait::IsTerminator>() &&
-              !isa<ViewLikeOpInterface>(op))
-            written.set(argument.getArgNumber());
-      return;
-    }
-    SmallVector<MemoryEffects::EffectInstance> instances;
-    effects.getEffects(instances);
-    for (const MemoryEffects::EffectInstance &instance : instances)
-      if (isa<MemoryEffects::Write>(instance.getEffect()) &&
-          instance.getValue())
-        if (auto argument =
-                dyn_cast<BlockArgument>(viewRoot(instance.getValue())))
-          if (argument.getOwner()->getParentOp() == func)
-            written.set(argument.getArgNumber());
-  });
-  return written;
 }
 
 /// Flash and stack figures from the object's sections.
@@ -368,9 +331,8 @@ serenity::planForCortexM(ModuleOp module, const CortexMOptions &options) {
                 ? model.inputs[*slot.argument].name
                 : model.outputs[*slot.argument - model.inputs.size()].name;
   } else {
-    llvm::SmallBitVector written = writtenArguments(entry);
     for (auto [index, input] : llvm::enumerate(model.inputs))
-      input.readOnly = !written.test(index);
+      input.readOnly = !getBufferAccess(entry.getArgument(index)).written;
   }
   model.stackReserveBytes = options.stackReserveBytes;
   model.heapBytes = options.heapBytes;
@@ -546,9 +508,6 @@ serenity::suggestRamSavings(ModuleOp original, const CompiledModel &model,
   // The trials' remarks and warnings are not the user's.
   ScopedDiagnosticHandler silence(original.getContext(),
                                   [](Diagnostic &) { return success(); });
-  auto ramWith = [&](uint64_t arena, uint64_t io) {
-    return arena + io + model.stackRamBytes() + model.heapBytes;
-  };
   auto verdict = [&](uint64_t ram) {
     if (!options.ramBytes)
       return std::string();
@@ -576,9 +535,9 @@ serenity::suggestRamSavings(ModuleOp original, const CompiledModel &model,
       lines.push_back(option + " fails");
       continue;
     }
-    uint64_t ram = ramWith(planned->arenaBytes, planned->ioBytes());
+    uint64_t ram = model.ramBytesWith(planned->arenaBytes, planned->ioBytes());
     lines.push_back(line(ram, planned->arenaBytes, option));
-    if (ram < ramWith(best.arenaBytes, best.ioBytes())) {
+    if (ram < model.ramBytesWith(best.arenaBytes, best.ioBytes())) {
       best = std::move(*planned);
       bestOption = " with " + option;
     }
@@ -600,7 +559,7 @@ serenity::suggestRamSavings(ModuleOp original, const CompiledModel &model,
     uint64_t arena =
         best.arenaBytes -
         (slotBytes ? 3 * (best.arenaBytes * f32Bytes / slotBytes) / 4 : 0);
-    uint64_t ram = ramWith(arena, best.ioBytes() - 3 * f32Io / 4);
+    uint64_t ram = model.ramBytesWith(arena, best.ioBytes() - 3 * f32Io / 4);
     lines.push_back(line(ram, arena,
                          "int8 instead of f32" + bestOption +
                              " (estimated: each f32 byte a quarter; quantize "

@@ -40,6 +40,13 @@ std::optional<std::pair<unsigned, unsigned>>
 findUseSteps(mlir::Value buffer, mlir::Block &body,
              const llvm::DenseMap<mlir::Operation *, unsigned> &position);
 
+/// Whether some op may read or write `buffer` or a view of it (an op
+/// whose memory effects are unknown may do both).
+struct BufferAccess {
+  bool read = false, written = false;
+};
+BufferAccess getBufferAccess(mlir::Value buffer);
+
 /// The steps during which a caller's data must stay in `buffer` (a function
 /// argument, or the arena view that replaced it; io-in-arena): from the
 /// first step when some op may read it, to the last (the return) when some

@@ -103,8 +103,11 @@ struct CompiledModel {
   }
   /// The one RAM accounting (serenity-compile and serenity-run-qemu): the
   /// arena, the inputs and outputs outside it, the stack and the heap.
-  uint64_t ramBytes() const {
-    return arenaBytes + ioBytes() + stackRamBytes() + heapBytes;
+  uint64_t ramBytes() const { return ramBytesWith(arenaBytes, ioBytes()); }
+  /// The same accounting for another arena and inputs and outputs (what an
+  /// alternative plan would need with this model's stack and heap).
+  uint64_t ramBytesWith(uint64_t arena, uint64_t io) const {
+    return arena + io + stackRamBytes() + heapBytes;
   }
   uint64_t flashBytes() const { return weightBytes + codeBytes; }
 };

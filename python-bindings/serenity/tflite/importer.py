@@ -220,22 +220,26 @@ class Importer:
             return np.zeros([channels], np.int64 if element == "i32" else np.float32)
         return self.weights(op, position).data
 
-    def requantize(self, op, accumulator, weight_tensor, x, channels):
-        """The i32 `accumulator` of `x` times the weights to the output's
-        int8: MultiplyByQuantizedMultiplier per channel, the zero point, and
-        the fused activation's range."""
-        out = self.output_tensor(op)
-        out_quant = quant_of(out)
-        weight_scales = weight_tensor.quantization.scales.astype(np.float32).astype(np.float64)
-        if len(weight_scales) == 1:
-            weight_scales = np.repeat(weight_scales, channels)
-        reals = np.float64(np.float32(x.quant[0])) * weight_scales / np.float64(
-            np.float32(out_quant[0]))
-        multipliers, shifts = tosa.rescale_parameters(reals)
-        name = self.emit.rescale(accumulator, multipliers, shifts, 0, out_quant[1],
-                                 accumulator.shape, "i8", True, in_element="i32")
-        result = Value(name, accumulator.shape, "i8", out_quant)
-        return self.clamp(result, activation_range(self.activation(op), out_quant, "i8"))
+    def convolve(self, op, x, w, weight, channels, attrs, shape, depthwise=False, hint="conv"):
+        """op's convolution of `x` by `weight` (w's values, laid out for
+        TOSA) plus its bias: for int8, an i32 accumulator (the input less
+        its zero point, symmetric weights) requantized per channel by input
+        scale x weight scale / output scale; then the fused activation."""
+        quantized = x.element == "i8"
+        acc = "i32" if quantized else "f32"
+        zero_points = ([self.emit.int_zero_point(x.quant[1], "i8"),
+                        self.emit.int_zero_point(0, "i8")]
+                       if quantized else [self.emit.zero_point()] * 2)
+        result = self.op("depthwise_conv2d" if depthwise else "conv2d",
+                         [x, self.const(weight, w.element, "w"),
+                          self.const(self.bias(op, 2, channels, acc), acc, "b")] + zero_points,
+                         attrs, shape, acc, hint)
+        if not quantized:
+            return self.clamp(result, activation_range(self.activation(op), None, "f32"))
+        # The scales are float32, as TFLite reads them; their ratios double.
+        weight_scales = np.broadcast_to(w.quantization.scales, [channels])
+        reals = x.quant[0] * weight_scales / quant_of(self.output_tensor(op))[0]
+        return self.to_output(op, result, reals, self.activation(op))
 
     def activation(self, op, slot=None):
         slots = {"CONV_2D": 3, "DEPTHWISE_CONV_2D": 4, "FULLY_CONNECTED": 0,
@@ -286,23 +290,15 @@ class Importer:
         kernel = w.shape[1:3]
         x, pad = self.window(op, x, kernel, stride, dilation, out.shape)
         channels = out.shape[3]
-        quantized = x.element == "i8"
-        acc = "i32" if quantized else "f32"
         if depthwise:
             in_channels = x.shape[3]
             weight = w.data.reshape(kernel[0], kernel[1], in_channels, channels // in_channels)
         else:
             weight = w.data
-        zero_points = ([self.emit.int_zero_point(x.quant[1], "i8"), self.emit.int_zero_point(0, "i8")]
-                       if quantized else [self.emit.zero_point()] * 2)
-        result = self.op("depthwise_conv2d" if depthwise else "conv2d",
-                         [x, self.const(weight, w.element, "w"),
-                          self.const(self.bias(op, 2, channels, acc), acc, "b")] + zero_points,
-                         window_attrs(stride, pad, dilation[0], acc_type=acc), out.shape, acc,
-                         "dw" if depthwise else "conv")
-        if not quantized:
-            return self.clamp(result, activation_range(self.activation(op), None, "f32"))
-        return self.requantize(op, result, w, x, channels)
+        acc = "i32" if x.element == "i8" else "f32"
+        return self.convolve(op, x, w, weight, channels,
+                             window_attrs(stride, pad, dilation[0], acc_type=acc), out.shape,
+                             depthwise, "dw" if depthwise else "conv")
 
     def op_conv_2d(self, op):
         return self.convolution(op, depthwise=False)
@@ -319,18 +315,10 @@ class Importer:
         units, depth = w.shape
         batch = int(np.prod(x.shape)) // depth
         x4 = self.reshape(x, [batch, 1, 1, depth])
-        quantized = x.element == "i8"
-        acc = "i32" if quantized else "f32"
-        zero_points = ([self.emit.int_zero_point(x.quant[1], "i8"), self.emit.int_zero_point(0, "i8")]
-                       if quantized else [self.emit.zero_point()] * 2)
-        result = self.op("conv2d", [x4, self.const(w.data.reshape(units, 1, 1, depth), w.element, "w"),
-                                    self.const(self.bias(op, 2, units, acc), acc, "b")] + zero_points,
-                         window_attrs((1, 1), (0, 0, 0, 0), 1, acc_type=acc),
-                         [batch, 1, 1, units], acc, "fc")
-        if quantized:
-            result = self.requantize(op, result, w, x, units)
-        else:
-            result = self.clamp(result, activation_range(self.activation(op), None, "f32"))
+        acc = "i32" if x.element == "i8" else "f32"
+        result = self.convolve(op, x4, w, w.data.reshape(units, 1, 1, depth), units,
+                               window_attrs((1, 1), (0, 0, 0, 0), 1, acc_type=acc),
+                               [batch, 1, 1, units], hint="fc")
         return self.reshape(result, out.shape)
 
     def pool_geometry(self, op, x):
@@ -411,40 +399,33 @@ class Importer:
             return self.clamp(total, activation_range(activation, None, "f32"))
         self.check_element(op, a)
         self.check_element(op, b)
-        out_quant = quant_of(out)
-        twice = 2.0 * max(np.float64(np.float32(a.quant[0])), np.float64(np.float32(b.quant[0])))
+        twice = 2.0 * max(a.quant[0], b.quant[0])
         shifted = []
         for v in (a, b):
-            wide = self.emit.rescale(v, [1 << 30], [30 - ADD_LEFT_SHIFT], v.quant[1], 0, v.shape,
-                                     "i32", in_element="i8", hint="wide")
-            multipliers, shifts = tosa.rescale_parameters(
-                [np.float64(np.float32(v.quant[0])) / twice])
-            shifted.append(Value(self.emit.rescale(Value(wide, v.shape, "i32"), multipliers,
+            multipliers, shifts = tosa.rescale_parameters([v.quant[0] / twice])
+            shifted.append(Value(self.emit.rescale(self.widen(v, ADD_LEFT_SHIFT), multipliers,
                                                    shifts, 0, 0, v.shape, "i32", True,
                                                    in_element="i32", hint="scaled"),
                                  v.shape, "i32"))
         total = self.op("add", shifted, "", out.shape, "i32", "add")
-        multipliers, shifts = tosa.rescale_parameters(
-            [twice / ((1 << ADD_LEFT_SHIFT) * np.float64(np.float32(out_quant[0])))])
-        result = Value(self.emit.rescale(total, multipliers, shifts, 0, out_quant[1], out.shape,
-                                         "i8", True, in_element="i32"), out.shape, "i8",
-                       out_quant)
-        return self.clamp(result, activation_range(activation, out_quant, "i8"))
+        return self.to_output(op, total,
+                              [twice / ((1 << ADD_LEFT_SHIFT) * quant_of(out)[0])], activation)
 
-    def widen(self, v):
-        """An int8 value less its zero point, in i32 (exact)."""
-        return Value(self.emit.rescale(v, [1 << 30], [30], v.quant[1], 0, v.shape, "i32",
-                                       in_element="i8", hint="wide"), v.shape, "i32")
+    def widen(self, v, left_shift=0):
+        """An int8 value less its zero point, in i32, shifted left by
+        `left_shift` bits (exact)."""
+        return Value(self.emit.rescale(v, [1 << 30], [30 - left_shift], v.quant[1], 0, v.shape,
+                                       "i32", in_element="i8", hint="wide"), v.shape, "i32")
 
-    def to_output(self, op, accumulator, real, activation):
-        """An i32 `accumulator` times `real` (MultiplyByQuantizedMultiplier),
-        plus the output's zero point, in the activation's range."""
-        out = self.output_tensor(op)
-        out_quant = quant_of(out)
-        multipliers, shifts = tosa.rescale_parameters([real])
+    def to_output(self, op, accumulator, reals, activation):
+        """An i32 `accumulator` times `reals` (one, or one per channel:
+        MultiplyByQuantizedMultiplier, double rounding), plus the output's
+        zero point, in the activation's range."""
+        out_quant = quant_of(self.output_tensor(op))
+        multipliers, shifts = tosa.rescale_parameters(reals)
         result = Value(self.emit.rescale(accumulator, multipliers, shifts, 0, out_quant[1],
-                                         out.shape, "i8", True, in_element="i32"), out.shape,
-                       "i8", out_quant)
+                                         accumulator.shape, "i8", True, in_element="i32"),
+                       accumulator.shape, "i8", out_quant)
         return self.clamp(result, activation_range(activation, out_quant, "i8"))
 
     def op_relu(self, op):
@@ -458,8 +439,7 @@ class Importer:
         if x.quant == out_quant:
             return self.clamp(Value(x.name, x.shape, "i8", out_quant),
                               activation_range("RELU", out_quant, "i8"))
-        real = np.float64(np.float32(x.quant[0])) / np.float64(np.float32(out_quant[0]))
-        return self.to_output(op, self.widen(x), real, "RELU")
+        return self.to_output(op, self.widen(x), [x.quant[0] / out_quant[0]], "RELU")
 
     def op_mul(self, op):
         """TFLite's int8 MUL: the inputs less their zero points multiplied in
@@ -475,10 +455,8 @@ class Importer:
         self.check_element(op, b)
         product = self.op("mul", [self.widen(a), self.widen(b), self.emit.shift()], "",
                           out.shape, "i32", "mul")
-        out_quant = quant_of(out)
-        real = (np.float64(np.float32(a.quant[0])) * np.float64(np.float32(b.quant[0]))
-                / np.float64(np.float32(out_quant[0])))
-        return self.to_output(op, product, real, activation)
+        return self.to_output(op, product, [a.quant[0] * b.quant[0] / quant_of(out)[0]],
+                              activation)
 
     def op_concatenation(self, op):
         """As TFLite Micro's int8 kernel: the inputs side by side, each of
