@@ -23,7 +23,8 @@ def test_planned_file_reads_back_as_the_model():
     the constants."""
     path = shared_model("person_detect")
     data = open(path, "rb").read()
-    planned, placement, lifetimes = plan_model(data)
+    plan = plan_model(data)
+    planned, placement, lifetimes = plan.data, plan.placement, plan.lifetimes
     assert import_tflite(planned, "m") == import_tflite(data, "m")
     model = read_model(planned)
     words = np.frombuffer(model.metadata[OFFLINE_METADATA], "<i4")
@@ -82,7 +83,8 @@ def test_stock_tflm_runs_the_plan(tmp_path, name):
     if not os.path.exists(TFLM_RUN):
         pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
     data = open(path, "rb").read()
-    planned, placement, lifetimes = plan_model(data)
+    plan = plan_model(data)
+    planned, placement, lifetimes = plan.data, plan.placement, plan.lifetimes
     (tmp_path / "planned.tflite").write_bytes(planned)
     expected = open(os.path.join(MODELS, name + ".out.bin"), "rb").read()
     out, arena, (buffers, offline), rows = tflm(tmp_path, tmp_path / "planned.tflite", name)
@@ -90,7 +92,7 @@ def test_stock_tflm_runs_the_plan(tmp_path, name):
     assert buffers == offline == len(lifetimes)
     assert arena == placement.arena_bytes
     assert all(int(r["tflm_offset"]) == int(r["offline_offset"]) for r in rows)
-    _, greedy, _ = plan_model(data, "tflm-greedy")
+    greedy = plan_model(data, "tflm-greedy")
     _, written_arena, _, _ = tflm(tmp_path, path, name)
     assert written_arena == greedy.arena_bytes
 
@@ -144,9 +146,10 @@ def test_serenity_order_lowers_tflm_arena(tmp_path):
     from serenity.tflite.offline_plan import schedule_tflite
     schedule = schedule_tflite(model)
     assert schedule.order == [1, 3, 0, 2, 4] or schedule.order == [0, 2, 1, 3, 4]
-    planned, placement, _ = plan_model(data, order="serenity")
+    plan = plan_model(data, order="serenity")
+    planned, placement = plan.data, plan.placement
     assert placement.arena_bytes == placement.live_bound_bytes == 2560
-    _, written, _ = plan_model(data, "tflm-greedy")
+    written = plan_model(data, "tflm-greedy")
     assert written.arena_bytes == 4352
     if not os.path.exists(TFLM_RUN):
         pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)

@@ -19,7 +19,8 @@ outputs are bit-identical to TFLite Micro's:
 - ADD: each input less its zero point shifted left by 20, scaled to twice
   the larger input scale, summed and rescaled (reference_ops::Add);
 - MAX_POOL_2D, RESHAPE, CONCATENATION (inputs of the output's
-  quantization, as TFLite Micro requires): as they are;
+  quantization, as TFLite Micro requires), STRIDED_SLICE (strides of 1, no
+  masks): as they are; PAD with the zero point;
 - SOFTMAX (int8 to int8): gemmlowp's fixed-point exp per input difference
   as a table (fixedpoint.py), and its reciprocal of each row's sum in TOSA
   integer ops.
@@ -33,7 +34,7 @@ import numpy as np
 from .. import tosa
 from ..tosa import Emitter, Operand, clamp_attrs, tensor_type, window_attrs
 from . import fixedpoint
-from .schema import ACTIVATIONS, PADDINGS, SchemaError, read_model
+from .schema import ACTIVATIONS, PADDINGS, SchemaError, read_model, read_options, same_pads
 
 
 class ImportError_(Exception):
@@ -52,7 +53,7 @@ class Value(Operand):
 
 
 SUPPORTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
-             "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION", "RELU", "MUL")
+             "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION", "RELU", "MUL", "PAD", "STRIDED_SLICE")
 # TFLite's int8 ADD: both inputs less their zero points, shifted left by
 # this, then each scaled to twice the larger input scale.
 ADD_LEFT_SHIFT = 20
@@ -88,12 +89,6 @@ def activation_range(activation, quant, element):
     if activation == "RELU_N1_TO_1":
         low, high = max(low, quantize(-1.0)), min(high, quantize(1.0))
     return low, high
-
-
-def same_pads(size, kernel, stride, dilation, output):
-    """TFLite's SAME padding: (before, after), the odd one after."""
-    total = max((output - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
-    return total // 2, total - total // 2
 
 
 class Importer:
@@ -384,6 +379,42 @@ class Importer:
         if int(np.prod(out.shape)) != int(np.prod(x.shape)):
             self.fail(op, "reshapes %s to %s" % (x.shape, out.shape))
         return self.reshape(x, out.shape)
+
+    def constant_operand(self, op, position):
+        """The values of a constant operand (a PAD's amounts, a slice's
+        bounds)."""
+        tensor = self.model.tensors[op.inputs[position]]
+        if tensor.data is None:
+            self.fail(op, "operand %d is not a constant" % position)
+        return [int(v) for v in np.asarray(tensor.data).ravel()]
+
+    def op_pad(self, op):
+        """PAD with the input's zero point (TFLite's value for a quantized
+        PAD; the output shares the input's quantization)."""
+        x = self.input_value(op, 0)
+        out = self.output_tensor(op)
+        amounts = self.constant_operand(op, 1)
+        if len(amounts) != 2 * len(x.shape):
+            self.fail(op, "%d padding amounts for a rank-%d input" % (len(amounts), len(x.shape)))
+        if x.element == "i8" and quant_of(out) != x.quant:
+            self.fail(op, "the output's quantization differs from the input's")
+        pad_value = self.const(np.full([1], x.quant[1] if x.element == "i8" else 0), x.element)
+        return self.op("pad", [x, self.emit.const_shape(amounts), pad_value], "", out.shape,
+                       x.element, "pad", x.quant)
+
+    def op_strided_slice(self, op):
+        """STRIDED_SLICE with strides of 1 and no masks: a tosa.slice."""
+        x = self.input_value(op, 0)
+        out = self.output_tensor(op)
+        begin, end, strides = (self.constant_operand(op, k) for k in (1, 2, 3))
+        options = read_options(op)
+        if any(options[key] for key in options) or any(s != 1 for s in strides):
+            self.fail(op, "only strides of 1 without masks are supported")
+        size = [e - b for b, e in zip(begin, end)]
+        if size != list(out.shape) or any(b < 0 or e > d for b, e, d in zip(begin, end, x.shape)):
+            self.fail(op, "slices %s to %s of %s into %s" % (begin, end, x.shape, out.shape))
+        return self.op("slice", [x, self.emit.const_shape(begin), self.emit.const_shape(size)],
+                       "", size, x.element, "sl", x.quant)
 
     def op_add(self, op):
         """TFLite's int8 ADD (reference_ops::Add): each input less its zero

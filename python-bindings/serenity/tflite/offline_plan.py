@@ -4,63 +4,33 @@ TFLite Micro reads offline-planned offsets from the model's
 `OfflineMemoryAllocation` metadata (an int32 buffer: version, subgraph,
 the number of tensors, then each tensor's byte offset in the arena, -1 for
 one TFLM plans itself) and runs the operators in the order the subgraph
-stores them. `tflm_lifetimes` gives each tensor the lifetime TFLM's
+stores them. tflm.py gives each tensor the lifetime TFLM's
 AllocationInfoBuilder gives it; `write_planned` writes the model with a
 new operator order and the offsets.
 
-The file is rewritten without re-encoding it: the new Model, SubGraph and
-vectors go in front of the original bytes, which stay as they are (every
-flatbuffer offset is relative and points forward, so the old tables remain
-valid behind the new ones), and the root offset names the new Model.
+Without rewrites, the file is rewritten without re-encoding it: the new
+Model, SubGraph and vectors go in front of the original bytes, which stay
+as they are (every flatbuffer offset is relative and points forward, so the
+old tables remain valid behind the new ones), and the root offset names the
+new Model. With them (rewrite.py: spatial patches, values in place of
+others), the model is written anew (writer.py) and then so.
 """
 
 import struct
+from dataclasses import dataclass, field
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 
+from . import patches
+from .rewrite import OBJECTIVES, best_rewrite
+from .patches import Patched
 from .schema import Table, read_model
+from .tflm import NO_SCRATCH, persistent_bytes, place_tensors, tflm_lifetimes
+from .writer import model_specs, write_model
 
 OFFLINE_METADATA = "OfflineMemoryAllocation"
 ONLINE = -1
-# TFLM rounds every buffer up to this (MicroArenaBufferAlignment).
-TFLM_ALIGNMENT = 16
-# Ops whose TFLM reference kernels request no scratch buffer.
-NO_SCRATCH = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D",
-              "MAX_POOL_2D", "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION", "RELU", "MUL")
-
-
-def tflm_lifetimes(model):
-    """{tensor index: (bytes rounded up to 16, first, last)} of the tensors
-    TFLM plans, with its allocation scopes: 0 for the graph's inputs and
-    outputs, operator i's scope i + 1 for what it creates and reads, the
-    graph's outputs kept to the last operator's scope."""
-    n = len(model.operators)
-    first, last = {}, {}
-    for index in model.inputs + model.outputs:
-        first[index] = last[index] = 0
-    for i, op in enumerate(model.operators):
-        scope = i + 1
-        for index in op.outputs:
-            first[index] = last[index] = scope
-        for index in op.inputs:
-            if index >= 0:
-                last[index] = scope
-        for index in op.outputs:
-            last[index] = scope
-    for index in model.outputs:
-        last[index] = n
-    lifetimes = {}
-    for index, tensor in enumerate(model.tensors):
-        if index not in first or tensor.data is not None or tensor.is_variable:
-            continue
-        size = tensor.bytes
-        if size == 0:
-            continue
-        aligned = (size + TFLM_ALIGNMENT - 1) // TFLM_ALIGNMENT * TFLM_ALIGNMENT
-        lifetimes[index] = (aligned, first[index], last[index])
-    return lifetimes
-
-
 class _FrontWriter:
     """Objects laid out front to back at known positions, each referring
     only to later ones (a flatbuffer's offsets point forward)."""
@@ -213,8 +183,8 @@ def write_planned(data, order=None, offsets=None):
     # The original bytes, 16-aligned, then every reference into them.
     w.align(16)
     base = len(w.data)
-    for field, old_position in pending:
-        w.put_uoffset(field, base + old_position)
+    for position, old_position in pending:
+        w.put_uoffset(position, base + old_position)
     w.put_uoffset(root_slot, model_pos)
     return bytes(w.data) + data
 
@@ -259,16 +229,27 @@ def check_order(model, order):
         done.add(i)
 
 
-def plan_model(data, algorithm="exact", order=None):
-    """TFLM's lifetimes of `data`'s tensors (in `order` when given: a list
-    of operator indices, or "serenity" for schedule_tflite's), placed by
-    `algorithm` (serenity.place); returns (the planned bytes, the
-    placement, the lifetimes)."""
-    from .. import place
+@dataclass
+class Plan:
+    """A model planned for TFLM: its bytes, every activation's offset, the
+    arena of the activations, and the rewrites made (`patched`: the spatial
+    patches, or None; `inplace`: results in place of an input or values
+    laid over another)."""
+    data: bytes
+    offsets: Dict[int, int]
+    arena_bytes: int
+    placement: object  # serenity.place's result, over the tensors no alias places
+    lifetimes: Dict[int, Tuple[int, int, int]]
+    aliases: Dict[int, Tuple[int, int]] = field(default_factory=dict)
+    patched: Optional[Patched] = None
+    inplace: int = 0
+    macs: Tuple[int, int] = (0, 0)
+    # tflm.persistent_bytes of the planned model and of the model as given
+    persistent: int = 0
+    persistent_before: int = 0
 
-    model = read_model(data)
-    if order == "serenity":
-        order = schedule_tflite(model).order
+
+def _check_kernels(model):
     # TFLM plans an op's scratch buffers online, around the offline offsets
     # (keyword_scrambled_8bit's SVDFs: 672 bytes online, 800 so): plan only
     # models whose every op, in TFLM's reference kernels, asks for none.
@@ -277,14 +258,40 @@ def plan_model(data, algorithm="exact", order=None):
         raise ValueError("%s may request scratch buffers, which TFLite Micro plans online "
                          "around an offline plan; serenity-plan-tflite plans models of %s"
                          % (", ".join(others), ", ".join(NO_SCRATCH)))
+
+
+def plan_model(data, algorithm="exact", order=None, rewrite=False, max_extra_macs=10.0,
+               objective="total"):
+    """TFLM's lifetimes of `data`'s tensors (in `order` when given: a list
+    of operator indices, or "serenity" for schedule_tflite's), placed by
+    `algorithm` (serenity.place). With `rewrite`, the model is written anew
+    with the rewrites that lower its `objective` (rewrite.py's OBJECTIVES):
+    spatial patches of its first operators (at most `max_extra_macs`
+    percent more MACs), results in place of their inputs and values laid
+    over others (inplace.py). Returns a Plan."""
+    model = read_model(data)
+    if order == "serenity":
+        order = schedule_tflite(model).order
+    _check_kernels(model)
     if order is not None:
         check_order(model, order)
         model.operators = [model.operators[i] for i in order]
-    lifetimes = tflm_lifetimes(model)
-    indices = sorted(lifetimes)
-    placement = place([lifetimes[i] for i in indices], algorithm, TFLM_ALIGNMENT)
-    offsets = dict(zip(indices, placement.offsets))
-    return write_planned(data, order, offsets), placement, lifetimes
+    if not rewrite:
+        lifetimes = tflm_lifetimes(model)
+        offsets, arena, placement = place_tensors(lifetimes, algorithm)
+        persistent = persistent_bytes(model)
+        return Plan(write_planned(data, order, offsets), offsets, arena, placement, lifetimes,
+                    persistent=persistent, persistent_before=persistent)
+
+    graph = patches.Graph.of(model_specs(model))
+    option, aliases, count = best_rewrite(graph, max_extra_macs, objective)
+    lifetimes = tflm_lifetimes(option.graph)
+    offsets, arena, placement = place_tensors(lifetimes, algorithm, aliases)
+    written = write_model(*option.graph.specs(), name=model.name)
+    return Plan(write_planned(written, None, offsets), offsets, arena, placement, lifetimes,
+                aliases, option if option.patches > 1 else None, count,
+                (patches.macs(graph), option.macs), persistent_bytes(option.graph),
+                persistent_bytes(model))
 
 
 def main(argv=None):
@@ -300,6 +307,16 @@ def main(argv=None):
     parser.add_argument("-o", "--output", required=True, help="the planned .tflite")
     parser.add_argument("--placement", default="exact",
                         help="the planner of the offsets (exact; tflm-greedy, tflite-arena, ...)")
+    parser.add_argument("--no-rewrite", dest="rewrite", action="store_false",
+                        help="keep the model's operators and tensors as they are (only the "
+                             "order and the offsets change)")
+    parser.add_argument("--max-extra-macs", type=float, default=10.0,
+                        help="most MACs the spatial patches' halos may add, in percent "
+                             "(default 10)")
+    parser.add_argument("--objective", choices=OBJECTIVES, default="total",
+                        help="what the rewrites lower: TFLM's whole arena (activations and "
+                             "its persistent part, which every added operator grows; the "
+                             "default) or the activations alone")
     args = parser.parse_args(argv)
 
     fail = failer("serenity-plan-tflite")
@@ -308,21 +325,45 @@ def main(argv=None):
     except OSError as error:
         return fail("cannot read '%s': %s" % (args.model, error.strerror))
     try:
-        planned, placement, lifetimes = plan_model(data, args.placement, "serenity")
-        _, written, _ = plan_model(data, "tflm-greedy")
+        plan = plan_model(data, args.placement, "serenity", args.rewrite, args.max_extra_macs,
+                          args.objective)
+        written = plan_model(data, "tflm-greedy")
     except (SchemaError, ValueError) as error:
         return fail("%s: %s" % (args.model, error))
     from .. import tosa
     try:
-        tosa.write_text(args.output, planned)
+        tosa.write_text(args.output, plan.data)
     except OSError as error:
         return fail("cannot write '%s': %s" % (args.output, error.strerror))
-    print("%s: %d tensors planned offline; TFLM's activation arena: %d bytes as its planner "
-          "places them in the stored order, %d bytes planned (Serenity's operator order, %s "
-          "placement %s; live-bytes bound %d)" % (
-              args.model, len(lifetimes), written.arena_bytes, placement.arena_bytes,
-              args.placement, placement.status, placement.live_bound_bytes))
+    print(describe(args.model, plan, written.arena_bytes, args.placement))
     return 0
+
+
+def describe(name, plan, written_arena, algorithm):
+    """The tool's report: TFLM's arena as written and as planned (its
+    activations and the persistent part it adds), and the rewrites."""
+    before = written_arena + plan.persistent_before
+    after = plan.arena_bytes + plan.persistent
+    lines = ["%s: TFLM's arena %d bytes as written (activations %d, as its own planner "
+             "places them in the stored order, + persistent ~%d), %d bytes planned "
+             "(activations %d, %.2fx, + persistent ~%d)" % (
+                 name, before, written_arena, plan.persistent_before, after, plan.arena_bytes,
+                 written_arena / max(plan.arena_bytes, 1), plan.persistent),
+             "  Serenity's operator order, %s placement of %d tensors (%s), all "
+             "offline-planned; persistent bytes are an estimate (docs/memory-model.md)"
+             % (algorithm, len(plan.lifetimes), plan.placement.status)]
+    if plan.patched is not None:
+        before_macs, after_macs = plan.macs
+        lines.append("  spatial patches: the first %d operators in %d bands of rows (halos %s), "
+                     "%d operators in all, %+.1f%% MACs" % (
+                         plan.patched.group_ops, plan.patched.patches, {"cache": "cached", "recompute": "recomputed"}[plan.patched.halos],
+                         len(plan.patched.graph.operators),
+                         100.0 * (after_macs - before_macs) / before_macs))
+    if plan.inplace:
+        lines.append("  %d values in place of another (an ADD, MUL or RELU on its input, a "
+                     "concatenation's last input in it, a patched map over rows no longer read)"
+                     % plan.inplace)
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

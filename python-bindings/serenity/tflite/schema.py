@@ -46,6 +46,13 @@ ACTIVATIONS = {0: None, 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6", 4: "TANH", 5: 
 PADDINGS = {0: "SAME", 1: "VALID"}
 
 
+def same_pads(size, kernel, stride, dilation, output):
+    """TFLite's SAME padding along one axis: (before, after), the odd one
+    after."""
+    total = max((output - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
 class SchemaError(Exception):
     pass
 
@@ -223,3 +230,70 @@ def _read(buf):
     return Model(tensors, operators, [int(i) for i in graph.array(1, N.Int32Flags)],
                  [int(i) for i in graph.array(2, N.Int32Flags)], graph.string(4) or "main",
                  metadata)
+
+
+# Each op's options as the writer takes them: (key, slot, kind) with kind
+# "i8" (an enum), "i32", "f32", "bool", "pair:<h slot>" ((h, w) with w in
+# `slot`), "ints" (a vector). Options of ops absent here are not read.
+_OPTION_FIELDS = {
+    "CONV_2D": [("padding", 0, "padding"), ("stride", 1, "pair:2"), ("activation", 3, "act"),
+                ("dilation", 4, "pair:5")],
+    "DEPTHWISE_CONV_2D": [("padding", 0, "padding"), ("stride", 1, "pair:2"),
+                          ("depth_multiplier", 3, "i32"), ("activation", 4, "act"),
+                          ("dilation", 5, "pair:6")],
+    "AVERAGE_POOL_2D": [("padding", 0, "padding"), ("stride", 1, "pair:2"),
+                        ("filter", 3, "pair:4"), ("activation", 5, "act")],
+    "FULLY_CONNECTED": [("activation", 0, "act"), ("keep_num_dims", 2, "bool")],
+    "ADD": [("activation", 0, "act")],
+    "MUL": [("activation", 0, "act")],
+    "CONCATENATION": [("axis", 0, "i32"), ("activation", 1, "act")],
+    "SOFTMAX": [("beta", 0, "f32")],
+    "RESHAPE": [("new_shape", 0, "ints")],
+    "PAD": [],
+    "RELU": [],
+    "STRIDED_SLICE": [("begin_mask", 0, "i32"), ("end_mask", 1, "i32"),
+                      ("ellipsis_mask", 2, "i32"), ("new_axis_mask", 3, "i32"),
+                      ("shrink_axis_mask", 4, "i32"), ("offset", 5, "bool")],
+}
+_OPTION_FIELDS["MAX_POOL_2D"] = _OPTION_FIELDS["AVERAGE_POOL_2D"]
+# Fields whose schema default is not zero.
+_OPTION_DEFAULTS = {("CONV_2D", 4): 1, ("CONV_2D", 5): 1, ("DEPTHWISE_CONV_2D", 5): 1,
+                    ("DEPTHWISE_CONV_2D", 6): 1}
+
+
+def read_options(op):
+    """`op`'s options as a dict of the writer's keys, or None for an op
+    whose options are not read."""
+    fields = _OPTION_FIELDS.get(op.opcode)
+    if fields is None:
+        return None
+    o = op.options
+    result = {}
+    for key, slot, kind in fields:
+        default = _OPTION_DEFAULTS.get((op.opcode, slot), 0)
+        if o is None:
+            value = {"ints": [], "f32": 0.0, "bool": False}.get(kind, default)
+            if kind.startswith("pair:"):
+                value = (default, default)
+            elif kind == "padding":
+                value = PADDINGS[0]
+            elif kind == "act":
+                value = None
+        elif kind == "padding":
+            value = PADDINGS[o.int8(slot)]
+        elif kind == "act":
+            value = ACTIVATIONS.get(o.int8(slot))
+        elif kind == "i32":
+            value = o.int32(slot, default)
+        elif kind == "f32":
+            value = o.float32(slot)
+        elif kind == "bool":
+            value = o.bool(slot)
+        elif kind == "ints":
+            value = [int(v) for v in o.array(slot, N.Int32Flags)]
+        else:
+            h_slot = int(kind.split(":")[1])
+            value = (o.int32(h_slot, _OPTION_DEFAULTS.get((op.opcode, h_slot), 0)),
+                     o.int32(slot, default))
+        result[key] = value
+    return result

@@ -11,7 +11,10 @@ DEPTHWISE_CONV_2D `padding` ("SAME"/"VALID"), `stride` (h, w), `dilation`
 DEPTHWISE_CONV_2D `depth_multiplier`; the pools `padding`, `stride`,
 `filter` (h, w), `activation`; FULLY_CONNECTED, ADD, MUL `activation`;
 RELU none;
-CONCATENATION `axis`, `activation`; SOFTMAX `beta`; RESHAPE `new_shape`.
+CONCATENATION `axis`, `activation`; SOFTMAX `beta`; RESHAPE `new_shape`;
+PAD none; STRIDED_SLICE the masks (`begin_mask`, ...). schema.read_options
+reads them back in this form, and `model_specs` turns a read model into
+these arguments, so that a rewrite of a `.tflite` model is written anew.
 """
 
 from dataclasses import dataclass
@@ -29,7 +32,7 @@ PADDING_CODES = {name: code for code, name in PADDINGS.items()}
 # BuiltinOptions union members (their position in the union, from 1).
 OPTIONS_TYPES = {"CONV_2D": 1, "DEPTHWISE_CONV_2D": 2, "AVERAGE_POOL_2D": 5, "MAX_POOL_2D": 5,
                  "FULLY_CONNECTED": 8, "SOFTMAX": 9, "CONCATENATION": 10, "ADD": 11,
-                 "RESHAPE": 17, "MUL": 21}
+                 "RESHAPE": 17, "MUL": 21, "PAD": 22, "STRIDED_SLICE": 32}
 
 
 @dataclass
@@ -41,6 +44,20 @@ class TensorSpec:
     scales: Optional[List[float]] = None
     zero_points: Optional[List[int]] = None
     axis: int = 0
+    is_variable = False
+
+    @property
+    def bytes(self):
+        """Its size, as TFLite Micro allocates it."""
+        return int(np.prod(self.shape, dtype=np.int64)) * np.dtype(
+            TENSOR_TYPES[TYPE_CODES[self.element]][1]).itemsize
+
+    @property
+    def quant(self):
+        """(scale, zero point) of a per-tensor quantized tensor, else None."""
+        if not self.scales:
+            return None
+        return self.scales[0], (self.zero_points or [0])[0]
 
 
 def _int_vector(b, values, width=4):
@@ -104,9 +121,24 @@ def _options(b, opcode, options):
         b.PrependInt32Slot(4, kernel[0], 0)
         b.PrependInt8Slot(5, activation, 0)
         return b.EndObject()
-    if opcode in ("FULLY_CONNECTED", "ADD", "MUL"):
+    if opcode == "FULLY_CONNECTED":
+        b.StartObject(3)
+        b.PrependInt8Slot(0, activation, 0)
+        b.PrependBoolSlot(2, bool(o.get("keep_num_dims", False)), False)
+        return b.EndObject()
+    if opcode in ("ADD", "MUL"):
         b.StartObject(1)
         b.PrependInt8Slot(0, activation, 0)
+        return b.EndObject()
+    if opcode == "PAD":
+        b.StartObject(0)
+        return b.EndObject()
+    if opcode == "STRIDED_SLICE":
+        b.StartObject(6)
+        for slot, key in enumerate(("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask",
+                                    "shrink_axis_mask")):
+            b.PrependInt32Slot(slot, o.get(key, 0), 0)
+        b.PrependBoolSlot(5, bool(o.get("offset", False)), False)
         return b.EndObject()
     if opcode == "CONCATENATION":
         b.StartObject(2)
@@ -207,3 +239,31 @@ def write_model(tensors, operators, inputs, outputs, name="main"):
     b.PrependUOffsetTRelativeSlot(4, buffers, 0)
     b.Finish(b.EndObject(), file_identifier=b"TFL3")
     return bytes(b.Output())
+
+
+def model_specs(model):
+    """A read model (schema.Model) as write_model's arguments: (tensors,
+    operators, inputs, outputs). Raises ValueError for an op whose options
+    the writer cannot write, or a tensor type it has no element for."""
+    from .schema import read_options
+
+    tensors = []
+    for t in model.tensors:
+        if t.type_code not in TENSOR_TYPES:
+            raise ValueError("tensor '%s' is %s, which the writer cannot write"
+                             % (t.name, t.type_name))
+        q = t.quantization
+        tensors.append(TensorSpec(t.name, list(t.shape), t.element, t.data,
+                                  None if q is None else [float(v) for v in q.scales],
+                                  None if q is None else [int(v) for v in q.zero_points],
+                                  0 if q is None else q.axis))
+    operators = []
+    for op in model.operators:
+        if op.opcode not in OPCODES:
+            raise ValueError("operator %d (%s): the writer cannot write it" % (op.index, op.opcode))
+        options = read_options(op)
+        if options is None and op.opcode in OPTIONS_TYPES:
+            raise ValueError("operator %d (%s): the writer cannot write its options"
+                             % (op.index, op.opcode))
+        operators.append((op.opcode, list(op.inputs), list(op.outputs), options))
+    return tensors, operators, list(model.inputs), list(model.outputs)
