@@ -68,7 +68,7 @@ def main(argv=None):
             arena, (buffers, offline) = tflm(planned, inputs, os.path.join(work, "planned.out"))
             same = (open(os.path.join(work, "written.out"), "rb").read()
                     == open(os.path.join(work, "planned.out"), "rb").read())
-            _, ours, _ = plan_model(open(model, "rb").read(), "tflm-greedy")
+            ours = plan_model(open(model, "rb").read(), "tflm-greedy")
             rows.append({"model": name, "input": "x".join(map(str, shape[1:])),
                          "operators": len(graph.operators), "tflm_written": written,
                          "tflm_greedy_ours": ours.arena_bytes,
