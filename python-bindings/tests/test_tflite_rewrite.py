@@ -202,7 +202,7 @@ def test_patched_map_over_consumed_input():
     patched = patch_graph(graph, 8, 12, "cache", True)
     lifetimes = tflm_lifetimes(patched.graph)
     assert place_tensors(lifetimes, "exact", patched.aliases)[1] == 26112
-    aliases, count = add_overlaps(patched.graph, patched.aliases, "tflm-greedy")
+    aliases, count = add_overlaps(patched.graph, patched.aliases)
     assert count == 1
     assert place_tensors(lifetimes, "exact", aliases)[1] == 24192
 

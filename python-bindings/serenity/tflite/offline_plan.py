@@ -284,7 +284,7 @@ def plan_model(data, algorithm="exact", order=None, rewrite=False, max_extra_mac
                     persistent=persistent, persistent_before=persistent)
 
     graph = patches.Graph.of(model_specs(model))
-    option, aliases, count = best_rewrite(graph, max_extra_macs, objective)
+    option, aliases, count = best_rewrite(graph, max_extra_macs, objective, algorithm)
     lifetimes = tflm_lifetimes(option.graph)
     offsets, arena, placement = place_tensors(lifetimes, algorithm, aliases)
     written = write_model(*option.graph.specs(), name=model.name)

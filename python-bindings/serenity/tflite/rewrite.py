@@ -7,13 +7,21 @@ where it lowers TFLite Micro's arena (tflm.py).
 from . import inplace, patches
 from .tflm import persistent_bytes, place_tensors, tflm_lifetimes
 
+# The search ranks candidates by the live-bytes bound of their blocks (what
+# the exact placement reaches but for a time limit; a greedy arena can be
+# far above it), and places only the best few exactly.
 
-def add_inplace(graph, aliases, algorithm):
+
+def _bound(lifetimes, aliases):
+    return place_tensors(lifetimes, "tflm-greedy", aliases)[2].live_bound_bytes
+
+
+def add_inplace(graph, aliases):
     """`aliases` with every in-place result (inplace.candidate, operators in
     order) that does not raise the arena; returns (aliases, count)."""
     lifetimes = tflm_lifetimes(graph)
     last = inplace.last_uses(graph)
-    best = place_tensors(lifetimes, algorithm, aliases)[1]
+    best = _bound(lifetimes, aliases)
     aliases, count = dict(aliases), 0
     for i in range(len(graph.operators)):
         found = inplace.candidate(graph, i, aliases, last)
@@ -21,18 +29,18 @@ def add_inplace(graph, aliases, algorithm):
             continue
         trial = dict(aliases)
         trial[found[0]] = found[1]
-        arena = place_tensors(lifetimes, algorithm, trial)[1]
+        arena = _bound(lifetimes, trial)
         if arena <= best:
             aliases, best, count = trial, arena, count + 1
     return aliases, count
 
 
-def add_overlaps(graph, aliases, algorithm):
+def add_overlaps(graph, aliases):
     """`aliases` with each value assembled part by part laid over a graph
     input that the bands read row by row (inplace.overlap), where that
     lowers the arena; returns (aliases, count)."""
     lifetimes = tflm_lifetimes(graph)
-    best = place_tensors(lifetimes, algorithm, aliases)[1]
+    best = _bound(lifetimes, aliases)
     aliases, count = dict(aliases), 0
     roots = {inplace.root_of(aliases, t) for t in lifetimes}
     assembled = sorted({base for t, (base, _) in aliases.items()} & roots)
@@ -47,7 +55,7 @@ def add_overlaps(graph, aliases, algorithm):
                 continue
             trial = dict(aliases)
             trial[target] = (source, offset)
-            arena = place_tensors(lifetimes, algorithm, trial)[1]
+            arena = _bound(lifetimes, trial)
             if arena < best:
                 aliases, best, count = trial, arena, count + 1
                 break
@@ -105,7 +113,7 @@ def group_candidates(graph, count=GROUP_CANDIDATES):
     return sorted(chosen)
 
 
-def best_patches(graph, max_extra_macs, objective="total", algorithm="tflm-greedy", keep=3):
+def best_patches(graph, max_extra_macs, objective="total", keep=3):
     """Up to `keep` spatial patchings of `graph` (patches.patch_graph: each
     group_candidates prefix, in each of PATCH_COUNTS bands, each of
     PATCH_MODES) of the lowest cost within `max_extra_macs` percent more
@@ -121,27 +129,29 @@ def best_patches(graph, max_extra_macs, objective="total", algorithm="tflm-greed
                     continue  # a band this op cannot compute exactly
                 if patched.macs > base * (1 + max_extra_macs / 100.0):
                     continue
-                arena = place_tensors(tflm_lifetimes(patched.graph), algorithm,
-                                      patched.aliases)[1]
+                # Overlaid on the input (cheap to find, often most of the
+                # gain) before the ranking.
+                aliases, _ = add_overlaps(patched.graph, patched.aliases)
+                arena = _bound(tflm_lifetimes(patched.graph), aliases)
                 found.append((cost(patched.graph, arena, objective), patched.macs, ops, count,
                               mode, patched))
     found.sort(key=lambda f: f[:5])
     return [f[-1] for f in found[:keep]]
 
 
-def best_rewrite(graph, max_extra_macs, objective="total", algorithm="tflm-greedy"):
+def best_rewrite(graph, max_extra_macs, objective="total", algorithm="exact"):
     """The rewrite of `graph` of the lowest cost: as it is or patched
     (best_patches), with results in place and values overlaid where that
-    lowers the arena. Returns (patches.Patched, aliases, how many in place
-    or overlaid)."""
+    lowers the arena, each placed by `algorithm`. Returns (patches.Patched,
+    aliases, how many in place or overlaid)."""
     if objective not in OBJECTIVES:
         raise ValueError("the objective must be one of %s" % ", ".join(OBJECTIVES))
     options = [patches.Patched(graph, {}, patches.macs(graph))]
-    options += best_patches(graph, max_extra_macs, objective, algorithm)
+    options += best_patches(graph, max_extra_macs, objective)
     best = None
     for option in options:
-        aliases, count = add_inplace(option.graph, option.aliases, algorithm)
-        aliases, overlaid = add_overlaps(option.graph, aliases, algorithm)
+        aliases, count = add_inplace(option.graph, option.aliases)
+        aliases, overlaid = add_overlaps(option.graph, aliases)
         arena = place_tensors(tflm_lifetimes(option.graph), algorithm, aliases)[1]
         key = (cost(option.graph, arena, objective), option.macs)
         if best is None or key < best[0]:
