@@ -14,6 +14,12 @@ that runs, as --serenity-pipeline plans it (exact placement): TFLite Micro's
 greedy planner on the order as written, Serenity's, and Serenity's with
 spatial patches, against a RAM budget when --ram gives one. --json writes
 all of it as data.
+
+A `.tflite` file is imported first (serenity-import-tflite), and the
+report adds TFLite Micro's own accounting of it (python-bindings/serenity/
+tflite/tflm.py): its activation arena as written (TFLM's greedy planner in
+the stored order) and as serenity-plan-tflite plans it without rewrites,
+and the persistent part TFLM adds (estimated).
 """
 
 import argparse
@@ -311,10 +317,26 @@ def plot(before, result, prefix, rewrite=False, budget=None):
     plt.close(fig)
 
 
+def tflite_model(data, name):
+    """(the TOSA text of a `.tflite` model, TFLite Micro's figures of it)."""
+    from .tflite.importer import ImportError_, import_tflite
+    from .tflite.offline_plan import plan_model
+    from .tflite.schema import SchemaError
+    try:
+        text = import_tflite(data, name)
+        written = plan_model(data, "tflm-greedy")
+        planned = plan_model(data, "exact", "serenity")
+    except (ImportError_, SchemaError) as error:
+        raise ValueError(str(error))
+    return text, {"written_activation_bytes": written.arena_bytes,
+                  "planned_activation_bytes": planned.arena_bytes,
+                  "persistent_bytes_estimate": planned.persistent}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="serenity-report", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", help="an MLIR file (TOSA or Linalg on tensors)")
+    parser.add_argument("model", help="an MLIR file (TOSA or Linalg on tensors) or a .tflite")
     parser.add_argument("-o", "--output", help="prefix of the plot files "
                         "(default: the model's path without .mlir)")
     parser.add_argument("--memory-model", default="bufferized", choices=serenity.MEMORY_MODELS,
@@ -339,12 +361,19 @@ def main(argv=None):
         print("serenity-report: %s" % message, file=sys.stderr)
         return 1
 
+    tflm = None
     try:
-        with open(args.model) as f:
-            text = f.read()
+        with open(args.model, "rb") as f:
+            data = f.read()
+        if data[4:8] == b"TFL3":
+            text, tflm = tflite_model(data, os.path.splitext(os.path.basename(args.model))[0])
+        else:
+            text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return fail("cannot read '%s': %s" % (args.model, getattr(error, "strerror", None)
                                                or "not a text file"))
+    except ValueError as error:  # a TFLite model the importer or the planner refuses
+        return fail("%s: %s" % (args.model, error))
     try:
         before = serenity.analyze(text, args.memory_model, filename=args.model)
         result = serenity.schedule(text, args.algorithm, args.memory_model,
@@ -368,7 +397,10 @@ def main(argv=None):
             files += [prefix + ".arena.png", prefix + ".arena.svg"]
         if args.json:
             with open(args.json, "w") as f:
-                json.dump(report_json(before, result, arenas, args.ram), f, indent=1)
+                figures = report_json(before, result, arenas, args.ram)
+                if tflm is not None:
+                    figures["tflite_micro"] = tflm
+                json.dump(figures, f, indent=1)
                 f.write("\n")
             files.append(args.json)
     except OSError as error:
@@ -376,6 +408,12 @@ def main(argv=None):
     print(summarize(before, result, args.rewrite))
     for line in arena_lines(arenas, args.ram) if arenas else []:
         print(line)
+    if tflm is not None:
+        print("TFLite Micro: activations %d bytes as written (its greedy planner, the stored "
+              "order), %d planned (serenity-plan-tflite --no-rewrite); persistent part ~%d "
+              "(estimated); serenity-plan-tflite's rewrites may lower both" % (
+                  tflm["written_activation_bytes"], tflm["planned_activation_bytes"],
+                  tflm["persistent_bytes_estimate"]))
     print("written: %s" % ", ".join(files))
     return 0
 

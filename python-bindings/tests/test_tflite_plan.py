@@ -165,3 +165,25 @@ def test_serenity_order_lowers_tflm_arena(tmp_path):
         outputs.append((tmp_path / (name + ".out")).read_bytes())
     assert arenas == [4352, 2560]
     assert outputs[0] == outputs[1] and len(set(outputs[0])) > 50
+
+
+def test_report_takes_a_tflite_model(tmp_path, capsys):
+    """serenity-report on a .tflite: imported, scheduled and reported like
+    MLIR, plus TFLite Micro's own figures (text and JSON)."""
+    import json
+    from serenity.report import main as report_main
+    path = shared_model("person_detect")
+    out = tmp_path / "pd"
+    assert report_main([path, "-o", str(out), "--no-arena", "--json", str(tmp_path / "pd.json")]) == 0
+    text = capsys.readouterr().out
+    assert "@person_detect" in text
+    assert ("TFLite Micro: activations 55296 bytes as written (its greedy planner, the stored "
+            "order), 55296 planned") in text
+    figures = json.load(open(tmp_path / "pd.json"))["tflite_micro"]
+    assert figures["written_activation_bytes"] == figures["planned_activation_bytes"] == 55296
+    assert figures["persistent_bytes_estimate"] == 29368
+    bad = tmp_path / "bad.tflite"
+    bad.write_bytes(open(shared_model("keyword_scrambled_8bit"), "rb").read())
+    assert report_main([str(bad), "-o", str(out), "--no-arena"]) == 1
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "SVDF" in error[0]
