@@ -187,3 +187,42 @@ def test_report_takes_a_tflite_model(tmp_path, capsys):
     assert report_main([str(bad), "-o", str(out), "--no-arena"]) == 1
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and "SVDF" in error[0]
+
+
+ZOO = ["darts_v2_cell", "nasnet_cell", "amoebanet_cell", "pnasnet_cell", "randwire_s1_cell",
+       "randwire_s2_cell", "randwire_s3_cell", "densenet121_block", "inception_v3_a",
+       "darts_v2_demo"]
+
+
+def test_tflm_greedy_places_every_buffer_where_tflm_does(tmp_path):
+    """The zoo's models written as .tflite, the cells at 8x8 with 8 channels
+    (so most buffers tie at 512 bytes), the demo as it is: stock TFLM's planner (tflm_run's PLAN.csv)
+    puts every buffer at the offset our tflm-greedy gives it, on TFLM's
+    lifetimes in the stored order: TFLM's tie order, buffer by buffer."""
+    if not os.path.exists(TFLM_RUN):
+        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    import sys
+    from conftest import SOURCE
+    sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "zoo"))
+    import generate
+    ties = 0
+    for name in ZOO:
+        sizes = {} if name == "darts_v2_demo" else {"size": 8, "channels": 8}
+        data, _ = generate.generate(name, dtype="tflite", **sizes)
+        model = read_model(data)
+        path = tmp_path / (name + ".tflite")
+        path.write_bytes(data)
+        inputs = tmp_path / (name + ".in")
+        np.zeros(model.tensors[model.inputs[0]].bytes, np.int8).tofile(str(inputs))
+        subprocess.run([TFLM_RUN, str(path), str(inputs), str(tmp_path / "out"),
+                        str(tmp_path / "plan.csv")], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        with open(tmp_path / "plan.csv") as f:
+            rows = list(csv.DictReader(f))
+        ours = plan_model(data, "tflm-greedy").offsets
+        assert len(rows) == len(ours), name
+        # `what`: t and the tensor's index.
+        assert {int(r["what"][1:]): int(r["tflm_offset"]) for r in rows} == ours, name
+        sizes = [int(r["size"]) for r in rows]
+        ties += len(sizes) - len(set(sizes))
+    assert ties > 300
