@@ -71,7 +71,7 @@ def test_unsupported_ops_are_one_line_and_nothing_is_written(tmp_path, capsys):
     assert len(lines) == 1
     assert lines[0].startswith("serenity-import-tflite: %s: unsupported TFLite ops: " % path)
     assert "SVDF (operator 1, output 'tensor_5')" in lines[0]
-    assert "QUANTIZE (operator 0, output 'tensor_0')" in lines[0]
+    assert "QUANTIZE from INT16 to INT8 (operator 0, output 'tensor_0')" in lines[0]
     assert not output.exists()
 
 
@@ -194,3 +194,42 @@ def test_zoo_cells_written_as_tflite_import_as_tflm_runs_them(tmp_path, name):
     assert heap == 0
     assert list(np.asarray(result).ravel()) == list(expected)
     assert len(set(expected.tolist())) > 10
+
+
+def test_relu6_transpose_requantize_squeeze_dequantize_as_tflm(tmp_path):
+    """ADD of a constant map of another scale, RELU6, TRANSPOSE, QUANTIZE
+    int8 to int8 (a new scale and zero point), SQUEEZE and DEQUANTIZE to
+    float32: stock TFLM's float32 output, bit for bit."""
+    from serenity.tflite.writer import TensorSpec, write_model
+    rng = np.random.default_rng(9)
+    act = lambda name, shape, scale, zp: TensorSpec(name, shape, "i8", scales=[scale],
+                                                    zero_points=[zp])
+    tensors = [act("x", [1, 6, 5, 4], 0.05, -3),
+               TensorSpec("c", [1, 6, 5, 4], "i8", rng.integers(-128, 128, (1, 6, 5, 4)),
+                          scales=[0.03], zero_points=[7]),
+               act("a", [1, 6, 5, 4], 0.1, -20),
+               act("r", [1, 6, 5, 4], 0.1, -20),
+               TensorSpec("perm", [4], "i32", np.array([0, 2, 1, 3])),
+               act("t", [1, 5, 6, 4], 0.1, -20),
+               act("q", [1, 5, 6, 4], 0.09, 11),
+               act("s", [5, 6, 4], 0.09, 11),
+               TensorSpec("y", [5, 6, 4], "f32")]
+    operators = [("ADD", [0, 1], [2], {"activation": None}),
+                 ("RELU6", [2], [3], None),
+                 ("TRANSPOSE", [3, 4], [5], {}),
+                 ("QUANTIZE", [5], [6], None),
+                 ("SQUEEZE", [6], [7], {"squeeze_dims": [0]}),
+                 ("DEQUANTIZE", [7], [8], None)]
+    data = write_model(tensors, operators, [0], [8], "ops")
+    x = rng.integers(-128, 128, (1, 6, 5, 4)).astype(np.int8)
+    if not os.path.exists(TFLM_RUN):
+        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    (tmp_path / "m.tflite").write_bytes(data)
+    x.tofile(str(tmp_path / "in.bin"))
+    subprocess.run([TFLM_RUN, str(tmp_path / "m.tflite"), str(tmp_path / "in.bin"),
+                    str(tmp_path / "out.bin")], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    expected = np.fromfile(str(tmp_path / "out.bin"), np.int32)
+    (result,), _ = run_function(tmp_path, import_tflite(data, "ops"), [x])
+    assert list(np.asarray(result).ravel()) == list(expected)
+    assert len(set(expected.tolist())) > 20

@@ -14,8 +14,8 @@ def _aligned(size):
 
 # Ops whose TFLM reference kernels request no scratch buffer.
 NO_SCRATCH = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D",
-              "MAX_POOL_2D", "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION", "RELU", "MUL",
-              "PAD", "STRIDED_SLICE")
+              "MAX_POOL_2D", "RESHAPE", "SOFTMAX", "ADD", "SUB", "CONCATENATION", "RELU", "RELU6",
+              "MUL", "PAD", "STRIDED_SLICE", "SQUEEZE", "TRANSPOSE", "QUANTIZE", "DEQUANTIZE")
 
 
 def tflm_lifetimes(model):

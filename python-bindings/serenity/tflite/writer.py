@@ -12,7 +12,8 @@ DEPTHWISE_CONV_2D `depth_multiplier`; the pools `padding`, `stride`,
 `filter` (h, w), `activation`; FULLY_CONNECTED, ADD, MUL `activation`;
 RELU none;
 CONCATENATION `axis`, `activation`; SOFTMAX `beta`; RESHAPE `new_shape`;
-PAD none; STRIDED_SLICE the masks (`begin_mask`, ...). schema.read_options
+SUB `activation`; SQUEEZE `squeeze_dims`; PAD, TRANSPOSE, RELU6, QUANTIZE
+and DEQUANTIZE none; STRIDED_SLICE the masks (`begin_mask`, ...). schema.read_options
 reads them back in this form, and `model_specs` turns a read model into
 these arguments, so that a rewrite of a `.tflite` model is written anew.
 """
@@ -32,7 +33,8 @@ PADDING_CODES = {name: code for code, name in PADDINGS.items()}
 # BuiltinOptions union members (their position in the union, from 1).
 OPTIONS_TYPES = {"CONV_2D": 1, "DEPTHWISE_CONV_2D": 2, "AVERAGE_POOL_2D": 5, "MAX_POOL_2D": 5,
                  "FULLY_CONNECTED": 8, "SOFTMAX": 9, "CONCATENATION": 10, "ADD": 11,
-                 "RESHAPE": 17, "MUL": 21, "PAD": 22, "STRIDED_SLICE": 32}
+                 "RESHAPE": 17, "MUL": 21, "PAD": 22, "TRANSPOSE": 26, "SUB": 28, "SQUEEZE": 30,
+                 "STRIDED_SLICE": 32}
 
 
 @dataclass
@@ -126,11 +128,16 @@ def _options(b, opcode, options):
         b.PrependInt8Slot(0, activation, 0)
         b.PrependBoolSlot(2, bool(o.get("keep_num_dims", False)), False)
         return b.EndObject()
-    if opcode in ("ADD", "MUL"):
+    if opcode in ("ADD", "MUL", "SUB"):
         b.StartObject(1)
         b.PrependInt8Slot(0, activation, 0)
         return b.EndObject()
-    if opcode == "PAD":
+    if opcode == "SQUEEZE":
+        dims = _int_vector(b, o.get("squeeze_dims", []))
+        b.StartObject(1)
+        b.PrependUOffsetTRelativeSlot(0, dims, 0)
+        return b.EndObject()
+    if opcode in ("PAD", "TRANSPOSE"):
         b.StartObject(0)
         return b.EndObject()
     if opcode == "STRIDED_SLICE":
