@@ -287,8 +287,14 @@ def plan_model(data, algorithm="exact", order=None, rewrite=False, max_extra_mac
     option, aliases, count = best_rewrite(graph, max_extra_macs, objective, algorithm)
     lifetimes = tflm_lifetimes(option.graph)
     offsets, arena, placement = place_tensors(lifetimes, algorithm, aliases)
-    written = write_model(*option.graph.specs(), name=model.name)
-    return Plan(write_planned(written, None, offsets), offsets, arena, placement, lifetimes,
+    if option.patches > 1:
+        planned = write_planned(write_model(*option.graph.specs(), name=model.name), None,
+                                offsets)
+    else:
+        # The same operators and tensors: only the order and the offsets
+        # change, and the file keeps all it had.
+        planned = write_planned(data, order, offsets)
+    return Plan(planned, offsets, arena, placement, lifetimes,
                 aliases, option if option.patches > 1 else None, count,
                 (patches.macs(graph), option.macs), persistent_bytes(option.graph),
                 persistent_bytes(model))
