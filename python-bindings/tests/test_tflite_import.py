@@ -196,8 +196,9 @@ def test_zoo_cells_written_as_tflite_import_as_tflm_runs_them(tmp_path, name):
     assert len(set(expected.tolist())) > 10
 
 
-def test_relu6_transpose_requantize_squeeze_dequantize_as_tflm(tmp_path):
-    """ADD of a constant map of another scale, RELU6, TRANSPOSE, QUANTIZE
+@pytest.mark.parametrize("first", ["ADD", "SUB"])
+def test_sub_relu6_transpose_requantize_squeeze_dequantize_as_tflm(tmp_path, first):
+    """ADD or SUB of a constant map of another scale, RELU6, TRANSPOSE, QUANTIZE
     int8 to int8 (a new scale and zero point), SQUEEZE and DEQUANTIZE to
     float32: stock TFLM's float32 output, bit for bit."""
     from serenity.tflite.writer import TensorSpec, write_model
@@ -214,7 +215,7 @@ def test_relu6_transpose_requantize_squeeze_dequantize_as_tflm(tmp_path):
                act("q", [1, 5, 6, 4], 0.09, 11),
                act("s", [5, 6, 4], 0.09, 11),
                TensorSpec("y", [5, 6, 4], "f32")]
-    operators = [("ADD", [0, 1], [2], {"activation": None}),
+    operators = [(first, [0, 1], [2], {"activation": None}),
                  ("RELU6", [2], [3], None),
                  ("TRANSPOSE", [3, 4], [5], {}),
                  ("QUANTIZE", [5], [6], None),

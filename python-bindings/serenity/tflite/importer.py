@@ -55,7 +55,7 @@ class Value(Operand):
 
 
 SUPPORTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
-             "RESHAPE", "SOFTMAX", "ADD", "CONCATENATION", "RELU", "RELU6", "MUL", "PAD",
+             "RESHAPE", "SOFTMAX", "ADD", "SUB", "CONCATENATION", "RELU", "RELU6", "MUL", "PAD",
              "STRIDED_SLICE", "SQUEEZE", "TRANSPOSE", "QUANTIZE", "DEQUANTIZE")
 # The one conversion each type-changing op is supported for.
 CONVERSIONS = {"QUANTIZE": ("INT8", "INT8"), "DEQUANTIZE": ("INT8", "FLOAT32")}
@@ -428,32 +428,41 @@ class Importer:
                        "", size, x.element, "sl", x.quant)
 
     def op_add(self, op):
-        """TFLite's int8 ADD (reference_ops::Add): each input less its zero
-        point shifted left by 20 (exact), times its scale over twice the
-        larger one (MultiplyByQuantizedMultiplierSmallerThanOneExp), summed,
-        times twice the larger scale over 2^20 times the output's, plus the
-        output's zero point, in the activation's range. (SUB is not taken:
-        stock TFLM's int8 SUB rounds otherwise than this arithmetic with a
-        subtraction, on 8 of 120 elements of a test; not yet matched.)"""
+        return self.add_or_sub(op, "add")
+
+    def op_sub(self, op):
+        return self.add_or_sub(op, "sub")
+
+    def add_or_sub(self, op, name):
+        """TFLite's int8 ADD and SUB (reference_ops::Add, SubElementwise):
+        each input less its zero point shifted left by 20 (exact), times its
+        scale over twice the larger one
+        (MultiplyByQuantizedMultiplierSmallerThanOneExp), added or
+        subtracted, times twice the larger scale over 2^20 times the
+        output's, plus the output's zero point, in the activation's range.
+        TFLM divides the scales in double for ADD and in float32 for SUB
+        (its CalculateOpDataSub), which changes some multipliers."""
         a, b = self.input_value(op, 0), self.input_value(op, 1)
         out = self.output_tensor(op)
         activation = ACTIVATIONS.get(op.options.int8(0)) if op.options is not None else None
         if a.element == "f32":
-            total = self.op("add", [a, b], "", out.shape, "f32", "add")
+            total = self.op(name, [a, b], "", out.shape, "f32", name)
             return self.clamp(total, activation_range(activation, None, "f32"))
         self.check_element(op, a)
         self.check_element(op, b)
-        twice = 2.0 * max(a.quant[0], b.quant[0])
+        # TFLM divides the scales in double for ADD, in float32 for SUB.
+        f = np.float32 if name == "sub" else float
+        twice = f(2.0 * max(a.quant[0], b.quant[0]))
         shifted = []
         for v in (a, b):
-            multipliers, shifts = tosa.rescale_parameters([v.quant[0] / twice])
+            multipliers, shifts = tosa.rescale_parameters([float(f(v.quant[0]) / twice)])
             shifted.append(Value(self.emit.rescale(self.widen(v, ADD_LEFT_SHIFT), multipliers,
                                                    shifts, 0, 0, v.shape, "i32", True,
                                                    in_element="i32", hint="scaled"),
                                  v.shape, "i32"))
-        total = self.op("add", shifted, "", out.shape, "i32", "add")
-        return self.to_output(op, total,
-                              [twice / ((1 << ADD_LEFT_SHIFT) * quant_of(out)[0])], activation)
+        total = self.op(name, shifted, "", out.shape, "i32", name)
+        output = float(twice / (f(1 << ADD_LEFT_SHIFT) * f(quant_of(out)[0])))
+        return self.to_output(op, total, [output], activation)
 
     def widen(self, v, left_shift=0):
         """An int8 value less its zero point, in i32, shifted left by
