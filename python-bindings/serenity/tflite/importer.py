@@ -16,8 +16,10 @@ outputs are bit-identical to TFLite Micro's:
   and the fused activation's range;
 - AVERAGE_POOL_2D: the raw sum of each window's valid elements divided by
   their count, rounding half away from zero (tosa.intdiv);
-- ADD: each input less its zero point shifted left by 20, scaled to twice
-  the larger input scale, summed and rescaled (reference_ops::Add);
+- ADD, SUB: each input less its zero point shifted left by 20, scaled to
+  twice the larger input scale, added or subtracted and rescaled
+  (reference_ops::Add, SubElementwise; SUB's multipliers from float32
+  divisions, as TFLM computes them);
 - MAX_POOL_2D, RESHAPE, SQUEEZE, TRANSPOSE, CONCATENATION (inputs of the
   output's quantization, as TFLite Micro requires), STRIDED_SLICE (strides
   of 1, no masks): as they are; PAD with the zero point; RELU6 a clamp in
