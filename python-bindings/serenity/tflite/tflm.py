@@ -61,8 +61,8 @@ PERSISTENT_PER_TENSOR = 24
 PERSISTENT_PER_OPERATOR = 64
 PERSISTENT_OP_DATA = {"RELU": 24, "MUL": 24, "RESHAPE": 24, "SQUEEZE": 24, "QUANTIZE": 24,
                       "CONCATENATION": 40, "ADD": 72, "SUB": 72, "SOFTMAX": 72,
-                      "FULLY_CONNECTED": 72,
-                      "AVERAGE_POOL_2D": 72, "MAX_POOL_2D": 72, "PAD": 64, "STRIDED_SLICE": 128}
+                      "FULLY_CONNECTED": 72, "AVERAGE_POOL_2D": 72, "MAX_POOL_2D": 72,
+                      "PAD": 64, "STRIDED_SLICE": 128}
 # (RELU6, TRANSPOSE and DEQUANTIZE measured at 0.)
 PERSISTENT_CONV_DATA = 88
 
