@@ -3,14 +3,17 @@ runs (MCUNetV2's patch-based inference, without a runtime of our own).
 
 A group of operators that opens the graph (a prefix of the operator order)
 is computed in bands of rows, one band after the other. Each operator of a
-band computes the rows its consumers in the group read, halos included
-(recomputed by the neighbouring bands: the extra MACs):
+band computes the rows its consumers in the group read, halos included:
+recomputed by the next band (extra MACs), or cached (the rows the next band
+reads again are copied out and back, no extra MAC):
 
 - the rows an operator reads are a STRIDED_SLICE of the rows its producer
   computed in this band, or of a graph input;
-- the zero padding of a SAME convolution is an explicit PAD (with the
-  input's zero point, which is what TFLite's kernels add for a padded
-  position: exact), and the convolution is VALID;
+- the zero padding of a SAME convolution at a band's edge is an explicit
+  PAD (with the input's zero point, which is what TFLite's kernels add for
+  a padded position: exact) before a VALID convolution, or a row or two
+  more computed on SAME where that is exact (a pool always: a PAD would
+  change what it averages);
 - each value that leaves the group is assembled by a CONCATENATION of its
   bands along the rows.
 
@@ -18,9 +21,10 @@ None of the slices and concatenations copies anything in the arena: a
 slice of whole rows is a contiguous part of its input, and a band is a
 contiguous part of the value it is concatenated into, so the plan places
 each at its byte offset inside the other (`Patched.aliases`), and the
-kernels copy every byte onto itself. Only the PADs take memory of their own.
+kernels copy every byte onto itself. PADs, cached rows and SAME bands'
+extra rows take memory of their own.
 
-    patched = patch_graph(graph, order, group_ops=12, patches=4)
+    patched = patch_graph(graph, group_ops=12, patches=4, halos="cache")
     write_model(*patched.graph.specs())
 """
 
