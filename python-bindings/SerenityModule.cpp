@@ -307,11 +307,8 @@ py::tuple plan(const std::string &text, const std::string &options,
 py::dict
 place(const std::vector<std::tuple<uint64_t, unsigned, unsigned>> &buffers,
       const std::string &algorithm, uint64_t alignment, uint64_t timeLimitMs) {
-  std::optional<PlacementAlgorithm> parsed = parsePlacementAlgorithm(algorithm);
-  if (!parsed)
-    throw py::value_error("'" + algorithm +
-                          "' is not a placement algorithm (choose " +
-                          describeEnum<PlacementAlgorithm>() + ")");
+  PlacementAlgorithm parsed =
+      parseChoice<PlacementAlgorithm>(algorithm, "placement algorithm");
   if (std::optional<std::string> problem = checkArenaAlignment(alignment))
     throw py::value_error(*problem);
   std::vector<BufferLifetime> lifetimes;
@@ -321,7 +318,7 @@ place(const std::vector<std::tuple<uint64_t, unsigned, unsigned>> &buffers,
     lifetimes.push_back({bytes, first, last});
   }
   PlacementOptions options;
-  options.algorithm = *parsed;
+  options.algorithm = parsed;
   options.alignment = alignment;
   options.timeLimitMs = timeLimitMs;
   Placement placement = placeBuffers(lifetimes, options);
@@ -344,15 +341,9 @@ scheduleGraphOf(const std::vector<uint64_t> &arguments,
                 const std::vector<unsigned> &returned,
                 const std::string &algorithm, const std::string &memoryModel,
                 uint64_t timeLimitMs, uint64_t maxStates) {
-  std::optional<Algorithm> parsedAlgorithm = parseAlgorithm(algorithm);
-  std::optional<MemoryModel> parsedModel = parseMemoryModel(memoryModel);
-  if (!parsedAlgorithm)
-    throw py::value_error("'" + algorithm + "' is not an algorithm (choose " +
-                          describeEnum<Algorithm>() + ")");
-  if (!parsedModel)
-    throw py::value_error("'" + memoryModel +
-                          "' is not a memory model (choose " +
-                          describeEnum<MemoryModel>() + ")");
+  Algorithm parsedAlgorithm = parseChoice<Algorithm>(algorithm, "algorithm");
+  MemoryModel parsedModel =
+      parseChoice<MemoryModel>(memoryModel, "memory model");
   DataflowGraph graph;
   std::vector<ValueId> values;
   for (uint64_t bytes : arguments)
@@ -376,9 +367,9 @@ scheduleGraphOf(const std::vector<uint64_t> &arguments,
                             " does not exist");
     graph.markReturned(values[value]);
   }
-  LivenessModel liveness(graph, *parsedModel);
+  LivenessModel liveness(graph, parsedModel);
   SchedulerOptions options;
-  options.algorithm = *parsedAlgorithm;
+  options.algorithm = parsedAlgorithm;
   options.timeLimitMs = timeLimitMs;
   options.maxStates = maxStates;
   Schedule schedule = scheduleGraph(liveness, options);

@@ -406,5 +406,5 @@ def test_schedule_graph_and_place_take_numbers():
         serenity.schedule_graph([1], [("a", [5], [1])])
     with pytest.raises(ValueError, match="first step comes after its last"):
         serenity.place([(1, 3, 2)])
-    with pytest.raises(ValueError, match="'first-fit' is not a placement algorithm"):
+    with pytest.raises(ValueError, match="unknown placement algorithm 'first-fit'"):
         serenity.place([(1, 0, 0)], "first-fit")

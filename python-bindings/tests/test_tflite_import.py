@@ -2,7 +2,10 @@
 under mlir-runner bit-identical to stock TFLM, an unsupported model is one
 line, and the int8 softmax follows TFLite's fixed-point arithmetic."""
 
+import collections
+import csv
 import os
+import re
 import subprocess
 
 import numpy as np
@@ -18,6 +21,37 @@ from execution import run_function
 SHARED = os.path.join(os.path.dirname(os.path.abspath(SOURCE)), "shared")
 MODELS = os.path.join(SHARED, "tflite")
 TFLM_RUN = os.path.join(SHARED, "tflm", "tflm_run")
+
+
+def require_tflm():
+    """Skips the test, with a message, where stock TFLM is not built."""
+    if not os.path.exists(TFLM_RUN):
+        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+
+
+# One run of stock TFLM: output 0's bytes, its activations and persistent
+# part, its planner's buffers (how many, how many offline-planned) and its
+# PLAN.csv rows.
+TflmRun = collections.namedtuple("TflmRun", "output head tail buffers offline rows")
+
+
+def run_tflm(tmp_path, data, x, name="m"):
+    """Stock TFLM (../shared/tflm/tflm_run) on the model `data` with input 0
+    `x` (the test is skipped where it is not built)."""
+    require_tflm()
+    model, inputs = tmp_path / (name + ".tflite"), tmp_path / (name + ".in")
+    out, plan = tmp_path / (name + ".out"), tmp_path / (name + ".plan.csv")
+    model.write_bytes(data)
+    np.asarray(x).tofile(str(inputs))
+    run = subprocess.run([TFLM_RUN, str(model), str(inputs), str(out), str(plan)], check=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    figure = lambda key: int(re.search(key + r": (\d+)", run).group(1))
+    buffers, offline = re.search(r"planner_buffers: (\d+) \(offline-planned: (\d+)\)",
+                                 run).groups()
+    with open(plan) as f:
+        rows = list(csv.DictReader(f))
+    return TflmRun(out.read_bytes(), figure("head_nonpersistent_bytes"),
+                   figure("tail_persistent_bytes"), int(buffers), int(offline), rows)
 
 
 def shared_model(name):
@@ -51,14 +85,10 @@ def test_person_detect_on_random_inputs_as_tflm_run(tmp_path):
     """Where stock TFLM is built (../shared/tflm/tflm_run), person_detect on
     three random inputs gives TFLM's outputs."""
     path = shared_model("person_detect")
-    if not os.path.exists(TFLM_RUN):
-        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    require_tflm()
     for seed in (1, 2, 3):
         x = np.random.default_rng(seed).integers(-128, 128, 96 * 96).astype(np.int8)
-        x.tofile(str(tmp_path / "in.bin"))
-        subprocess.run([TFLM_RUN, path, str(tmp_path / "in.bin"), str(tmp_path / "out.bin")],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        expected = np.fromfile(str(tmp_path / "out.bin"), np.int8)
+        expected = tflm_output(tmp_path, open(path, "rb").read(), x)
         (result,), _ = run_tflite(tmp_path, path, x)
         assert list(np.asarray(result).ravel()) == list(expected), seed
 
@@ -131,15 +161,8 @@ def test_softmax_ir_equals_the_reference(tmp_path, scale):
 
 # -- hand-made models (the project's writer) against stock TFLM ------------------
 def tflm_output(tmp_path, data, x):
-    """Output 0 of stock TFLM on the model `data` and input `x`."""
-    if not os.path.exists(TFLM_RUN):
-        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
-    (tmp_path / "m.tflite").write_bytes(data)
-    x.tofile(str(tmp_path / "in.bin"))
-    subprocess.run([TFLM_RUN, str(tmp_path / "m.tflite"), str(tmp_path / "in.bin"),
-                    str(tmp_path / "out.bin")], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return np.fromfile(str(tmp_path / "out.bin"), np.int8)
+    """Output 0 of stock TFLM on the model `data` and input `x`, as int8."""
+    return np.frombuffer(run_tflm(tmp_path, data, x).output, np.int8)
 
 
 def test_branches_with_concatenation_as_tflm(tmp_path):
@@ -223,14 +246,8 @@ def test_sub_relu6_transpose_requantize_squeeze_dequantize_as_tflm(tmp_path, fir
                  ("DEQUANTIZE", [7], [8], None)]
     data = write_model(tensors, operators, [0], [8], "ops")
     x = rng.integers(-128, 128, (1, 6, 5, 4)).astype(np.int8)
-    if not os.path.exists(TFLM_RUN):
-        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
-    (tmp_path / "m.tflite").write_bytes(data)
-    x.tofile(str(tmp_path / "in.bin"))
-    subprocess.run([TFLM_RUN, str(tmp_path / "m.tflite"), str(tmp_path / "in.bin"),
-                    str(tmp_path / "out.bin")], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    expected = np.fromfile(str(tmp_path / "out.bin"), np.int32)
+    # float32 outputs, compared as their bits
+    expected = np.frombuffer(run_tflm(tmp_path, data, x).output, np.int32)
     (result,), _ = run_function(tmp_path, import_tflite(data, "ops"), [x])
     assert list(np.asarray(result).ravel()) == list(expected)
     assert len(set(expected.tolist())) > 20

@@ -1,10 +1,7 @@
 """serenity-plan-tflite (issue 29): a .tflite with Serenity's arena plan as
 OfflineMemoryAllocation metadata, which stock TFLite Micro honors."""
 
-import csv
 import os
-import re
-import subprocess
 
 import numpy as np
 import pytest
@@ -14,7 +11,7 @@ from serenity.tflite.offline_plan import (OFFLINE_METADATA, main as plan_main, p
                                           tflm_lifetimes, write_planned)
 from serenity.tflite.schema import read_model
 
-from test_tflite_import import MODELS, TFLM_RUN, shared_model
+from test_tflite_import import MODELS, require_tflm, run_tflm, shared_model
 
 
 def test_planned_file_reads_back_as_the_model():
@@ -60,17 +57,10 @@ def test_orders_and_models_it_cannot_plan(tmp_path, capsys):
         write_planned(data, order=[0, 0])
 
 
-def tflm(tmp_path, model_path, name):
-    out = tmp_path / (name + ".out")
-    plan = tmp_path / (name + ".plan.csv")
-    run = subprocess.run([TFLM_RUN, str(model_path), os.path.join(MODELS, name + ".in.bin"),
-                          str(out), str(plan)], check=True, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True).stdout
-    figures = dict(re.findall(r"^(head_nonpersistent_bytes): (\d+)", run, re.M))
-    offline = re.search(r"planner_buffers: (\d+) \(offline-planned: (\d+)\)", run).groups()
-    with open(plan) as f:
-        rows = list(csv.DictReader(f))
-    return out.read_bytes(), int(figures["head_nonpersistent_bytes"]), tuple(map(int, offline)), rows
+def tflm_on_shipped_input(tmp_path, data, name):
+    """Stock TFLM on ../shared/tflite's input for the example `name`."""
+    return run_tflm(tmp_path, data, np.fromfile(os.path.join(MODELS, name + ".in.bin"), np.int8),
+                    name)
 
 
 @pytest.mark.parametrize("name", ["person_detect", "hello_world_int8"])
@@ -80,21 +70,17 @@ def test_stock_tflm_runs_the_plan(tmp_path, name):
     arena is the plan's, and TFLM's own plan of the original file is our
     tflm-greedy's (its tie order)."""
     path = shared_model(name)
-    if not os.path.exists(TFLM_RUN):
-        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    require_tflm()
     data = open(path, "rb").read()
     plan = plan_model(data)
-    planned, placement, lifetimes = plan.data, plan.placement, plan.lifetimes
-    (tmp_path / "planned.tflite").write_bytes(planned)
     expected = open(os.path.join(MODELS, name + ".out.bin"), "rb").read()
-    out, arena, (buffers, offline), rows = tflm(tmp_path, tmp_path / "planned.tflite", name)
-    assert out == expected
-    assert buffers == offline == len(lifetimes)
-    assert arena == placement.arena_bytes
-    assert all(int(r["tflm_offset"]) == int(r["offline_offset"]) for r in rows)
+    run = tflm_on_shipped_input(tmp_path, plan.data, name)
+    assert run.output == expected
+    assert run.buffers == run.offline == len(plan.lifetimes)
+    assert run.head == plan.placement.arena_bytes
+    assert all(int(r["tflm_offset"]) == int(r["offline_offset"]) for r in run.rows)
     greedy = plan_model(data, "tflm-greedy")
-    _, written_arena, _, _ = tflm(tmp_path, path, name)
-    assert written_arena == greedy.arena_bytes
+    assert tflm_on_shipped_input(tmp_path, data, name).head == greedy.arena_bytes
 
 
 def branches_model():
@@ -151,19 +137,11 @@ def test_serenity_order_lowers_tflm_arena(tmp_path):
     assert placement.arena_bytes == placement.live_bound_bytes == 2560
     written = plan_model(data, "tflm-greedy")
     assert written.arena_bytes == 4352
-    if not os.path.exists(TFLM_RUN):
-        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
     x = np.random.default_rng(5).integers(-128, 128, 256).astype(np.int8)
-    x.tofile(str(tmp_path / "in.bin"))
-    outputs, arenas = [], []
-    for name, content in (("written", data), ("planned", planned)):
-        (tmp_path / (name + ".tflite")).write_bytes(content)
-        run = subprocess.run([TFLM_RUN, str(tmp_path / (name + ".tflite")), str(tmp_path / "in.bin"),
-                              str(tmp_path / (name + ".out"))], check=True, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True).stdout
-        arenas.append(int(re.search(r"head_nonpersistent_bytes: (\d+)", run).group(1)))
-        outputs.append((tmp_path / (name + ".out")).read_bytes())
-    assert arenas == [4352, 2560]
+    runs = [run_tflm(tmp_path, content, x, name)
+            for name, content in (("written", data), ("planned", planned))]
+    outputs = [run.output for run in runs]
+    assert [run.head for run in runs] == [4352, 2560]
     assert outputs[0] == outputs[1] and len(set(outputs[0])) > 50
 
 
@@ -199,8 +177,7 @@ def test_tflm_greedy_places_every_buffer_where_tflm_does(tmp_path):
     (so most buffers tie at 512 bytes), the demo as it is: stock TFLM's planner (tflm_run's PLAN.csv)
     puts every buffer at the offset our tflm-greedy gives it, on TFLM's
     lifetimes in the stored order: TFLM's tie order, buffer by buffer."""
-    if not os.path.exists(TFLM_RUN):
-        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    require_tflm()
     import sys
     from conftest import SOURCE
     sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "zoo"))
@@ -210,15 +187,8 @@ def test_tflm_greedy_places_every_buffer_where_tflm_does(tmp_path):
         sizes = {} if name == "darts_v2_demo" else {"size": 8, "channels": 8}
         data, _ = generate.generate(name, dtype="tflite", **sizes)
         model = read_model(data)
-        path = tmp_path / (name + ".tflite")
-        path.write_bytes(data)
-        inputs = tmp_path / (name + ".in")
-        np.zeros(model.tensors[model.inputs[0]].bytes, np.int8).tofile(str(inputs))
-        subprocess.run([TFLM_RUN, str(path), str(inputs), str(tmp_path / "out"),
-                        str(tmp_path / "plan.csv")], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        with open(tmp_path / "plan.csv") as f:
-            rows = list(csv.DictReader(f))
+        rows = run_tflm(tmp_path, data, np.zeros(model.tensors[model.inputs[0]].bytes, np.int8),
+                        name).rows
         ours = plan_model(data, "tflm-greedy").offsets
         assert len(rows) == len(ours), name
         # `what`: t and the tensor's index.

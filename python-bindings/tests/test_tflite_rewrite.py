@@ -5,8 +5,6 @@ mlir-runner through our importer everywhere, and in stock TFLM where
 ../shared/tflm/tflm_run is built."""
 
 import os
-import re
-import subprocess
 
 import numpy as np
 import pytest
@@ -21,7 +19,7 @@ from serenity.tflite.tflm import persistent_bytes, place_tensors, tflm_lifetimes
 from serenity.tflite.writer import TensorSpec, model_specs, write_model
 
 from execution import run_function
-from test_tflite_import import MODELS, TFLM_RUN, shared_model
+from test_tflite_import import MODELS, require_tflm, run_tflm, shared_model
 
 
 def cell_model():
@@ -63,19 +61,6 @@ def run_model(tmp_path, data, inputs):
     return [np.asarray(r).ravel().tolist() for r in results]
 
 
-def tflm(tmp_path, data, x, name):
-    """(output 0, activation arena, persistent part) of stock TFLM."""
-    model, inputs, out = (tmp_path / (name + ".tflite"), tmp_path / (name + ".in"),
-                          tmp_path / (name + ".out"))
-    model.write_bytes(data)
-    x.tofile(str(inputs))
-    run = subprocess.run([TFLM_RUN, str(model), str(inputs), str(out)], check=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
-    figure = lambda key: int(re.search(key + r": (\d+)", run).group(1))
-    return (out.read_bytes(), figure("head_nonpersistent_bytes"),
-            figure("tail_persistent_bytes"))
-
-
 # (halos, same_windows, bands): each way a band computes its rows.
 MODES = [("recompute", True, 3), ("cache", False, 4), ("cache", True, 3)]
 
@@ -102,12 +87,11 @@ def test_patched_cell_computes_the_original(tmp_path, halos, same_windows, count
     assert len(set(expected[0])) > 10
     assert run_model(tmp_path, written, [x]) == expected
 
-    if not os.path.exists(TFLM_RUN):
-        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    require_tflm()
     offsets, arena, _ = place_tensors(tflm_lifetimes(patched.graph), "exact", patched.aliases)
-    out, head, _ = tflm(tmp_path, write_planned(written, None, offsets), x, "planned")
-    assert out == tflm(tmp_path, data, x, "original")[0]
-    assert head == arena
+    planned = run_tflm(tmp_path, write_planned(written, None, offsets), x, "planned")
+    assert planned.output == run_tflm(tmp_path, data, x, "original").output
+    assert planned.head == arena
 
 
 def test_patched_zoo_cell_of_two_inputs(tmp_path):
@@ -178,16 +162,15 @@ def test_person_detect_rewrites(tmp_path):
     unplanned = plan_model(data, "tflm-greedy")
     assert totals[0] < min(totals[1], unplanned.arena_bytes + unplanned.persistent)
 
-    if not os.path.exists(TFLM_RUN):
-        pytest.skip("stock TFLM (%s) is not on this machine" % TFLM_RUN)
+    require_tflm()
     x = np.fromfile(os.path.join(MODELS, "person_detect.in.bin"), np.int8)
     expected = open(os.path.join(MODELS, "person_detect.out.bin"), "rb").read()
     for name, plan in (("activations", for_activations), ("total", for_total)):
-        out, head, tail = tflm(tmp_path, plan.data, x, name)
-        assert out == expected
-        assert head == plan.arena_bytes
-        assert abs(tail - plan.persistent) <= 0.04 * tail
-    _, _, tail = tflm(tmp_path, data, x, "original")
+        run = run_tflm(tmp_path, plan.data, x, name)
+        assert run.output == expected
+        assert run.head == plan.arena_bytes
+        assert abs(run.tail - plan.persistent) <= 0.04 * run.tail
+    tail = run_tflm(tmp_path, data, x, "original").tail
     assert abs(tail - persistent_bytes(read_model(data))) <= 0.04 * tail
 
 
