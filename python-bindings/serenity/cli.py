@@ -13,6 +13,12 @@ def failer(tool):
     return fail
 
 
+def cannot(action, path, error, reason=None):
+    """The one-line message of an input or output file that failed:
+    "cannot read 'path': No such file or directory"."""
+    return "cannot %s '%s': %s" % (action, path, getattr(error, "strerror", None) or reason)
+
+
 def read_bytes(path):
     """The bytes of `path`; OSError carries the reason."""
     with open(path, "rb") as f:

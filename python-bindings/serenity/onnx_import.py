@@ -224,7 +224,7 @@ def parse_input_shape(text):
 def main(argv=None):
     import onnx
 
-    from .cli import failer
+    from .cli import cannot, failer
 
     parser = argparse.ArgumentParser(prog="serenity-import-onnx", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -253,7 +253,7 @@ def main(argv=None):
             warnings.simplefilter("ignore")
             model = onnx.load(args.model)
     except OSError as error:
-        return fail("cannot read '%s': %s" % (args.model, error.strerror))
+        return fail(cannot("read", args.model, error))
     except Exception:  # protobuf's DecodeError and the like
         return fail("'%s' is not an ONNX model" % args.model)
     try:
@@ -264,7 +264,7 @@ def main(argv=None):
     try:
         tosa.write_text(args.output, text)
     except OSError as error:
-        return fail("cannot write '%s': %s" % (args.output, error.strerror))
+        return fail(cannot("write", args.output, error))
     return 0
 
 

@@ -30,6 +30,8 @@ import sys
 
 import serenity
 
+from .cli import cannot, failer
+
 
 def summarize(before, result, rewrite=False):
     lines = []
@@ -357,9 +359,7 @@ def main(argv=None):
                              "map and the buffers at its peak")
     args = parser.parse_args(argv)
 
-    def fail(message):
-        print("serenity-report: %s" % message, file=sys.stderr)
-        return 1
+    fail = failer("serenity-report")
 
     tflm = None
     try:
@@ -370,8 +370,7 @@ def main(argv=None):
         else:
             text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        return fail("cannot read '%s': %s" % (args.model, getattr(error, "strerror", None)
-                                               or "not a text file"))
+        return fail(cannot("read", args.model, error, "not a text file"))
     except ValueError as error:  # a TFLite model the importer or the planner refuses
         return fail("%s: %s" % (args.model, error))
     try:
@@ -404,7 +403,7 @@ def main(argv=None):
                 f.write("\n")
             files.append(args.json)
     except OSError as error:
-        return fail("cannot write '%s': %s" % (error.filename or prefix, error.strerror))
+        return fail(cannot("write", error.filename or prefix, error))
     print(summarize(before, result, args.rewrite))
     for line in arena_lines(arenas, args.ram) if arenas else []:
         print(line)

@@ -679,7 +679,7 @@ def import_tflite(data, name=None):
 def main(argv=None):
     import argparse
 
-    from ..cli import failer, read_bytes
+    from ..cli import cannot, failer, read_bytes
 
     parser = argparse.ArgumentParser(prog="serenity-import-tflite", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -692,7 +692,7 @@ def main(argv=None):
     try:
         data = read_bytes(args.model)
     except OSError as error:
-        return fail("cannot read '%s': %s" % (args.model, error.strerror))
+        return fail(cannot("read", args.model, error))
     try:
         text = import_tflite(data, args.name)
     except ImportError_ as error:
@@ -705,7 +705,7 @@ def main(argv=None):
     try:
         tosa.write_text(args.output, text)
     except OSError as error:
-        return fail("cannot write '%s': %s" % (args.output, error.strerror))
+        return fail(cannot("write", args.output, error))
     return 0
 
 

@@ -303,7 +303,7 @@ def plan_model(data, algorithm="exact", order=None, rewrite=False, max_extra_mac
 def main(argv=None):
     import argparse
 
-    from ..cli import failer, read_bytes
+    from ..cli import cannot, failer, read_bytes
 
     from .schema import SchemaError
 
@@ -329,7 +329,7 @@ def main(argv=None):
     try:
         data = read_bytes(args.model)
     except OSError as error:
-        return fail("cannot read '%s': %s" % (args.model, error.strerror))
+        return fail(cannot("read", args.model, error))
     try:
         plan = plan_model(data, args.placement, "serenity", args.rewrite, args.max_extra_macs,
                           args.objective)
@@ -340,7 +340,7 @@ def main(argv=None):
     try:
         tosa.write_text(args.output, plan.data)
     except OSError as error:
-        return fail("cannot write '%s': %s" % (args.output, error.strerror))
+        return fail(cannot("write", args.output, error))
     print(describe(args.model, plan, written.arena_bytes, args.placement))
     return 0
 
