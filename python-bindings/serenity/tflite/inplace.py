@@ -77,12 +77,8 @@ def candidate(graph, i, aliases, last):
         x = op.inputs[-1]
         # The last input may itself lie in place of others (an in-place
         # chain): those move with it, all dead after the concatenation.
-        root, offset = x, 0
-        while root in aliases:
-            root, delta = aliases[root]
-            offset += delta
+        root, offset = base_of(aliases, x)
         if (x in op.inputs[:-1] or offset or graph.tensors[root].bytes != graph.tensors[x].bytes
-                or any(b == x for b, _ in aliases.values() if root_of(aliases, b) != root)
                 or not _dies_at(graph, aliases, last, x, i)):
             return None
         axis = op.options["axis"] % len(spec.shape)
@@ -157,8 +153,9 @@ def overlap(graph, aliases, lifetimes, source, target):
     def extent(o):
         return max(source_high, o + high) - min(source_low, o + low)
 
-    ideal = sorted({source_low - low, source_high - high})
-    points = set(ideal) | {a for a, _ in merged} | {b for _, b in merged}
+    # The union is smallest between these two; else at a forbidden range's end.
+    points = {source_low - low, source_high - high}
+    points |= {a for a, _ in merged} | {b for _, b in merged}
     best = None
     for o in sorted(points):
         if allowed(o) and (best is None or extent(o) < extent(best)):
