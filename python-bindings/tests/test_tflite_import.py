@@ -251,3 +251,122 @@ def test_sub_relu6_transpose_requantize_squeeze_dequantize_as_tflm(tmp_path, fir
     (result,), _ = run_function(tmp_path, import_tflite(data, "ops"), [x])
     assert list(np.asarray(result).ravel()) == list(expected)
     assert len(set(expected.tolist())) > 20
+
+
+# -- elementwise tables, MEAN and QUANTIZE from float32 ------------------------------
+def unary_model(opcode, shape, element, in_quant, out_quant):
+    from serenity.tflite.writer import TensorSpec, write_model
+    spec = lambda name, quant: TensorSpec(name, shape, element if quant or element == "f32"
+                                          else "f32", scales=quant and [quant[0]],
+                                          zero_points=quant and [quant[1]])
+    tensors = [spec("x", in_quant), TensorSpec("y", shape, "i8" if out_quant else "f32",
+                                               scales=out_quant and [out_quant[0]],
+                                               zero_points=out_quant and [out_quant[1]])]
+    return write_model(tensors, [(opcode, [0], [1], None)], [0], [1], opcode.lower())
+
+
+def test_tables_follow_the_functions():
+    """Without TFLM: the int8 tables are the real functions within one step
+    (TFLM's fixed point is close, not equal, to rounding)."""
+    from serenity.tflite import tables
+    q = np.arange(-128, 128)
+    in_quant = (0.0625, 3)
+    real = (q - in_quant[1]) * in_quant[0]
+    logistic = np.array(tables.logistic_int8(in_quant))
+    expected = np.clip(np.round(256 / (1 + np.exp(-real))) - 128, -128, 127)
+    assert np.max(np.abs(logistic - expected)) <= 1 and len(set(logistic)) > 100
+    out_quant = (0.05, -10)
+    swish = np.array(tables.hard_swish_int8(in_quant, out_quant))
+    expected = np.clip(np.round(real * np.clip(real + 3, 0, 6) / 6 / out_quant[0])
+                       + out_quant[1], -128, 127)
+    assert np.max(np.abs(swish - expected)) <= 1 and len(set(swish)) > 100
+    with pytest.raises(ValueError, match="HARD_SWISH"):
+        tables.hard_swish_int8((0.5, 0), (0.001, 0))
+
+
+@pytest.mark.parametrize("opcode,in_quant,out_quant", [
+    ("LOGISTIC", (0.0625, 3), (1 / 256, -128)),
+    ("LOGISTIC", (0.3, -40), (1 / 256, -128)),
+    ("HARD_SWISH", (0.04, 20), (0.03, -70)),    # reluish exponent > 0
+    ("HARD_SWISH", (0.002, -5), (0.0011, 9))])  # reluish exponent < 0
+def test_int8_tables_on_every_input_as_tflm(tmp_path, opcode, in_quant, out_quant):
+    """LOGISTIC and HARD_SWISH of all 256 int8 values: the table, and the
+    imported IR under mlir-runner, equal stock TFLM's output."""
+    from serenity.tflite import tables
+    data = unary_model(opcode, [1, 256], "i8", in_quant, out_quant)
+    x = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    expected = tflm_output(tmp_path, data, x)
+    function = tables.logistic_int8 if opcode == "LOGISTIC" else (
+        lambda q: tables.hard_swish_int8(q, out_quant))
+    assert function(in_quant) == list(expected)
+    (result,), heap = run_function(tmp_path, import_tflite(data, "f"), [x], pipeline=True)
+    assert list(np.asarray(result).ravel()) == list(expected)
+    assert len(set(expected.tolist())) > 30
+
+
+def test_int8_logistic_needs_tflms_output_zero_point():
+    data = unary_model("LOGISTIC", [1, 8], "i8", (0.1, 0), (1 / 256, 0))
+    with pytest.raises(Exception, match=r"operator 0 \(LOGISTIC, output 'y'\): .*zero point -128"):
+        import_tflite(data)
+
+
+@pytest.mark.parametrize("scale,zero_point", [(0.043, -65), (0.25, 6), (0.0017, 92)])
+def test_quantize_from_float32_as_tflm(tmp_path, scale, zero_point):
+    """QUANTIZE float32 to int8 on every threshold, its neighbours and
+    random values: stock TFLM's output bit for bit (its float32 division,
+    rounded half away from zero)."""
+    from serenity.tflite import tables
+    quant = (float(np.float32(scale)), zero_point)
+    thresholds = np.array(tables.quantize_thresholds(quant), np.float32)
+    rng = np.random.default_rng(4)
+    x = np.concatenate([thresholds, np.nextafter(thresholds, np.float32(-np.inf)),
+                        np.nextafter(thresholds, np.float32(np.inf)),
+                        rng.uniform(-300 * scale, 300 * scale, 233).astype(np.float32),
+                        np.float32([0.0, -0.0, 1e6, -1e6])]).astype(np.float32)
+    data = unary_model("QUANTIZE", [1, x.size], "f32", None, quant)
+    expected = tflm_output(tmp_path, data, x.reshape(1, -1))
+    assert [tables.quantize_float(v, quant) for v in x] == list(expected)
+    (result,), _ = run_function(tmp_path, import_tflite(data, "q"), [x.reshape(1, -1)],
+                                pipeline=True)
+    assert list(np.asarray(result).ravel()) == list(expected)
+
+
+@pytest.mark.parametrize("axes,keep_dims,out_quant", [
+    ([1, 2], True, (0.05, -3)),     # the input's quantization: sum / count, truncated
+    ([1, 2], True, (0.021, 17)),    # requantized, 1 / count in the multiplier
+    ([-1], False, (0.03, -9)),
+    ([0, 2], False, (0.05, -3))])
+def test_int8_mean_as_tflm(tmp_path, axes, keep_dims, out_quant):
+    from serenity.tflite.writer import TensorSpec, write_model
+    shape = [1, 7, 5, 6]
+    out_shape = [1 if a in [(b + 4) % 4 for b in axes] else d for a, d in enumerate(shape)]
+    if not keep_dims:
+        out_shape = [d for a, d in enumerate(shape) if a not in [(b + 4) % 4 for b in axes]]
+    tensors = [TensorSpec("x", shape, "i8", scales=[0.05], zero_points=[-3]),
+               TensorSpec("axes", [len(axes)], "i32", np.array(axes)),
+               TensorSpec("y", out_shape, "i8", scales=[out_quant[0]],
+                          zero_points=[out_quant[1]])]
+    data = write_model(tensors, [("MEAN", [0, 1], [2], {"keep_dims": keep_dims})], [0], [2],
+                       "mean")
+    x = np.random.default_rng(6).integers(-128, 128, shape).astype(np.int8)
+    expected = tflm_output(tmp_path, data, x)
+    (result,), _ = run_function(tmp_path, import_tflite(data, "mean"), [x], pipeline=True)
+    assert list(np.asarray(result).ravel()) == list(expected)
+    assert len(set(expected.tolist())) > 3
+
+
+def test_float_logistic_hard_swish_mean_as_tflm(tmp_path):
+    """The float32 forms, within float tolerance of stock TFLM."""
+    from serenity.tflite.writer import TensorSpec, write_model
+    f = lambda name, shape: TensorSpec(name, shape, "f32")
+    tensors = [f("x", [1, 4, 6, 5]), f("h", [1, 4, 6, 5]), f("s", [1, 4, 6, 5]),
+               TensorSpec("axes", [2], "i32", np.array([1, 2])), f("y", [1, 1, 1, 5])]
+    operators = [("HARD_SWISH", [0], [1], None), ("LOGISTIC", [1], [2], None),
+                 ("MEAN", [2, 3], [4], {"keep_dims": True})]
+    data = write_model(tensors, operators, [0], [4], "float")
+    x = np.random.default_rng(8).uniform(-5, 5, (1, 4, 6, 5)).astype(np.float32)
+    expected = np.frombuffer(run_tflm(tmp_path, data, x).output, np.float32)
+    (result,), _ = run_function(tmp_path, import_tflite(data, "float"), [x])
+    got = np.asarray(result, np.int64).astype(np.int32).view(np.float32).ravel()
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    assert len(set(expected.tolist())) == 5

@@ -27,7 +27,13 @@ outputs are bit-identical to TFLite Micro's:
   DEQUANTIZE int8 to float32 one float32 multiply;
 - SOFTMAX (int8 to int8): gemmlowp's fixed-point exp per input difference
   as a table (fixedpoint.py), and its reciprocal of each row's sum in TOSA
-  integer ops.
+  integer ops;
+- LOGISTIC, HARD_SWISH (int8): TFLM's kernel of each of the 256 inputs as
+  a tosa.table (tables.py); float: sigmoid, x * relu6(x + 3) / 6;
+- MEAN: int8 as QuantizedMeanOrSum (1 / count in the multiplier); float,
+  the sum times 1 / count;
+- QUANTIZE float32 to int8: fl32(x / scale) rounded half away from zero,
+  exactly, from a reciprocal and a table of thresholds.
 
 Anything else is one ImportError_ that lists every unsupported op with its
 index and output tensor, and nothing is written.
@@ -37,7 +43,7 @@ import numpy as np
 
 from .. import tosa
 from ..tosa import Emitter, Operand, clamp_attrs, tensor_type, window_attrs
-from . import fixedpoint
+from . import fixedpoint, tables
 from .schema import ACTIVATIONS, PADDINGS, SchemaError, read_model, read_options, same_pads
 
 
@@ -58,9 +64,11 @@ class Value(Operand):
 
 SUPPORTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
              "RESHAPE", "SOFTMAX", "ADD", "SUB", "CONCATENATION", "RELU", "RELU6", "MUL", "PAD",
-             "STRIDED_SLICE", "SQUEEZE", "TRANSPOSE", "QUANTIZE", "DEQUANTIZE")
-# The one conversion each type-changing op is supported for.
-CONVERSIONS = {"QUANTIZE": ("INT8", "INT8"), "DEQUANTIZE": ("INT8", "FLOAT32")}
+             "STRIDED_SLICE", "SQUEEZE", "TRANSPOSE", "QUANTIZE", "DEQUANTIZE", "LOGISTIC",
+             "HARD_SWISH", "MEAN")
+# The (input, output) types each type-changing op is supported for.
+CONVERSIONS = {"QUANTIZE": (("INT8", "INT8"), ("FLOAT32", "INT8")),
+               "DEQUANTIZE": (("INT8", "FLOAT32"),)}
 # TFLite's int8 ADD: both inputs less their zero points, shifted left by
 # this, then each scaled to twice the larger input scale.
 ADD_LEFT_SHIFT = 20
@@ -169,7 +177,7 @@ class Importer:
             if op.opcode in CONVERSIONS and op.inputs and op.outputs:
                 types = (self.model.tensors[op.inputs[0]].type_name,
                          self.model.tensors[op.outputs[0]].type_name)
-                if types != CONVERSIONS[op.opcode]:
+                if types not in CONVERSIONS[op.opcode]:
                     what = "%s from %s to %s" % ((op.opcode,) + types)
             if op.opcode not in SUPPORTED or what != op.opcode:
                 problems.append("%s (operator %d, output '%s')" % (
@@ -522,12 +530,126 @@ class Importer:
     def op_quantize(self, op):
         """QUANTIZE from int8 (TFLM's Requantize): less the input's zero
         point, times input scale over output scale (MultiplyByQuantized-
-        Multiplier), plus the output's zero point. From float32, TFLite
-        divides and rounds in float, which TOSA has no exact form of."""
+        Multiplier), plus the output's zero point. From float32: see
+        quantize_float."""
         x = self.input_value(op, 0)
+        out_quant = quant_of(self.output_tensor(op))
+        if x.element == "f32":
+            return self.quantize_float(x, out_quant)
         self.check_element(op, x)
-        return self.to_output(op, self.widen(x), [x.quant[0] / quant_of(self.output_tensor(op))[0]],
-                              None)
+        return self.to_output(op, self.widen(x), [x.quant[0] / out_quant[0]], None)
+
+    def quantize_float(self, x, quant):
+        """TFLite's AffineQuantize: fl32(x / scale) rounded half away from
+        zero, plus the zero point, in int8. TOSA has no float division, so:
+        x times the reciprocal of the scale gives the step within one
+        (tables.quantize_thresholds), and the two thresholds around it,
+        gathered from a table, correct it exactly. Beyond 2^31 steps TFLite
+        converts out of int32's range (undefined in C++); this saturates,
+        as Cortex-M's VCVT does."""
+        count = int(np.prod(x.shape))
+        flat = self.reshape(x, [1, count])
+        reciprocal = self.const(np.full([1, 1], np.float32(1) / np.float32(quant[0])), "f32",
+                                "inv")
+        scaled = Value(self.emit.mul(flat, reciprocal, flat.shape, "scaled"), flat.shape, "f32")
+        shifted = self.op("add", [scaled, self.const(np.full([1, 1], quant[1], np.float32),
+                                                      "f32", "zp")], "", flat.shape, "f32")
+        clamped = self.op("clamp", [shifted], clamp_attrs(-128.0, 127.0, "f32"), flat.shape, "f32")
+        step = self.op("cast", [clamped], "", flat.shape, "i32", "step")
+        index = self.op("add", [step, self.i32(128, 2)], "", flat.shape, "i32", "index")
+        thresholds = tables.quantize_thresholds(quant)
+        bounds = []
+        for table in ([-np.inf] + thresholds, thresholds + [np.inf]):
+            values = self.const(np.array(table, np.float32).reshape(1, 256, 1), "f32", "bound")
+            gathered = self.op("gather", [values, index], "", [1, count, 1], "f32")
+            bounds.append(self.reshape(gathered, flat.shape))
+        lower, upper = bounds
+        up = self.op("cast", [self.op("greater_equal", [flat, upper], "", flat.shape, "i1")],
+                     "", flat.shape, "i32")
+        down = self.op("cast", [self.op("greater", [lower, flat], "", flat.shape, "i1")], "",
+                       flat.shape, "i32")
+        exact = self.op("sub", [self.op("add", [step, up], "", flat.shape, "i32"), down], "",
+                        flat.shape, "i32")
+        result = self.op("cast", [exact], "", flat.shape, "i8", "q", quant)
+        return self.reshape(result, x.shape)
+
+    def op_logistic(self, op):
+        """Float: tosa.sigmoid. Int8: TFLM's kernel as a table
+        (tables.logistic_int8); TFLM requires the output's zero point to be
+        -128 and takes its scale as 1/256."""
+        x = self.input_value(op, 0)
+        if x.element == "f32":
+            return self.op("sigmoid", [x], "", x.shape, "f32", "sigmoid")
+        self.check_element(op, x)
+        out_quant = quant_of(self.output_tensor(op))
+        if out_quant is None or out_quant[1] != -128:
+            self.fail(op, "an int8 LOGISTIC must output zero point -128")
+        return self.table(x, tables.logistic_int8(x.quant), out_quant)
+
+    def op_hard_swish(self, op):
+        """Float: x * min(6, max(0, x + 3)) / 6. Int8: TFLM's kernel as a
+        table (tables.hard_swish_int8)."""
+        x = self.input_value(op, 0)
+        if x.element == "f32":
+            rank = len(x.shape)
+            three = self.const(np.full([1] * rank, 3.0, np.float32), "f32", "three")
+            relu6 = self.clamp(self.op("add", [x, three], "", x.shape, "f32"),
+                               activation_range("RELU6", None, "f32"))
+            product = Value(self.emit.mul(x, relu6, x.shape), x.shape, "f32")
+            sixth = self.const(np.full([1] * rank, np.float32(1) / np.float32(6)), "f32", "sixth")
+            return Value(self.emit.mul(product, sixth, x.shape, "hswish"), x.shape, "f32")
+        self.check_element(op, x)
+        out_quant = quant_of(self.output_tensor(op))
+        try:
+            table = tables.hard_swish_int8(x.quant, out_quant)
+        except ValueError as error:
+            self.fail(op, str(error))
+        return self.table(x, table, out_quant)
+
+    def table(self, x, table, quant):
+        """tosa.table of an int8 `x`: output = table[x + 128]."""
+        return self.op("table", [x, self.const(np.array(table, np.int64), "i8", "table")], "",
+                       x.shape, "i8", "table", quant)
+
+    def op_mean(self, op):
+        """MEAN over constant axes. Float: the sum times 1 / count. Int8 as
+        TFLM's QuantizedMeanOrSum: the sum less count x zero point, times
+        input scale over output scale with 1 / count folded into the
+        multiplier. (The TFLM of ../shared/tflm takes this path also when
+        both quantizations are equal, where newer TFLM divides the raw sum,
+        truncating.)"""
+        x = self.input_value(op, 0)
+        out = self.output_tensor(op)
+        rank = len(x.shape)
+        axes = sorted({a + rank if a < 0 else a for a in self.constant_operand(op, 1)})
+        if any(not 0 <= a < rank for a in axes):
+            self.fail(op, "axes %s of a rank-%d input" % (self.constant_operand(op, 1), rank))
+        count = int(np.prod([x.shape[a] for a in axes]))
+        kept = [1 if a in axes else d for a, d in enumerate(x.shape)]
+
+        def total(v):
+            for axis in axes:
+                shape = [1 if a <= axis and a in axes else d for a, d in enumerate(x.shape)]
+                v = self.op("reduce_sum", [v], "axis = %d : i32" % axis, shape, v.element, "sum")
+            return v
+
+        if x.element == "f32":
+            inverse = self.const(np.full([1] * rank, np.float32(1) / np.float32(count)), "f32",
+                                 "inv")
+            mean = Value(self.emit.mul(total(x), inverse, kept, "mean"), kept, "f32")
+            return self.reshape(mean, out.shape)
+        self.check_element(op, x)
+        out_quant = quant_of(out)
+        multiplier, shift = tables.quantize_multiplier(x.quant[0] / out_quant[0])
+        folded = min(count.bit_length() - 1, 32, 31 + shift)
+        multiplier = (multiplier << folded) // count
+        shift -= folded
+        if not 2 <= 31 - shift <= 62:
+            self.fail(op, "input scale over output scale over %d is not a TOSA rescale" % count)
+        result = Value(self.emit.rescale(total(self.widen(x)), [multiplier], [31 - shift], 0,
+                                         out_quant[1], kept, "i8", True, in_element="i32"),
+                       kept, "i8", out_quant)
+        return self.reshape(result, out.shape)
 
     def op_dequantize(self, op):
         """DEQUANTIZE int8 to float32: (x - zero point) times the scale, the

@@ -15,7 +15,8 @@ def _aligned(size):
 # Ops whose TFLM reference kernels request no scratch buffer.
 NO_SCRATCH = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D",
               "MAX_POOL_2D", "RESHAPE", "SOFTMAX", "ADD", "SUB", "CONCATENATION", "RELU", "RELU6",
-              "MUL", "PAD", "STRIDED_SLICE", "SQUEEZE", "TRANSPOSE", "QUANTIZE", "DEQUANTIZE")
+              "MUL", "PAD", "STRIDED_SLICE", "SQUEEZE", "TRANSPOSE", "QUANTIZE", "DEQUANTIZE",
+              "LOGISTIC", "HARD_SWISH")
 
 
 def tflm_lifetimes(model):
@@ -62,7 +63,7 @@ PERSISTENT_PER_OPERATOR = 64
 PERSISTENT_OP_DATA = {"RELU": 24, "MUL": 24, "RESHAPE": 24, "SQUEEZE": 24, "QUANTIZE": 24,
                       "CONCATENATION": 40, "ADD": 72, "SUB": 72, "SOFTMAX": 72,
                       "FULLY_CONNECTED": 72, "AVERAGE_POOL_2D": 72, "MAX_POOL_2D": 72,
-                      "PAD": 64, "STRIDED_SLICE": 128}
+                      "PAD": 64, "STRIDED_SLICE": 128, "LOGISTIC": 8, "HARD_SWISH": 8}
 # (RELU6, TRANSPOSE and DEQUANTIZE measured at 0.)
 PERSISTENT_CONV_DATA = 88
 
