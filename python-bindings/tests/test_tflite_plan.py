@@ -196,3 +196,70 @@ def test_tflm_greedy_places_every_buffer_where_tflm_does(tmp_path):
         sizes = [int(r["size"]) for r in rows]
         ties += len(sizes) - len(set(sizes))
     assert ties > 300
+
+
+def mean_model(axes, keep_dims):
+    """x -> 1x1 CONV_2D (32 channels) -> MEAN over `axes` -> FULLY_CONNECTED
+    (10): TFLM's MEAN kernel asks for three scratch buffers."""
+    from serenity.tflite.writer import TensorSpec, write_model
+    rng = np.random.default_rng(1)
+    shape = [1, 8, 8, 32]
+    reduced = [1 if a in axes else d for a, d in enumerate(shape)]
+    if not keep_dims:
+        reduced = [d for a, d in enumerate(shape) if a not in axes]
+    depth = int(np.prod(reduced))
+    act = lambda name, s, scale, zp: TensorSpec(name, s, "i8", scales=[scale], zero_points=[zp])
+    tensors = [act("x", [1, 8, 8, 4], 0.05, -3),
+               TensorSpec("w", [32, 1, 1, 4], "i8", rng.integers(-127, 128, (32, 1, 1, 4)),
+                          scales=[0.01], zero_points=[0]),
+               TensorSpec("b", [32], "i32", rng.integers(-300, 300, 32), scales=[0.0005],
+                          zero_points=[0]),
+               act("a", shape, 0.1, -5),
+               TensorSpec("axes", [len(axes)], "i32", np.array(axes)),
+               act("m", reduced, 0.04, 2),
+               TensorSpec("fw", [10, depth], "i8", rng.integers(-127, 128, (10, depth)),
+                          scales=[0.02], zero_points=[0]),
+               TensorSpec("fb", [10], "i32", np.zeros(10), scales=[0.0008], zero_points=[0]),
+               act("y", [1, 10], 0.3, 0)]
+    operators = [("CONV_2D", [0, 1, 2], [3], {"padding": "VALID"}),
+                 ("MEAN", [3, 4], [5], {"keep_dims": keep_dims}),
+                 ("FULLY_CONNECTED", [5, 6, 7], [8], {})]
+    return write_model(tensors, operators, [0], [8], "mean")
+
+
+@pytest.mark.parametrize("axes,keep_dims", [([1, 2], True), ([3], False)])
+@pytest.mark.parametrize("rewrite", [False, True])
+def test_scratch_buffers_tflm_places_online(tmp_path, axes, keep_dims, rewrite):
+    """A MEAN's scratch buffers are not ours to place: TFLM puts them online
+    around the offline plan. The plan predicts where (tflm.place_online),
+    so stock TFLM's arena is the plan's, with the original's output; and
+    the model as written gets the arena written_arena says."""
+    from serenity.tflite.offline_plan import written_arena
+    from serenity.tflite.tflm import scratch_lifetimes
+    data = mean_model(axes, keep_dims)
+    scratch = scratch_lifetimes(read_model(data))
+    assert [b[0] for b in scratch] == [4 * (32 if keep_dims else 64), 16, 16]
+    plan = plan_model(data, rewrite=rewrite)
+    x = np.random.default_rng(2).integers(-128, 128, 256).astype(np.int8)
+    written, planned = run_tflm(tmp_path, data, x, "w"), run_tflm(tmp_path, plan.data, x, "p")
+    assert planned.output == written.output and len(set(written.output)) > 5
+    assert written.head == written_arena(data)
+    assert planned.offline == len(plan.lifetimes)
+    assert planned.buffers == planned.offline + len(scratch)
+    assert planned.head == plan.arena_bytes
+    online = [(int(r["tflm_offset"]), int(r["size"])) for r in planned.rows
+              if r["what"] == "scratch"]
+    from serenity.tflite.tflm import place_online
+    lifetimes = plan.lifetimes
+    expected = place_online([(plan.offsets[i],) + lifetimes[i] for i in lifetimes], scratch)
+    assert online == list(zip(expected, [b[0] for b in scratch]))
+
+
+def test_online_buffers_take_the_first_gap_largest_first():
+    """tflm.place_online as GreedyMemoryPlanner: the 200-byte buffer first,
+    into the gap between the offline ones; of the two 64-byte ones the one
+    added last goes first; a buffer live at other times does not block."""
+    from serenity.tflite.tflm import place_online
+    placed = [(0, 100, 0, 5), (300, 100, 0, 5), (100, 500, 6, 9)]
+    assert place_online(placed, [(64, 1, 1), (200, 1, 1), (64, 1, 1)]) == [464, 100, 400]
+    assert place_online(placed, [(64, 7, 7)]) == [0]

@@ -26,7 +26,8 @@ from . import patches
 from .rewrite import OBJECTIVES, best_rewrite
 from .patches import Patched
 from .schema import Table, read_model
-from .tflm import NO_SCRATCH, persistent_bytes, place_tensors, tflm_lifetimes
+from .tflm import (NO_SCRATCH, SCRATCH, persistent_bytes, place_online, place_tensors,
+                   scratch_lifetimes, tflm_lifetimes)
 from .writer import model_specs, write_model
 
 OFFLINE_METADATA = "OfflineMemoryAllocation"
@@ -232,7 +233,8 @@ def check_order(model, order):
 @dataclass
 class Plan:
     """A model planned for TFLM: its bytes, every activation's offset, the
-    arena of the activations, and the rewrites made (`patched`: the spatial
+    arena of the activations (with the scratch buffers TFLM places online
+    around them), and the rewrites made (`patched`: the spatial
     patches, or None; `inplace`: results in place of an input or values
     laid over another)."""
     data: bytes
@@ -250,14 +252,53 @@ class Plan:
 
 
 def _check_kernels(model):
-    # TFLM plans an op's scratch buffers online, around the offline offsets
-    # (keyword_scrambled_8bit's SVDFs: 672 bytes online, 800 so): plan only
-    # models whose every op, in TFLM's reference kernels, asks for none.
-    others = sorted({op.opcode for op in model.operators} - set(NO_SCRATCH))
+    # TFLM plans an op's scratch buffers online, around the offline offsets:
+    # plan only models whose every op's requests are known (tflm.SCRATCH),
+    # so that the arena can be predicted.
+    known = set(NO_SCRATCH) | set(SCRATCH)
+    others = sorted({op.opcode for op in model.operators} - known)
     if others:
-        raise ValueError("%s may request scratch buffers, which TFLite Micro plans online "
-                         "around an offline plan; serenity-plan-tflite plans models of %s"
-                         % (", ".join(others), ", ".join(NO_SCRATCH)))
+        raise ValueError("%s may request scratch buffers of sizes not modeled, which TFLite "
+                         "Micro plans online around an offline plan; serenity-plan-tflite "
+                         "plans models of %s" % (", ".join(others), ", ".join(sorted(known))))
+
+
+def _scratch_keys(lifetimes, scratch):
+    # Keys after every tensor's: TFLM adds scratch buffers after tensors.
+    top = max(lifetimes, default=-1) + 1
+    return {top + k: buffer for k, buffer in enumerate(scratch)}
+
+
+def place_with_scratch(lifetimes, scratch, algorithm, aliases=None):
+    """The tensors' offsets (written offline) and TFLM's arena once it has
+    put the `scratch` buffers (tflm.scratch_lifetimes) online around them
+    (tflm.place_online). The tensors are placed by `algorithm` with and
+    without room reserved for the scratch buffers, and the smaller arena is
+    kept. Returns (offsets, arena, the placement)."""
+    best = None
+    for reserve in (False, True) if scratch else (False,):
+        blocks = dict(lifetimes)
+        if reserve:
+            blocks.update(_scratch_keys(lifetimes, scratch))
+        offsets, _, placement = place_tensors(blocks, algorithm, aliases)
+        offsets = {i: offsets[i] for i in lifetimes}
+        online = place_online([(offsets[i],) + lifetimes[i] for i in lifetimes], scratch)
+        arena = max([offsets[i] + lifetimes[i][0] for i in lifetimes]
+                    + [o + b[0] for o, b in zip(online, scratch)], default=0)
+        if best is None or arena < best[1]:
+            best = (offsets, arena, placement)
+    return best
+
+
+def written_arena(data):
+    """TFLM's activations for the model `data` as stored, planned by TFLM
+    itself: every tensor and scratch buffer online, in the order TFLM adds
+    them (tflm-greedy follows its ties)."""
+    model = read_model(data)
+    lifetimes = tflm_lifetimes(model)
+    blocks = dict(lifetimes)
+    blocks.update(_scratch_keys(lifetimes, scratch_lifetimes(model)))
+    return place_tensors(blocks, "tflm-greedy")[1]
 
 
 def plan_model(data, algorithm="exact", order=None, rewrite=False, max_extra_macs=10.0,
@@ -278,7 +319,8 @@ def plan_model(data, algorithm="exact", order=None, rewrite=False, max_extra_mac
         model.operators = [model.operators[i] for i in order]
     if not rewrite:
         lifetimes = tflm_lifetimes(model)
-        offsets, arena, placement = place_tensors(lifetimes, algorithm)
+        offsets, arena, placement = place_with_scratch(lifetimes, scratch_lifetimes(model),
+                                                       algorithm)
         persistent = persistent_bytes(model)
         return Plan(write_planned(data, order, offsets), offsets, arena, placement, lifetimes,
                     persistent=persistent, persistent_before=persistent)
@@ -286,7 +328,8 @@ def plan_model(data, algorithm="exact", order=None, rewrite=False, max_extra_mac
     graph = patches.Graph.of(model_specs(model))
     option, aliases, count = best_rewrite(graph, max_extra_macs, objective, algorithm)
     lifetimes = tflm_lifetimes(option.graph)
-    offsets, arena, placement = place_tensors(lifetimes, algorithm, aliases)
+    offsets, arena, placement = place_with_scratch(lifetimes, scratch_lifetimes(option.graph),
+                                                   algorithm, aliases)
     if option.patches > 1:
         planned = write_planned(write_model(*option.graph.specs(), name=model.name), None,
                                 offsets)
@@ -333,7 +376,7 @@ def main(argv=None):
     try:
         plan = plan_model(data, args.placement, "serenity", args.rewrite, args.max_extra_macs,
                           args.objective)
-        written = plan_model(data, "tflm-greedy")
+        written = written_arena(data)
     except (SchemaError, ValueError) as error:
         return fail("%s: %s" % (args.model, error))
     from .. import tosa
@@ -341,7 +384,7 @@ def main(argv=None):
         tosa.write_text(args.output, plan.data)
     except OSError as error:
         return fail(cannot("write", args.output, error))
-    print(describe(args.model, plan, written.arena_bytes, args.placement))
+    print(describe(args.model, plan, written, args.placement))
     return 0
 
 

@@ -19,6 +19,63 @@ NO_SCRATCH = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2
               "LOGISTIC", "HARD_SWISH")
 
 
+def _elements(shape):
+    count = 1
+    for d in shape:
+        count *= int(d)
+    return count
+
+
+def _mean_scratch(model, op):
+    # PrepareMeanOrSum: an int8 sum per output element, then the index
+    # and the resolved axes (one int per input dimension, per axis).
+    x = model.tensors[op.inputs[0]]
+    axes = model.tensors[op.inputs[1]]
+    sums = [4 * _elements(model.tensors[op.outputs[0]].shape)] if x.element == "i8" else []
+    return sums + [4 * len(x.shape), 4 * _elements(axes.shape)]
+
+
+# Ops whose reference kernels request scratch buffers in Prepare: opcode ->
+# (model, op) -> the bytes of each request, in order. Measured with
+# ../shared/tflm/tflm_run's PLAN.csv.
+SCRATCH = {"MEAN": _mean_scratch}
+
+
+def scratch_lifetimes(model):
+    """(bytes rounded up to 16, scope, scope) of every scratch buffer, in
+    the order TFLM adds them to its planner: after the tensors, operator by
+    operator, each live in its operator's scope only."""
+    buffers = []
+    for i, op in enumerate(model.operators):
+        for size in SCRATCH[op.opcode](model, op) if op.opcode in SCRATCH else []:
+            buffers.append((_aligned(size), i + 1, i + 1))
+    return buffers
+
+
+def place_online(placed, online):
+    """Where TFLM's GreedyMemoryPlanner puts the `online` buffers ((size,
+    first, last), in the order they were added) around the `placed` ones
+    ((offset, size, first, last): offline-planned): largest first, among
+    equal sizes the one added last first, each at the lowest offset where
+    it fits among the buffers already placed and live with it. Returns
+    their offsets, in `online`'s order."""
+    entries = sorted(placed, key=lambda e: e[0])
+    offsets = [None] * len(online)
+    for k in sorted(range(len(online)), key=lambda k: (-online[k][0], -k)):
+        size, first, last = online[k]
+        candidate = 0
+        for offset, other, other_first, other_last in entries:
+            if other_first > last or first > other_last:
+                continue
+            if offset - candidate >= size:
+                break
+            candidate = max(candidate, offset + other)
+        offsets[k] = candidate
+        entry = (candidate, size, first, last)
+        entries.insert(sum(1 for e in entries if e[0] <= candidate), entry)
+    return offsets
+
+
 def tflm_lifetimes(model):
     """{tensor index: (bytes rounded up to 16, first, last)} of the tensors
     TFLM plans, with its allocation scopes: 0 for the graph's inputs and
@@ -63,7 +120,8 @@ PERSISTENT_PER_OPERATOR = 64
 PERSISTENT_OP_DATA = {"RELU": 24, "MUL": 24, "RESHAPE": 24, "SQUEEZE": 24, "QUANTIZE": 24,
                       "CONCATENATION": 40, "ADD": 72, "SUB": 72, "SOFTMAX": 72,
                       "FULLY_CONNECTED": 72, "AVERAGE_POOL_2D": 72, "MAX_POOL_2D": 72,
-                      "PAD": 64, "STRIDED_SLICE": 128, "LOGISTIC": 8, "HARD_SWISH": 8}
+                      "PAD": 64, "STRIDED_SLICE": 128, "LOGISTIC": 8, "HARD_SWISH": 8,
+                      "MEAN": 48}
 # (RELU6, TRANSPOSE and DEQUANTIZE measured at 0.)
 PERSISTENT_CONV_DATA = 88
 
