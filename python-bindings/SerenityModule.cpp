@@ -18,6 +18,7 @@
 #include "serenity/Transforms/PassOptions.h"
 #include "serenity/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -301,6 +302,167 @@ py::tuple plan(const std::string &text, const std::string &options,
   return session.result(true, moduleResult(*module, functions));
 }
 
+std::string printed(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  type.print(os);
+  return text;
+}
+
+/// A tensor type as (shape, element type), any other type as its text.
+py::object typeToPython(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return py::str(printed(type));
+  py::list shape;
+  for (int64_t size : tensor.getShape())
+    shape.append(size);
+  return py::make_tuple(shape, printed(tensor.getElementType()));
+}
+
+/// An attribute as plain data: integers, floats, strings, lists of
+/// integers, types as their text, dense elements as a dict of their shape,
+/// element type, raw little-endian bytes and whether they are one splat;
+/// anything else as its text.
+py::object attributeToPython(Attribute attribute) {
+  if (auto array = dyn_cast<DenseI64ArrayAttr>(attribute))
+    return py::cast(std::vector<int64_t>(array.asArrayRef()));
+  if (auto array = dyn_cast<DenseI32ArrayAttr>(attribute))
+    return py::cast(std::vector<int32_t>(array.asArrayRef()));
+  if (auto boolean = dyn_cast<BoolAttr>(attribute))
+    return py::bool_(boolean.getValue());
+  if (auto integer = dyn_cast<IntegerAttr>(attribute))
+    return py::int_(integer.getValue().getSExtValue());
+  if (auto real = dyn_cast<FloatAttr>(attribute))
+    return py::float_(real.getValueAsDouble());
+  if (auto string = dyn_cast<StringAttr>(attribute))
+    return py::str(string.getValue().str());
+  if (auto type = dyn_cast<TypeAttr>(attribute))
+    return py::str(printed(type.getValue()));
+  auto dense = dyn_cast<DenseIntOrFPElementsAttr>(attribute);
+  if (dense && !dense.getElementType().isInteger(1)) {
+    py::dict elements;
+    py::list shape;
+    for (int64_t size : dense.getType().getShape())
+      shape.append(size);
+    elements["shape"] = shape;
+    elements["element"] = printed(dense.getElementType());
+    elements["splat"] = dense.isSplat();
+    ArrayRef<char> raw = dense.getRawData();
+    elements["raw"] = py::bytes(raw.data(), raw.size());
+    return elements;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  attribute.print(os);
+  return py::str(text);
+}
+
+py::dict attributesToPython(ArrayRef<NamedAttribute> attributes) {
+  py::dict result;
+  for (const NamedAttribute &named : attributes)
+    result[py::str(named.getName().str())] =
+        attributeToPython(named.getValue());
+  return result;
+}
+
+py::dict attributesToPython(DictionaryAttr attributes) {
+  return attributes ? attributesToPython(attributes.getValue()) : py::dict();
+}
+
+/// A location as the name it gives (an imported op's tensor name), else
+/// its text.
+std::string locationName(Location location) {
+  if (auto name = dyn_cast<NameLoc>(location))
+    return name.getName().str();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  location.print(os);
+  return text;
+}
+
+/// serenity._core.functions(text, filename) -> (ok, diagnostics, [dict]):
+/// each function of `text` with a body as plain data, for tools that
+/// translate MLIR to other formats (serenity-export-tflite). Values are
+/// numbered in order: arguments, then each op's results. An op is its name,
+/// operand and result numbers, result types, attributes (properties
+/// included), location and how many regions it has.
+py::tuple functions(const std::string &text, const std::string &filename) {
+  Session session;
+  OwningOpRef<ModuleOp> module = session.parse(text, filename);
+  if (!module)
+    return session.result(false, py::none());
+  py::list result;
+  for (func::FuncOp func : module->getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    llvm::DenseMap<Value, unsigned> numbers;
+    py::list arguments;
+    for (BlockArgument argument : func.getArguments()) {
+      numbers[argument] = numbers.size();
+      py::dict entry;
+      entry["type"] = typeToPython(argument.getType());
+      entry["attributes"] =
+          attributesToPython(func.getArgAttrDict(argument.getArgNumber()));
+      arguments.append(entry);
+    }
+    py::list results;
+    for (unsigned i = 0; i < func.getNumResults(); ++i) {
+      py::dict entry;
+      entry["type"] = typeToPython(func.getResultTypes()[i]);
+      entry["attributes"] = attributesToPython(func.getResultAttrDict(i));
+      results.append(entry);
+    }
+    py::list ops;
+    py::list returned;
+    for (Operation &op : func.getBody().front()) {
+      auto number = [&](Value value) -> py::object {
+        auto found = numbers.find(value);
+        return found == numbers.end() ? py::object(py::none())
+                                      : py::object(py::int_(found->second));
+      };
+      if (isa<func::ReturnOp>(op)) {
+        for (Value operand : op.getOperands())
+          returned.append(number(operand));
+        continue;
+      }
+      py::dict entry;
+      entry["name"] = op.getName().getStringRef().str();
+      py::list operands;
+      for (Value operand : op.getOperands())
+        operands.append(number(operand));
+      entry["operands"] = operands;
+      py::list resultNumbers, types;
+      for (Value value : op.getResults()) {
+        numbers[value] = numbers.size();
+        resultNumbers.append(numbers[value]);
+        types.append(typeToPython(value.getType()));
+      }
+      entry["results"] = resultNumbers;
+      entry["types"] = types;
+      py::dict attributes = attributesToPython(op.getAttrs());
+      if (std::optional<Attribute> properties = op.getPropertiesAsAttribute();
+          properties && *properties)
+        if (auto dict = dyn_cast<DictionaryAttr>(*properties))
+          for (const NamedAttribute &named : dict)
+            attributes[py::str(named.getName().str())] =
+                attributeToPython(named.getValue());
+      entry["attributes"] = attributes;
+      entry["location"] = locationName(op.getLoc());
+      entry["regions"] = op.getNumRegions();
+      ops.append(entry);
+    }
+    py::dict entry;
+    entry["name"] = func.getSymName().str();
+    entry["arguments"] = arguments;
+    entry["results"] = results;
+    entry["ops"] = ops;
+    entry["returned"] = returned;
+    result.append(entry);
+  }
+  return session.result(true, result);
+}
+
 /// Places buffers given as (bytes, first step, last step) with one of the
 /// planners of --serenity-plan-memory: for lifetimes that come from outside
 /// MLIR (a TFLite model's tensors, as TFLM's planner sees them).
@@ -399,6 +561,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("max_states"), py::arg("filename"));
   m.def("plan", &plan, py::arg("text"), py::arg("options"),
         py::arg("filename"));
+  m.def("functions", &functions, py::arg("text"), py::arg("filename"));
   m.def("place", &place, py::arg("buffers"), py::arg("algorithm"),
         py::arg("alignment"), py::arg("time_limit_ms"));
   m.def("schedule_graph", &scheduleGraphOf, py::arg("arguments"),

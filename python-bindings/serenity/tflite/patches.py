@@ -420,13 +420,13 @@ def patch_graph(graph, group_ops, patches, halos="recompute", same_windows=None)
         assemble(parts[t], t, 0)
     operators += rest
 
-    result = _compact(Graph(tensors, operators, list(graph.inputs), list(graph.outputs)),
+    result = compact(Graph(tensors, operators, list(graph.inputs), list(graph.outputs)),
                       aliases)
     return Patched(result[0], result[1], macs(result[0]), group_ops, patches, halos,
                    same_windows)
 
 
-def _compact(graph, aliases):
+def compact(graph, aliases):
     """Drops the tensors no operator or graph input/output names (the
     group's values as a whole), renumbering the rest."""
     used = set(graph.inputs) | set(graph.outputs)

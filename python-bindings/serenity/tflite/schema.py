@@ -36,7 +36,7 @@ BUILTIN_OPERATORS = {
     23: "RESIZE_BILINEAR", 24: "RNN", 25: "SOFTMAX", 26: "SPACE_TO_DEPTH", 27: "SVDF",
     28: "TANH", 32: "CUSTOM", 34: "PAD", 36: "GATHER", 39: "TRANSPOSE", 40: "MEAN", 41: "SUB",
     42: "DIV", 43: "SQUEEZE", 44: "UNIDIRECTIONAL_SEQUENCE_LSTM", 45: "STRIDED_SLICE",
-    47: "EXP", 49: "SPLIT", 53: "CAST", 55: "MAXIMUM", 57: "MINIMUM", 60: "PADV2",
+    47: "EXP", 49: "SPLIT", 53: "CAST", 55: "MAXIMUM", 57: "MINIMUM", 59: "NEG", 60: "PADV2",
     65: "SLICE", 70: "EXPAND_DIMS", 74: "SUM", 83: "PACK", 88: "UNPACK", 102: "SPLIT_V",
     114: "QUANTIZE", 117: "HARD_SWISH", 126: "BATCH_MATMUL",
 }
@@ -260,6 +260,7 @@ _OPTION_FIELDS = {
     "LOGISTIC": [],
     "HARD_SWISH": [],
     "MEAN": [("keep_dims", 0, "bool")],
+    "SUM": [("keep_dims", 0, "bool")],
     "STRIDED_SLICE": [("begin_mask", 0, "i32"), ("end_mask", 1, "i32"),
                       ("ellipsis_mask", 2, "i32"), ("new_axis_mask", 3, "i32"),
                       ("shrink_axis_mask", 4, "i32"), ("offset", 5, "bool")],

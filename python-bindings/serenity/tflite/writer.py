@@ -34,7 +34,7 @@ PADDING_CODES = {name: code for code, name in PADDINGS.items()}
 OPTIONS_TYPES = {"CONV_2D": 1, "DEPTHWISE_CONV_2D": 2, "AVERAGE_POOL_2D": 5, "MAX_POOL_2D": 5,
                  "FULLY_CONNECTED": 8, "SOFTMAX": 9, "CONCATENATION": 10, "ADD": 11,
                  "RESHAPE": 17, "MUL": 21, "PAD": 22, "TRANSPOSE": 26, "SUB": 28, "SQUEEZE": 30,
-                 "STRIDED_SLICE": 32, "MEAN": 27}
+                 "STRIDED_SLICE": 32, "MEAN": 27, "SUM": 27}
 
 
 @dataclass
@@ -152,7 +152,7 @@ def _options(b, opcode, options):
         b.PrependInt32Slot(0, o.get("axis", 0), 0)
         b.PrependInt8Slot(1, activation, 0)
         return b.EndObject()
-    if opcode == "MEAN":
+    if opcode in ("MEAN", "SUM"):
         b.StartObject(1)
         b.PrependBoolSlot(0, bool(o.get("keep_dims", False)), False)
         return b.EndObject()
