@@ -48,7 +48,7 @@ def dense_literal(array, element="f32"):
     if array.size and np.all(array == array.flat[0]):
         value = array.flat[0]
         return "dense<%s>" % (float_literal(value) if element == "f32" else int(value))
-    dtype = {"f32": "<f4", "i8": "i1", "ui8": "u1", "i32": "<i4"}[element]
+    dtype = {"f32": "<f4", "i8": "i1", "ui8": "u1", "i16": "<i2", "i32": "<i4"}[element]
     return 'dense<"0x%s">' % array.astype(dtype).tobytes().hex().upper()
 
 

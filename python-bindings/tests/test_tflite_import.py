@@ -101,7 +101,8 @@ def test_unsupported_ops_are_one_line_and_nothing_is_written(tmp_path, capsys):
     assert len(lines) == 1
     assert lines[0].startswith("serenity-import-tflite: %s: unsupported TFLite ops: " % path)
     assert "SVDF (operator 1, output 'tensor_5')" in lines[0]
-    assert "QUANTIZE from INT16 to INT8 (operator 0, output 'tensor_0')" in lines[0]
+    assert "QUANTIZE from INT16 to INT8" not in lines[0]  # imported
+    assert "QUANTIZE from INT16 to INT32 (operator 14, output 'tensor_53')" in lines[0]
     assert not output.exists()
 
 
@@ -355,18 +356,39 @@ def test_int8_mean_as_tflm(tmp_path, axes, keep_dims, out_quant):
     assert len(set(expected.tolist())) > 3
 
 
-def test_float_logistic_hard_swish_mean_as_tflm(tmp_path):
+def test_float_logistic_hard_swish_mean_softmax_as_tflm(tmp_path):
     """The float32 forms, within float tolerance of stock TFLM."""
     from serenity.tflite.writer import TensorSpec, write_model
     f = lambda name, shape: TensorSpec(name, shape, "f32")
     tensors = [f("x", [1, 4, 6, 5]), f("h", [1, 4, 6, 5]), f("s", [1, 4, 6, 5]),
-               TensorSpec("axes", [2], "i32", np.array([1, 2])), f("y", [1, 1, 1, 5])]
+               TensorSpec("axes", [2], "i32", np.array([1, 2])), f("m", [1, 1, 1, 5]),
+               f("y", [1, 1, 1, 5])]
     operators = [("HARD_SWISH", [0], [1], None), ("LOGISTIC", [1], [2], None),
-                 ("MEAN", [2, 3], [4], {"keep_dims": True})]
-    data = write_model(tensors, operators, [0], [4], "float")
+                 ("MEAN", [2, 3], [4], {"keep_dims": True}),
+                 ("SOFTMAX", [4], [5], {"beta": 3.0})]
+    data = write_model(tensors, operators, [0], [5], "float")
     x = np.random.default_rng(8).uniform(-5, 5, (1, 4, 6, 5)).astype(np.float32)
     expected = np.frombuffer(run_tflm(tmp_path, data, x).output, np.float32)
     (result,), _ = run_function(tmp_path, import_tflite(data, "float"), [x])
     got = np.asarray(result, np.int64).astype(np.int32).view(np.float32).ravel()
     np.testing.assert_allclose(got, expected, rtol=1e-6)
     assert len(set(expected.tolist())) == 5
+
+
+def test_int16_quantize_requantize_dequantize_as_tflm(tmp_path):
+    """TFLite's int16 where a model has it: an int16 input QUANTIZEd to
+    int8, back to int16 (saturating) and DEQUANTIZEd: stock TFLM's float32
+    output, bit for bit."""
+    from serenity.tflite.writer import TensorSpec, write_model
+    spec = lambda name, element, scale, zp: TensorSpec(name, [1, 300], element, scales=[scale],
+                                                       zero_points=[zp])
+    tensors = [spec("x", "i16", 0.001, 0), spec("q", "i8", 0.05, -10),
+               spec("r", "i16", 0.0007, 0), TensorSpec("y", [1, 300], "f32")]
+    operators = [("QUANTIZE", [0], [1], None), ("QUANTIZE", [1], [2], None),
+                 ("DEQUANTIZE", [2], [3], None)]
+    data = write_model(tensors, operators, [0], [3], "int16")
+    x = np.random.default_rng(4).integers(-9000, 9000, (1, 300)).astype(np.int16)
+    expected = np.frombuffer(run_tflm(tmp_path, data, x).output, np.int32)
+    (result,), _ = run_function(tmp_path, import_tflite(data, "int16"), [x], pipeline=True)
+    assert list(np.asarray(result).ravel()) == list(expected)
+    assert len(set(expected.tolist())) > 100

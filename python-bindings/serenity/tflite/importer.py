@@ -67,12 +67,16 @@ SUPPORTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D
              "STRIDED_SLICE", "SQUEEZE", "TRANSPOSE", "QUANTIZE", "DEQUANTIZE", "LOGISTIC",
              "HARD_SWISH", "MEAN")
 # The (input, output) types each type-changing op is supported for.
-CONVERSIONS = {"QUANTIZE": (("INT8", "INT8"), ("FLOAT32", "INT8")),
-               "DEQUANTIZE": (("INT8", "FLOAT32"),)}
+CONVERSIONS = {"QUANTIZE": (("INT8", "INT8"), ("FLOAT32", "INT8"), ("INT16", "INT8"),
+                            ("INT8", "INT16")),
+               "DEQUANTIZE": (("INT8", "FLOAT32"), ("INT16", "FLOAT32"))}
 # TFLite's int8 ADD: both inputs less their zero points, shifted left by
 # this, then each scaled to twice the larger input scale.
 ADD_LEFT_SHIFT = 20
 ELEMENTS = ("f32", "i8")
+# Integer tensors of TFLite's 16x8 scheme: only into and out of QUANTIZE
+# and DEQUANTIZE (a model's int16 input), zero point 0.
+INT16_OPS = ("QUANTIZE", "DEQUANTIZE")
 
 
 def quant_of(tensor):
@@ -187,17 +191,18 @@ class Importer:
             raise ImportError_("unsupported TFLite ops: %s" % "; ".join(problems))
         for index in self.model.inputs + self.model.outputs:
             tensor = self.model.tensors[index]
-            if tensor.type_code not in (0, 9):
-                raise ImportError_("tensor '%s' is %s; the importer takes FLOAT32 and INT8 "
-                                   "inputs and outputs" % (tensor.name, tensor.type_name))
+            if tensor.type_code not in (0, 9, 7):
+                raise ImportError_("tensor '%s' is %s; the importer takes FLOAT32, INT8 and "
+                                   "INT16 inputs and outputs" % (tensor.name, tensor.type_name))
 
     def boundary_attrs(self, tensor):
         attrs = []
         if len(tensor.shape) == 4:
             attrs.append('serenity.layout = "NHWC"')
         quant = quant_of(tensor)
-        if tensor.element == "i8" and quant:
-            attrs.append("serenity.quantization = !quant.uniform<i8:f32, %r:%d>" % quant)
+        if tensor.element in ("i8", "i16") and quant:
+            attrs.append("serenity.quantization = !quant.uniform<%s:f32, %r:%d>"
+                         % ((tensor.element,) + quant))
         return ", ".join(attrs) or None
 
     def run(self):
@@ -268,10 +273,13 @@ class Importer:
         return activation
 
     def check_element(self, op, x):
-        if x.element not in ELEMENTS:
+        if x.element not in ELEMENTS and not (x.element == "i16" and op.opcode in INT16_OPS):
             self.fail(op, "%s inputs are not supported" % x.element)
-        if x.element == "i8" and x.quant is None:
-            self.fail(op, "an int8 input without a scale and zero point")
+        if x.element in ("i8", "i16") and x.quant is None:
+            self.fail(op, "an integer input without a scale and zero point")
+        if x.element == "i16" and x.quant[1] != 0:
+            self.fail(op, "an int16 input of zero point %d (TFLite's int16 is symmetric)"
+                      % x.quant[1])
 
     def window(self, op, x, kernel, stride, dilation, out_shape):
         """The TOSA pads of op's padding (SAME or VALID) and the input, sliced
@@ -475,20 +483,26 @@ class Importer:
         return self.to_output(op, total, [output], activation)
 
     def widen(self, v, left_shift=0):
-        """An int8 value less its zero point, in i32, shifted left by
-        `left_shift` bits (exact)."""
+        """An int8 or int16 value less its zero point, in i32, shifted left
+        by `left_shift` bits (exact)."""
         return Value(self.emit.rescale(v, [1 << 30], [30 - left_shift], v.quant[1], 0, v.shape,
-                                       "i32", in_element="i8", hint="wide"), v.shape, "i32")
+                                       "i32", in_element=v.element, hint="wide"),
+                     v.shape, "i32")
 
     def to_output(self, op, accumulator, reals, activation):
         """An i32 `accumulator` times `reals` (one, or one per channel:
         MultiplyByQuantizedMultiplier, double rounding), plus the output's
-        zero point, in the activation's range."""
-        out_quant = quant_of(self.output_tensor(op))
+        zero point, in the activation's range (int8), or saturated (an
+        int16 output: QUANTIZE)."""
+        out = self.output_tensor(op)
+        out_quant = quant_of(out)
+        element = "i16" if out.element == "i16" else "i8"
         multipliers, shifts = tosa.rescale_parameters(reals)
         result = Value(self.emit.rescale(accumulator, multipliers, shifts, 0, out_quant[1],
-                                         accumulator.shape, "i8", True, in_element="i32"),
-                       accumulator.shape, "i8", out_quant)
+                                         accumulator.shape, element, True, in_element="i32"),
+                       accumulator.shape, element, out_quant)
+        if element == "i16":
+            return result
         return self.clamp(result, activation_range(activation, out_quant, "i8"))
 
     def op_relu(self, op):
@@ -528,12 +542,15 @@ class Importer:
                        out.shape, x.element, "t", x.quant)
 
     def op_quantize(self, op):
-        """QUANTIZE from int8 (TFLM's Requantize): less the input's zero
-        point, times input scale over output scale (MultiplyByQuantized-
-        Multiplier), plus the output's zero point. From float32: see
-        quantize_float."""
+        """QUANTIZE between int8 and int16 (TFLM's Requantize): less the
+        input's zero point, times input scale over output scale
+        (MultiplyByQuantizedMultiplier), plus the output's zero point,
+        saturated. From float32: see quantize_float."""
         x = self.input_value(op, 0)
-        out_quant = quant_of(self.output_tensor(op))
+        out = self.output_tensor(op)
+        out_quant = quant_of(out)
+        if out.element == "i16" and out_quant[1] != 0:
+            self.fail(op, "an int16 output of zero point %d" % out_quant[1])
         if x.element == "f32":
             return self.quantize_float(x, out_quant)
         self.check_element(op, x)
@@ -652,7 +669,7 @@ class Importer:
         return self.reshape(result, out.shape)
 
     def op_dequantize(self, op):
-        """DEQUANTIZE int8 to float32: (x - zero point) times the scale, the
+        """DEQUANTIZE int8 or int16 to float32: (x - zero point) times the scale, the
         product of an integer and a float32 exact in the double TFLite
         computes it in, so one float32 multiply rounds it the same."""
         x = self.input_value(op, 0)
@@ -701,12 +718,29 @@ class Importer:
         out = self.output_tensor(op)
         beta = op.options.float32(0) if op.options is not None else 1.0
         if x.element == "f32":
-            self.fail(op, "float softmax is not supported yet")
+            return self.softmax_float(x, beta)
         out_quant = quant_of(out)
         if out.element != "i8" or out_quant is None or out_quant[1] != -128 or \
                 not np.isclose(out_quant[0], 1 / 256):
             self.fail(op, "an int8 softmax must output scale 1/256 and zero point -128")
         return self.softmax_int8(x, beta, out_quant, out.shape)
+
+    def softmax_float(self, x, beta):
+        """exp(beta (x - the row's maximum)) over the row's sum of them, as
+        TFLite's reference computes it (within float tolerance: TOSA takes
+        the sum's reciprocal)."""
+        rank = len(x.shape)
+        row_shape = x.shape[:-1] + [1]
+        peak = self.op("reduce_max", [x], "axis = %d : i32" % (rank - 1), row_shape, "f32")
+        shifted = self.op("sub", [x, peak], "", x.shape, "f32")
+        if beta != 1.0:
+            factor = self.const(np.full([1] * rank, beta, np.float32), "f32", "beta")
+            shifted = Value(self.emit.mul(shifted, factor, x.shape), x.shape, "f32")
+        exp = self.op("exp", [shifted], "", x.shape, "f32", "exp")
+        total = self.op("reduce_sum", [exp], "axis = %d : i32" % (rank - 1), row_shape, "f32",
+                        "sum")
+        inverse = self.op("reciprocal", [total], "", row_shape, "f32")
+        return Value(self.emit.mul(exp, inverse, x.shape, "softmax"), x.shape, "f32")
 
     # -- int8 softmax ----------------------------------------------------------
     def srdhm(self, a, b, shape):
