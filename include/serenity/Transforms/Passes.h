@@ -38,6 +38,11 @@ void populateInPlaceConcatPatterns(mlir::RewritePatternSet &patterns);
 /// (--serenity-copies-to-linalg).
 void populateCopiesToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Padded NHWC convolutions and pools as an interior part that reads the
+/// input and border parts that pad only what they read
+/// (--serenity-pad-free-windows).
+void populatePadFreeWindowsPatterns(mlir::RewritePatternSet &patterns);
+
 /// --serenity-fuse-requantize on `function`'s body (its ops at the top; the
 /// tile loops it made before are left as they are); the element-wise fusion
 /// alone unless `tileWindowOps`. Emits an error at the op it cannot tile and

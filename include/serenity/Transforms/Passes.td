@@ -335,6 +335,30 @@ def SerenityDropReports : Pass<"serenity-drop-reports", "::mlir::ModuleOp"> {
   }];
 }
 
+def SerenityPadFreeWindows
+    : Pass<"serenity-pad-free-windows", "::mlir::func::FuncOp"> {
+  let summary = "Compute padded convolutions and pools without a padded copy "
+                "of their whole input";
+  let description = [{
+    TOSA-to-Linalg writes a padded convolution, depthwise convolution or
+    pool as a `tensor.pad` of its whole input and the op that reads the copy;
+    bufferized, the copy is one more whole map in the arena. This pass splits
+    each such NHWC op into its interior, whose windows lie inside the input
+    and read it directly (a slice, a view once bufferized), and the border
+    strips around it (top, left, right, bottom), each of which pads only the
+    rows or columns its windows read. Every part writes its region of the
+    op's destination in place (`tensor.insert_slice`); the results are those
+    of the op, element for element. An op whose every window reaches the
+    padding (a map smaller than its window) is left as it is.
+
+    Not yet part of `--serenity-pipeline`: the memory model and the
+    scheduler still count the padded copy there; run it after
+    TOSA-to-Linalg in a pipeline of one's own.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def SerenityCopiesToLinalg
     : Pass<"serenity-copies-to-linalg", "::mlir::func::FuncOp"> {
   let summary = "Turn memref.copy into linalg.copy";
