@@ -39,6 +39,14 @@ using namespace serenity;
 
 namespace {
 
+/// What `entity` (a type, attribute, location, op) prints.
+template <typename T> std::string printed(T entity) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  entity.print(os);
+  return text;
+}
+
 /// A context with every upstream dialect and ours, and the diagnostics it
 /// reports collected as (severity, message, location) tuples.
 class Session {
@@ -49,9 +57,7 @@ public:
     context.printOpOnDiagnostic(false);
     handler = std::make_unique<ScopedDiagnosticHandler>(
         &context, [this](Diagnostic &diagnostic) {
-          std::string location;
-          llvm::raw_string_ostream os(location);
-          diagnostic.getLocation().print(os);
+          std::string location = printed(diagnostic.getLocation());
           const char *severity =
               diagnostic.getSeverity() == DiagnosticSeverity::Error ? "error"
               : diagnostic.getSeverity() == DiagnosticSeverity::Warning
@@ -61,11 +67,8 @@ public:
           diagnostics.append(
               py::make_tuple(severity, diagnostic.str(), location));
           for (Diagnostic &note : diagnostic.getNotes()) {
-            std::string noteLocation;
-            llvm::raw_string_ostream noteOs(noteLocation);
-            note.getLocation().print(noteOs);
-            diagnostics.append(
-                py::make_tuple("note", note.str(), noteLocation));
+            diagnostics.append(py::make_tuple("note", note.str(),
+                                              printed(note.getLocation())));
           }
           return success();
         });
@@ -138,11 +141,8 @@ py::dict livenessToDict(const FunctionLiveness &report) {
 /// The payload of a pass run: the module as serenity-opt prints it and the
 /// per-function entries.
 py::dict moduleResult(ModuleOp module, py::list functions) {
-  std::string ir;
-  llvm::raw_string_ostream os(ir);
-  module.print(os);
   py::dict result;
-  result["ir"] = ir;
+  result["ir"] = printed(module);
   result["functions"] = functions;
   return result;
 }
@@ -302,11 +302,11 @@ py::tuple plan(const std::string &text, const std::string &options,
   return session.result(true, moduleResult(*module, functions));
 }
 
-std::string printed(Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  type.print(os);
-  return text;
+py::list shapeToPython(ArrayRef<int64_t> shape) {
+  py::list sizes;
+  for (int64_t size : shape)
+    sizes.append(size);
+  return sizes;
 }
 
 /// A tensor type as (shape, element type), any other type as its text.
@@ -314,10 +314,8 @@ py::object typeToPython(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
     return py::str(printed(type));
-  py::list shape;
-  for (int64_t size : tensor.getShape())
-    shape.append(size);
-  return py::make_tuple(shape, printed(tensor.getElementType()));
+  return py::make_tuple(shapeToPython(tensor.getShape()),
+                        printed(tensor.getElementType()));
 }
 
 /// An attribute as plain data: integers, floats, strings, lists of
@@ -342,20 +340,14 @@ py::object attributeToPython(Attribute attribute) {
   auto dense = dyn_cast<DenseIntOrFPElementsAttr>(attribute);
   if (dense && !dense.getElementType().isInteger(1)) {
     py::dict elements;
-    py::list shape;
-    for (int64_t size : dense.getType().getShape())
-      shape.append(size);
-    elements["shape"] = shape;
+    elements["shape"] = shapeToPython(dense.getType().getShape());
     elements["element"] = printed(dense.getElementType());
     elements["splat"] = dense.isSplat();
     ArrayRef<char> raw = dense.getRawData();
     elements["raw"] = py::bytes(raw.data(), raw.size());
     return elements;
   }
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  attribute.print(os);
-  return py::str(text);
+  return py::str(printed(attribute));
 }
 
 py::dict attributesToPython(ArrayRef<NamedAttribute> attributes) {
@@ -375,10 +367,7 @@ py::dict attributesToPython(DictionaryAttr attributes) {
 std::string locationName(Location location) {
   if (auto name = dyn_cast<NameLoc>(location))
     return name.getName().str();
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  location.print(os);
-  return text;
+  return printed(location);
 }
 
 /// serenity._core.functions(text, filename) -> (ok, diagnostics, [dict]):

@@ -109,17 +109,16 @@ struct PadFreeWindow : public OpInterfaceRewritePattern<linalg::LinalgOp> {
     if (!pad || !pad.getConstantPaddingValue())
       return rewriter.notifyMatchFailure(op, "its input is not a constant pad");
     ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-    if (llvm::all_of(llvm::concat<const int64_t>(low, high),
-                     [](int64_t amount) { return amount == 0; }))
-      return rewriter.notifyMatchFailure(op, "nothing is padded");
+    auto amounts = llvm::concat<const int64_t>(low, high);
     auto source = dyn_cast<RankedTensorType>(pad.getSourceType());
     auto result = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!source || !source.hasStaticShape() || !result ||
         !result.hasStaticShape() || source.getRank() != 4 ||
-        llvm::any_of(llvm::concat<const int64_t>(low, high),
-                     ShapedType::isDynamic) ||
-        low[0] || high[0] || low[3] || high[3])
+        llvm::any_of(amounts, ShapedType::isDynamic) || low[0] || high[0] ||
+        low[3] || high[3])
       return rewriter.notifyMatchFailure(op, "pads other than rows, columns");
+    if (llvm::all_of(amounts, [](int64_t amount) { return amount == 0; }))
+      return rewriter.notifyMatchFailure(op, "nothing is padded");
 
     int64_t rows[2], columns[2];
     std::tie(rows[0], rows[1]) = interiorOf(source.getDimSize(1), low[1],

@@ -256,13 +256,16 @@ def test_sub_relu6_transpose_requantize_squeeze_dequantize_as_tflm(tmp_path, fir
 
 # -- elementwise tables, MEAN and QUANTIZE from float32 ------------------------------
 def unary_model(opcode, shape, element, in_quant, out_quant):
+    """One `opcode` from an input of `element` (quantized by `in_quant`, or
+    float32 for None) to an int8 output quantized by `out_quant` (or a
+    float32 one for None)."""
     from serenity.tflite.writer import TensorSpec, write_model
-    spec = lambda name, quant: TensorSpec(name, shape, element if quant or element == "f32"
-                                          else "f32", scales=quant and [quant[0]],
-                                          zero_points=quant and [quant[1]])
-    tensors = [spec("x", in_quant), TensorSpec("y", shape, "i8" if out_quant else "f32",
-                                               scales=out_quant and [out_quant[0]],
-                                               zero_points=out_quant and [out_quant[1]])]
+
+    def spec(name, element, quant):
+        return TensorSpec(name, shape, element, scales=quant and [quant[0]],
+                          zero_points=quant and [quant[1]])
+
+    tensors = [spec("x", element, in_quant), spec("y", "i8" if out_quant else "f32", out_quant)]
     return write_model(tensors, [(opcode, [0], [1], None)], [0], [1], opcode.lower())
 
 

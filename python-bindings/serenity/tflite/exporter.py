@@ -103,8 +103,8 @@ class Exporter:
             return self.tensor_of[value]
         raise ExportError("value %d is not computed" % value)
 
-    def output(self, op, k=0):
-        value = op["results"][k]
+    def output(self, op):
+        value = op["results"][0]
         shape, _ = self.types[value]
         self.tensor_of[value] = self.new_tensor(self.names[value], shape)
         return self.tensor_of[value]
@@ -116,22 +116,20 @@ class Exporter:
     def run(self):
         f = self.function
         problems = []
+        for what in ("argument", "result"):
+            for position, entry in enumerate(f[what + "s"]):
+                if not _is_f32(entry["type"]):
+                    problems.append("%s %d is %s" % (what, position, _type_text(entry["type"])))
         for position, argument in enumerate(f["arguments"]):
             self.types[position] = argument["type"]
         for op in f["ops"]:
-            for value, type_ in zip(op["results"], op["types"]):
+            for k, (value, type_) in enumerate(zip(op["results"], op["types"])):
                 self.types[value] = type_
-                self.names[value] = "%s:%d" % (op["location"], op["results"].index(value)) \
-                    if len(op["results"]) > 1 else op["location"]
+                self.names[value] = ("%s:%d" % (op["location"], k) if len(op["results"]) > 1
+                                     else op["location"])
             problem = self.check(op)
             if problem:
                 problems.append("%s (at %s): %s" % (op["name"], op["location"], problem))
-        for position, argument in enumerate(f["arguments"]):
-            if not isinstance(argument["type"], tuple) or argument["type"][1] != "f32":
-                problems.insert(0, "argument %d is %s" % (position, _type_text(argument["type"])))
-        for position, result in enumerate(f["results"]):
-            if not isinstance(result["type"], tuple) or result["type"][1] != "f32":
-                problems.insert(0, "result %d is %s" % (position, _type_text(result["type"])))
         if problems:
             raise ExportError("cannot write '%s' as TFLite: %s" % (f["name"], "; ".join(problems)))
         inputs = []
@@ -166,18 +164,15 @@ class Exporter:
         if self.handler(name) is None:
             return "no TFLite op for it in the exporter"
         for type_ in op["types"]:
-            if name not in ("tosa.const", "tosa.const_shape") and (
-                    not isinstance(type_, tuple) or type_[1] != "f32"):
+            if name not in ("tosa.const", "tosa.const_shape") and not _is_f32(type_):
                 return ("a %s result; the exporter writes float32 models (an int8 TOSA model "
                         "carries requantization multipliers, not the scales TFLite derives "
                         "them from: plan its .tflite with serenity-plan-tflite)"
                         % _type_text(type_))
-        windowed = {"tosa.conv2d": False, "tosa.depthwise_conv2d": False,
-                    "tosa.avg_pool2d": True, "tosa.max_pool2d": True}
-        if name in windowed and windowed[name]:
-            pads = self.window_padding(op)
-            if pads is None:
-                return "pads %s are neither TFLite's SAME nor VALID" % op["attributes"]["pad"]
+        # A convolution pads explicitly; a pool cannot (a PAD changes what
+        # it averages or takes the maximum of).
+        if name in ("tosa.avg_pool2d", "tosa.max_pool2d") and self.window_padding(op) is None:
+            return "pads %s are neither TFLite's SAME nor VALID" % op["attributes"]["pad"]
         return None
 
     # -- ops -----------------------------------------------------------------------
@@ -194,14 +189,10 @@ class Exporter:
                               % (op["name"], op["location"], position))
         return self.constant_of[value]
 
-    def window_shapes(self, op):
-        (in_shape, _), (out_shape, _) = self.types[op["operands"][0]], op["types"][0]
-        return in_shape, out_shape
-
     def window_padding(self, op, kernel=None):
         """"SAME" or "VALID" where op's pads are TFLite's, else None."""
         a = op["attributes"]
-        in_shape, out_shape = self.window_shapes(op)
+        (in_shape, _), (out_shape, _) = self.types[op["operands"][0]], op["types"][0]
         kernel = kernel or a["kernel"]
         dilation = a.get("dilation", [1, 1])
         pad = list(a["pad"])
@@ -356,6 +347,11 @@ class Exporter:
                     continue
             kept.append((opcode, inputs, outs, options))
         self.operators = kept
+
+
+def _is_f32(type_):
+    """Whether a type of serenity._core.functions is an f32 tensor."""
+    return isinstance(type_, tuple) and type_[1] == "f32"
 
 
 def _type_text(type_):

@@ -1,8 +1,9 @@
-"""TFLite's integer softmax arithmetic in Python integers: gemmlowp's
+"""TFLite's integer arithmetic in Python integers: its rounding and
+QuantizeMultiplier / MultiplyByQuantizedMultiplier, and gemmlowp's
 fixed-point exp and reciprocal as TensorFlow Lite's reference kernels use
 them (reference_ops::Softmax for int8), written from their published
-definitions. The importer takes its tables from here, and the tests their
-expected outputs.
+definitions. The importer takes its tables from here (and from tables.py,
+built on it), and the tests their expected outputs.
 """
 
 import math
@@ -17,16 +18,45 @@ def wrap32(x):
     return ((x + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
 
 
+def tflite_round(value):
+    """TfLiteRound (std::round): half away from zero (of a float32 or
+    double, exact in double)."""
+    value = float(value)
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+def quantize_multiplier(real):
+    """TFLite's QuantizeMultiplier: (multiplier, shift) with real =
+    multiplier * 2^(shift - 31), the multiplier in [2^30, 2^31)."""
+    if real == 0.0:
+        return 0, 0
+    mantissa, shift = math.frexp(real)
+    multiplier = tflite_round(mantissa * (1 << 31))
+    if multiplier == 1 << 31:
+        multiplier //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    return multiplier, shift
+
+
+def multiply_by_quantized_multiplier(x, multiplier, shift):
+    """MultiplyByQuantizedMultiplier on int32 (double rounding)."""
+    left, right = max(shift, 0), max(-shift, 0)
+    return rdbp(srdhm(wrap32(x * (1 << left)), multiplier), right)
+
+
 def srdhm(a, b):
     """SaturatingRoundingDoublingHighMul on int32."""
     if a == b == INT32_MIN:
         return INT32_MAX
     ab = a * b
     nudge = (1 << 30) if ab >= 0 else 1 - (1 << 30)
-    return _trunc_div(ab + nudge, 1 << 31)
+    return trunc_div(ab + nudge, 1 << 31)
 
 
-def _trunc_div(a, b):
+def trunc_div(a, b):
+    """Integer division rounding toward zero, as C's."""
     q = abs(a) // abs(b)
     return q if (a >= 0) == (b >= 0) else -q
 
@@ -91,7 +121,7 @@ def exp_on_negative_values(a, integer_bits=SCALED_DIFF_INTEGER_BITS):
 def one_over_one_plus_x_for_x_in_0_1(a):
     """1 / (1 + a) of a raw Q0.31 a in [0, 1), as a raw Q0.31."""
     sum_ = a + INT32_MAX
-    half_denominator = _trunc_div(sum_ + (1 if sum_ >= 0 else -1), 2)
+    half_denominator = trunc_div(sum_ + (1 if sum_ >= 0 else -1), 2)
     constant_48_over_17 = 1515870810
     constant_neg_32_over_17 = -1010580540
     x = wrap32(constant_48_over_17 + srdhm(half_denominator, constant_neg_32_over_17))
@@ -116,22 +146,11 @@ def get_reciprocal(x, x_integer_digits):
     return one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one), num_bits_over_unit
 
 
-def quantize_multiplier_greater_than_one(real):
-    """(multiplier, left shift) of a real factor > 1, as TFLite's
-    QuantizeMultiplierGreaterThanOne."""
-    mantissa, exponent = math.frexp(real)
-    multiplier = int(round(mantissa * (1 << 31)))
-    if multiplier == 1 << 31:
-        multiplier //= 2
-        exponent += 1
-    return multiplier, exponent
-
-
 def softmax_parameters(beta, input_scale):
     """(input multiplier, left shift, diff_min) of TFLite's int8 softmax
     (PreprocessSoftmaxScaling and CalculateInputRadius)."""
     real = min(beta * input_scale * (1 << (31 - SCALED_DIFF_INTEGER_BITS)), (1 << 31) - 1.0)
-    multiplier, left_shift = quantize_multiplier_greater_than_one(real)
+    multiplier, left_shift = quantize_multiplier(real)
     max_input_rescaled = (1.0 * ((1 << SCALED_DIFF_INTEGER_BITS) - 1)
                           * (1 << (31 - SCALED_DIFF_INTEGER_BITS)) / (1 << left_shift))
     return multiplier, left_shift, -int(math.floor(max_input_rescaled))
@@ -148,7 +167,7 @@ def softmax_exp_table(beta, input_scale):
         if diff < diff_min:
             table.append(0)
             continue
-        rescaled = srdhm(wrap32(diff * (1 << left_shift)), multiplier)
+        rescaled = multiply_by_quantized_multiplier(diff, multiplier, left_shift)
         table.append(exp_on_negative_values(rescaled))
     return table
 

@@ -44,6 +44,7 @@ import numpy as np
 from .. import tosa
 from ..tosa import Emitter, Operand, clamp_attrs, tensor_type, window_attrs
 from . import fixedpoint, tables
+from .fixedpoint import tflite_round
 from .schema import ACTIVATIONS, PADDINGS, SchemaError, read_model, read_options, same_pads
 
 
@@ -85,11 +86,6 @@ def quant_of(tensor):
     if q is None or not len(q.scales):
         return None
     return float(np.float32(q.scales[0])), int(q.zero_points[0]) if len(q.zero_points) else 0
-
-
-def tflite_round(value):
-    """TfLiteRound: half away from zero."""
-    return int(np.sign(value) * np.floor(np.abs(value) + 0.5))
 
 
 def activation_range(activation, quant, element):
@@ -657,7 +653,7 @@ class Importer:
             return self.reshape(mean, out.shape)
         self.check_element(op, x)
         out_quant = quant_of(out)
-        multiplier, shift = tables.quantize_multiplier(x.quant[0] / out_quant[0])
+        multiplier, shift = fixedpoint.quantize_multiplier(x.quant[0] / out_quant[0])
         folded = min(count.bit_length() - 1, 32, 31 + shift)
         multiplier = (multiplier << folded) // count
         shift -= folded

@@ -247,25 +247,21 @@ _OPTION_FIELDS = {
     "ADD": [("activation", 0, "act")],
     "SUB": [("activation", 0, "act")],
     "SQUEEZE": [("squeeze_dims", 0, "ints")],
-    "TRANSPOSE": [],
-    "RELU6": [],
-    "QUANTIZE": [],
-    "DEQUANTIZE": [],
     "MUL": [("activation", 0, "act")],
     "CONCATENATION": [("axis", 0, "i32"), ("activation", 1, "act")],
     "SOFTMAX": [("beta", 0, "f32")],
     "RESHAPE": [("new_shape", 0, "ints")],
-    "PAD": [],
-    "RELU": [],
-    "LOGISTIC": [],
-    "HARD_SWISH": [],
     "MEAN": [("keep_dims", 0, "bool")],
-    "SUM": [("keep_dims", 0, "bool")],
     "STRIDED_SLICE": [("begin_mask", 0, "i32"), ("end_mask", 1, "i32"),
                       ("ellipsis_mask", 2, "i32"), ("new_axis_mask", 3, "i32"),
                       ("shrink_axis_mask", 4, "i32"), ("offset", 5, "bool")],
 }
 _OPTION_FIELDS["MAX_POOL_2D"] = _OPTION_FIELDS["AVERAGE_POOL_2D"]
+_OPTION_FIELDS["SUM"] = _OPTION_FIELDS["MEAN"]
+# Ops whose options hold nothing the importer or the writer uses.
+for _opcode in ("TRANSPOSE", "RELU", "RELU6", "QUANTIZE", "DEQUANTIZE", "PAD", "LOGISTIC",
+                "HARD_SWISH"):
+    _OPTION_FIELDS[_opcode] = []
 # Fields whose schema default is not zero.
 _OPTION_DEFAULTS = {("CONV_2D", 4): 1, ("CONV_2D", 5): 1, ("DEPTHWISE_CONV_2D", 5): 1,
                     ("DEPTHWISE_CONV_2D", 6): 1}

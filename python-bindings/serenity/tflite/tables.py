@@ -6,8 +6,8 @@ HARD_SWISH) is a function of 256 values: its table, from each value
 through the integer arithmetic of TFLite's reference kernel and of the
 parameters TFLM's Prepare computes, is that op exactly (tosa.table). The
 arithmetic follows the published reference_integer_ops::Logistic,
-reference_ops::HardSwish, QuantizeMultiplier and
-DownScaleInt32ToInt16Multiplier; gemmlowp's fixed point is fixedpoint.py.
+reference_ops::HardSwish and DownScaleInt32ToInt16Multiplier; rounding,
+QuantizeMultiplier and gemmlowp's fixed point are fixedpoint.py's.
 
 QUANTIZE from float32 rounds fl32(x / scale) half away from zero. That is
 monotonic in x, so it is one float32 threshold per output step: the
@@ -18,37 +18,12 @@ import math
 
 import numpy as np
 
-from .fixedpoint import (INT32_MAX, exp_on_negative_values, one_over_one_plus_x_for_x_in_0_1,
-                         rdbp, srdhm, wrap32)
+from .fixedpoint import (INT32_MAX, exp_on_negative_values, multiply_by_quantized_multiplier,
+                         one_over_one_plus_x_for_x_in_0_1, quantize_multiplier, rdbp,
+                         tflite_round, trunc_div, wrap32)
 
 INT8_VALUES = range(-128, 128)
 INT16_MIN, INT16_MAX = -(1 << 15), (1 << 15) - 1
-
-
-def tflite_round(value):
-    """TfLiteRound (std::round): half away from zero."""
-    return int(math.copysign(math.floor(abs(value) + 0.5), value))
-
-
-def quantize_multiplier(real):
-    """TFLite's QuantizeMultiplier: (multiplier, shift) with real =
-    multiplier * 2^(shift - 31), the multiplier in [2^30, 2^31)."""
-    if real == 0.0:
-        return 0, 0
-    mantissa, shift = math.frexp(real)
-    multiplier = tflite_round(mantissa * (1 << 31))
-    if multiplier == 1 << 31:
-        multiplier //= 2
-        shift += 1
-    if shift < -31:
-        return 0, 0
-    return multiplier, shift
-
-
-def multiply_by_quantized_multiplier(x, multiplier, shift):
-    """MultiplyByQuantizedMultiplier on int32 (double rounding)."""
-    left, right = max(shift, 0), max(-shift, 0)
-    return rdbp(srdhm(wrap32(x * (1 << left)), multiplier), right)
 
 
 # -- LOGISTIC --------------------------------------------------------------------
@@ -94,25 +69,20 @@ def wrap16(x):
     return ((x + (1 << 15)) & 0xFFFF) - (1 << 15)
 
 
-def _trunc_div(a, b):
-    q = abs(a) // abs(b)
-    return q if (a >= 0) == (b >= 0) else -q
-
-
 def srdhm16(a, b):
     """gemmlowp's SaturatingRoundingDoublingHighMul on int16."""
     if a == b == INT16_MIN:
         return INT16_MAX
     ab = a * b
     nudge = (1 << 14) if ab >= 0 else 1 - (1 << 14)
-    return wrap16(_trunc_div(ab + nudge, 1 << 15))
+    return wrap16(trunc_div(ab + nudge, 1 << 15))
 
 
 def sdhm16(a, b):
     """SaturatingDoublingHighMul on int16: truncating, not rounding."""
     if a == b == INT16_MIN:
         return INT16_MAX
-    return wrap16(_trunc_div(a * b, 1 << 15))
+    return wrap16(trunc_div(a * b, 1 << 15))
 
 
 def saturating_left_shift16(value, amount):
