@@ -1,6 +1,7 @@
 //===- FunctionGraph.cpp - Dataflow graph of a function body --------------===//
 
 #include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Analysis/WindowOps.h"
 #include "serenity/Core/MemoryModel.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -118,45 +119,48 @@ static uint64_t getLoopTileBytes(Operation *op) {
 /// docs/memory-model.md lists them. Empty for ops lowered to one op without
 /// temporaries.
 static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
-  // Copy the input into the padded temporary (the input is still read).
-  auto padStep = [](uint64_t padded) {
-    return LoweringStep{padded, /*operandsLive=*/true, /*resultsLive=*/false};
-  };
+  // A padded op holds one border strip at a time, reading its input in
+  // place (--serenity-pad-free-windows); or, when it has no interior, it
+  // first copies its input into a padded temporary (the input still read)
+  // and then reads only that.
+  PaddingBytes padding = getTosaPaddingBytes(op);
   SmallVector<LoweringStep, 3> steps;
-  if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
-    // Initialize the result with the bias, then convolve the padded copy.
-    if (uint64_t padded = getPaddedInputBytes(conv.getInput(), conv.getPad()))
-      steps = {padStep(padded), {padded, false, true}};
+  if (padding.copy)
+    steps.push_back(LoweringStep{padding.copy, /*operandsLive=*/true,
+                                 /*resultsLive=*/false});
+  // The op itself, holding `temporaries` besides the padding, then its
+  // epilogue holding `epilogue`.
+  auto addSteps = [&](uint64_t temporaries, bool resultsLive,
+                      std::optional<uint64_t> epilogue = std::nullopt) {
+    steps.push_back(LoweringStep{temporaries + padding.border + padding.copy,
+                                 /*operandsLive=*/!padding.copy, resultsLive});
+    if (epilogue)
+      steps.push_back(LoweringStep{*epilogue, false, true});
+  };
+  if (isa<tosa::Conv2DOp>(op)) {
+    // Initialize the result with the bias, then convolve.
+    if (padding.border || padding.copy)
+      addSteps(0, true);
   } else if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
     // Convolve into a zeroed 5-D accumulator (N, H, W, C, M), then add the
     // bias into the result.
     uint64_t accumulator = getTemporaryBytes(conv.getType());
-    if (uint64_t padded = getPaddedInputBytes(conv.getInput(), conv.getPad()))
-      steps = {padStep(padded),
-               {padded + accumulator, false, false},
-               {accumulator, false, true}};
-    else
-      steps = {{accumulator, true, false}, {accumulator, false, true}};
+    addSteps(accumulator, false, accumulator);
   } else if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op)) {
-    uint64_t window = getWindowBytes(
-        pool.getKernel(), getElementTypeOrSelf(pool.getInput().getType()));
-    if (uint64_t padded = getPaddedInputBytes(pool.getInput(), pool.getPad()))
-      steps = {padStep(padded), {padded + window, false, true}};
-    else
-      steps = {{window, true, true}};
+    addSteps(getWindowBytes(pool.getKernel(),
+                            getElementTypeOrSelf(pool.getInput().getType())),
+             true);
   } else if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op)) {
     // Sum into an accumulator of the accumulator type (i32 for int8), then
     // divide by the window's count into the result.
     Type accType = pool.getAccType();
     uint64_t accumulator = getTemporaryBytes(
         RankedTensorType::get(pool.getType().getShape(), accType));
-    uint64_t window = getWindowBytes(pool.getKernel(), accType);
-    if (uint64_t padded = getPaddedInputBytes(pool.getInput(), pool.getPad()))
-      steps = {padStep(padded),
-               {padded + accumulator + window, false, false},
-               {accumulator, false, true}};
-    else
-      steps = {{accumulator + window, true, false}, {accumulator, false, true}};
+    addSteps(accumulator + getWindowBytes(pool.getKernel(), accType), false,
+             accumulator);
+  } else if (std::optional<PaddedWindow> window = getPaddedWindow(op)) {
+    // A Linalg op over a pad (its input, read in place: the pad is a view).
+    steps = {{getPaddingBytes(*window).border, true, true}};
   } else if (uint64_t tiles = getLoopTileBytes(op)) {
     steps = {{tiles, true, true}};
   }
@@ -286,6 +290,12 @@ void FunctionGraph::findSliceWritesInPlace() {
   }
 }
 
+void FunctionGraph::findPadsReadInPlace() {
+  for (auto pad : body->getOps<tensor::PadOp>())
+    if (!pad->use_empty() && getPaddedWindow(*pad->user_begin()))
+      padsReadInPlace.insert(pad);
+}
+
 void FunctionGraph::findGluedOps() {
   // An op reads no activation when it reads only weights and tensor.empty
   // placeholders that nothing else reads: it only materializes a buffer
@@ -310,7 +320,11 @@ void FunctionGraph::findGluedOps() {
   // are no larger than the pad's input or the padded copy.
   auto isContractiblePad = [&](Operation *op, Operation *consumer) {
     auto pad = dyn_cast<tensor::PadOp>(op);
-    if (!pad || !consumer || hasOrderedEffects(consumer))
+    // A consumer that views the copy (a slice of it) holds it, not a
+    // result of its own.
+    if (!pad || !consumer || hasOrderedEffects(consumer) ||
+        isViewOp(consumer) ||
+        isa<tosa::SliceOp, tensor::ExtractSliceOp>(consumer))
       return false;
     Value input = pad.getSource();
     Operation *inputProducer = input.getDefiningOp();
@@ -352,7 +366,8 @@ void FunctionGraph::findGluedOps() {
   };
   // Backwards, so that a consumer's own glue is known first.
   for (Operation &op : llvm::reverse(body->without_terminator())) {
-    if (isWeightOp(&op) || hasOrderedEffects(&op) || op.getNumResults() == 0)
+    if (isWeightOp(&op) || hasOrderedEffects(&op) || op.getNumResults() == 0 ||
+        padsReadInPlace.contains(&op))
       continue;
     if (!llvm::all_of(op.getResultTypes(), [](Type type) {
           return isa<RankedTensorType>(type) && getActivationBytes(type);
@@ -454,7 +469,8 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
                getActivationBytes(op->getOperand(0).getType()) == bytes) {
       storage = StorageKind::View;
       storageOperands.push_back(lookup(op->getOperand(0)));
-    } else if (isa<tosa::SliceOp, tensor::ExtractSliceOp>(op) &&
+    } else if ((isa<tosa::SliceOp, tensor::ExtractSliceOp>(op) ||
+                padsReadInPlace.contains(op)) &&
                isNodeValue(op->getOperand(0))) {
       storage = StorageKind::Subview;
       storageOperands.push_back(lookup(op->getOperand(0)));
@@ -522,6 +538,7 @@ FailureOr<FunctionGraph> FunctionGraph::build(FunctionOpInterface function,
     result.valueIds[arg] = result.graph.addArgument(*bytes);
   }
   result.findSliceWritesInPlace();
+  result.findPadsReadInPlace();
   result.findGluedOps();
   if (fuseRequantization)
     result.fused = findFusedRequantization(body);

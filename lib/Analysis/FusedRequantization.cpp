@@ -2,6 +2,7 @@
 
 #include "serenity/Analysis/FusedRequantization.h"
 #include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Analysis/WindowOps.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -97,17 +98,15 @@ uint64_t getRowTileBytes(ArrayRef<int64_t> shape, Type elementType) {
   return getTemporaryBytes(RankedTensorType::get(tile, elementType));
 }
 
-/// The input a window op reads and its padding (a matmul: its left input,
-/// unpadded).
-std::pair<Value, ArrayRef<int64_t>> getWindowInput(Operation *op) {
+/// The map a window op reads (a matmul: its left input).
+Value getWindowInput(Operation *op) {
   if (auto matmul = dyn_cast<tosa::MatMulOp>(op))
-    return {matmul.getA(), {}};
+    return matmul.getA();
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
-    return {conv.getInput(), conv.getPad()};
+    return conv.getInput();
   if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op))
-    return {conv.getInput(), conv.getPad()};
-  auto pool = cast<tosa::AvgPool2dOp>(op);
-  return {pool.getInput(), pool.getPad()};
+    return conv.getInput();
+  return cast<tosa::AvgPool2dOp>(op).getInput();
 }
 
 /// Bytes a tiled window op holds in every iteration: its result's row (in
@@ -178,13 +177,12 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
     function_ref<std::optional<ValueId>(Value)> lookup) {
   SmallVector<Operation *, 5> ops(members);
   ops.push_back(root);
-  // Values read before the fused op (a padded copy's or a depthwise
-  // convolution's input) at the step that reads them last, and those the
-  // fused op reads.
+  // Values read before the fused op (a depthwise convolution's input) at
+  // the step that reads them last, and those the fused op reads.
   llvm::SmallSetVector<Value, 4> readInLoop;
   llvm::MapVector<Value, unsigned> lastEarlyRead;
   SmallVector<LoweringStep, 3> steps;
-  uint64_t held = 0; // Padded copies of tiled ops, depthwise accumulators.
+  uint64_t held = 0; // Depthwise accumulators.
   uint64_t tiles = 0;
   auto addStep = [&](uint64_t temporaries) {
     steps.push_back(LoweringStep{temporaries, /*operandsLive=*/true,
@@ -198,27 +196,23 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
         readInLoop.insert(operand);
       continue;
     }
-    auto [input, pad] = getWindowInput(op);
-    uint64_t padded = getPaddedInputBytes(input, pad);
-    if (padded) {
-      // The copy reads the input; the window op reads the copy.
-      addStep(held + padded);
-      lastEarlyRead[input] = steps.size() - 1;
-    }
+    Value input = getWindowInput(op);
     if (tiled) {
-      if (!padded)
-        readInLoop.insert(input);
-      held += padded;
-      tiles += getTileBytes(op);
+      // A padded op reads a padded tile of its own in each iteration.
+      readInLoop.insert(input);
+      tiles += getTileBytes(op) + getTosaPaddedRowTileBytes(op);
       continue;
     }
     // The depthwise convolution into its accumulator, which the fused op
-    // reads; its padded copy is freed after it.
+    // reads: split into border strips (or after a padded copy of its
+    // input, freed after it) as unfused (FunctionGraph.cpp).
+    PaddingBytes padding = getTosaPaddingBytes(op);
+    if (padding.copy)
+      addStep(held + padding.copy);
     uint64_t accumulator =
         getTemporaryBytes(cast<tosa::DepthwiseConv2DOp>(op).getType());
-    addStep(held + padded + accumulator);
-    if (!padded)
-      lastEarlyRead[input] = steps.size() - 1;
+    addStep(held + padding.copy + padding.border + accumulator);
+    lastEarlyRead[input] = steps.size() - (padding.copy ? 2 : 1);
     held += accumulator;
   }
   if (steps.empty() && tiles == 0)

@@ -20,13 +20,13 @@ using namespace serenity;
 
 namespace {
 
-/// Whether linalg.copy can stand for `copy`: both sides statically shaped
-/// memrefs of one element type (any strided layout).
+/// Whether linalg.copy can stand for `copy`: both sides ranked memrefs of
+/// one rank and element type (any strided layout; dynamic sizes too, such
+/// as the part of a map a padded tile covers).
 bool isLinalgCopyable(memref::CopyOp copy) {
   auto source = dyn_cast<MemRefType>(copy.getSource().getType());
   auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
-  return source && target && source.hasStaticShape() &&
-         target.hasStaticShape() &&
+  return source && target && source.getRank() == target.getRank() &&
          source.getElementType() == target.getElementType();
 }
 
@@ -36,7 +36,7 @@ struct CopyToLinalgCopy : public OpRewritePattern<memref::CopyOp> {
   LogicalResult matchAndRewrite(memref::CopyOp copy,
                                 PatternRewriter &rewriter) const final {
     if (!isLinalgCopyable(copy))
-      return rewriter.notifyMatchFailure(copy, "not a static, typed copy");
+      return rewriter.notifyMatchFailure(copy, "not a ranked, typed copy");
     rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
                                                 copy.getTarget());
     return success();
@@ -54,8 +54,8 @@ struct CopiesToLinalgPass
       return signalPassFailure();
     getOperation().walk([](memref::CopyOp copy) {
       copy.emitWarning("serenity-copies-to-linalg: this copy stays a "
-                       "memref.copy (dynamic or unranked, or it converts "
-                       "element types); lowered, it calls memrefCopy");
+                       "memref.copy (unranked, or it converts element "
+                       "types); lowered, it calls memrefCopy");
     });
   }
 };

@@ -25,6 +25,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/MapVector.h"
 
 namespace serenity {
 #define GEN_PASS_DEF_SERENITYFUSEREQUANTIZE
@@ -204,8 +205,9 @@ Operation *tileWithWindowOps(RewriterBase &rewriter, linalg::GenericOp consumer,
   rewriter.setInsertionPoint(consumer);
   options.tilingOptions.setTileSizes(getRowTileSizes(rewriter, consumer));
   // Fuse the window ops and the ops that initialize their results from
-  // constants (a zero fill, a bias broadcast); never a pad (its copy stays
-  // whole) or another activation's producer.
+  // constants (a zero fill, a bias broadcast); never another activation's
+  // producer. A pad is neither: its slices become padded tiles
+  // (makePaddedTile).
   options.setFusionControlFn(
       [windowOps](tensor::ExtractSliceOp, OpResult producer, bool)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
@@ -225,6 +227,69 @@ Operation *tileWithWindowOps(RewriterBase &rewriter, linalg::GenericOp consumer,
   for (OpResult result : consumer->getResults())
     rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
   return tiled->loops.front();
+}
+
+/// The tile of a padded map that `slice` reads, made without the padded
+/// map: filled with the padding value, with the part of the unpadded map it
+/// covers copied in. In a tile loop, its buffer is one tile (hoisted out of
+/// the loop, and counted so by the memory model); the whole padded copy
+/// goes. Null when `slice` is not a unit-stride slice of a constant pad of
+/// static amounts.
+Value makePaddedTile(RewriterBase &rewriter, tensor::ExtractSliceOp slice) {
+  auto pad = slice.getSource().getDefiningOp<tensor::PadOp>();
+  RankedTensorType type = slice.getResultType();
+  if (!pad || !pad.getConstantPaddingValue() || !type.hasStaticShape() ||
+      type.getRank() != slice.getSourceType().getRank() ||
+      !llvm::all_of(slice.getStaticStrides(),
+                    [](int64_t stride) { return stride == 1; }) ||
+      llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) ||
+      !pad.getSourceType().hasStaticShape())
+    return nullptr;
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(slice);
+  Location loc = slice.getLoc();
+  Value tile = linalg::FillOp::create(
+                   rewriter, loc, pad.getConstantPaddingValue(),
+                   tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                           type.getElementType())
+                       .getResult())
+                   .getResult(0);
+  // Along each dimension, the slice [offset, offset + size) of the padded
+  // map covers [begin, end) of the unpadded one, clamped to it.
+  MLIRContext *context = rewriter.getContext();
+  AffineExpr d0 = getAffineDimExpr(0, context),
+             d1 = getAffineDimExpr(1, context);
+  SmallVector<OpFoldResult> sourceOffsets, sizes, tileOffsets;
+  for (auto [offset, size, low, sourceSize] :
+       llvm::zip_equal(slice.getMixedOffsets(), type.getShape(),
+                       pad.getStaticLow(), pad.getSourceType().getShape())) {
+    auto clamp = [&](AffineExpr position) {
+      OpFoldResult below = affine::makeComposedFoldedAffineMin(
+          rewriter, loc,
+          AffineMap::get(1, 0,
+                         {position, getAffineConstantExpr(sourceSize, context)},
+                         context),
+          {offset});
+      return affine::makeComposedFoldedAffineMax(
+          rewriter, loc,
+          AffineMap::get(1, 0, {d0, getAffineConstantExpr(0, context)},
+                         context),
+          {below});
+    };
+    OpFoldResult begin = clamp(d0 - low);
+    OpFoldResult end = clamp(d0 - low + size);
+    sourceOffsets.push_back(begin);
+    sizes.push_back(affine::makeComposedFoldedAffineApply(
+        rewriter, loc, d0 - d1, {end, begin}));
+    tileOffsets.push_back(affine::makeComposedFoldedAffineApply(
+        rewriter, loc, d0 + low - d1, {begin, offset}));
+  }
+  SmallVector<OpFoldResult> unitStrides(type.getRank(),
+                                        rewriter.getIndexAttr(1));
+  Value covered = tensor::ExtractSliceOp::create(
+      rewriter, loc, pad.getSource(), sourceOffsets, sizes, unitStrides);
+  return tensor::InsertSliceOp::create(rewriter, loc, covered, tile,
+                                       tileOffsets, sizes, unitStrides);
 }
 
 struct FuseRequantizePass
@@ -356,5 +421,27 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
     if (isOpTriviallyDead(&op))
       op.erase();
+  // Then (the replaced ops gone) a tiled op that reads a padded map reads a
+  // padded tile of its own, when tile loops are all that read the map (so
+  // that it goes; one that stays for another reader, such as a cached
+  // halo, is read in place).
+  llvm::MapVector<Operation *, SmallVector<tensor::ExtractSliceOp>> slicesOf;
+  for (Operation *loop : loops)
+    loop->walk([&](tensor::ExtractSliceOp slice) {
+      auto pad = slice.getSource().getDefiningOp<tensor::PadOp>();
+      if (pad && pad->getBlock() == &body)
+        slicesOf[pad].push_back(slice);
+    });
+  for (auto &[pad, slices] : slicesOf) {
+    if (!llvm::all_of(pad->getUsers(), [&](Operation *user) {
+          return llvm::is_contained(slices, user);
+        }))
+      continue;
+    for (tensor::ExtractSliceOp slice : slices)
+      if (Value tile = makePaddedTile(rewriter, slice))
+        rewriter.replaceOp(slice, tile);
+    if (pad->use_empty())
+      rewriter.eraseOp(pad);
+  }
   return success();
 }

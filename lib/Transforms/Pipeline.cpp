@@ -26,9 +26,12 @@ std::string serenity::getTosaToLinalgPipelineText(bool fuseRequantize) {
 }
 
 llvm::StringRef serenity::getBufferizePipelineText() {
-  // Tile loops (--serenity-fuse-requantize) allocate their tiles inside:
-  // hoisted out, the arena holds them; their results become their buffers.
-  return "one-shot-bufferize{bufferize-function-boundaries "
+  // Padded window ops read their inputs in place, padding border strips
+  // only (the memory model counts them so: WindowOps.h). Tile loops
+  // (--serenity-fuse-requantize) allocate their tiles inside: hoisted out,
+  // the arena holds them; their results become their buffers.
+  return "func.func(serenity-pad-free-windows),"
+         "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map},"
          "func.func(buffer-loop-hoisting,serenity-simplify-tile-loops),"
          "buffer-results-to-out-params{hoist-static-allocs "

@@ -436,10 +436,15 @@ serenity::compileForCortexM(ModuleOp module, const CortexMOptions &options) {
   // for any buffers, instead of for the constant addresses of its one call.
   // Specialized, a kernel's code and speed would turn on where the plan put
   // its buffers (Thumb-2 loads reach 4095 bytes past a base register).
+  // No function calls the C library either: LLVM would make fill and copy
+  // loops calls of memset and memcpy, whose frames the object does not
+  // give (newlib's memset pushes 12 bytes), so the stack estimate would
+  // miss them.
   for (llvm::Function &function : *llvmModule) {
     if (function.isDeclaration())
       continue;
     function.addFnAttr(llvm::Attribute::NoUnwind);
+    function.addFnAttr("no-builtins");
     if (function.getName() != model.entry) {
       function.addFnAttr(llvm::Attribute::NoInline);
       function.setLinkage(llvm::GlobalValue::ExternalLinkage);

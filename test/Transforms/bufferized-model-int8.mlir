@@ -9,19 +9,21 @@
 // when nothing else fuses it), one of a larger multiplier fills its whole 5-D
 // i32 accumulator first. Each function feeds the window op a buffer that
 // dies there (%r: 1x6x6x4xi8, 144 bytes) and returns a value the caller
-// owns. The padded copy of %r is
-// 1x8x8x4xi8 (256 bytes, filled with the input zero point); a 3x3 i32
-// window is 36 bytes (48 aligned), a 3x3 i8 window 9 (16 aligned).
+// owns. A padded op tiled by rows reads %r in place and pads the 3 rows a
+// row of its output reads, 1x3x8x4xi8 (96 bytes, filled with the input zero
+// point); an untiled one pads its border strips one at a time, the largest
+// 1x3x8x4xi8 too. A 3x3 i32 window is 36 bytes (48 aligned), a 3x3 i8
+// window 9 (16 aligned).
 
 // avg_pool_padded: a pool stays a node (its int8 result a map), tiled with
-// its division: pad: 144 + 256; the loop: the copy, a 1x1x6x4 i32 row of
-// the sum (96) and the i32 window (48), writing %y (144), %r no longer read:
-// 256 + 96 + 48 + 144 = 544; the clamp: 144.
+// its division: the loop reads %r (144) with its padded rows (96), a
+// 1x1x6x4 i32 row of the sum (96) and the i32 window (48), writing %y
+// (144): 144 + 96 + 96 + 48 + 144 = 528; the clamp: 144.
 // MODEL-LABEL: serenity-liveness @avg_pool_padded
-// MODEL: peak: 544 bytes
+// MODEL: peak: 528 bytes
 // ARENA-LABEL: func.func @avg_pool_padded
-// ARENA-SAME: live_bound = 544,
-// ARENA-SAME: serenity.schedule<peak = 544,
+// ARENA-SAME: live_bound = 528,
+// ARENA-SAME: serenity.schedule<peak = 528,
 func.func @avg_pool_padded(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8> {
   %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
   %ozp = "tosa.const"() <{values = dense<2> : tensor<1xi8>}> : () -> tensor<1xi8>
@@ -81,14 +83,14 @@ func.func @max_pool_fused(%x: tensor<1x6x6x4xi8>) -> tensor<1x4x4x4xi8> {
 // -----
 
 // depthwise_padded (channel multiplier 1), fused into the clamp, tiled like
-// a convolution: pad: 144 + 256; the loop: the copy and a 1x1x6x4 i32 row
-// (96), %r no longer read: 352. (Before the fusion: 1152, a whole 5-D i32
+// a convolution: the loop reads %r (144) with its padded rows (96), and a
+// 1x1x6x4 i32 row (96): 336. (Before the fusion: 1152, a whole 5-D i32
 // accumulator and a whole i32 result.)
 // MODEL-LABEL: serenity-liveness @depthwise_padded
-// MODEL: peak: 400 bytes
+// MODEL: peak: 336 bytes
 // ARENA-LABEL: func.func @depthwise_padded
-// ARENA-SAME: live_bound = 400,
-// ARENA-SAME: serenity.schedule<peak = 400,
+// ARENA-SAME: live_bound = 336,
+// ARENA-SAME: serenity.schedule<peak = 336,
 func.func @depthwise_padded(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi32> {
   %w = "tosa.const"() <{values = dense<3> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
   %b = "tosa.const"() <{values = dense<7> : tensor<4xi32>}> : () -> tensor<4xi32>
@@ -104,16 +106,15 @@ func.func @depthwise_padded(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi32> {
 
 // An int8 add of a padded average pool of %r and a 1x1 convolution of %s
 // (both 144 bytes): the pool is its own node, the add fuses the convolution.
-// As written, the optimal order: %r; the pool: pad 144 + 256, then the loop
-// with the copy, the sum's i32 row (96) and window (48), writing %p (144),
-// %r no longer read: 256 + 96 + 48 + 144 = 544 (688 if %r were still
-// counted); %s; the fused add with the convolution's i32 row:
-// 144 + 144 + 96 = 384.
+// As written, the optimal order: %r; the pool's loop reads %r with its
+// padded rows (96), the sum's i32 row (96) and window (48), writing %p
+// (144): 144 + 96 + 96 + 48 + 144 = 528; %s; the fused add with the
+// convolution's i32 row: 144 + 144 + 96 = 384.
 // MODEL-LABEL: serenity-liveness @add_of_pool_and_conv
-// MODEL: peak: 544 bytes
+// MODEL: peak: 528 bytes
 // ARENA-LABEL: func.func @add_of_pool_and_conv
-// ARENA-SAME: live_bound = 544,
-// ARENA-SAME: serenity.schedule<peak = 544,
+// ARENA-SAME: live_bound = 528,
+// ARENA-SAME: serenity.schedule<peak = 528,
 func.func @add_of_pool_and_conv(%x: tensor<1x6x6x4xi8>, %x2: tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8> {
   %zp8 = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
   %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
@@ -139,14 +140,14 @@ func.func @add_of_pool_and_conv(%x: tensor<1x6x6x4xi8>, %x2: tensor<1x6x6x4xi8>)
 // -----
 
 // A depthwise convolution of channel multiplier 2 keeps its whole 5-D i32
-// accumulator (1x6x6x4x2, 1152 bytes), fused into the clamp: pad: 144 + 256;
-// convolve, %r no longer read: 256 + 1152 = 1408; bias and clamp from the
-// accumulator into the caller's %z: 1152.
+// accumulator (1x6x6x4x2, 1152 bytes), fused into the clamp: convolve %r,
+// part by part, a border part from its strip: 144 + 96 + 1152 = 1392; bias
+// and clamp from the accumulator into the caller's %z: 1152.
 // MODEL-LABEL: serenity-liveness @depthwise_multiplier_2
-// MODEL: peak: 1408 bytes
+// MODEL: peak: 1392 bytes
 // ARENA-LABEL: func.func @depthwise_multiplier_2
-// ARENA-SAME: live_bound = 1408,
-// ARENA-SAME: serenity.schedule<peak = 1408,
+// ARENA-SAME: live_bound = 1392,
+// ARENA-SAME: serenity.schedule<peak = 1392,
 func.func @depthwise_multiplier_2(%x: tensor<1x6x6x4xi8>) -> tensor<1x6x6x8xi32> {
   %w = "tosa.const"() <{values = dense<3> : tensor<3x3x4x2xi8>}> : () -> tensor<3x3x4x2xi8>
   %b = "tosa.const"() <{values = dense<7> : tensor<8xi32>}> : () -> tensor<8xi32>

@@ -17,13 +17,25 @@ func.func @concat_copy(%src: memref<1x4x4x8xf32>, %dst: memref<1x4x4x16xf32>) {
 
 // -----
 
-// A dynamic copy has no static loops to become: it stays, with a warning
-// that it needs the runtime's memrefCopy.
-// WARN: copies-to-linalg.mlir:[[# @LINE + 5]]:3: warning: serenity-copies-to-linalg: this copy stays a memref.copy
-// WARN-NOT: warning
+// A copy of dynamic sizes (the part of a map a padded tile covers) loops
+// over its sizes as well.
 // CHECK-LABEL: func.func @dynamic_copy
-// CHECK: memref.copy %{{.*}}, %{{.*}} : memref<?xf32> to memref<?xf32>
+// CHECK-NEXT: linalg.copy ins(%{{.*}} : memref<?xf32>) outs(%{{.*}} : memref<?xf32>)
+// CHECK-NOT: memref.copy
 func.func @dynamic_copy(%a: memref<?xf32>, %b: memref<?xf32>) {
   memref.copy %a, %b : memref<?xf32> to memref<?xf32>
+  return
+}
+
+// -----
+
+// An unranked copy has no loops to become: it stays, with a warning that it
+// needs the runtime's memrefCopy.
+// WARN: copies-to-linalg.mlir:[[# @LINE + 5]]:3: warning: serenity-copies-to-linalg: this copy stays a memref.copy
+// WARN-NOT: warning
+// CHECK-LABEL: func.func @unranked_copy
+// CHECK: memref.copy %{{.*}}, %{{.*}} : memref<*xf32> to memref<*xf32>
+func.func @unranked_copy(%a: memref<*xf32>, %b: memref<*xf32>) {
+  memref.copy %a, %b : memref<*xf32> to memref<*xf32>
   return
 }

@@ -2,24 +2,27 @@
 
 // A tile loop (an int8 convolution computed row by row with its rescale,
 // --serenity-fuse-requantize) is a kernel of its own, like a Linalg op: its
-// buffers are arguments (the arena's padded copy and row tile, the weights,
-// the caller's output, each marked noalias), its loop and ops inside, and no
-// copy of a row onto itself (--serenity-simplify-tile-loops).
-// CHECK: func.func private @conv_kernel1(%{{.*}}: memref<1x10x10x4xi8> {llvm.noalias}, %{{.*}}: memref<6xi32> {llvm.noalias}, %{{.*}}: memref<1x1x8x6xi32> {llvm.noalias}, %{{.*}}: memref<6x3x3x4xi8> {llvm.noalias}, %{{.*}}: memref<1x8x8x6xi8> {llvm.noalias})
+// buffers are arguments (the arena's padded rows and row tile, the input and
+// the weights, the caller's output, each marked noalias), its loop and ops
+// inside: the padded rows filled with the zero point and the input rows they
+// cover copied in, and no copy of a row onto itself
+// (--serenity-simplify-tile-loops).
+// CHECK: func.func private @conv_kernel0(%{{.*}}: memref<1x3x10x4xi8> {llvm.noalias}, %{{.*}}: memref<1x8x8x4xi8> {llvm.noalias}, %{{.*}}: memref<6xi32> {llvm.noalias}, %{{.*}}: memref<1x1x8x6xi32> {llvm.noalias}, %{{.*}}: memref<6x3x3x4xi8> {llvm.noalias}, %{{.*}}: memref<1x8x8x6xi8> {llvm.noalias})
 // CHECK: scf.for
+// CHECK: linalg.fill {{.*}} outs(%{{.*}} : memref<1x3x10x4xi8>)
+// CHECK: memref.copy {{.*}} : memref<?x?x8x4xi8, {{.*}}> to memref<?x?x8x4xi8, {{.*}}>
 // CHECK: linalg.generic
 // CHECK: linalg.conv_2d_nhwc_fhwc_q
 // CHECK: linalg.generic
 // CHECK-NOT: memref.copy
 // CHECK: return
-// The entry: the pad's fill (a kernel of its own), its copy, the loop's
-// kernel on the arena's views, the weights and the caller's output.
+// The entry: the loop's kernel on the arena's views, the caller's input, the
+// weights and the caller's output; no padded copy of the input.
 // CHECK-LABEL: func.func @conv(
 // CHECK: %[[ARENA:.*]] = memref.get_global @__serenity_arena_conv
-// CHECK: call @conv_kernel0(
-// CHECK: memref.copy
-// CHECK: %[[TILE:.*]] = memref.view %[[ARENA]][%{{.*}}][] : memref<592xi8> to memref<1x1x8x6xi32>
-// CHECK: call @conv_kernel1(%{{.*}}, %{{.*}}, %[[TILE]], %{{.*}}, %arg1)
+// CHECK: %[[ROWS:.*]] = memref.view %[[ARENA]][%{{.*}}][] : memref<320xi8> to memref<1x3x10x4xi8>
+// CHECK: %[[TILE:.*]] = memref.view %[[ARENA]][%{{.*}}][] : memref<320xi8> to memref<1x1x8x6xi32>
+// CHECK: call @conv_kernel0(%[[ROWS]], %arg0, %{{.*}}, %[[TILE]], %{{.*}}, %arg1)
 // CHECK-NOT: scf.for
 // CHECK: return
 func.func @conv(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x6xi8> {

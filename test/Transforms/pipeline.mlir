@@ -32,7 +32,8 @@
 // int8 element-wise chains are fused (bands of whole ops), estimating each
 // candidate with its convolutions tiled with their requantization, which
 // happens after it, in each band. Tile loops' buffers are hoisted out of
-// them.
+// them; before bufferization, padded window ops are split so as to read
+// their inputs in place (--serenity-pad-free-windows).
 // RUN: serenity-opt %s --serenity-pipeline="tile-spatial=1 max-extra-macs=7.5 halos=cache alignment=32" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILE
 // TILE: func.func(
 // TILE-NEXT: serenity-schedule
@@ -43,6 +44,9 @@
 // TILE-NEXT: serenity-fuse-requantize{tile-window-ops=false},
 // TILE-NEXT: serenity-tile-spatial{alignment=32 fuse-requantize=true group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false verify-arena=false},
 // TILE-NEXT: serenity-fuse-requantize{tile-window-ops=true}
+// TILE-NEXT: ),
+// TILE-NEXT: func.func(
+// TILE-NEXT: serenity-pad-free-windows
 // TILE-NEXT: ),
 // TILE-NEXT: one-shot-bufferize
 // TILE-NEXT: func.func(

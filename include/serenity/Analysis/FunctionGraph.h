@@ -93,6 +93,7 @@ public:
 
 private:
   explicit FunctionGraph(mlir::Block &body) : body(&body) {}
+  void findPadsReadInPlace();
   void findGluedOps();
   /// Finds the ops that write a part of a buffer in place
   /// (getSliceWritersInPlace in the .cpp).
@@ -119,6 +120,10 @@ private:
   /// Per node op, the tensor.pad glued to it, which reads an activation: the
   /// node reads the pad's input, and its lowering holds the padded copy.
   llvm::DenseMap<mlir::Operation *, mlir::tensor::PadOp> contractedPads;
+  /// tensor.pad ops that only window ops split by
+  /// --serenity-pad-free-windows read: no buffer of their own, their
+  /// readers read the pad's input (StorageKind::Subview).
+  llvm::DenseSet<mlir::Operation *> padsReadInPlace;
   /// Ops that write a part of a buffer in place, and the insert_slice that
   /// puts it back: their results alias their destination under
   /// `bufferized` (StorageKind::SliceInPlace).

@@ -349,11 +349,13 @@ def SerenityPadFreeWindows
     rows or columns its windows read. Every part writes its region of the
     op's destination in place (`tensor.insert_slice`); the results are those
     of the op, element for element. An op whose every window reaches the
-    padding (a map smaller than its window) is left as it is.
+    padding (a map smaller than its window), or whose pad something else
+    reads too, is left as it is.
 
-    Not yet part of `--serenity-pipeline`: the memory model and the
-    scheduler still count the padded copy there; run it after
-    TOSA-to-Linalg in a pipeline of one's own.
+    `--serenity-pipeline` runs it right before bufferization (after
+    `--serenity-fuse-requantize`, whose row loops pad their own rows, and
+    after `--serenity-tile-spatial`), and the `bufferized` memory model
+    counts one border strip at a time (docs/memory-model.md).
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
@@ -368,8 +370,9 @@ def SerenityCopiesToLinalg
     function of MLIR's host runtime library, absent on a microcontroller.
     `linalg.copy` lowers to plain loops (`convert-linalg-to-loops`) that need
     no runtime, so a bare-metal build runs this before lowering to LLVM.
-    Copies between statically shaped memrefs of one element type only; any
-    other copy is left alone, with a warning, for the runtime to provide.
+    Copies between ranked memrefs of one rank and element type, of static
+    or dynamic sizes; any other copy is left alone, with a warning, for the
+    runtime to provide.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
@@ -405,7 +408,10 @@ def SerenityFuseRequantize
       i32 tile of one row. An average pool's sum is tiled with its division
       alone: pools make int8 maps, and fused into a consumer that reads
       other maps too they would hold their inputs at once with those.
-      Padded copies stay whole (one copy of the input, in its element type).
+      A tiled op over a padded input reads no padded copy of all of it:
+      each iteration fills the padded rows its output row reads with the
+      padding value and copies in the input rows they cover (a tile of the
+      loop, hoisted with the others).
 
     Floating-point chains that end in floats are left alone. After one-shot
     bufferization,

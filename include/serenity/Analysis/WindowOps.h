@@ -1,0 +1,64 @@
+//===- WindowOps.h - How window ops read rows and columns -------*- C++ -*-===//
+//
+// Convolutions, depthwise convolutions and pools read windows of rows and
+// columns of an NHWC input. TOSA gives their padding as attributes; Linalg
+// reads a `tensor.pad` of the whole input, which --serenity-pad-free-windows
+// splits into an interior part and border strips (WindowParts.h). The pass
+// and the memory model both ask here what an op reads and holds.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SERENITY_ANALYSIS_WINDOWOPS_H
+#define SERENITY_ANALYSIS_WINDOWOPS_H
+
+#include "serenity/Core/WindowParts.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <optional>
+
+namespace serenity {
+
+/// The loops of a Linalg NHWC window op that run over its output rows and
+/// columns.
+constexpr unsigned kRowLoop = 1, kColumnLoop = 2;
+
+/// A Linalg window op whose input is a `tensor.pad` that
+/// --serenity-pad-free-windows removes: a constant pad of rows and columns
+/// only, of static sizes, with some window inside the input, which only such
+/// ops read (so that the pad goes, and no reader holds a whole copy).
+struct PaddedWindow {
+  mlir::tensor::PadOp pad;
+  WindowAxis rows, columns;
+  /// Never empty.
+  llvm::SmallVector<WindowPart, 5> parts;
+};
+
+/// `op`'s padded input as the pass splits it, if it is one.
+std::optional<PaddedWindow> getPaddedWindow(mlir::Operation *op);
+
+/// What the lowering of a padded window op holds for the padding, besides
+/// its input and result: a border strip at a time when the pass splits it
+/// (the input read in place), otherwise a padded copy of the whole input.
+/// Both 0 without padding.
+struct PaddingBytes {
+  uint64_t border = 0;
+  uint64_t copy = 0;
+};
+
+/// For a Linalg op: the largest strip of getPaddedWindow.
+PaddingBytes getPaddingBytes(const PaddedWindow &window);
+
+/// For a TOSA convolution, depthwise convolution or pool; all zeros for any
+/// other op.
+PaddingBytes getTosaPaddingBytes(mlir::Operation *op);
+
+/// Bytes of the padded input tile a TOSA window op reads for one row of its
+/// output when --serenity-fuse-requantize tiles it by rows (0 when it is
+/// not padded: it reads rows of its input in place).
+uint64_t getTosaPaddedRowTileBytes(mlir::Operation *op);
+
+} // namespace serenity
+
+#endif // SERENITY_ANALYSIS_WINDOWOPS_H

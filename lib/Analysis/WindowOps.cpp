@@ -1,0 +1,193 @@
+//===- WindowOps.cpp - How window ops read rows and columns ---------------===//
+
+#include "serenity/Analysis/WindowOps.h"
+#include "serenity/Analysis/FunctionGraph.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+using namespace mlir;
+using namespace serenity;
+
+namespace {
+
+/// A window op's kernel, stride and dilation along rows and columns.
+struct Window {
+  int64_t kernel[2];
+  int64_t stride[2];
+  int64_t dilation[2];
+};
+
+/// The window of a Linalg NHWC convolution, depthwise convolution or pool
+/// whose output rows and columns are loops 1 and 2; nothing for other ops.
+std::optional<Window> getLinalgWindow(linalg::LinalgOp op) {
+  // Where the kernel's rows are among the second input's dimensions: FHWC
+  // filters after F, HWC(M) filters and pooling windows first.
+  int64_t first;
+  if (isa<linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNhwcFhwcQOp>(op))
+    first = 1;
+  else if (isa<linalg::DepthwiseConv2DNhwcHwcmOp,
+               linalg::DepthwiseConv2DNhwcHwcmQOp,
+               linalg::DepthwiseConv2DNhwcHwcOp,
+               linalg::DepthwiseConv2DNhwcHwcQOp, linalg::PoolingNhwcSumOp,
+               linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMinOp,
+               linalg::PoolingNhwcMaxUnsignedOp,
+               linalg::PoolingNhwcMinUnsignedOp>(op))
+    first = 0;
+  else
+    return std::nullopt;
+  auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides");
+  auto dilations = op->getAttrOfType<DenseIntElementsAttr>("dilations");
+  auto kernel = dyn_cast<RankedTensorType>(op.getDpsInputs()[1].getType());
+  if (!strides || !dilations || !kernel || !kernel.hasStaticShape() ||
+      op->getNumResults() != 1)
+    return std::nullopt;
+  AffineMap output = op.getIndexingMapMatchingResult(op->getResult(0));
+  if (output.getNumResults() < 3 ||
+      output.getResult(1) != getAffineDimExpr(kRowLoop, op.getContext()) ||
+      output.getResult(2) != getAffineDimExpr(kColumnLoop, op.getContext()))
+    return std::nullopt;
+  Window window;
+  auto strideValues = strides.getValues<int64_t>();
+  auto dilationValues = dilations.getValues<int64_t>();
+  for (int axis = 0; axis < 2; ++axis) {
+    window.kernel[axis] = kernel.getDimSize(first + axis);
+    window.stride[axis] = strideValues[axis];
+    window.dilation[axis] = dilationValues[axis];
+  }
+  return window;
+}
+
+/// The rows and columns of a window over an NHWC `input` padded by `pad`
+/// (top, bottom, left, right) into an NHWC `output`.
+std::pair<WindowAxis, WindowAxis> getAxes(RankedTensorType input,
+                                          ArrayRef<int64_t> pad,
+                                          RankedTensorType output,
+                                          const Window &window) {
+  WindowAxis axes[2];
+  for (int axis = 0; axis < 2; ++axis)
+    axes[axis] = WindowAxis{input.getDimSize(1 + axis), pad[2 * axis],
+                            pad[2 * axis + 1],          window.kernel[axis],
+                            window.stride[axis],        window.dilation[axis],
+                            output.getDimSize(1 + axis)};
+  return {axes[0], axes[1]};
+}
+
+/// Bytes of an NHWC `tile` of `input`'s batch and
+/// channels, as the arena holds it.
+uint64_t getTileBytes(RankedTensorType input, TileExtent tile) {
+  SmallVector<int64_t> shape(input.getShape());
+  shape[1] = tile.rows;
+  shape[2] = tile.columns;
+  return getTemporaryBytes(
+      RankedTensorType::get(shape, input.getElementType()));
+}
+
+/// A TOSA window op's input, padding and window.
+struct TosaWindow {
+  Value input;
+  ArrayRef<int64_t> pad;
+  Window window;
+};
+
+std::optional<TosaWindow> getTosaWindow(Operation *op) {
+  auto fromConv = [](auto conv, int64_t first) {
+    auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+    Window window;
+    for (int axis = 0; axis < 2; ++axis) {
+      window.kernel[axis] = weight.getDimSize(first + axis);
+      window.stride[axis] = conv.getStride()[axis];
+      window.dilation[axis] = conv.getDilation()[axis];
+    }
+    return TosaWindow{conv.getInput(), conv.getPad(), window};
+  };
+  auto fromPool = [](auto pool) {
+    Window window;
+    for (int axis = 0; axis < 2; ++axis) {
+      window.kernel[axis] = pool.getKernel()[axis];
+      window.stride[axis] = pool.getStride()[axis];
+      window.dilation[axis] = 1;
+    }
+    return TosaWindow{pool.getInput(), pool.getPad(), window};
+  };
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+    return fromConv(conv, 1); // OHWI
+  if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+    return fromConv(conv, 0); // HWCM
+  if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op))
+    return fromPool(pool);
+  if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op))
+    return fromPool(pool);
+  return std::nullopt;
+}
+
+} // namespace
+
+/// `op`'s padded input as the pass splits it, whoever else reads the pad.
+static std::optional<PaddedWindow> matchPaddedWindow(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics())
+    return std::nullopt;
+  std::optional<Window> window = getLinalgWindow(linalgOp);
+  if (!window)
+    return std::nullopt;
+  auto pad = linalgOp.getDpsInputs()[0].getDefiningOp<tensor::PadOp>();
+  if (!pad || !pad.getConstantPaddingValue())
+    return std::nullopt;
+  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+  auto source = dyn_cast<RankedTensorType>(pad.getSourceType());
+  auto result = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!source || !source.hasStaticShape() || source.getRank() != 4 || !result ||
+      !result.hasStaticShape() ||
+      llvm::any_of(llvm::concat<const int64_t>(low, high),
+                   ShapedType::isDynamic) ||
+      low[0] || high[0] || low[3] || high[3])
+    return std::nullopt;
+  int64_t pads[4] = {low[1], high[1], low[2], high[2]};
+  auto [rows, columns] = getAxes(source, pads, result, *window);
+  SmallVector<WindowPart, 5> parts = splitPaddedWindow(rows, columns);
+  if (parts.empty())
+    return std::nullopt;
+  return PaddedWindow{pad, rows, columns, std::move(parts)};
+}
+
+PaddingBytes serenity::getPaddingBytes(const PaddedWindow &window) {
+  TileExtent tile = getLargestBorderTile(window.rows, window.columns);
+  tensor::PadOp pad = window.pad;
+  auto input = cast<RankedTensorType>(pad.getSource().getType());
+  return PaddingBytes{getTileBytes(input, tile), 0};
+}
+
+PaddingBytes serenity::getTosaPaddingBytes(Operation *op) {
+  std::optional<TosaWindow> window = getTosaWindow(op);
+  if (!window || llvm::all_of(window->pad, [](int64_t p) { return p == 0; }))
+    return {};
+  auto input = cast<RankedTensorType>(window->input.getType());
+  auto output = cast<RankedTensorType>(op->getResult(0).getType());
+  auto [rows, columns] = getAxes(input, window->pad, output, window->window);
+  TileExtent tile = getLargestBorderTile(rows, columns);
+  if (tile.area() == 0)
+    return PaddingBytes{0, getPaddedInputBytes(window->input, window->pad)};
+  return PaddingBytes{getTileBytes(input, tile), 0};
+}
+
+uint64_t serenity::getTosaPaddedRowTileBytes(Operation *op) {
+  std::optional<TosaWindow> window = getTosaWindow(op);
+  if (!window || llvm::all_of(window->pad, [](int64_t p) { return p == 0; }))
+    return 0;
+  auto input = cast<RankedTensorType>(window->input.getType());
+  auto output = cast<RankedTensorType>(op->getResult(0).getType());
+  auto [rows, columns] = getAxes(input, window->pad, output, window->window);
+  return getTileBytes(
+      input,
+      TileExtent{rows.readExtent(1), columns.readExtent(columns.outputSize)});
+}
+
+std::optional<PaddedWindow> serenity::getPaddedWindow(Operation *op) {
+  std::optional<PaddedWindow> window = matchPaddedWindow(op);
+  if (!window || !llvm::all_of(window->pad->getUses(), [&](OpOperand &use) {
+        std::optional<PaddedWindow> reader = matchPaddedWindow(use.getOwner());
+        return reader && use.getOperandNumber() == 0;
+      }))
+    return std::nullopt;
+  return window;
+}
