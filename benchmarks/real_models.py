@@ -364,13 +364,17 @@ def int8_markdown(arena, imports, agreement):
                    " exactly 1372 KiB); it leaves out the input image, a depthwise convolution's"
                    " padded copy, im2col buffers and the residual maps that stay live across a"
                    " block. Ours is the whole arena that runs: every buffer the bufferized"
-                   " function holds, the uint8 input and its int8 copy, padded copies, the"
-                   " requantization tiles, at 16-byte alignment. MCUNetV2's patch-based figure"
+                   " function holds, the uint8 input and its int8 copy, the padded rows and"
+                   " requantization tiles, at 16-byte alignment (no padded copy of a whole map:"
+                   " padded ops read their inputs in place). MCUNetV2's patch-based figure"
                    " comes with its own receptive-field redistribution (the patched first stage"
                    " made cheaper to recompute) and TinyEngine's in-place depthwise convolutions,"
                    " which the next issues bring here. Without patches, the peak here is block"
-                   " 2's depthwise convolution: its 112x112x96 input next to its 113x113x96"
-                   " padded copy (2,430,048 bytes).\n")
+                   " 2's depthwise convolution (stride 2): its 112x112x96 input next to its"
+                   " 56x56x96 output, the 3 padded rows one output row reads (1x3x113x96) and"
+                   " that row's i32 accumulator (1,559,328 bytes; measured by serenity-compile's"
+                   " summary). In place, its output would go, and block 2's expansion would"
+                   " be the peak.\n")
     return out
 
 
