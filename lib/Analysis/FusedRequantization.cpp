@@ -18,20 +18,25 @@ bool hasIntegerElements(Type type) {
   return isa<IntegerType>(getElementTypeOrSelf(type));
 }
 
-/// An integer depthwise convolution of channel multiplier 1: the pass
-/// writes it as a 4-D convolution, tiled like the others.
-bool isDepthwiseMultiplierOne(Operation *op) {
+/// An integer depthwise convolution of channel multiplier 1, or over one
+/// input channel with a constant filter: the pass writes it as a 4-D
+/// depthwise or plain convolution (DepthwiseTo4D), tiled like the others.
+bool isDepthwiseAs4D(Operation *op) {
   auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op);
-  return conv && hasIntegerElements(conv.getType()) &&
-         cast<RankedTensorType>(conv.getWeight().getType()).getShape().back() ==
-             1;
+  if (!conv || !hasIntegerElements(conv.getType()))
+    return false;
+  ArrayRef<int64_t> filter =
+      cast<RankedTensorType>(conv.getWeight().getType()).getShape();
+  Operation *weights = conv.getWeight().getDefiningOp();
+  return filter.back() == 1 || (filter[2] == 1 && weights &&
+                                weights->hasTrait<OpTrait::ConstantLike>());
 }
 
 /// Ops whose Linalg form is one convolution, pooling or matmul op that the
 /// fused op reads (tiled with it).
 bool isTiledWindowOp(Operation *op) {
   return isa<tosa::Conv2DOp, tosa::AvgPool2dOp, tosa::MatMulOp>(op) ||
-         isDepthwiseMultiplierOne(op);
+         isDepthwiseAs4D(op);
 }
 
 /// Window ops that run inside their consumer: the convolutions, whose i32
@@ -48,8 +53,7 @@ bool fusesIntoConsumer(Operation *op) {
 /// convolution's bias): tiled with it, fused into a consumer or not.
 bool isAlwaysTiled(Operation *op) {
   auto pool = dyn_cast<tosa::AvgPool2dOp>(op);
-  return (pool && hasIntegerElements(pool.getType())) ||
-         isDepthwiseMultiplierOne(op);
+  return (pool && hasIntegerElements(pool.getType())) || isDepthwiseAs4D(op);
 }
 
 /// An element-wise op the fusion reads as one: tosa.mul too, which lacks

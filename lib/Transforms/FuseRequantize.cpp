@@ -12,6 +12,7 @@
 #include "serenity/Analysis/FusedRequantization.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
@@ -21,6 +22,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/CSE.h"
@@ -124,13 +126,36 @@ SmallVector<Operation *> getFusedWindowOps(linalg::GenericOp consumer) {
   return windowOps;
 }
 
-/// An integer depthwise convolution of channel multiplier 1, which
-/// TOSA-to-Linalg writes into a 5-D accumulator (N, H, W, C, 1) that a
-/// collapse_shape reads, as the 4-D convolution into a 4-D zero fill: the
-/// collapse hides the convolution from the tiling, the 4-D form is tiled with
-/// its requantization like any convolution.
-struct DepthwiseMultiplierOneTo4D
-    : public OpRewritePattern<tensor::CollapseShapeOp> {
+/// The filter of a depthwise convolution over one input channel,
+/// (kh, kw, 1, M), as the (M, kh, kw, 1) filter of a plain convolution: a
+/// new constant when the filter is one, else null.
+Value transposeOneChannelFilter(PatternRewriter &rewriter, Value filter) {
+  DenseElementsAttr values;
+  if (!matchPattern(filter, m_Constant(&values)))
+    return nullptr;
+  auto type = cast<RankedTensorType>(filter.getType());
+  int64_t kh = type.getDimSize(0), kw = type.getDimSize(1),
+          m = type.getDimSize(3);
+  SmallVector<Attribute> from(values.getValues<Attribute>());
+  SmallVector<Attribute> to(from.size());
+  for (int64_t y = 0; y < kh; ++y)
+    for (int64_t x = 0; x < kw; ++x)
+      for (int64_t f = 0; f < m; ++f)
+        to[(f * kh + y) * kw + x] = from[(y * kw + x) * m + f];
+  auto transposed =
+      RankedTensorType::get({m, kh, kw, 1}, type.getElementType());
+  return arith::ConstantOp::create(rewriter, filter.getLoc(),
+                                   DenseElementsAttr::get(transposed, to));
+}
+
+/// An integer depthwise convolution that TOSA-to-Linalg writes into a 5-D
+/// accumulator (N, H, W, C, M) that a collapse_shape reads, as a 4-D
+/// convolution into a 4-D zero fill: the collapse hides the convolution
+/// from the tiling, the 4-D form is tiled with its requantization like any
+/// convolution. Of channel multiplier 1, the 4-D depthwise convolution; over
+/// one input channel (a first layer's, as TFLite writes a convolution of a
+/// grey image), a plain convolution of M filters.
+struct DepthwiseTo4D : public OpRewritePattern<tensor::CollapseShapeOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(tensor::CollapseShapeOp collapse,
@@ -141,11 +166,14 @@ struct DepthwiseMultiplierOneTo4D
       return rewriter.notifyMatchFailure(collapse, "not of a depthwise conv");
     auto type = cast<RankedTensorType>(collapse.getSrcType());
     SmallVector<ReassociationIndices> expected = {{0}, {1}, {2}, {3, 4}};
-    if (!hasIntegerElements(collapse.getSrc()) || type.getShape().back() != 1 ||
-        !collapse.getSrc().hasOneUse() ||
+    bool multiplierOne = type.getShape().back() == 1;
+    bool oneChannel = type.getDimSize(3) == 1;
+    if (!hasIntegerElements(collapse.getSrc()) ||
+        !(multiplierOne || oneChannel) || !collapse.getSrc().hasOneUse() ||
         collapse.getReassociationIndices() != expected)
       return rewriter.notifyMatchFailure(collapse, "not an integer, "
-                                                   "multiplier-1 accumulator");
+                                                   "multiplier-1 or "
+                                                   "one-channel accumulator");
     auto linalgConv = cast<linalg::LinalgOp>(conv);
     auto fill = linalgConv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
     if (!fill)
@@ -153,9 +181,17 @@ struct DepthwiseMultiplierOneTo4D
 
     Location loc = conv->getLoc();
     SmallVector<Value> inputs(linalgConv.getDpsInputs());
-    SmallVector<ReassociationIndices> filterGroups = {{0}, {1}, {2, 3}};
-    inputs[1] =
-        tensor::CollapseShapeOp::create(rewriter, loc, inputs[1], filterGroups);
+    if (multiplierOne) {
+      SmallVector<ReassociationIndices> filterGroups = {{0}, {1}, {2, 3}};
+      inputs[1] = tensor::CollapseShapeOp::create(rewriter, loc, inputs[1],
+                                                  filterGroups);
+    } else {
+      inputs[1] = transposeOneChannelFilter(rewriter, inputs[1]);
+      if (!inputs[1])
+        return rewriter.notifyMatchFailure(collapse, "the filter of a "
+                                                     "one-channel input is "
+                                                     "not a constant");
+    }
     RankedTensorType resultType = collapse.getResultType();
     Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                           resultType.getElementType());
@@ -163,14 +199,23 @@ struct DepthwiseMultiplierOneTo4D
         linalg::FillOp::create(rewriter, loc, fill.value(), empty).getResult(0);
     Attribute strides = conv->getAttr("strides");
     Attribute dilations = conv->getAttr("dilations");
-    Value result = quantized ? linalg::DepthwiseConv2DNhwcHwcQOp::create(
-                                   rewriter, loc, TypeRange{resultType}, inputs,
-                                   ValueRange{init}, strides, dilations)
-                                   .getResult(0)
-                             : linalg::DepthwiseConv2DNhwcHwcOp::create(
-                                   rewriter, loc, TypeRange{resultType}, inputs,
-                                   ValueRange{init}, strides, dilations)
-                                   .getResult(0);
+    // Of multiplier 1, the 4-D depthwise convolution; over one channel, a
+    // plain one.
+    Operation *replacement;
+    SmallVector<Type, 1> types = {resultType};
+    if (multiplierOne && quantized)
+      replacement = linalg::DepthwiseConv2DNhwcHwcQOp::create(
+          rewriter, loc, types, inputs, ValueRange{init}, strides, dilations);
+    else if (multiplierOne)
+      replacement = linalg::DepthwiseConv2DNhwcHwcOp::create(
+          rewriter, loc, types, inputs, ValueRange{init}, strides, dilations);
+    else if (quantized)
+      replacement = linalg::Conv2DNhwcFhwcQOp::create(
+          rewriter, loc, types, inputs, ValueRange{init}, strides, dilations);
+    else
+      replacement = linalg::Conv2DNhwcFhwcOp::create(
+          rewriter, loc, types, inputs, ValueRange{init}, strides, dilations);
+    Value result = replacement->getResult(0);
     rewriter.replaceOp(collapse, result);
     return success();
   }
@@ -360,7 +405,7 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
   // Only the ops at the top and those the patterns make: the ops of tile
   // loops are tiles already (a second run leaves the function as it is).
   RewritePatternSet elementwise(context);
-  elementwise.add<DepthwiseMultiplierOneTo4D>(context);
+  elementwise.add<DepthwiseTo4D>(context);
   linalg::populateElementwiseOpsFusionPatterns(elementwise,
                                                isFusibleElementwiseOperand);
   FrozenRewritePatternSet frozen(std::move(elementwise));

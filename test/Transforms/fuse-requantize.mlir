@@ -134,6 +134,38 @@ func.func @depthwise(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8> {
 
 // -----
 
+// An int8 depthwise convolution over one input channel (TFLite's first
+// layer of a grey image, person_detect's) with channel multiplier 4: its 5-D
+// accumulator (1x4x4x1x4 i32) becomes a plain convolution of 4 filters, the
+// (kh, kw, 1, M) filter transposed to (M, kh, kw, 1) as a new constant,
+// tiled by rows with its rescale like any convolution: a 1x1x4x4 i32 row
+// (64 bytes) and the 3 padded rows of 9 columns one output row reads (27,
+// 32 aligned), no whole i32 accumulator.
+// CHECK-LABEL: func.func @depthwise_one_channel
+// CHECK-NOT: tensor<1x4x4x1x4xi32>
+// CHECK: %[[FILTER:.*]] = arith.constant dense<{{\[\[\[\[}}1], [5], [9]], {{\[\[}}13], [17], [21]], {{\[\[}}25], [29], [33]]], {{\[\[\[}}2], [6], [10]]{{.*}} : tensor<4x3x3x1xi8>
+// CHECK: scf.for
+// CHECK: linalg.conv_2d_nhwc_fhwc_q {{.*}} ins(%{{.*}}, %[[FILTER]], {{.*}} : tensor<1x3x9x1xi8>, tensor<4x3x3x1xi8>, i32, i32) {{.*}} -> tensor<1x1x4x4xi32>
+// CHECK-NOT: tensor<1x4x4x4xi32>
+// CHECK: return
+// ARENA-LABEL: func.func @depthwise_one_channel
+// ARENA-SAME: serenity.arena<bytes = 96, live_bound = 96,
+// ARENA-SAME: serenity.schedule<peak = 96,
+func.func @depthwise_one_channel(%x: tensor<1x8x8x1xi8>) -> tensor<1x4x4x4xi8> {
+  %w = "tosa.const"() <{values = dense<[[[[1, 2, 3, 4]], [[5, 6, 7, 8]], [[9, 10, 11, 12]]], [[[13, 14, 15, 16]], [[17, 18, 19, 20]], [[21, 22, 23, 24]]], [[[25, 26, 27, 28]], [[29, 30, 31, 32]], [[33, 34, 35, 36]]]]> : tensor<3x3x1x4xi8>}> : () -> tensor<3x3x1x4xi8>
+  %b = "tosa.const"() <{values = dense<7> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %c = tosa.depthwise_conv2d %x, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : (tensor<1x8x8x1xi8>, tensor<3x3x1x4xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x4xi32>
+  %m = "tosa.const"() <{values = dense<1300000000> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<38> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %rizp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %r = tosa.rescale %c, %m, %s, %rizp, %izp {scale32 = true, rounding_mode = DOUBLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x4x4x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x4xi8>
+  return %r : tensor<1x4x4x4xi8>
+}
+
+// -----
+
 // f32 is left alone: a convolution and its clamp stay two ops, no loop.
 // CHECK-LABEL: func.func @f32
 // CHECK-NOT: scf.for

@@ -398,7 +398,10 @@ def SerenityFuseRequantize
       one i32 -> i8 op, since it fuses from its integer end up.
     - An integer depthwise convolution of channel multiplier 1, which
       TOSA-to-Linalg writes into a 5-D accumulator behind a collapse_shape,
-      becomes the 4-D depthwise convolution.
+      becomes the 4-D depthwise convolution; one over a single input
+      channel (TFLite's first layer of a grey image) with a constant filter
+      becomes a plain convolution of its M filters (the filter transposed
+      to a new constant).
     - An element-wise op that reads the integer result of a convolution or
       a matmul, its only reader, is tiled one output row at a time (N and H
       of NHWC; all but the last dimension of a matmul's result) with that
