@@ -13,6 +13,8 @@
 // op's TilingInterface, and each slice of the pad becomes a pad of a slice
 // (tensor::bubbleUpPadSlice), so any NHWC convolution, depthwise convolution
 // or pool whose output rows and columns are loops 1 and 2 is handled alike.
+// Which ops, and their parts, come from WindowOps.h, as the memory model
+// counts them.
 //
 //===----------------------------------------------------------------------===//
 
