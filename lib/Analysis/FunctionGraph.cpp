@@ -81,16 +81,6 @@ uint64_t serenity::getTemporaryBytes(Type type) {
                        kBufferizedAlignment);
 }
 
-uint64_t serenity::getPaddedInputBytes(Value input, ArrayRef<int64_t> pad) {
-  if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
-    return 0;
-  auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape[1] += pad[0] + pad[1];
-  shape[2] += pad[2] + pad[3];
-  return getTemporaryBytes(RankedTensorType::get(shape, type.getElementType()));
-}
-
 uint64_t serenity::getWindowBytes(ArrayRef<int64_t> kernel, Type elementType) {
   return getTemporaryBytes(RankedTensorType::get(kernel, elementType));
 }
@@ -160,7 +150,7 @@ static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
              accumulator);
   } else if (std::optional<PaddedWindow> window = getPaddedWindow(op)) {
     // A Linalg op over a pad (its input, read in place: the pad is a view).
-    steps = {{getPaddingBytes(*window).border, true, true}};
+    steps = {{getBorderBytes(*window), true, true}};
   } else if (uint64_t tiles = getLoopTileBytes(op)) {
     steps = {{tiles, true, true}};
   }

@@ -72,8 +72,8 @@ std::pair<WindowAxis, WindowAxis> getAxes(RankedTensorType input,
   return {axes[0], axes[1]};
 }
 
-/// Bytes of an NHWC `tile` of `input`'s batch and
-/// channels, as the arena holds it.
+/// Bytes of an NHWC `tile` of `input`'s batch and channels, as the arena
+/// holds it.
 uint64_t getTileBytes(RankedTensorType input, TileExtent tile) {
   SmallVector<int64_t> shape(input.getShape());
   shape[1] = tile.rows;
@@ -87,6 +87,12 @@ struct TosaWindow {
   Value input;
   ArrayRef<int64_t> pad;
   Window window;
+};
+
+/// A padded TOSA window op's input and its rows and columns.
+struct TosaPaddedWindow {
+  RankedTensorType input;
+  WindowAxis rows, columns;
 };
 
 std::optional<TosaWindow> getTosaWindow(Operation *op) {
@@ -120,6 +126,17 @@ std::optional<TosaWindow> getTosaWindow(Operation *op) {
   return std::nullopt;
 }
 
+/// `op`'s padded input, if it is a TOSA window op with some padding.
+std::optional<TosaPaddedWindow> getTosaPaddedWindow(Operation *op) {
+  std::optional<TosaWindow> window = getTosaWindow(op);
+  if (!window || llvm::all_of(window->pad, [](int64_t p) { return p == 0; }))
+    return std::nullopt;
+  auto input = cast<RankedTensorType>(window->input.getType());
+  auto output = cast<RankedTensorType>(op->getResult(0).getType());
+  auto [rows, columns] = getAxes(input, window->pad, output, window->window);
+  return TosaPaddedWindow{input, rows, columns};
+}
+
 } // namespace
 
 /// `op`'s padded input as the pass splits it, whoever else reads the pad.
@@ -150,36 +167,33 @@ static std::optional<PaddedWindow> matchPaddedWindow(Operation *op) {
   return PaddedWindow{pad, rows, columns, std::move(parts)};
 }
 
-PaddingBytes serenity::getPaddingBytes(const PaddedWindow &window) {
-  TileExtent tile = getLargestBorderTile(window.rows, window.columns);
+uint64_t serenity::getBorderBytes(const PaddedWindow &window) {
   tensor::PadOp pad = window.pad;
-  auto input = cast<RankedTensorType>(pad.getSource().getType());
-  return PaddingBytes{getTileBytes(input, tile), 0};
+  return getTileBytes(cast<RankedTensorType>(pad.getSource().getType()),
+                      getLargestBorderTile(window.rows, window.columns));
 }
 
 PaddingBytes serenity::getTosaPaddingBytes(Operation *op) {
-  std::optional<TosaWindow> window = getTosaWindow(op);
-  if (!window || llvm::all_of(window->pad, [](int64_t p) { return p == 0; }))
+  std::optional<TosaPaddedWindow> window = getTosaPaddedWindow(op);
+  if (!window)
     return {};
-  auto input = cast<RankedTensorType>(window->input.getType());
-  auto output = cast<RankedTensorType>(op->getResult(0).getType());
-  auto [rows, columns] = getAxes(input, window->pad, output, window->window);
-  TileExtent tile = getLargestBorderTile(rows, columns);
+  TileExtent tile = getLargestBorderTile(window->rows, window->columns);
   if (tile.area() == 0)
-    return PaddingBytes{0, getPaddedInputBytes(window->input, window->pad)};
-  return PaddingBytes{getTileBytes(input, tile), 0};
+    return PaddingBytes{
+        0,
+        getTileBytes(window->input, TileExtent{window->rows.paddedSize(),
+                                               window->columns.paddedSize()})};
+  return PaddingBytes{getTileBytes(window->input, tile), 0};
 }
 
 uint64_t serenity::getTosaPaddedRowTileBytes(Operation *op) {
-  std::optional<TosaWindow> window = getTosaWindow(op);
-  if (!window || llvm::all_of(window->pad, [](int64_t p) { return p == 0; }))
+  std::optional<TosaPaddedWindow> window = getTosaPaddedWindow(op);
+  if (!window)
     return 0;
-  auto input = cast<RankedTensorType>(window->input.getType());
-  auto output = cast<RankedTensorType>(op->getResult(0).getType());
-  auto [rows, columns] = getAxes(input, window->pad, output, window->window);
   return getTileBytes(
-      input,
-      TileExtent{rows.readExtent(1), columns.readExtent(columns.outputSize)});
+      window->input,
+      TileExtent{window->rows.readExtent(1),
+                 window->columns.readExtent(window->columns.outputSize)});
 }
 
 std::optional<PaddedWindow> serenity::getPaddedWindow(Operation *op) {

@@ -274,22 +274,28 @@ Operation *tileWithWindowOps(RewriterBase &rewriter, linalg::GenericOp consumer,
   return tiled->loops.front();
 }
 
-/// The tile of a padded map that `slice` reads, made without the padded
-/// map: filled with the padding value, with the part of the unpadded map it
-/// covers copied in. In a tile loop, its buffer is one tile (hoisted out of
-/// the loop, and counted so by the memory model); the whole padded copy
-/// goes. Null when `slice` is not a unit-stride slice of a constant pad of
-/// static amounts.
+/// Whether makePaddedTile can make the tile `slice` reads: a unit-stride,
+/// static slice of a constant pad of static low amounts and source.
+bool isPaddedTileSlice(tensor::ExtractSliceOp slice) {
+  auto pad = slice.getSource().getDefiningOp<tensor::PadOp>();
+  RankedTensorType type = slice.getResultType();
+  return pad && pad.getConstantPaddingValue() && type.hasStaticShape() &&
+         type.getRank() == slice.getSourceType().getRank() &&
+         llvm::all_of(slice.getStaticStrides(),
+                      [](int64_t stride) { return stride == 1; }) &&
+         !llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) &&
+         pad.getSourceType().hasStaticShape();
+}
+
+/// The tile of a padded map that `slice` (isPaddedTileSlice) reads, made
+/// without the padded map: filled with the padding value, with the part of
+/// the unpadded map it covers copied in. In a tile loop, its buffer is one
+/// static tile (hoisted out of the loop, and counted so by the memory
+/// model; tensor::bubbleUpPadSlice would make a pad of dynamic amounts,
+/// whose buffer is neither), and the whole padded copy goes.
 Value makePaddedTile(RewriterBase &rewriter, tensor::ExtractSliceOp slice) {
   auto pad = slice.getSource().getDefiningOp<tensor::PadOp>();
   RankedTensorType type = slice.getResultType();
-  if (!pad || !pad.getConstantPaddingValue() || !type.hasStaticShape() ||
-      type.getRank() != slice.getSourceType().getRank() ||
-      !llvm::all_of(slice.getStaticStrides(),
-                    [](int64_t stride) { return stride == 1; }) ||
-      llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) ||
-      !pad.getSourceType().hasStaticShape())
-    return nullptr;
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(slice);
   Location loc = slice.getLoc();
@@ -478,15 +484,15 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
         slicesOf[pad].push_back(slice);
     });
   for (auto &[pad, slices] : slicesOf) {
-    if (!llvm::all_of(pad->getUsers(), [&](Operation *user) {
-          return llvm::is_contained(slices, user);
-        }))
+    if (!llvm::all_of(pad->getUsers(),
+                      [&](Operation *user) {
+                        return llvm::is_contained(slices, user);
+                      }) ||
+        !llvm::all_of(slices, isPaddedTileSlice))
       continue;
     for (tensor::ExtractSliceOp slice : slices)
-      if (Value tile = makePaddedTile(rewriter, slice))
-        rewriter.replaceOp(slice, tile);
-    if (pad->use_empty())
-      rewriter.eraseOp(pad);
+      rewriter.replaceOp(slice, makePaddedTile(rewriter, slice));
+    rewriter.eraseOp(pad);
   }
   return success();
 }

@@ -35,10 +35,6 @@ bool isElementwiseOp(mlir::Operation *op);
 /// Bytes of a lowering temporary of `type` as the arena holds it (rounded
 /// up to the `bufferized` alignment).
 uint64_t getTemporaryBytes(mlir::Type type);
-/// Bytes of the padded copy that the TOSA-to-Linalg lowering makes of a
-/// window op's NHWC input, or 0 when `pad` (top, bottom, left, right) is all
-/// zeros and the op reads its input in place.
-uint64_t getPaddedInputBytes(mlir::Value input, llvm::ArrayRef<int64_t> pad);
 /// Bytes of a pooling op's window, a buffer of its own with `elementType`
 /// elements (the input's for a max pool, the accumulator's for an average
 /// pool: i32 for int8).

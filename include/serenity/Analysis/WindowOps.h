@@ -38,20 +38,21 @@ struct PaddedWindow {
 /// `op`'s padded input as the pass splits it, if it is one.
 std::optional<PaddedWindow> getPaddedWindow(mlir::Operation *op);
 
-/// What the lowering of a padded window op holds for the padding, besides
-/// its input and result: a border strip at a time when the pass splits it
-/// (the input read in place), otherwise a padded copy of the whole input.
-/// Both 0 without padding.
+/// What the lowering of a padded TOSA window op holds for the padding,
+/// besides its input and result: a border strip at a time when the pass
+/// splits it (the input read in place), otherwise a padded copy of the
+/// whole input. Both 0 without padding.
 struct PaddingBytes {
   uint64_t border = 0;
   uint64_t copy = 0;
 };
 
-/// For a Linalg op: the largest strip of getPaddedWindow.
-PaddingBytes getPaddingBytes(const PaddedWindow &window);
+/// Bytes of the largest border strip of a Linalg op the pass splits: all it
+/// holds for the padding.
+uint64_t getBorderBytes(const PaddedWindow &window);
 
 /// For a TOSA convolution, depthwise convolution or pool; all zeros for any
-/// other op.
+/// other op, or an unpadded one.
 PaddingBytes getTosaPaddingBytes(mlir::Operation *op);
 
 /// Bytes of the padded input tile a TOSA window op reads for one row of its

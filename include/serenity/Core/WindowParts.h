@@ -29,6 +29,8 @@ struct WindowAxis {
 
   /// Input positions one window covers.
   int64_t span() const { return (kernel - 1) * dilation + 1; }
+  /// Positions of the padded input.
+  int64_t paddedSize() const { return inputSize + padLow + padHigh; }
   /// Input positions, in padded coordinates, that `outputs` consecutive
   /// output positions read.
   int64_t readExtent(int64_t outputs) const {
