@@ -366,15 +366,15 @@ def int8_markdown(arena, imports, agreement):
                    " block. Ours is the whole arena that runs: every buffer the bufferized"
                    " function holds, the uint8 input and its int8 copy, the padded rows and"
                    " requantization tiles, at 16-byte alignment (no padded copy of a whole map:"
-                   " padded ops read their inputs in place). MCUNetV2's patch-based figure"
-                   " comes with its own receptive-field redistribution (the patched first stage"
-                   " made cheaper to recompute) and TinyEngine's in-place depthwise convolutions,"
-                   " which the next issues bring here. Without patches, the peak here is block"
-                   " 2's depthwise convolution (stride 2): its 112x112x96 input next to its"
-                   " 56x56x96 output, the 3 padded rows one output row reads (1x3x113x96) and"
-                   " that row's i32 accumulator (1,559,328 bytes; measured by serenity-compile's"
-                   " summary). In place, its output would go, and block 2's expansion would"
-                   " be the peak.\n")
+                   " padded ops read their inputs in place; depthwise convolutions write over"
+                   " their inputs, as TinyEngine's do). MCUNetV2's patch-based figure comes with"
+                   " its own receptive-field redistribution (the patched first stage made cheaper"
+                   " to recompute). Without patches, the peak here is block 2's expansion, as in"
+                   " MCUNetV2's count: its 112x112x16 input and 112x112x96 output, and one"
+                   " output row's i32 accumulator (1x1x112x96: 1,447,936 bytes; measured by"
+                   " serenity-compile's summary). Before depthwise convolutions ran in place, it"
+                   " was block 2's stride-2 depthwise convolution, its 56x56x96 output beside"
+                   " that input (1,559,328 bytes).\n")
     return out
 
 

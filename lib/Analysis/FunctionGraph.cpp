@@ -431,6 +431,13 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
     lastEffectfulNode = node;
   }
 
+  // Written over its input (which is a value of the graph, so that the
+  // result may alias it).
+  Operation *inPlaceDepthwise =
+      fused.enabled ? getInPlaceDepthwise(op, fused) : nullptr;
+  if (inPlaceDepthwise &&
+      !isNodeValue(cast<tosa::DepthwiseConv2DOp>(inPlaceDepthwise).getInput()))
+    inPlaceDepthwise = nullptr;
   auto dps = dyn_cast<DestinationStyleOpInterface>(op);
   for (OpResult result : op->getResults()) {
     std::optional<uint64_t> bytes = getActivationBytes(result.getType());
@@ -444,7 +451,11 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
 
     StorageKind storage = StorageKind::Fresh;
     SmallVector<ValueId, 2> storageOperands;
-    if (writesInPlace.contains(op)) {
+    if (inPlaceDepthwise) {
+      storage = StorageKind::ChannelsInPlace;
+      storageOperands.push_back(
+          lookup(cast<tosa::DepthwiseConv2DOp>(inPlaceDepthwise).getInput()));
+    } else if (writesInPlace.contains(op)) {
       storage = StorageKind::SliceInPlace;
       storageOperands.push_back(lookup(dps.getTiedOpOperand(result)->get()));
     } else if (Value init = getTiedDestination(result)) {
@@ -489,7 +500,7 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
   }
   SmallVector<LoweringStep, 3> lowering =
       fused.enabled && hasFusedLowering(op, fusedOps)
-          ? describeFusedLowering(op, fusedOps,
+          ? describeFusedLowering(op, fusedOps, inPlaceDepthwise,
                                   [&](Value value) -> std::optional<ValueId> {
                                     if (!isNodeValue(value))
                                       return std::nullopt;

@@ -4,10 +4,12 @@
 #include "serenity/Analysis/FunctionGraph.h"
 #include "serenity/Analysis/WindowOps.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
 using namespace serenity;
@@ -127,6 +129,98 @@ uint64_t getTileBytes(Operation *op) {
 
 } // namespace
 
+Operation *serenity::getInPlaceDepthwise(Operation *root,
+                                         const FusedRequantization &fused) {
+  auto it = fused.members.find(root);
+  if (it == fused.members.end())
+    return nullptr;
+  ArrayRef<Operation *> members = it->second;
+  auto isConstant = [](Value value) {
+    Operation *producer = value.getDefiningOp();
+    return producer && producer->hasTrait<OpTrait::ConstantLike>();
+  };
+  tosa::DepthwiseConv2DOp depthwise;
+  for (Operation *op : members) {
+    auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op);
+    if (!conv) {
+      if (!isFusibleElementwiseOp(op))
+        return nullptr;
+      continue;
+    }
+    auto filter = cast<RankedTensorType>(conv.getWeight().getType());
+    if (depthwise || !isDepthwiseAs4D(op) || filter.getShape().back() != 1)
+      return nullptr;
+    depthwise = conv;
+  }
+  if (!depthwise || !isFusibleElementwiseOp(root) || root->getNumResults() != 1)
+    return nullptr;
+  // The chain reads itself and constants only.
+  llvm::SmallPtrSet<Operation *, 8> chain(members.begin(), members.end());
+  chain.insert(root);
+  for (Operation *op : chain) {
+    if (op == depthwise)
+      continue;
+    for (Value operand : op->getOperands())
+      if (!isConstant(operand) && !chain.contains(operand.getDefiningOp()))
+        return nullptr;
+  }
+  return mayWriteOverInput(depthwise.getInput(), root->getResult(0),
+                           [&](Operation *op) {
+                             Operation *node = fused.rootOf.lookup(op);
+                             return node ? node : op;
+                           })
+             ? depthwise
+             : nullptr;
+}
+
+/// Ops whose result is another value's buffer, or a part or a padded copy
+/// of it (TOSA's and Linalg's).
+static bool isViewLikeOp(Operation *op) {
+  return isa<tosa::ReshapeOp, tosa::SliceOp, tosa::PadOp,
+             tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
+             tensor::BitcastOp, tensor::ExtractSliceOp, tensor::PadOp>(op);
+}
+
+bool serenity::mayWriteOverInput(
+    Value input, Value result, function_ref<Operation *(Operation *)> getNode) {
+  Operation *producer = input.getDefiningOp();
+  Operation *writer = result.getDefiningOp();
+  if (!producer || !writer || producer->getBlock() != writer->getBlock() ||
+      producer->hasTrait<OpTrait::ConstantLike>() || isViewLikeOp(producer) ||
+      !input.hasOneUse())
+    return false;
+  if (llvm::any_of(result.getUsers(), [](Operation *user) {
+        return user->hasTrait<OpTrait::IsTerminator>() || isViewLikeOp(user);
+      }))
+    return false;
+  auto inputType = dyn_cast<RankedTensorType>(input.getType());
+  auto resultType = dyn_cast<RankedTensorType>(result.getType());
+  if (!inputType || !resultType || !inputType.hasStaticShape() ||
+      !resultType.hasStaticShape() || inputType.getRank() != 4 ||
+      resultType.getRank() != 4 ||
+      resultType.getElementType() != inputType.getElementType() ||
+      resultType.getDimSize(0) != inputType.getDimSize(0) ||
+      resultType.getDimSize(3) != inputType.getDimSize(3) ||
+      resultType.getDimSize(1) > inputType.getDimSize(1) ||
+      resultType.getDimSize(2) > inputType.getDimSize(2))
+    return false;
+  if (resultType == inputType)
+    return true;
+  // A smaller result: one reader, whose node makes no more.
+  Operation *reader = *result.getUsers().begin();
+  if (llvm::any_of(result.getUsers(),
+                   [&](Operation *user) { return user != reader; }))
+    return false;
+  uint64_t made = 0;
+  for (Type type : getNode(reader)->getResultTypes()) {
+    std::optional<uint64_t> bytes = getActivationBytes(type);
+    if (!bytes)
+      return false;
+    made += *bytes;
+  }
+  return made <= *getActivationBytes(resultType);
+}
+
 unsigned serenity::getRowTiledDims(unsigned rank) {
   return rank >= 4 ? rank - 2 : rank - 1;
 }
@@ -177,8 +271,22 @@ bool serenity::hasFusedLowering(Operation *root,
 }
 
 SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
-    Operation *root, ArrayRef<Operation *> members,
+    Operation *root, ArrayRef<Operation *> members, Operation *inPlaceDepthwise,
     function_ref<std::optional<ValueId>(Value)> lookup) {
+  if (Operation *depthwise = inPlaceDepthwise) {
+    // One channel at a time: its result (the temporary), and the tiles of
+    // one output row of it.
+    auto resultType = cast<RankedTensorType>(root->getResult(0).getType());
+    SmallVector<int64_t> channel(resultType.getShape());
+    channel.back() = 1;
+    auto accumulator =
+        cast<RankedTensorType>(depthwise->getResult(0).getType());
+    return {LoweringStep{
+        getTemporaryBytes(resultType.clone(channel)) +
+            getRowTileBytes(channel, accumulator.getElementType()) +
+            getTosaPaddedRowTileBytes(depthwise, /*oneChannel=*/true),
+        true, true}};
+  }
   SmallVector<Operation *, 5> ops(members);
   ops.push_back(root);
   // Values read before the fused op (a depthwise convolution's input) at

@@ -186,14 +186,19 @@ PaddingBytes serenity::getTosaPaddingBytes(Operation *op) {
   return PaddingBytes{getTileBytes(window->input, tile), 0};
 }
 
-uint64_t serenity::getTosaPaddedRowTileBytes(Operation *op) {
+uint64_t serenity::getTosaPaddedRowTileBytes(Operation *op, bool oneChannel) {
   std::optional<TosaPaddedWindow> window = getTosaPaddedWindow(op);
   if (!window)
     return 0;
-  return getTileBytes(
-      window->input,
-      TileExtent{window->rows.readExtent(1),
-                 window->columns.readExtent(window->columns.outputSize)});
+  RankedTensorType input = window->input;
+  if (oneChannel) {
+    SmallVector<int64_t> shape(input.getShape());
+    shape.back() = 1;
+    input = input.clone(shape);
+  }
+  return getTileBytes(input, TileExtent{window->rows.readExtent(1),
+                                        window->columns.readExtent(
+                                            window->columns.outputSize)});
 }
 
 std::optional<PaddedWindow> serenity::getPaddedWindow(Operation *op) {

@@ -42,6 +42,7 @@ bool LivenessModel::isHonoured(StorageKind storage) const {
     return model == MemoryModel::Inplace;
   case StorageKind::Subview:
   case StorageKind::SliceInPlace:
+  case StorageKind::ChannelsInPlace:
     return model == MemoryModel::Bufferized;
   }
   llvm_unreachable("unknown storage kind");
@@ -65,8 +66,13 @@ LivenessModel::LivenessModel(const DataflowGraph &graph, MemoryModel model)
     const GraphValue &value = graph.getValue(id);
     bool aliases = (value.storage == StorageKind::View ||
                     value.storage == StorageKind::Subview ||
-                    value.storage == StorageKind::SliceInPlace) &&
+                    value.storage == StorageKind::SliceInPlace ||
+                    value.storage == StorageKind::ChannelsInPlace) &&
                    isHonoured(value.storage);
+    assert(
+        (!aliases || value.storage != StorageKind::ChannelsInPlace ||
+         value.bytes <= graph.getValue(value.storageOperands.front()).bytes) &&
+        "a result written over its operand is no larger");
     // Bufferization reshapes a strided part of a buffer by copying it.
     if (aliases && value.storage == StorageKind::View &&
         isHonoured(StorageKind::Subview) &&

@@ -9,6 +9,7 @@
 
 #include "serenity/Transforms/Passes.h"
 
+#include "InPlaceDepthwise.h"
 #include "serenity/Analysis/FusedRequantization.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -124,6 +125,17 @@ SmallVector<Operation *> getFusedWindowOps(linalg::GenericOp consumer) {
     windowOps.push_back(producer);
   }
   return windowOps;
+}
+
+/// The op that `op` runs in once tiled: the consumer it is tiled with (a
+/// window op's), else itself.
+Operation *getTiledNode(Operation *op) {
+  if (isAccumulatingWindowOp(op) && op->getResult(0).hasOneUse())
+    if (auto consumer =
+            dyn_cast<linalg::GenericOp>(*op->getResult(0).getUsers().begin()))
+      if (llvm::is_contained(getFusedWindowOps(consumer), op))
+        return consumer;
+  return op;
 }
 
 /// The filter of a depthwise convolution over one input channel,
@@ -242,13 +254,24 @@ SmallVector<OpFoldResult> getRowTileSizes(OpBuilder &builder,
   return sizes;
 }
 
-/// Tiles `consumer` with `windowOps`; the loop nest's outermost loop, or
-/// null after an error at `consumer`.
+/// One channel (the last dimension) per iteration: an in-place depthwise
+/// convolution's loop.
+SmallVector<OpFoldResult> getChannelTileSizes(OpBuilder &builder,
+                                              linalg::GenericOp consumer) {
+  SmallVector<OpFoldResult> sizes(consumer.getNumLoops(),
+                                  builder.getIndexAttr(0));
+  sizes.back() = builder.getIndexAttr(1);
+  return sizes;
+}
+
+/// Tiles `consumer` with `windowOps` by `tileSizes`; the loop nest's
+/// outermost loop, or null after an error at `consumer`.
 Operation *tileWithWindowOps(RewriterBase &rewriter, linalg::GenericOp consumer,
-                             ArrayRef<Operation *> windowOps) {
+                             ArrayRef<Operation *> windowOps,
+                             ArrayRef<OpFoldResult> tileSizes) {
   scf::SCFTileAndFuseOptions options;
   rewriter.setInsertionPoint(consumer);
-  options.tilingOptions.setTileSizes(getRowTileSizes(rewriter, consumer));
+  options.tilingOptions.setTileSizes(tileSizes);
   // Fuse the window ops and the ops that initialize their results from
   // constants (a zero fill, a bias broadcast); never another activation's
   // producer. A pad is neither: its slices become padded tiles
@@ -443,9 +466,40 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
   IRRewriter rewriter(context);
   SmallVector<Operation *> loops, tileOps;
   for (auto &[consumer, windowOps] : consumers) {
-    Operation *loop = tileWithWindowOps(rewriter, consumer, windowOps);
+    // An in-place depthwise convolution runs one channel at a time over its
+    // input (InPlaceDepthwise.h), each channel tiled by rows as below.
+    Operation *channelLoop = nullptr;
+    if (Value input =
+            getInPlaceDepthwiseInput(consumer, windowOps, getTiledNode)) {
+      Operation *tiled =
+          tileWithWindowOps(rewriter, consumer, windowOps,
+                            getChannelTileSizes(rewriter, consumer));
+      if (!tiled)
+        return failure();
+      FailureOr<scf::ForOp> inPlace =
+          writeChannelsInPlace(rewriter, cast<scf::ForOp>(tiled), input);
+      if (failed(inPlace))
+        return consumer.emitError("serenity-fuse-requantize: cannot write "
+                                  "this depthwise convolution in place");
+      channelLoop = *inPlace;
+      auto yield = cast<scf::YieldOp>(inPlace->getBody()->getTerminator());
+      consumer = yield.getOperand(0)
+                     .getDefiningOp<tensor::InsertSliceOp>()
+                     .getSource()
+                     .getDefiningOp<linalg::GenericOp>();
+      windowOps =
+          consumer ? getFusedWindowOps(consumer) : SmallVector<Operation *>();
+      if (windowOps.empty())
+        return inPlace->emitError("serenity-fuse-requantize: the channel of "
+                                  "an in-place depthwise convolution is not "
+                                  "its requantization");
+    }
+    Operation *loop = tileWithWindowOps(rewriter, consumer, windowOps,
+                                        getRowTileSizes(rewriter, consumer));
     if (!loop)
       return failure();
+    if (channelLoop)
+      loop = channelLoop;
     loops.push_back(loop);
     loop->walk([&](Operation *op) { tileOps.push_back(op); });
   }
@@ -477,10 +531,11 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
   // that it goes; one that stays for another reader, such as a cached
   // halo, is read in place).
   llvm::MapVector<Operation *, SmallVector<tensor::ExtractSliceOp>> slicesOf;
+  // (An in-place depthwise convolution pads its channel in its loop.)
   for (Operation *loop : loops)
     loop->walk([&](tensor::ExtractSliceOp slice) {
       auto pad = slice.getSource().getDefiningOp<tensor::PadOp>();
-      if (pad && pad->getBlock() == &body)
+      if (pad && (pad->getBlock() == &body || loop->isProperAncestor(pad)))
         slicesOf[pad].push_back(slice);
     });
   for (auto &[pad, slices] : slicesOf) {

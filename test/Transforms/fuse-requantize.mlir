@@ -166,6 +166,171 @@ func.func @depthwise_one_channel(%x: tensor<1x8x8x1xi8>) -> tensor<1x4x4x4xi8> {
 
 // -----
 
+// A stride-2 depthwise convolution whose input %r dies at it runs in place:
+// a loop over the 4 channels carries %r; each iteration pads its channel's
+// rows (a 1x3x7x1 tile per output row), computes that channel of the
+// requantized result by rows into a one-channel 1x3x3x1 temporary, and
+// inserts it where the channel was. The result is the 3x3 corner of %r,
+// which stays whole until the pointwise convolution, requantized to 4
+// channels (no more bytes than the result: 36), has read it.
+// The arena: %r (144) + the temporary (9, 16 aligned) + a 1x1x3x1 i32 row
+// (12, 16) + the padded rows (21, 32) = 208; written into a result of its
+// own it would be 144 + 48 + a 1x1x3x4 i32 row (48) + 1x3x7x4 padded rows
+// (84, 96) = 336.
+// CHECK-LABEL: func.func @depthwise_in_place_stride_2
+// CHECK: %[[R:.*]] = linalg.generic
+// CHECK: %[[MAP:.*]] = scf.for %[[C:.*]] = %{{.*}} iter_args(%[[CARRIED:.*]] = %[[R]]) -> (tensor<1x6x6x4xi8>)
+// CHECK: %[[CHANNEL:.*]] = tensor.extract_slice %[[CARRIED]][0, 0, 0, %[[C]]] [1, 6, 6, 1] [1, 1, 1, 1]
+// CHECK: %[[TEMP:.*]] = tensor.empty() : tensor<1x3x3x1xi8>
+// CHECK: %[[ROWS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[TEMP]]) -> (tensor<1x3x3x1xi8>)
+// CHECK: tensor.empty() : tensor<1x3x7x1xi8>
+// CHECK: tensor.extract_slice %[[CHANNEL]]
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc_q {{.*}} -> tensor<1x1x3x1xi32>
+// CHECK: tensor.insert_slice %[[ROWS]] into %[[CARRIED]][0, 0, 0, %[[C]]] [1, 3, 3, 1] [1, 1, 1, 1] : tensor<1x3x3x1xi8> into tensor<1x6x6x4xi8>
+// CHECK: %[[CORNER:.*]] = tensor.extract_slice %[[MAP]][0, 0, 0, 0] [1, 3, 3, 4] [1, 1, 1, 1] : tensor<1x6x6x4xi8> to tensor<1x3x3x4xi8>
+// CHECK: tensor.extract_slice %[[CORNER]]
+// CHECK: linalg.conv_2d_nhwc_fhwc_q
+// ARENA-LABEL: func.func @depthwise_in_place_stride_2
+// ARENA-SAME: serenity.arena<bytes = 208, live_bound = 208,
+// ARENA-SAME: serenity.schedule<peak = 208,
+func.func @depthwise_in_place_stride_2(%x: tensor<1x6x6x4xi8>) -> tensor<1x3x3x4xi8> {
+  %w = "tosa.const"() <{values = dense<[[[[1], [2], [-3], [4]], [[5], [-6], [7], [8]], [[9], [10], [-11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [-12]]]]> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() <{values = dense<[7, -5, 3, 100]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<2> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<36> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %pw = "tosa.const"() <{values = dense<[[[[1, 2, 3, 4]]], [[[-1, 2, -3, 4]]], [[[5, 6, 7, 8]]], [[[0, 1, 0, -1]]]]> : tensor<4x1x1x4xi8>}> : () -> tensor<4x1x1x4xi8>
+  %pb = "tosa.const"() <{values = dense<[1, 2, 3, 4]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  %y = tosa.depthwise_conv2d %r, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : (tensor<1x6x6x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+  %q = tosa.rescale %y, %m, %s, %zp32, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x3x3x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x3x3x4xi8>
+  %z = tosa.clamp %q {min_val = 2 : i8, max_val = 127 : i8} : (tensor<1x3x3x4xi8>) -> tensor<1x3x3x4xi8>
+  %c = tosa.conv2d %z, %pw, %pb, %ozp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x4xi8>, tensor<4x1x1x4xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+  %cq = tosa.rescale %c, %m, %s, %zp32, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x3x3x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x3x3x4xi8>
+  return %cq : tensor<1x3x3x4xi8>
+}
+
+// -----
+
+// Not in place: the pointwise convolution that reads the smaller result
+// makes more (its i32 result, 144 bytes, against 36): %r would stay whole
+// (144) beside it.
+// CHECK-LABEL: func.func @depthwise_reader_makes_more
+// CHECK: %[[R:.*]] = linalg.generic
+// CHECK-NOT: iter_args(%{{.*}} = %[[R]])
+// CHECK: return
+// ARENA-LABEL: func.func @depthwise_reader_makes_more
+// ARENA-SAME: live_bound = [[BOUND:[0-9]+]],
+// ARENA-SAME: serenity.schedule<peak = [[BOUND]],
+func.func @depthwise_reader_makes_more(%x: tensor<1x6x6x4xi8>) -> tensor<1x3x3x4xi32> {
+  %w = "tosa.const"() <{values = dense<[[[[1], [2], [-3], [4]], [[5], [-6], [7], [8]], [[9], [10], [-11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [-12]]]]> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() <{values = dense<[7, -5, 3, 100]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<2> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<36> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %pw = "tosa.const"() <{values = dense<[[[[1, 2, 3, 4]]], [[[-1, 2, -3, 4]]], [[[5, 6, 7, 8]]], [[[0, 1, 0, -1]]]]> : tensor<4x1x1x4xi8>}> : () -> tensor<4x1x1x4xi8>
+  %pb = "tosa.const"() <{values = dense<[1, 2, 3, 4]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  %y = tosa.depthwise_conv2d %r, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : (tensor<1x6x6x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+  %q = tosa.rescale %y, %m, %s, %zp32, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x3x3x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x3x3x4xi8>
+  %z = tosa.clamp %q {min_val = 2 : i8, max_val = 127 : i8} : (tensor<1x3x3x4xi8>) -> tensor<1x3x3x4xi8>
+  %c = tosa.conv2d %z, %pw, %pb, %ozp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x4xi8>, tensor<4x1x1x4xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+  return %c : tensor<1x3x3x4xi32>
+}
+
+// -----
+
+// Not in place: %r is read again after the depthwise convolution (by a
+// clamp whose result is returned too), its result is returned, or it reads
+// the caller's argument. Each is tiled by rows into a result of its own.
+// CHECK-LABEL: func.func @depthwise_input_read_twice
+// CHECK: %[[R:.*]] = linalg.generic
+// CHECK-NOT: iter_args(%{{.*}} = %[[R]])
+// CHECK: return
+// ARENA-LABEL: func.func @depthwise_input_read_twice
+// ARENA-SAME: live_bound = [[BOUND:[0-9]+]],
+// ARENA-SAME: serenity.schedule<peak = [[BOUND]],
+func.func @depthwise_input_read_twice(%x: tensor<1x6x6x4xi8>) -> (tensor<1x3x3x4xi32>, tensor<1x6x6x4xi8>) {
+  %w = "tosa.const"() <{values = dense<[[[[1], [2], [-3], [4]], [[5], [-6], [7], [8]], [[9], [10], [-11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [-12]]]]> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() <{values = dense<[7, -5, 3, 100]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<2> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<36> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %pw = "tosa.const"() <{values = dense<[[[[1, 2, 3, 4]]], [[[-1, 2, -3, 4]]], [[[5, 6, 7, 8]]], [[[0, 1, 0, -1]]]]> : tensor<4x1x1x4xi8>}> : () -> tensor<4x1x1x4xi8>
+  %pb = "tosa.const"() <{values = dense<[1, 2, 3, 4]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  %y = tosa.depthwise_conv2d %r, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : (tensor<1x6x6x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+  %q = tosa.rescale %y, %m, %s, %zp32, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x3x3x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x3x3x4xi8>
+  %z = tosa.clamp %q {min_val = 2 : i8, max_val = 127 : i8} : (tensor<1x3x3x4xi8>) -> tensor<1x3x3x4xi8>
+  %c = tosa.conv2d %z, %pw, %pb, %ozp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x4xi8>, tensor<4x1x1x4xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+  %again = tosa.clamp %r {min_val = -50 : i8, max_val = 50 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  return %c, %again : tensor<1x3x3x4xi32>, tensor<1x6x6x4xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @depthwise_result_returned
+// CHECK: %[[R:.*]] = linalg.generic
+// CHECK-NOT: iter_args(%{{.*}} = %[[R]])
+// CHECK: return
+// ARENA-LABEL: func.func @depthwise_result_returned
+// ARENA-SAME: live_bound = [[BOUND:[0-9]+]],
+// ARENA-SAME: serenity.schedule<peak = [[BOUND]],
+func.func @depthwise_result_returned(%x: tensor<1x6x6x4xi8>) -> tensor<1x3x3x4xi8> {
+  %w = "tosa.const"() <{values = dense<[[[[1], [2], [-3], [4]], [[5], [-6], [7], [8]], [[9], [10], [-11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [-12]]]]> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() <{values = dense<[7, -5, 3, 100]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<2> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<36> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %pw = "tosa.const"() <{values = dense<[[[[1, 2, 3, 4]]], [[[-1, 2, -3, 4]]], [[[5, 6, 7, 8]]], [[[0, 1, 0, -1]]]]> : tensor<4x1x1x4xi8>}> : () -> tensor<4x1x1x4xi8>
+  %pb = "tosa.const"() <{values = dense<[1, 2, 3, 4]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %r = tosa.clamp %x {min_val = -100 : i8, max_val = 100 : i8} : (tensor<1x6x6x4xi8>) -> tensor<1x6x6x4xi8>
+  %y = tosa.depthwise_conv2d %r, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : (tensor<1x6x6x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+  %q = tosa.rescale %y, %m, %s, %zp32, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x3x3x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x3x3x4xi8>
+  %z = tosa.clamp %q {min_val = 2 : i8, max_val = 127 : i8} : (tensor<1x3x3x4xi8>) -> tensor<1x3x3x4xi8>
+  return %z : tensor<1x3x3x4xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @depthwise_of_argument
+// CHECK-NOT: iter_args(%{{.*}} = %arg0)
+// CHECK: return
+// ARENA-LABEL: func.func @depthwise_of_argument
+// ARENA-SAME: live_bound = [[BOUND:[0-9]+]],
+// ARENA-SAME: serenity.schedule<peak = [[BOUND]],
+func.func @depthwise_of_argument(%r: tensor<1x6x6x4xi8>) -> tensor<1x3x3x4xi32> {
+  %w = "tosa.const"() <{values = dense<[[[[1], [2], [-3], [4]], [[5], [-6], [7], [8]], [[9], [10], [-11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [-12]]]]> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() <{values = dense<[7, -5, 3, 100]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<2> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<36> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %pw = "tosa.const"() <{values = dense<[[[[1, 2, 3, 4]]], [[[-1, 2, -3, 4]]], [[[5, 6, 7, 8]]], [[[0, 1, 0, -1]]]]> : tensor<4x1x1x4xi8>}> : () -> tensor<4x1x1x4xi8>
+  %pb = "tosa.const"() <{values = dense<[1, 2, 3, 4]> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %y = tosa.depthwise_conv2d %r, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : (tensor<1x6x6x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+  %q = tosa.rescale %y, %m, %s, %zp32, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x3x3x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x3x3x4xi8>
+  %z = tosa.clamp %q {min_val = 2 : i8, max_val = 127 : i8} : (tensor<1x3x3x4xi8>) -> tensor<1x3x3x4xi8>
+  %c = tosa.conv2d %z, %pw, %pb, %ozp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x4xi8>, tensor<4x1x1x4xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+  return %c : tensor<1x3x3x4xi32>
+}
+
+// -----
+
 // f32 is left alone: a convolution and its clamp stay two ops, no loop.
 // CHECK-LABEL: func.func @f32
 // CHECK-NOT: scf.for

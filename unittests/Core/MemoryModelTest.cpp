@@ -369,6 +369,33 @@ TEST(MemoryModelTest, BufferizedSliceWrittenInPlaceIsItsBuffer) {
   }
 }
 
+// An in-place depthwise convolution (dw) writes its 24-byte result over the
+// 96-byte X it alone reads, holding a 16-byte one-channel temporary: under
+// `bufferized` the result is X's buffer, all 96 bytes of it, until the
+// consumer has read it (a stride-2 result is a corner of X). Under `strict`
+// (which counts the 32-byte argument until p reads it) a new buffer.
+TEST(MemoryModelTest, BufferizedChannelsInPlaceKeepOperandsBuffer) {
+  DataflowGraph graph;
+  ValueId arg = graph.addArgument(32);
+  NodeId p = graph.addNode("p", {arg});
+  ValueId x = graph.addResult(p, 96);
+  NodeId dw = graph.addNode("dw", {x});
+  ValueId r = graph.addResult(dw, 24, StorageKind::ChannelsInPlace, {x});
+  graph.setLowering(dw, {LoweringStep{16, true, true}});
+  NodeId consumer = graph.addNode("consumer", {r});
+  ValueId c = graph.addResult(consumer, 16);
+  NodeId last = graph.addNode("last", {c});
+  graph.markReturned(graph.addResult(last, 16));
+  std::vector<NodeId> order = {p, dw, consumer, last};
+  LivenessModel bufferized(graph, MemoryModel::Bufferized);
+  EXPECT_EQ(bufferized.getBufferOf(r), bufferized.getBufferOf(x));
+  EXPECT_EQ(footprints(bufferized.simulate(order)),
+            (std::vector<uint64_t>{96, 112, 112, 16}));
+  EXPECT_EQ(
+      footprints(LivenessModel(graph, MemoryModel::Strict).simulate(order)),
+      (std::vector<uint64_t>{128, 120, 40, 32}));
+}
+
 TEST(MemoryModelTest, BufferizedNamesRoundTrip) {
   EXPECT_EQ(parseMemoryModel("bufferized"), MemoryModel::Bufferized);
   EXPECT_EQ(stringifyMemoryModel(MemoryModel::Bufferized), "bufferized");

@@ -248,8 +248,9 @@ uint64_t serenity::reference::countSchedules(const DataflowGraph &graph) {
 }
 
 std::string serenity::reference::describeGraph(const DataflowGraph &graph) {
-  static const char *kStorage[] = {"fresh",       "view",    "elementwise",
-                                   "destination", "subview", "slice-in-place"};
+  static const char *kStorage[] = {
+      "fresh",   "view",           "elementwise",      "destination",
+      "subview", "slice-in-place", "channels-in-place"};
   std::string text;
   auto describeValue = [&](ValueId id) {
     const GraphValue &value = graph.getValue(id);

@@ -47,6 +47,38 @@ struct FusedRequantization {
 };
 FusedRequantization findFusedRequantization(mlir::Block &body);
 
+/// The depthwise convolution that runs in place in `root`'s fused op, if
+/// any: the pass writes the fused op's int8 result channel by channel over
+/// the depthwise convolution's input, each output channel, through a
+/// one-channel temporary, where the input channel it read was (a stride-2
+/// result fills a corner of each channel). The rule, which
+/// --serenity-fuse-requantize applies to the same ops on Linalg:
+/// - one member is an integer depthwise convolution of channel multiplier 1,
+///   the other ops element-wise, reading the chain and constants only;
+/// - the input is the result of an op of the body that allocates it (no
+///   argument, view, slice or pad), read by the convolution alone and not
+///   returned;
+/// - `root`'s result is not returned, has the input's element type, batch
+///   and channels, and no more rows or columns;
+/// - it is as large as the input, or one op reads it whose node (that op
+///   with the ops it is fused into) makes results no larger than it. A
+///   smaller result keeps the input's whole buffer until it dies: beside a
+///   reader that makes more, that costs more than it saves (a stride-2
+///   depthwise convolution before a pointwise one that doubles the
+///   channels, a band of a patch that loses its halo).
+/// The memory model counts the result as the input's buffer
+/// (StorageKind::ChannelsInPlace) and the one-channel tiles.
+mlir::Operation *getInPlaceDepthwise(mlir::Operation *root,
+                                     const FusedRequantization &fused);
+
+/// The part of getInPlaceDepthwise's rule said on values, which TOSA and
+/// Linalg share: whether a depthwise convolution's fused op may write its
+/// `result` over its `input` (from "the input is the result of an op of the
+/// body" on). `getNode` gives the op that an op runs in (its node's).
+bool mayWriteOverInput(
+    mlir::Value input, mlir::Value result,
+    llvm::function_ref<mlir::Operation *(mlir::Operation *)> getNode);
+
 /// Whether `root` has a fused lowering with ops or temporaries of its own:
 /// a window op among its members, or `root` an int8 average pool or
 /// multiplier-1 depthwise convolution (always tiled).
@@ -55,9 +87,12 @@ bool hasFusedLowering(mlir::Operation *root,
 
 /// The bufferized lowering of `root` with `members` fused into it: the
 /// padded copies and depthwise accumulators made before the fused op, then
-/// the fused op with its tiles. `lookup` names the node's operands.
+/// the fused op with its tiles; or, with `inPlaceDepthwise`
+/// (getInPlaceDepthwise), its one-channel tiles. `lookup` names the node's
+/// operands.
 llvm::SmallVector<LoweringStep, 3> describeFusedLowering(
     mlir::Operation *root, llvm::ArrayRef<mlir::Operation *> members,
+    mlir::Operation *inPlaceDepthwise,
     llvm::function_ref<std::optional<ValueId>(mlir::Value)> lookup);
 
 } // namespace serenity

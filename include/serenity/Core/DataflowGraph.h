@@ -45,6 +45,14 @@ enum class StorageKind {
   /// bufferization writes in place: an alias of its storage operand under
   /// `bufferized`, Destination under the other models.
   SliceInPlace,
+  /// Written channel by channel over its single storage operand, each
+  /// channel where the channel it read was (an in-place depthwise
+  /// convolution): an alias of that operand under `bufferized`, whose buffer
+  /// keeps the operand's size. The builder of the graph gives it only where
+  /// the lowering writes so: the node reads the operand alone, which is no
+  /// argument, no view and not returned, nor is the result, and the result
+  /// is no larger.
+  ChannelsInPlace,
 };
 
 /// One op of a node's bufferized lowering, in order (used by the `bufferized`

@@ -415,6 +415,15 @@ def SerenityFuseRequantize
       each iteration fills the padded rows its output row reads with the
       padding value and copies in the input rows they cover (a tile of the
       loop, hoisted with the others).
+    - A depthwise convolution of channel multiplier 1 runs in place, as
+      TinyEngine's do, when its input dies at it (FusedRequantization.h's
+      `getInPlaceDepthwise` gives the rule; the memory model applies the
+      same): a loop over channels carries the input map, each iteration
+      computes one channel of the requantized result (tiled by rows as
+      above) into a one-channel temporary and inserts it where the input
+      channel it read was. One-shot bufferization writes that loop into
+      the input's buffer; a stride-2 result is its corner (a strided
+      view), which keeps the whole buffer until it dies.
 
     Floating-point chains that end in floats are left alone. After one-shot
     bufferization,
