@@ -1,5 +1,4 @@
-//===- RowAccess.h - How an op reads rows of its operands --------*- C++
-//-*-===//
+//===- RowAccess.h - How an op reads rows of operands ----------*- C++ -*-===//
 //
 // The rows (dimension 1: NHWC, and a depthwise convolution's NHWCM) of each
 // operand that rows of an op's result read: what --serenity-tile-spatial
@@ -11,11 +10,12 @@
 #ifndef SERENITY_ANALYSIS_ROWACCESS_H
 #define SERENITY_ANALYSIS_ROWACCESS_H
 
+#include "serenity/Core/BandPlanner.h"
+
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
 
-#include <algorithm>
 #include <optional>
 
 namespace serenity {
@@ -23,23 +23,6 @@ namespace serenity {
 /// Rows are dimension 1 of every tensor the group computes (NHWC, and the
 /// NHWCM of a depthwise convolution).
 constexpr unsigned kRowDim = 1;
-
-/// Rows [lo, hi) of a value.
-struct RowRange {
-  int64_t lo = 0, hi = 0;
-  bool empty() const { return hi <= lo; }
-  int64_t size() const { return hi - lo; }
-  void unite(RowRange other) {
-    if (other.empty())
-      return;
-    if (empty()) {
-      *this = other;
-      return;
-    }
-    lo = std::min(lo, other.lo);
-    hi = std::max(hi, other.hi);
-  }
-};
 
 /// Rows of a ranked tensor value.
 int64_t rowsOf(mlir::Value value);

@@ -1,0 +1,116 @@
+//===- PatchBuilder.h - Patches of a group of ops, emitted ------*- C++ -*-===//
+//
+// The emitter of --serenity-tile-spatial (not a public API): a group of
+// consecutive ops of a function body rewritten into patches, each computing
+// the bands of rows the planner (Core/BandPlanner.h) gives it. The pass's
+// search (TileSpatial.cpp) chooses the groups and patch counts.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SERENITY_LIB_TRANSFORMS_PATCHBUILDER_H
+#define SERENITY_LIB_TRANSFORMS_PATCHBUILDER_H
+
+#include "serenity/Analysis/ComputeCost.h"
+#include "serenity/Analysis/RowAccess.h"
+#include "serenity/Core/BandPlanner.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
+
+#include <optional>
+#include <vector>
+
+namespace serenity {
+
+/// What planning looks up about the ops of the body again and again: how
+/// each reads rows, and its MACs. Filled as asked.
+class OpFacts {
+public:
+  const std::optional<RowAccess> &access(mlir::Operation *op) {
+    auto [it, inserted] = accesses.try_emplace(op);
+    if (inserted)
+      it->second = RowAccess::of(op);
+    return it->second;
+  }
+  uint64_t macs(mlir::Operation *op) {
+    auto [it, inserted] = macCounts.try_emplace(op, 0);
+    if (inserted)
+      it->second = countMacs(op);
+    return it->second;
+  }
+
+private:
+  llvm::DenseMap<mlir::Operation *, std::optional<RowAccess>> accesses;
+  llvm::DenseMap<mlir::Operation *, uint64_t> macCounts;
+};
+
+/// Rewrites the group `ops` (consecutive ops of a function body, in order,
+/// constants aside) into `patches` bands, emitted patch after patch where
+/// the group's last op stood. With `cacheHalos`, a patch copies the rows it
+/// shares with the next one (the halo) into a buffer of their own, and the
+/// next patch computes only the rows no patch computed before.
+class PatchBuilder {
+public:
+  /// `facts`: the ops' facts, if known (planning asks for them again and
+  /// again).
+  PatchBuilder(llvm::ArrayRef<mlir::Operation *> ops, unsigned patches,
+               bool cacheHalos = false, OpFacts *facts = nullptr);
+
+  /// The MACs of the group's ops once in patches (with halos recomputed or
+  /// cached), and without patches.
+  std::pair<uint64_t, uint64_t> countGroupMacs() const;
+
+  mlir::LogicalResult run();
+
+  /// The fewest rows of a value that leaves the group (0 if none does): a
+  /// group whose exit has fewer rows than patches is not tiled at all.
+  int64_t fewestExitRows() const {
+    int64_t fewest = 0;
+    for (mlir::Value exit : exits)
+      fewest = fewest ? std::min(fewest, rowsOf(exit)) : rowsOf(exit);
+    return fewest;
+  }
+
+private:
+  /// Every patch's plan, in order, per op of the group (planBands).
+  std::vector<PatchPlan> planPatches() const {
+    return planBands(bandOps, patches, cacheHalos);
+  }
+  mlir::Value buildBand(mlir::OpBuilder &builder, mlir::Operation *op,
+                        RowRange rows);
+  /// Makes the ops that compute `part` (an exit's share of its rows in this
+  /// patch) write into rows `rows` of `whole`, where it goes, instead of a
+  /// buffer of their own: the `tensor.empty` their destinations start from
+  /// becomes that slice of `whole`. Returns `part`, replaced if it was that
+  /// `tensor.empty` itself. `wholeOps` (in order) make `whole`: they move
+  /// before that `tensor.empty` if they come after it.
+  mlir::Value computeInto(mlir::OpBuilder &builder, mlir::Value part,
+                          mlir::Value whole, RowRange rows,
+                          llvm::ArrayRef<mlir::Operation *> wholeOps = {});
+  /// `value`'s rows `rows` of the current patch, from its band.
+  mlir::Value sliceOfBand(mlir::OpBuilder &builder, mlir::Location loc,
+                          mlir::Value value, RowRange rows);
+  /// Copies rows `rows` of `value`'s band into a halo of their own, which
+  /// a later patch reads.
+  void saveHalo(mlir::OpBuilder &builder, mlir::Value value, RowRange rows);
+
+  llvm::SetVector<mlir::Operation *> ops;
+  unsigned patches;
+  bool cacheHalos;
+  OpFacts ownFacts;
+  OpFacts &facts;
+  /// The values that leave the group.
+  llvm::SmallVector<mlir::Value> exits;
+  /// The group's ops as the planner sees them, in order.
+  std::vector<BandOp> bandOps;
+  /// Per value of the group, in the current patch: its band and rows.
+  llvm::DenseMap<mlir::Value, std::pair<mlir::Value, RowRange>> bands;
+  /// Per value of the group: its cached halo and its rows.
+  llvm::DenseMap<mlir::Value, std::pair<mlir::Value, RowRange>> halos;
+};
+
+} // namespace serenity
+
+#endif // SERENITY_LIB_TRANSFORMS_PATCHBUILDER_H
