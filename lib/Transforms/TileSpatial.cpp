@@ -471,6 +471,19 @@ void TileSpatialPass::runOnOperation() {
           else if (banded(*std::prev(deepest), count) &&
                    holdsPeak(0, *std::prev(deepest)))
             candidates.push_back({0, *std::prev(deepest), count});
+          // And the group within the budget that leaves the fewest bytes
+          // across its end (the deepest of those): the values that leave a
+          // group are assembled whole beside every patch, so a shallower
+          // end can hold less (MobileNetV2: block 4's 28x28x32 output
+          // alone, not also block 5's 28x28x192 expansion).
+          auto quietest = ends.end();
+          for (auto end = ends.begin(); end != deepest; ++end)
+            if (holdsPeak(0, *end) &&
+                (quietest == ends.end() || across[*end] <= across[*quietest]))
+              quietest = end;
+          if (quietest != ends.end() && std::next(quietest) != deepest &&
+              banded(*quietest, count))
+            candidates.push_back({0, *quietest, count});
         }
         if (halos == HaloMode::Recompute ||
             (!patches && !llvm::is_contained(kPeakPatchCounts, count)))

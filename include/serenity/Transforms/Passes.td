@@ -186,8 +186,9 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
 
     Memory-aware (the default), the pass makes up to 3 groups in greedy
     rounds: groups that open the body (ending where the fewest bytes live
-    on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches,
-    and one cut deeper with halos cached)
+    on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches
+    and the one with the fewest bytes across its end, and one cut deeper
+    with halos cached)
     and groups around the op where the arena peaks (2, 4 or 8 patches).
     Each candidate is tiled in a copy of the function, and its arena is
     the peak of the `bufferized` memory model in program order, which is
