@@ -56,7 +56,7 @@ static bool isEmptyTensorOp(Operation *op) {
   return isa_and_nonnull<tensor::EmptyOp, bufferization::AllocTensorOp>(op);
 }
 
-static bool isViewOp(Operation *op) {
+bool serenity::isViewOp(Operation *op) {
   return isa<tosa::ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
              tensor::CastOp, tensor::BitcastOp>(op);
 }

@@ -176,9 +176,9 @@ Operation *serenity::getInPlaceDepthwise(Operation *root,
 /// Ops whose result is another value's buffer, or a part or a padded copy
 /// of it (TOSA's and Linalg's).
 static bool isViewLikeOp(Operation *op) {
-  return isa<tosa::ReshapeOp, tosa::SliceOp, tosa::PadOp,
-             tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
-             tensor::BitcastOp, tensor::ExtractSliceOp, tensor::PadOp>(op);
+  return isViewOp(op) ||
+         isa<tosa::SliceOp, tosa::PadOp, tensor::ExtractSliceOp, tensor::PadOp>(
+             op);
 }
 
 bool serenity::mayWriteOverInput(

@@ -139,6 +139,14 @@ std::optional<TosaPaddedWindow> getTosaPaddedWindow(Operation *op) {
 
 } // namespace
 
+bool serenity::isRowAndColumnPad(tensor::PadOp pad) {
+  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+  return pad.getConstantPaddingValue() && low.size() == 4 &&
+         !llvm::any_of(llvm::concat<const int64_t>(low, high),
+                       ShapedType::isDynamic) &&
+         !low[0] && !high[0] && !low[3] && !high[3];
+}
+
 /// `op`'s padded input as the pass splits it, whoever else reads the pad.
 static std::optional<PaddedWindow> matchPaddedWindow(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
@@ -148,16 +156,13 @@ static std::optional<PaddedWindow> matchPaddedWindow(Operation *op) {
   if (!window)
     return std::nullopt;
   auto pad = linalgOp.getDpsInputs()[0].getDefiningOp<tensor::PadOp>();
-  if (!pad || !pad.getConstantPaddingValue())
+  if (!pad || !isRowAndColumnPad(pad))
     return std::nullopt;
   ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
   auto source = dyn_cast<RankedTensorType>(pad.getSourceType());
   auto result = dyn_cast<RankedTensorType>(op->getResult(0).getType());
   if (!source || !source.hasStaticShape() || source.getRank() != 4 || !result ||
-      !result.hasStaticShape() ||
-      llvm::any_of(llvm::concat<const int64_t>(low, high),
-                   ShapedType::isDynamic) ||
-      low[0] || high[0] || low[3] || high[3])
+      !result.hasStaticShape())
     return std::nullopt;
   int64_t pads[4] = {low[1], high[1], low[2], high[2]};
   auto [rows, columns] = getAxes(source, pads, result, *window);

@@ -12,20 +12,12 @@
 #include "InPlaceDepthwise.h"
 
 #include "serenity/Analysis/FusedRequantization.h"
+#include "serenity/Analysis/WindowOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace serenity;
-
-/// A pad of rows and columns only by a constant, of static amounts.
-static bool isRowAndColumnPad(tensor::PadOp pad) {
-  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-  return pad.getConstantPaddingValue() && low.size() == 4 &&
-         !llvm::any_of(llvm::concat<const int64_t>(low, high),
-                       ShapedType::isDynamic) &&
-         !low[0] && !high[0] && !low[3] && !high[3];
-}
 
 Value serenity::getInPlaceDepthwiseInput(
     linalg::GenericOp consumer, ArrayRef<Operation *> windowOps,

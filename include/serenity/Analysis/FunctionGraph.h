@@ -32,6 +32,10 @@ std::optional<uint64_t> getActivationBytes(mlir::Type type);
 /// TOSA's element-wise ops, ops with the `Elementwise` trait, rescale, cast.
 bool isElementwiseOp(mlir::Operation *op);
 
+/// Ops whose result is their operand in another shape or type (reshapes,
+/// casts): an alias where the memory model honours views.
+bool isViewOp(mlir::Operation *op);
+
 /// Bytes of a lowering temporary of `type` as the arena holds it (rounded
 /// up to the `bufferized` alignment).
 uint64_t getTemporaryBytes(mlir::Type type);

@@ -35,6 +35,10 @@ struct PaddedWindow {
   llvm::SmallVector<WindowPart, 5> parts;
 };
 
+/// Whether `pad` pads the rows and columns of an NHWC map only, by a
+/// constant, by static amounts (what a padded window op reads).
+bool isRowAndColumnPad(mlir::tensor::PadOp pad);
+
 /// `op`'s padded input as the pass splits it, if it is one.
 std::optional<PaddedWindow> getPaddedWindow(mlir::Operation *op);
 
