@@ -18,8 +18,10 @@ core scheduler only (median of up to --repetitions runs), not parsing.
 """
 
 import argparse
+import concurrent.futures
 import csv
 import datetime
+import functools
 import io
 import json
 import math
@@ -87,6 +89,24 @@ def add_driver_arguments(parser, repetitions):
                         help="skip the rewrite + schedule column")
     parser.add_argument("--no-patches", action="store_true",
                         help="skip the arenas with --serenity-tile-spatial")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="drivers run at once, one model each (1 for the committed "
+                             "runs: their times are measured alone)")
+
+
+def run_jobs(jobs, calls):
+    """The results of `calls` (functions of no argument), in order, `jobs` at a
+    time. Each starts a driver process, so threads are enough; with at most one
+    job per core, each time-limited search still has a core to itself."""
+    if jobs <= 1:
+        return [call() for call in calls]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        return [future.result() for future in [pool.submit(call) for call in calls]]
+
+
+def by_size(files):
+    """`files`, largest first: a long job started last would hold up a run."""
+    return sorted(files, key=os.path.getsize, reverse=True)
 
 
 def run_harness(build, files, args, trace_dir):
@@ -637,7 +657,24 @@ def main():
             families[os.path.splitext(os.path.basename(extra))[0]] = "extra files"
         trace_dir = os.path.join(work, "traces")
         os.makedirs(trace_dir)
-        rows = run_harness(args.build, files, args, trace_dir)
+        zoo_files = files[:len(files) - len(args.extra)]
+        # The schedulers on every model in one job, then the arenas and the
+        # Linalg rows one model a job, largest first; rows in file order.
+        calls = [functools.partial(run_harness, args.build, files, args, trace_dir)]
+        arena_files = [] if args.no_arena else by_size(files)
+        linalg_files = [] if args.no_linalg else by_size(zoo_files)
+        calls += [functools.partial(run_arena_harness, args.build, [path], args)
+                  for path in arena_files]
+        calls += [functools.partial(run_linalg, args.build, [path], args, work)
+                  for path in linalg_files]
+        results = run_jobs(args.jobs, calls)
+        rows = results[0]
+        arena_by_file = dict(zip(arena_files, results[1:1 + len(arena_files)]))
+        linalg_by_file = dict(zip(linalg_files, results[1 + len(arena_files):]))
+        arena_rows = [row for path in files if path in arena_by_file
+                      for row in arena_by_file[path]]
+        linalg_rows = [row for path in zoo_files if path in linalg_by_file
+                       for row in linalg_by_file[path]]
         # One function per file: the tables and plots are per file.
         functions = {}
         for row in rows:
@@ -647,9 +684,6 @@ def main():
                 sys.exit("harness.py: %s.mlir holds %d functions (%s); the harness measures "
                          "one function per file" % (model, len(names), ", ".join(sorted(names))))
         functions = {model: names.pop() for model, names in functions.items()}
-        arena_rows = [] if args.no_arena else run_arena_harness(args.build, files, args)
-        zoo_files = files[:len(files) - len(args.extra)]
-        linalg_rows = [] if args.no_linalg else run_linalg(args.build, zoo_files, args, work)
         table = summarize(rows)
         os.makedirs(args.out, exist_ok=True)
         if not args.no_plots:

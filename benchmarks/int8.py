@@ -30,6 +30,7 @@ the run fails if patches raise an arena's live-bytes bound.
 
 import argparse
 import csv
+import functools
 import os
 import re
 import subprocess
@@ -87,9 +88,17 @@ def main():
             with open(path, "w") as f:
                 f.write(text)
             files.append(path)
-        rows = harness.run_arena_harness(args.build, files, args)
-        agreement = {os.path.splitext(os.path.basename(path))[0]:
-                     modeled_and_bound(args.build, path, args) for path in files}
+        # One job per model and driver, largest first; rows in file order.
+        order = harness.by_size(files)
+        calls = [functools.partial(harness.run_arena_harness, args.build, [path], args)
+                 for path in order]
+        calls += [functools.partial(modeled_and_bound, args.build, path, args)
+                  for path in order]
+        results = harness.run_jobs(args.jobs, calls)
+        arena_by_file = dict(zip(order, results[:len(order)]))
+        rows = [row for path in files for row in arena_by_file[path]]
+        agreement = {os.path.splitext(os.path.basename(path))[0]: modeled
+                     for path, modeled in zip(order, results[len(order):])}
     elapsed = time.time() - start
     int8 = harness.summarize_arena(rows)
     f32 = read_arena(args.f32)
