@@ -139,7 +139,8 @@ uint64_t simulateHeapPeak(func::FuncOp func) {
 }
 
 /// What --serenity-tile-spatial kept in `func` (ops tiled, groups, most
-/// patches of a group, groups with cached halos if any), or `-`.
+/// patches of a group, with the most columns of patches a band where a
+/// group is tiled in columns too, groups with cached halos if any), or `-`.
 std::string describePatches(func::FuncOp func) {
   auto patches =
       func->getAttrOfType<DictionaryAttr>(SerenityDialect::kPatchesAttrName);
@@ -152,6 +153,8 @@ std::string describePatches(func::FuncOp func) {
   std::string text =
       llvm::formatv("{0} ops/{1} groups/{2} patches", get("group_ops"),
                     get("groups"), get("patches"));
+  if (int64_t columns = get("column_patches"))
+    text += llvm::formatv("x{0}", columns).str();
   if (int64_t cached = get("cached_groups"))
     text += llvm::formatv("/{0} cached", cached).str();
   return text;

@@ -41,10 +41,11 @@ import generate  # noqa: E402  (harness put benchmarks/zoo on the path)
 AS_IT_IS_RE = re.compile(r"serenity-tile-spatial: as it is: arena (\d+) bytes "
                          r"\(modeled\), MACs (\d+)")
 CANDIDATE_RE = re.compile(r"serenity-tile-spatial: candidate (\d+) ops from (\d+) in (\d+) "
-                          r"patches, halos (\w+): arena (\d+) bytes \(modeled\), "
-                          r"MACs (\d+)")
+                          r"patches(?: of (\d+) columns)?, halos (\w+): arena (\d+) bytes "
+                          r"\(modeled\), MACs (\d+)")
 KEPT_RE = re.compile(r"serenity-tile-spatial: (\d+) ops in (\d+) group\(s\), at most (\d+) "
-                     r"patches: arena \d+ -> (\d+) bytes .*MACs \d+ -> (\d+)")
+                     r"patches(?:, each band in up to \d+ columns)?: arena \d+ -> (\d+) bytes "
+                     r".*MACs \d+ -> (\d+)")
 
 
 def measure(build, path, budget):
@@ -64,8 +65,8 @@ def measure(build, path, budget):
         sys.exit("patches_pareto.py: no report from serenity-tile-spatial on %s:\n%s"
                  % (path, result.stderr))
     candidates = [{"ops": int(m.group(1)), "start": int(m.group(2)),
-                   "patches": int(m.group(3)), "halos": m.group(4),
-                   "arena": int(m.group(5)), "macs": int(m.group(6))}
+                   "patches": int(m.group(3)), "columns": int(m.group(4) or 1),
+                   "halos": m.group(5), "arena": int(m.group(6)), "macs": int(m.group(7))}
                   for m in CANDIDATE_RE.finditer(result.stderr)]
     kept = KEPT_RE.search(result.stderr)
     return ((int(base.group(1)), int(base.group(2))), candidates,
@@ -117,14 +118,15 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "patches-pareto.csv"), "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["model", "start", "ops", "patches", "halos", "arena_bytes", "macs",
-                         "extra_macs_percent"])
+        writer.writerow(["model", "start", "ops", "patches", "columns", "halos", "arena_bytes",
+                         "macs", "extra_macs_percent"])
         for name in models:
             (arena, macs), candidates, _ = measured[name]
-            writer.writerow([name, 0, 0, 0, "-", arena, macs, "0.0"])
+            writer.writerow([name, 0, 0, 0, 0, "-", arena, macs, "0.0"])
             for c in candidates:
-                writer.writerow([name, c["start"], c["ops"], c["patches"], c["halos"],
-                                 c["arena"], c["macs"], "%.1f" % (100.0 * (c["macs"] - macs) / macs)])
+                writer.writerow([name, c["start"], c["ops"], c["patches"], c["columns"],
+                                 c["halos"], c["arena"], c["macs"],
+                                 "%.1f" % (100.0 * (c["macs"] - macs) / macs)])
 
     commit = harness.git_commit()
     lines = ["# Spatial patches: arena against extra MACs\n",
@@ -140,7 +142,7 @@ def main():
              " model, the live-bytes bound of the bufferized buffers, KiB) and its MACs over"
              " the model's. *front*: the"
              " candidates no other beats on both (extra MACs: arena), *r* halos recomputed,"
-             " *c* cached; *kept*: the pass's choice at this budget; *at 0%%* and"
+             " *c* cached, *g* tiles of rows and columns (column halos cached); *kept*: the pass's choice at this budget; *at 0%%* and"
              " *within 10%%*: the least arena with no extra MACs and with at most 10%% more."
              " patches-pareto.png"
              " plots them; patches-pareto.csv lists every candidate.\n" % args.max_extra_macs,
@@ -153,7 +155,7 @@ def main():
             if (c["macs"], c["arena"]) == (macs, arena):
                 continue
             key = (c["macs"], c["arena"])
-            halos[key] = halos.get(key, "") or c["halos"][0]
+            halos[key] = halos.get(key, "") or ("g" if c["columns"] > 1 else c["halos"][0])
         points = [(macs, arena)] + [(c["macs"], c["arena"]) for c in candidates]
         front = pareto_front(points)
         at_zero, within = (best_within(points, macs, p) for p in MARKED_PERCENTS)
@@ -178,11 +180,16 @@ def main():
     figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 3.2 * rows), squeeze=False)
     for axis, name in zip(axes.flat, models):
         (arena, macs), candidates, kept = measured[name]
-        for mode, marker, color in (("recomputed", "o", "tab:blue"), ("cached", "s", "tab:green")):
-            chosen = [c for c in candidates if c["halos"] == mode]
+        kinds = (("halos recomputed", "o", "tab:blue",
+                  lambda c: c["columns"] == 1 and c["halos"] == "recomputed"),
+                 ("halos cached", "s", "tab:green",
+                  lambda c: c["columns"] == 1 and c["halos"] == "cached"),
+                 ("rows x columns", "^", "tab:brown", lambda c: c["columns"] > 1))
+        for label, marker, color, member in kinds:
+            chosen = [c for c in candidates if member(c)]
             axis.scatter([100.0 * (c["macs"] - macs) / macs for c in chosen],
                          [c["arena"] / 1024.0 for c in chosen], marker=marker, s=14,
-                         color=color, alpha=0.6, label="halos " + mode)
+                         color=color, alpha=0.6, label=label)
         front = pareto_front([(macs, arena)] + [(c["macs"], c["arena"]) for c in candidates])
         axis.step([100.0 * (m - macs) / macs for m, _ in front], [a / 1024.0 for _, a in front],
                   where="post", color="black", linewidth=1, label="front")

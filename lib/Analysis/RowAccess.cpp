@@ -1,4 +1,4 @@
-//===- RowAccess.cpp - How an op reads rows of its operands -------------===//
+//===- RowAccess.cpp - How an op reads rows and columns ------------------===//
 
 #include "serenity/Analysis/RowAccess.h"
 
@@ -11,6 +11,17 @@ using namespace serenity;
 
 int64_t serenity::rowsOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getDimSize(kRowDim);
+}
+
+int64_t serenity::colsOf(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  return type.getRank() > kColDim ? type.getDimSize(kColDim) : 1;
+}
+
+/// Whether `value` is a statically shaped tensor with columns.
+static bool hasCols(Value value) {
+  return hasRows(value) &&
+         cast<RankedTensorType>(value.getType()).getRank() > kColDim;
 }
 
 bool serenity::hasRows(Value value) {
@@ -57,122 +68,201 @@ std::optional<RowAccess> RowAccess::of(Operation *op) {
     return std::nullopt;
   RowAccess access;
   access.op = op;
-  if (isa<tensor::EmptyOp>(op))
+  bool resultCols = hasCols(op->getResult(0));
+  if (isa<tensor::EmptyOp>(op)) {
+    access.columns = resultCols;
     return access;
+  }
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
     if (!pad.getLow().empty() || !pad.getHigh().empty() ||
         !hasRows(pad.getSource()))
       return std::nullopt;
+    access.columns = resultCols;
     return access;
   }
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
-    int64_t stride = slice.getStaticStrides()[kRowDim];
+    auto isStatic = [&](unsigned dim) {
+      int64_t stride = slice.getStaticStrides()[dim];
+      return !ShapedType::isDynamic(slice.getStaticOffsets()[dim]) &&
+             !ShapedType::isDynamic(stride) && stride > 0;
+    };
     if (slice.getSourceType().getRank() != slice.getResultType().getRank() ||
-        !hasRows(slice.getSource()) ||
-        ShapedType::isDynamic(slice.getStaticOffsets()[kRowDim]) ||
-        ShapedType::isDynamic(stride) || stride <= 0)
+        !hasRows(slice.getSource()) || !isStatic(kRowDim))
       return std::nullopt;
+    access.columns = resultCols && isStatic(kColDim);
     return access;
   }
   if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
-    // A piece of a concat along another dimension: all rows of both.
+    // A piece of a concat along another dimension: all rows (and columns)
+    // of both.
+    auto isWhole = [&](unsigned dim) {
+      return insert.getStaticOffsets()[dim] == 0 &&
+             insert.getStaticStrides()[dim] == 1 &&
+             insert.getStaticSizes()[dim] ==
+                 insert.getDestType().getDimSize(dim);
+    };
     if (insert.getSourceType().getRank() != insert.getDestType().getRank() ||
-        !hasRows(insert.getSource()) ||
-        insert.getStaticOffsets()[kRowDim] != 0 ||
-        insert.getStaticStrides()[kRowDim] != 1 ||
-        insert.getStaticSizes()[kRowDim] != rowsOf(insert.getDest()))
+        !hasRows(insert.getSource()) || !isWhole(kRowDim))
       return std::nullopt;
+    access.columns = resultCols && isWhole(kColDim);
     return access;
   }
-  // A reshape that keeps the batch and the rows dimensions of their own.
-  auto keepsRows = [](ArrayRef<ReassociationIndices> groups) {
-    return groups.size() > kRowDim && groups[0].size() == 1 &&
-           groups[kRowDim] == ReassociationIndices{kRowDim};
+  // A reshape that keeps the batch and the rows dimensions of their own
+  // (and the columns, to tile them).
+  auto keeps = [](ArrayRef<ReassociationIndices> groups, unsigned dim) {
+    return groups.size() > dim && groups[0].size() == 1 &&
+           groups[dim] == ReassociationIndices{dim};
+  };
+  auto reshapeAccess =
+      [&](ArrayRef<ReassociationIndices> groups) -> std::optional<RowAccess> {
+    if (!keeps(groups, kRowDim))
+      return std::nullopt;
+    access.columns = resultCols && keeps(groups, kColDim);
+    return access;
   };
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
-    return keepsRows(collapse.getReassociationIndices())
-               ? std::optional<RowAccess>(access)
-               : std::nullopt;
+    return reshapeAccess(collapse.getReassociationIndices());
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
-    return keepsRows(expand.getReassociationIndices())
-               ? std::optional<RowAccess>(access)
-               : std::nullopt;
+    return reshapeAccess(expand.getReassociationIndices());
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
       linalgOp.getNumDpsInits() != 1 || !isa<TilingInterface>(op))
     return std::nullopt;
   AffineMap resultMap =
       linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0));
-  auto rowExpr = dyn_cast<AffineDimExpr>(resultMap.getResult(kRowDim));
-  if (!rowExpr || linalgOp.getIteratorTypesArray()[rowExpr.getPosition()] !=
-                      utils::IteratorType::parallel)
+  auto iterators = linalgOp.getIteratorTypesArray();
+  auto parallelLoop = [&](unsigned dim) -> std::optional<unsigned> {
+    if (resultMap.getNumResults() <= dim)
+      return std::nullopt;
+    auto expr = dyn_cast<AffineDimExpr>(resultMap.getResult(dim));
+    if (!expr || iterators[expr.getPosition()] != utils::IteratorType::parallel)
+      return std::nullopt;
+    return expr.getPosition();
+  };
+  std::optional<unsigned> rowLoop = parallelLoop(kRowDim);
+  if (!rowLoop)
     return std::nullopt;
-  access.rowLoop = rowExpr.getPosition();
+  access.rowLoop = *rowLoop;
   access.loopSizes = linalgOp.getStaticLoopRanges();
   if (llvm::any_of(access.loopSizes, ShapedType::isDynamic))
     return std::nullopt;
+  std::optional<unsigned> colLoop = parallelLoop(kColDim);
+  access.columns = resultCols && colLoop && *colLoop != *rowLoop;
+  if (access.columns)
+    access.colLoop = *colLoop;
   // Every operand reads its rows (if any) through one dimension: 1, or
   // another one (a transpose of the input); the group then reads such an
-  // operand whole, if it makes it at all.
+  // operand whole, if it makes it at all. Columns likewise, through
+  // dimension 2, or else all of them.
   // A body that reads its loop indices (an average pool's divisor at the
   // edges) needs them offset to the band: the tiled implementation does.
   access.bandedByClone = !linalgOp.hasIndexSemantics();
+  access.tiledByClone = true;
+  SmallVector<RowRange> box, origin;
+  for (int64_t size : access.loopSizes) {
+    box.push_back({0, size});
+    // Every loop at 0: an expression's constant term.
+    origin.push_back({0, 1});
+  }
+  // Whether `loop` reads operand dimension `dim` alone, and in bounds; and
+  // whether from 0 at the origin. None: it reads it through several.
+  auto readsThrough = [&](AffineMap map, unsigned loop, unsigned dim,
+                          bool &fromZero) -> std::optional<bool> {
+    unsigned dims = llvm::count_if(map.getResults(), [&](AffineExpr expr) {
+      return expr.isFunctionOfDim(loop);
+    });
+    if (dims > 1)
+      return std::nullopt;
+    fromZero = dims == 0;
+    if (map.getNumResults() <= dim || !map.getResult(dim).isFunctionOfDim(loop))
+      return false;
+    if (!boundsOf(map.getResult(dim), box))
+      return std::nullopt;
+    fromZero = boundsOf(map.getResult(dim), origin)->first == 0;
+    return true;
+  };
   for (OpOperand &operand : op->getOpOperands()) {
     AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
-    unsigned rowDims = llvm::count_if(map.getResults(), [&](AffineExpr expr) {
-      return expr.isFunctionOfDim(access.rowLoop);
-    });
-    if (rowDims > 1)
+    bool fromZero = false;
+    std::optional<bool> rows =
+        readsThrough(map, access.rowLoop, kRowDim, fromZero);
+    if (!rows)
       return std::nullopt;
-    if (map.getNumResults() > kRowDim &&
-        map.getResult(kRowDim).isFunctionOfDim(access.rowLoop)) {
-      SmallVector<RowRange> box;
-      for (int64_t size : access.loopSizes)
-        box.push_back({0, size});
-      if (!boundsOf(map.getResult(kRowDim), box))
-        return std::nullopt;
-      // Its value with every loop at 0, its constant term.
-      SmallVector<RowRange> origin(access.loopSizes.size(), RowRange{0, 1});
-      access.bandedByClone &=
-          boundsOf(map.getResult(kRowDim), origin)->first == 0;
-    } else if (rowDims) {
-      access.bandedByClone = false;
-    }
+    access.bandedByClone &= fromZero;
+    if (!access.columns)
+      continue;
+    std::optional<bool> cols =
+        readsThrough(map, access.colLoop, kColDim, fromZero);
+    if (!cols)
+      access.columns = false;
+    access.tiledByClone &= cols.has_value() && fromZero;
   }
   return access;
 }
 
-std::optional<RowRange> RowAccess::operandRows(unsigned index,
-                                               RowRange rows) const {
+std::optional<Tile> RowAccess::operandTile(unsigned index, Tile tile) const {
   if (isa<tensor::EmptyOp>(op))
     return std::nullopt;
+  Value operand = op->getOperand(index);
+  if (!hasRows(operand))
+    return std::nullopt;
+  // All columns unless the op tiles them and reads them so.
+  Tile read{tile.rows, {0, colsOf(operand)}};
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
     if (index != 0)
       return std::nullopt;
-    int64_t low = pad.getStaticLow()[kRowDim];
-    int64_t sourceRows = rowsOf(pad.getSource());
-    return RowRange{std::clamp<int64_t>(rows.lo - low, 0, sourceRows),
-                    std::clamp<int64_t>(rows.hi - low, 0, sourceRows)};
+    auto unpadded = [&](RowRange range, unsigned dim, int64_t extent) {
+      int64_t low = pad.getStaticLow()[dim];
+      return RowRange{std::clamp<int64_t>(range.lo - low, 0, extent),
+                      std::clamp<int64_t>(range.hi - low, 0, extent)};
+    };
+    read.rows = unpadded(tile.rows, kRowDim, rowsOf(operand));
+    if (columns)
+      read.cols = unpadded(tile.cols, kColDim, colsOf(operand));
+    return read;
   }
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
     if (index != 0)
       return std::nullopt;
-    int64_t offset = slice.getStaticOffsets()[kRowDim];
-    int64_t stride = slice.getStaticStrides()[kRowDim];
-    return RowRange{offset + rows.lo * stride,
-                    offset + (rows.hi - 1) * stride + 1};
+    auto strided = [&](RowRange range, unsigned dim) {
+      int64_t offset = slice.getStaticOffsets()[dim];
+      int64_t stride = slice.getStaticStrides()[dim];
+      return RowRange{offset + range.lo * stride,
+                      offset + (range.hi - 1) * stride + 1};
+    };
+    read.rows = strided(tile.rows, kRowDim);
+    if (columns)
+      read.cols = strided(tile.cols, kColDim);
+    return read;
   }
   if (isa<tensor::InsertSliceOp, tensor::CollapseShapeOp,
-          tensor::ExpandShapeOp>(op))
-    return index < 2 ? std::optional<RowRange>(rows) : std::nullopt;
+          tensor::ExpandShapeOp>(op)) {
+    if (index >= 2)
+      return std::nullopt;
+    if (columns)
+      read.cols = tile.cols;
+    return read;
+  }
   auto linalgOp = cast<linalg::LinalgOp>(op);
   AffineMap map = linalgOp.getMatchingIndexingMap(&op->getOpOperand(index));
-  if (map.getNumResults() <= kRowDim ||
-      !map.getResult(kRowDim).isFunctionOfDim(rowLoop))
+  // The range of operand dimension `dim` that `ranges` of `loop` read,
+  // every other loop whole.
+  auto rangeOf = [&](unsigned loop, unsigned dim,
+                     RowRange range) -> std::optional<RowRange> {
+    if (map.getNumResults() <= dim || !map.getResult(dim).isFunctionOfDim(loop))
+      return std::nullopt;
+    SmallVector<RowRange> box;
+    for (auto [index, size] : llvm::enumerate(loopSizes))
+      box.push_back(index == loop ? range : RowRange{0, size});
+    auto bounds = boundsOf(map.getResult(dim), box);
+    return RowRange{bounds->first, bounds->second + 1};
+  };
+  std::optional<RowRange> rows = rangeOf(rowLoop, kRowDim, tile.rows);
+  if (!rows)
     return std::nullopt;
-  SmallVector<RowRange> box;
-  for (auto [loop, size] : llvm::enumerate(loopSizes))
-    box.push_back(loop == rowLoop ? rows : RowRange{0, size});
-  auto bounds = boundsOf(map.getResult(kRowDim), box);
-  return RowRange{bounds->first, bounds->second + 1};
+  read.rows = *rows;
+  if (columns)
+    if (std::optional<RowRange> cols = rangeOf(colLoop, kColDim, tile.cols))
+      read.cols = *cols;
+  return read;
 }

@@ -1,9 +1,10 @@
 //===- PatchBuilder.cpp - Patches of a group of ops, emitted --------------===//
 //
-// Each patch builds, op by op, the band of rows the plan gives it: a clone
-// of the op on its operands' bands when that computes the band, otherwise
-// the op's tiled implementation; cached rows come from the halo an earlier
-// patch saved. The values that leave the group are assembled whole.
+// Each patch builds, op by op, the band (a tile of rows, or of rows and
+// columns) the plan gives it: a clone of the op on its operands' bands when
+// that computes the band, otherwise the op's tiled implementation; cached
+// parts come from the halo the patch before saved. The values that leave
+// the group are assembled whole.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,12 +20,12 @@
 using namespace mlir;
 using namespace serenity;
 
-static Value sliceRows(OpBuilder &builder, Location loc, Value value,
-                       RowRange rows);
+static Value sliceTile(OpBuilder &builder, Location loc, Value value,
+                       Tile tile);
 
-PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, unsigned patches,
+PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, Grid grid,
                            bool cacheHalos, OpFacts *facts)
-    : ops(group.begin(), group.end()), patches(patches), cacheHalos(cacheHalos),
+    : ops(group.begin(), group.end()), grid(grid), cacheHalos(cacheHalos),
       facts(facts ? *facts : ownFacts) {
   if (ops.empty())
     return;
@@ -41,6 +42,7 @@ PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, unsigned patches,
     Value result = op->getResult(0);
     BandOp bandOp;
     bandOp.rows = rowsOf(result);
+    bandOp.cols = colsOf(result);
     bandOp.macs = this->facts.macs(op);
     bandOp.exit = llvm::is_contained(exits, result);
     const std::optional<RowAccess> &access = this->facts.access(op);
@@ -51,12 +53,37 @@ PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, unsigned patches,
       unsigned number = operand.getOperandNumber();
       bandOp.inputs.push_back(
           {producer->second,
-           [access, number](RowRange rows) -> std::optional<RowRange> {
-             return access ? access->operandRows(number, rows) : std::nullopt;
+           [access, number](Tile tile) -> std::optional<Tile> {
+             return access ? access->operandTile(number, tile) : std::nullopt;
            }});
     }
     bandOps.push_back(std::move(bandOp));
   }
+}
+
+bool PatchBuilder::fitsGrid() {
+  if (exits.empty())
+    return false;
+  for (Value exit : exits)
+    if (rowsOf(exit) < grid.rows || colsOf(exit) < grid.cols)
+      return false;
+  // An op without columns (a pool's window) is computed whole.
+  return !tilesCols() || llvm::all_of(ops, [&](Operation *op) {
+    const std::optional<RowAccess> &access = facts.access(op);
+    return access &&
+           (access->tilesColumns() ||
+            cast<RankedTensorType>(op->getResult(0).getType()).getRank() <=
+                kColDim);
+  });
+}
+
+std::optional<Tile> PatchBuilder::readOf(Operation *op, unsigned index,
+                                         Tile tile) {
+  std::optional<Tile> read = facts.access(op)->operandTile(index, tile);
+  // Bands of one column of patches hold every column (as planned).
+  if (read && !tilesCols())
+    read->cols = {0, colsOf(op->getOperand(index))};
+  return read;
 }
 
 std::pair<uint64_t, uint64_t> PatchBuilder::countGroupMacs() const {
@@ -64,7 +91,7 @@ std::pair<uint64_t, uint64_t> PatchBuilder::countGroupMacs() const {
 }
 
 Value PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
-                                RowRange rows, ArrayRef<Operation *> wholeOps) {
+                                Tile tile, ArrayRef<Operation *> wholeOps) {
   // Down the destinations, through values nothing else reads.
   Value value = part;
   while (value.hasOneUse() || value == part) {
@@ -79,7 +106,7 @@ Value PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
           op->moveBefore(empty);
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPoint(empty);
-      Value slice = sliceRows(builder, empty.getLoc(), whole, rows);
+      Value slice = sliceTile(builder, empty.getLoc(), whole, tile);
       empty.getResult().replaceAllUsesWith(slice);
       empty->erase();
       return value == part ? slice : part;
@@ -92,38 +119,59 @@ Value PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
   return part;
 }
 
-Value PatchBuilder::sliceOfBand(OpBuilder &builder, Location loc, Value value,
-                                RowRange rows) {
-  auto [band, bandRows] = bands.lookup(value);
-  if (!band || rows.lo < bandRows.lo || rows.hi > bandRows.hi)
-    return nullptr;
-  return sliceRows(builder, loc, band,
-                   {rows.lo - bandRows.lo, rows.hi - bandRows.lo});
+/// Whether `inner` lies within `outer`.
+static bool contains(const Tile &outer, const Tile &inner) {
+  return inner.rows.lo >= outer.rows.lo && inner.rows.hi <= outer.rows.hi &&
+         inner.cols.lo >= outer.cols.lo && inner.cols.hi <= outer.cols.hi;
 }
 
-/// The offsets, sizes and strides of rows `rows` of a tensor of `type`, all
-/// of its other dimensions.
+/// `inner`, counted from the corner of `outer`.
+static Tile relativeTo(const Tile &outer, const Tile &inner) {
+  return {{inner.rows.lo - outer.rows.lo, inner.rows.hi - outer.rows.lo},
+          {inner.cols.lo - outer.cols.lo, inner.cols.hi - outer.cols.lo}};
+}
+
+Value PatchBuilder::sliceOfBand(OpBuilder &builder, Location loc, Value value,
+                                Tile tile) {
+  auto [band, bandTile] = bands.lookup(value);
+  if (!band || !contains(bandTile, tile))
+    return nullptr;
+  // Exactly the part this patch computed after the cached one: that part
+  // itself, as the slice of the band would fold to (bufferized, the reader
+  // reads the part's buffer, which so lives until it; the memory model
+  // must see that read).
+  auto [part, partTile] = computedParts.lookup(value);
+  if (part && partTile == tile)
+    return part;
+  return sliceTile(builder, loc, band, relativeTo(bandTile, tile));
+}
+
+/// The offsets, sizes and strides of tile `tile` of a tensor of `type`,
+/// all of its other dimensions.
 namespace {
-struct RowSlice {
+struct TileSlice {
   SmallVector<OpFoldResult> offsets, sizes, strides;
-  RowSlice(Builder &builder, RankedTensorType type, RowRange rows)
+  TileSlice(Builder &builder, RankedTensorType type, Tile tile)
       : offsets(type.getRank(), builder.getIndexAttr(0)),
         strides(type.getRank(), builder.getIndexAttr(1)) {
     for (int64_t size : type.getShape())
       sizes.push_back(builder.getIndexAttr(size));
-    offsets[kRowDim] = builder.getIndexAttr(rows.lo);
-    sizes[kRowDim] = builder.getIndexAttr(rows.size());
+    offsets[kRowDim] = builder.getIndexAttr(tile.rows.lo);
+    sizes[kRowDim] = builder.getIndexAttr(tile.rows.size());
+    if (type.getRank() > kColDim) {
+      offsets[kColDim] = builder.getIndexAttr(tile.cols.lo);
+      sizes[kColDim] = builder.getIndexAttr(tile.cols.size());
+    }
   }
 };
 } // namespace
 
-/// Rows `rows` of `value`, all of its other dimensions.
-static Value sliceRows(OpBuilder &builder, Location loc, Value value,
-                       RowRange rows) {
-  auto type = cast<RankedTensorType>(value.getType());
-  if (rows.lo == 0 && rows.hi == type.getDimSize(kRowDim))
+/// Tile `tile` of `value`, all of its other dimensions.
+static Value sliceTile(OpBuilder &builder, Location loc, Value value,
+                       Tile tile) {
+  if (tile == wholeTile(value))
     return value;
-  RowSlice slice(builder, type, rows);
+  TileSlice slice(builder, cast<RankedTensorType>(value.getType()), tile);
   return tensor::ExtractSliceOp::create(builder, loc, value, slice.offsets,
                                         slice.sizes, slice.strides);
 }
@@ -140,68 +188,92 @@ static void foldIdentitySlice(tensor::ExtractSliceOp slice) {
   slice->erase();
 }
 
-/// A type like `type` with `rows` rows.
-static RankedTensorType withRows(Type type, int64_t rows) {
+/// A type like `type` with the rows and columns of `tile`.
+static RankedTensorType withTile(Type type, Tile tile) {
   auto ranked = cast<RankedTensorType>(type);
   SmallVector<int64_t> shape(ranked.getShape());
-  shape[kRowDim] = rows;
+  shape[kRowDim] = tile.rows.size();
+  if (ranked.getRank() > kColDim)
+    shape[kColDim] = tile.cols.size();
   return ranked.clone(shape);
 }
 
-Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
-                              RowRange rows) {
+Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op, Tile tile) {
   Location loc = op->getLoc();
   Value result = op->getResult(0);
   const RowAccess *access = &*facts.access(op);
-  // The band of operand `index`: rows of a group value (all of them if read
-  // whole), or of another value, or the value itself.
+  // The band of operand `index`: a tile of a group value (all of it if
+  // read whole), or of another value, or the value itself.
   auto operandBand = [&](unsigned index) -> Value {
     Value operand = op->getOperand(index);
-    std::optional<RowRange> needed = access->operandRows(index, rows);
+    std::optional<Tile> needed = readOf(op, index, tile);
     if (ops.contains(operand.getDefiningOp()))
       return sliceOfBand(builder, loc, operand,
-                         needed ? *needed : RowRange{0, rowsOf(operand)});
+                         needed ? *needed : wholeTile(operand));
     if (!needed)
       return operand;
-    return sliceRows(builder, loc, operand, *needed);
+    return sliceTile(builder, loc, operand, *needed);
   };
   if (isa<tensor::EmptyOp>(op))
     return tensor::EmptyOp::create(
-        builder, loc, withRows(result.getType(), rows.size()), ValueRange());
+        builder, loc, withTile(result.getType(), tile), ValueRange());
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
-    // Rows of padding alone (the last rows, once the earlier patches
+    // Padding alone (the last rows or columns, once the earlier patches
     // computed the rest).
-    if (access->operandRows(0, rows)->empty()) {
+    if (readOf(op, 0, tile)->empty()) {
       Value padding = pad.getConstantPaddingValue();
       if (!padding)
         return nullptr;
       Value band = tensor::EmptyOp::create(
-          builder, loc, withRows(result.getType(), rows.size()), ValueRange());
+          builder, loc, withTile(result.getType(), tile), ValueRange());
       return linalg::FillOp::create(builder, loc, padding, band).getResult(0);
     }
     Value source = operandBand(0);
     if (!source)
       return nullptr;
     SmallVector<int64_t> low(pad.getStaticLow()), high(pad.getStaticHigh());
-    int64_t padLow = low[kRowDim];
-    int64_t sourceRowCount = rowsOf(pad.getSource());
-    low[kRowDim] = std::max<int64_t>(padLow - rows.lo, 0);
-    high[kRowDim] = std::max<int64_t>(rows.hi - (padLow + sourceRowCount), 0);
+    auto padAlong = [&](unsigned dim, RowRange range, int64_t extent) {
+      int64_t padLow = low[dim];
+      low[dim] = std::max<int64_t>(padLow - range.lo, 0);
+      high[dim] = std::max<int64_t>(range.hi - (padLow + extent), 0);
+    };
+    padAlong(kRowDim, tile.rows, rowsOf(pad.getSource()));
+    if (tilesCols())
+      padAlong(kColDim, tile.cols, colsOf(pad.getSource()));
+    // A tile inside the source pads nothing: the source's tile itself (as
+    // the pad would fold to before bufferization; the memory model must
+    // not count a copy).
+    auto isZero = [](int64_t amount) { return amount == 0; };
+    if (!pad.getNofold() && llvm::all_of(low, isZero) &&
+        llvm::all_of(high, isZero))
+      return source;
     auto band = tensor::PadOp::create(
-        builder, loc, withRows(result.getType(), rows.size()), source, low,
-        high, ValueRange(), ValueRange(), pad.getNofold());
+        builder, loc, withTile(result.getType(), tile), source, low, high,
+        ValueRange(), ValueRange(), pad.getNofold());
     IRMapping mapping;
     pad.getRegion().cloneInto(&band.getRegion(), mapping);
     return band;
   }
+  // Offsets and sizes of a slice of the operands' bands: those of the
+  // tile's rows (and columns) start at the band's.
+  auto toTile = [&](SmallVector<OpFoldResult> &offsets,
+                    SmallVector<OpFoldResult> &sizes, bool offsetsToo) {
+    if (offsetsToo)
+      offsets[kRowDim] = builder.getIndexAttr(0);
+    sizes[kRowDim] = builder.getIndexAttr(tile.rows.size());
+    if (tilesCols()) {
+      if (offsetsToo)
+        offsets[kColDim] = builder.getIndexAttr(0);
+      sizes[kColDim] = builder.getIndexAttr(tile.cols.size());
+    }
+  };
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
     Value source = operandBand(0);
     if (!source)
       return nullptr;
     SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
     SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
-    offsets[kRowDim] = builder.getIndexAttr(0);
-    sizes[kRowDim] = builder.getIndexAttr(rows.size());
+    toTile(offsets, sizes, /*offsetsToo=*/true);
     return tensor::ExtractSliceOp::create(builder, loc, source, offsets, sizes,
                                           slice.getMixedStrides());
   }
@@ -209,20 +281,20 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
     Value source = operandBand(0), dest = operandBand(1);
     if (!source || !dest)
       return nullptr;
+    SmallVector<OpFoldResult> offsets = insert.getMixedOffsets();
     SmallVector<OpFoldResult> sizes = insert.getMixedSizes();
-    sizes[kRowDim] = builder.getIndexAttr(rows.size());
-    return tensor::InsertSliceOp::create(builder, loc, source, dest,
-                                         insert.getMixedOffsets(), sizes,
-                                         insert.getMixedStrides());
+    toTile(offsets, sizes, /*offsetsToo=*/false);
+    return tensor::InsertSliceOp::create(builder, loc, source, dest, offsets,
+                                         sizes, insert.getMixedStrides());
   }
-  // A reshape that keeps the rows: the same on the band.
+  // A reshape that keeps the rows (and columns): the same on the band.
   auto reshapeBand = [&](auto reshape) -> Value {
     Value source = operandBand(0);
     if (!source)
       return nullptr;
     return decltype(reshape)::create(builder, loc,
-                                     withRows(result.getType(), rows.size()),
-                                     source, reshape.getReassociationIndices());
+                                     withTile(result.getType(), tile), source,
+                                     reshape.getReassociationIndices());
   };
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
     return reshapeBand(collapse);
@@ -230,7 +302,7 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
     return reshapeBand(expand);
 
   // A Linalg op that the operands' bands make its band: a clone on them.
-  if (access->isBandedByClone()) {
+  if (tilesCols() ? access->isTiledByClone() : access->isBandedByClone()) {
     SmallVector<Value> operandBands;
     for (unsigned index = 0, e = op->getNumOperands(); index < e; ++index) {
       operandBands.push_back(operandBand(index));
@@ -239,17 +311,21 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
     }
     Operation *band = builder.clone(*op);
     band->setOperands(operandBands);
-    band->getResult(0).setType(withRows(result.getType(), rows.size()));
+    band->getResult(0).setType(withTile(result.getType(), tile));
     return band->getResult(0);
   }
-  // Otherwise its tiled implementation on the band's loop range reads
+  // Otherwise its tiled implementation on the tile's loop ranges reads
   // slices of the full operands; those of group values read the bands.
   auto tileable = cast<TilingInterface>(op);
   SmallVector<OpFoldResult> offsets, sizes;
   for (auto [loop, size] : llvm::enumerate(access->getLoopSizes())) {
-    bool isRow = loop == access->getRowLoop();
-    offsets.push_back(builder.getIndexAttr(isRow ? rows.lo : 0));
-    sizes.push_back(builder.getIndexAttr(isRow ? rows.size() : size));
+    RowRange range{0, size};
+    if (loop == access->getRowLoop())
+      range = tile.rows;
+    else if (tilesCols() && loop == access->getColLoop())
+      range = tile.cols;
+    offsets.push_back(builder.getIndexAttr(range.lo));
+    sizes.push_back(builder.getIndexAttr(range.size()));
   }
   FailureOr<TilingResult> tiled =
       tileable.getTiledImplementation(builder, offsets, sizes);
@@ -263,19 +339,32 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
       foldIdentitySlice(slice);
       continue;
     }
-    if (!slice.hasUnitStride() ||
-        ShapedType::isDynamic(slice.getStaticOffsets()[kRowDim]) ||
-        ShapedType::isDynamic(slice.getStaticSizes()[kRowDim]))
+    // The tile of the group value it takes.
+    auto staticRange = [&](unsigned dim) -> std::optional<RowRange> {
+      int64_t lo = slice.getStaticOffsets()[dim];
+      int64_t size = slice.getStaticSizes()[dim];
+      if (ShapedType::isDynamic(lo) || ShapedType::isDynamic(size))
+        return std::nullopt;
+      return RowRange{lo, lo + size};
+    };
+    Tile wanted = wholeTile(slice.getSource());
+    std::optional<RowRange> rows = staticRange(kRowDim);
+    std::optional<RowRange> cols = slice.getSourceType().getRank() > kColDim
+                                       ? staticRange(kColDim)
+                                       : wanted.cols;
+    if (!slice.hasUnitStride() || !rows || !cols)
       return nullptr;
-    int64_t lo = slice.getStaticOffsets()[kRowDim];
-    RowRange wanted{lo, lo + slice.getStaticSizes()[kRowDim]};
-    auto [band, bandRows] = bands.lookup(slice.getSource());
-    if (!band || wanted.lo < bandRows.lo || wanted.hi > bandRows.hi)
+    wanted = {*rows, *cols};
+    auto [band, bandTile] = bands.lookup(slice.getSource());
+    if (!band || !contains(bandTile, wanted))
       return nullptr;
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPoint(slice);
     SmallVector<OpFoldResult> sliceOffsets = slice.getMixedOffsets();
-    sliceOffsets[kRowDim] = builder.getIndexAttr(wanted.lo - bandRows.lo);
+    Tile inBand = relativeTo(bandTile, wanted);
+    sliceOffsets[kRowDim] = builder.getIndexAttr(inBand.rows.lo);
+    if (slice.getSourceType().getRank() > kColDim)
+      sliceOffsets[kColDim] = builder.getIndexAttr(inBand.cols.lo);
     Value fromBand = tensor::ExtractSliceOp::create(
         builder, slice.getLoc(), slice.getType(), band, sliceOffsets,
         slice.getMixedSizes(), slice.getMixedStrides());
@@ -287,15 +376,15 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op,
   return tiled->tiledValues.front();
 }
 
-void PatchBuilder::saveHalo(OpBuilder &builder, Value value, RowRange rows) {
+void PatchBuilder::saveHalo(OpBuilder &builder, Value value, Tile tile) {
   Location loc = value.getLoc();
   // A copy, not a view: the band is free once the patch is done with it.
-  Value rowsOfBand = sliceOfBand(builder, loc, value, rows);
-  Type type = rowsOfBand.getType();
+  Value ofBand = sliceOfBand(builder, loc, value, tile);
+  Type type = ofBand.getType();
   Value halo = tensor::EmptyOp::create(builder, loc, type, ValueRange());
   halos[value] = {
-      linalg::CopyOp::create(builder, loc, type, rowsOfBand, halo).getResult(0),
-      rows};
+      linalg::CopyOp::create(builder, loc, type, ofBand, halo).getResult(0),
+      tile};
 }
 
 LogicalResult PatchBuilder::run() {
@@ -311,9 +400,10 @@ LogicalResult PatchBuilder::run() {
                                                 exit.getType(), ValueRange()));
   SmallVector<Value> emptyAssembled = assembled;
   std::vector<PatchPlan> plans = planPatches();
-  // Per patch and value: the rows of its band a later patch reads from the
-  // halo (the cached rows of the value's next band).
-  SmallVector<llvm::DenseMap<Value, RowRange>> haloRows(patches);
+  unsigned patches = grid.count();
+  // Per patch and value: the part of its band a later patch reads from the
+  // halo (the cached part of the value's next band).
+  SmallVector<llvm::DenseMap<Value, Tile>> haloTiles(patches);
   {
     llvm::DenseMap<Value, unsigned> lastPatch;
     for (unsigned patch = 0; patch < patches; ++patch)
@@ -323,13 +413,13 @@ LogicalResult PatchBuilder::run() {
         Value value = op->getResult(0);
         auto it = lastPatch.find(value);
         if (!entry.cached.empty() && it != lastPatch.end())
-          haloRows[it->second][value] = entry.cached;
+          haloTiles[it->second][value] = entry.cached;
         lastPatch[value] = patch;
       }
   }
   for (unsigned patch = 0; patch < patches; ++patch) {
     const PatchPlan &plan = plans[patch];
-    const llvm::DenseMap<Value, RowRange> &toSave = haloRows[patch];
+    const llvm::DenseMap<Value, Tile> &toSave = haloTiles[patch];
     // A halo is saved once its band's last reader in the patch is built.
     llvm::DenseMap<Operation *, SmallVector<Value>> savedAfter;
     {
@@ -342,11 +432,12 @@ LogicalResult PatchBuilder::run() {
           if (toSave.count(operand))
             lastReader[operand] = op;
       }
-      for (auto [value, rows] : toSave)
+      for (auto [value, tile] : toSave)
         if (!llvm::is_contained(exits, value))
           savedAfter[lastReader.lookup(value)].push_back(value);
     }
     bands.clear();
+    computedParts.clear();
     for (auto [index, op] : llvm::enumerate(ops)) {
       const BandPlan &entry = plan[index];
       Value result = op->getResult(0);
@@ -354,33 +445,33 @@ LogicalResult PatchBuilder::run() {
         continue;
       auto cannotCompute = [&] {
         return op->emitOpError("serenity-tile-spatial: cannot compute rows ")
-               << entry.computed.lo << " to " << entry.computed.hi
-               << " of this op alone";
+               << entry.computed.rows.lo << " to " << entry.computed.rows.hi
+               << ", columns " << entry.computed.cols.lo << " to "
+               << entry.computed.cols.hi << " of this op alone";
       };
       Value band;
       if (entry.cached.empty()) {
         band = buildBand(builder, op, entry.computed);
       } else {
-        // The cached rows first, then the new ones computed in place.
-        auto [halo, haloRange] = halos.lookup(result);
-        if (!halo || entry.cached.lo < haloRange.lo ||
-            entry.cached.hi > haloRange.hi)
+        // The cached part first, then the new one computed in place.
+        auto [halo, haloTile] = halos.lookup(result);
+        if (!halo || !contains(haloTile, entry.cached))
           return op->emitOpError("serenity-tile-spatial: no halo holds rows ")
-                 << entry.cached.lo << " to " << entry.cached.hi;
+                 << entry.cached.rows.lo << " to " << entry.cached.rows.hi
+                 << ", columns " << entry.cached.cols.lo << " to "
+                 << entry.cached.cols.hi;
         Location loc = op->getLoc();
         // The ops that make the band with its cached rows.
         SmallVector<Operation *> bandOps;
         band = tensor::EmptyOp::create(
-            builder, loc, withRows(result.getType(), entry.band.size()),
-            ValueRange());
+            builder, loc, withTile(result.getType(), entry.band), ValueRange());
         bandOps.push_back(band.getDefiningOp());
-        Value cached = sliceRows(
-            builder, loc, halo,
-            {entry.cached.lo - haloRange.lo, entry.cached.hi - haloRange.lo});
+        Value cached =
+            sliceTile(builder, loc, halo, relativeTo(haloTile, entry.cached));
         if (cached != halo)
           bandOps.push_back(cached.getDefiningOp());
-        RowSlice cachedSlice(builder, cast<RankedTensorType>(band.getType()),
-                             {0, entry.cached.size()});
+        TileSlice cachedSlice(builder, cast<RankedTensorType>(band.getType()),
+                              relativeTo(entry.band, entry.cached));
         band = tensor::InsertSliceOp::create(
             builder, loc, cached, band, cachedSlice.offsets, cachedSlice.sizes,
             cachedSlice.strides);
@@ -389,14 +480,14 @@ LogicalResult PatchBuilder::run() {
           Value part = buildBand(builder, op, entry.computed);
           if (!part)
             return cannotCompute();
-          RowRange computedInBand{entry.computed.lo - entry.band.lo,
-                                  entry.computed.hi - entry.band.lo};
+          Tile computedInBand = relativeTo(entry.band, entry.computed);
           part = computeInto(builder, part, band, computedInBand, bandOps);
-          RowSlice slice(builder, cast<RankedTensorType>(band.getType()),
-                         computedInBand);
+          TileSlice slice(builder, cast<RankedTensorType>(band.getType()),
+                          computedInBand);
           band = tensor::InsertSliceOp::create(builder, loc, part, band,
                                                slice.offsets, slice.sizes,
                                                slice.strides);
+          computedParts[result] = {part, entry.computed};
         }
       }
       if (!band)
@@ -406,17 +497,17 @@ LogicalResult PatchBuilder::run() {
         saveHalo(builder, value, toSave.lookup(value));
     }
     for (auto [exit, whole] : llvm::zip(exits, assembled)) {
-      RowRange rows = getPatchRows(rowsOf(exit), patch, patches);
-      if (rows.empty())
+      Tile tile = getPatchTile(rowsOf(exit), colsOf(exit), patch, grid);
+      if (tile.empty())
         continue;
-      Value part = sliceOfBand(builder, exit.getLoc(), exit, rows);
+      Value part = sliceOfBand(builder, exit.getLoc(), exit, tile);
       if (!part) {
         return exit.getDefiningOp()->emitOpError(
-            "serenity-tile-spatial: no band holds the rows this patch "
+            "serenity-tile-spatial: no band holds the tile this patch "
             "assembles");
       }
-      part = computeInto(builder, part, whole, rows);
-      RowSlice slice(builder, cast<RankedTensorType>(exit.getType()), rows);
+      part = computeInto(builder, part, whole, tile);
+      TileSlice slice(builder, cast<RankedTensorType>(exit.getType()), tile);
       whole = tensor::InsertSliceOp::create(builder, exit.getLoc(), part, whole,
                                             slice.offsets, slice.sizes,
                                             slice.strides);

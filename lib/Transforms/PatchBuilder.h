@@ -2,8 +2,9 @@
 //
 // The emitter of --serenity-tile-spatial (not a public API): a group of
 // consecutive ops of a function body rewritten into patches, each computing
-// the bands of rows the planner (Core/BandPlanner.h) gives it. The pass's
-// search (TileSpatial.cpp) chooses the groups and patch counts.
+// the tiles (bands of rows, or rows x columns) the planner
+// (Core/BandPlanner.h) gives it. The pass's search (TileSpatial.cpp) chooses
+// the groups and grids.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,15 +48,16 @@ private:
 };
 
 /// Rewrites the group `ops` (consecutive ops of a function body, in order,
-/// constants aside) into `patches` bands, emitted patch after patch where
-/// the group's last op stood. With `cacheHalos`, a patch copies the rows it
-/// shares with the next one (the halo) into a buffer of their own, and the
-/// next patch computes only the rows no patch computed before.
+/// constants aside) into the patches of `grid`, emitted patch after patch
+/// where the group's last op stood. With `cacheHalos`, a patch copies the
+/// part of each band it shares with the next one (the halo: rows in a grid
+/// of one column, columns otherwise) into a buffer of its own, and the next
+/// patch computes only the rest.
 class PatchBuilder {
 public:
   /// `facts`: the ops' facts, if known (planning asks for them again and
   /// again).
-  PatchBuilder(llvm::ArrayRef<mlir::Operation *> ops, unsigned patches,
+  PatchBuilder(llvm::ArrayRef<mlir::Operation *> ops, Grid grid,
                bool cacheHalos = false, OpFacts *facts = nullptr);
 
   /// The MACs of the group's ops once in patches (with halos recomputed or
@@ -64,40 +66,41 @@ public:
 
   mlir::LogicalResult run();
 
-  /// The fewest rows of a value that leaves the group (0 if none does): a
-  /// group whose exit has fewer rows than patches is not tiled at all.
-  int64_t fewestExitRows() const {
-    int64_t fewest = 0;
-    for (mlir::Value exit : exits)
-      fewest = fewest ? std::min(fewest, rowsOf(exit)) : rowsOf(exit);
-    return fewest;
-  }
+  /// Whether the grid fits the group: some value leaves it, each has a
+  /// share of rows and columns in every patch, and with several columns of
+  /// patches every op tiles columns.
+  bool fitsGrid();
 
 private:
   /// Every patch's plan, in order, per op of the group (planBands).
   std::vector<PatchPlan> planPatches() const {
-    return planBands(bandOps, patches, cacheHalos);
+    return planBands(bandOps, grid, cacheHalos);
   }
+  /// Whether tiles have some of the columns (otherwise every column).
+  bool tilesCols() const { return grid.cols > 1; }
+  /// The tile of operand `index` of `op` that `tile` of its result reads;
+  /// none: the operand whole.
+  std::optional<Tile> readOf(mlir::Operation *op, unsigned index, Tile tile);
   mlir::Value buildBand(mlir::OpBuilder &builder, mlir::Operation *op,
-                        RowRange rows);
-  /// Makes the ops that compute `part` (an exit's share of its rows in this
-  /// patch) write into rows `rows` of `whole`, where it goes, instead of a
+                        Tile tile);
+  /// Makes the ops that compute `part` (an exit's share of it in this
+  /// patch) write into tile `tile` of `whole`, where it goes, instead of a
   /// buffer of their own: the `tensor.empty` their destinations start from
   /// becomes that slice of `whole`. Returns `part`, replaced if it was that
   /// `tensor.empty` itself. `wholeOps` (in order) make `whole`: they move
   /// before that `tensor.empty` if they come after it.
   mlir::Value computeInto(mlir::OpBuilder &builder, mlir::Value part,
-                          mlir::Value whole, RowRange rows,
+                          mlir::Value whole, Tile tile,
                           llvm::ArrayRef<mlir::Operation *> wholeOps = {});
-  /// `value`'s rows `rows` of the current patch, from its band.
+  /// Tile `tile` of `value` in the current patch, from its band.
   mlir::Value sliceOfBand(mlir::OpBuilder &builder, mlir::Location loc,
-                          mlir::Value value, RowRange rows);
-  /// Copies rows `rows` of `value`'s band into a halo of their own, which
-  /// a later patch reads.
-  void saveHalo(mlir::OpBuilder &builder, mlir::Value value, RowRange rows);
+                          mlir::Value value, Tile tile);
+  /// Copies tile `tile` of `value`'s band into a halo of its own, which
+  /// the next patch reads.
+  void saveHalo(mlir::OpBuilder &builder, mlir::Value value, Tile tile);
 
   llvm::SetVector<mlir::Operation *> ops;
-  unsigned patches;
+  Grid grid;
   bool cacheHalos;
   OpFacts ownFacts;
   OpFacts &facts;
@@ -105,10 +108,13 @@ private:
   llvm::SmallVector<mlir::Value> exits;
   /// The group's ops as the planner sees them, in order.
   std::vector<BandOp> bandOps;
-  /// Per value of the group, in the current patch: its band and rows.
-  llvm::DenseMap<mlir::Value, std::pair<mlir::Value, RowRange>> bands;
-  /// Per value of the group: its cached halo and its rows.
-  llvm::DenseMap<mlir::Value, std::pair<mlir::Value, RowRange>> halos;
+  /// Per value of the group, in the current patch: its band and its tile.
+  llvm::DenseMap<mlir::Value, std::pair<mlir::Value, Tile>> bands;
+  /// Per value of the group whose band has a cached part, in the current
+  /// patch: the part computed after it, and its tile.
+  llvm::DenseMap<mlir::Value, std::pair<mlir::Value, Tile>> computedParts;
+  /// Per value of the group: its cached halo and its tile.
+  llvm::DenseMap<mlir::Value, std::pair<mlir::Value, Tile>> halos;
 };
 
 } // namespace serenity

@@ -142,22 +142,28 @@ private:
 
 /// The `serenity.patches` report of a tiled function.
 void recordPatches(func::FuncOp func, unsigned groups, unsigned cachedGroups,
-                   unsigned groupOps, unsigned patches, uint64_t macsBefore,
-                   uint64_t macsAfter) {
+                   unsigned groupOps, unsigned patches, unsigned columns,
+                   uint64_t macsBefore, uint64_t macsAfter) {
   Builder builder(func.getContext());
   auto entry = [&](StringRef name, uint64_t value) {
     return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
   };
-  func->setAttr(
-      SerenityDialect::kPatchesAttrName,
-      builder.getDictionaryAttr(
-          {entry("groups", groups), entry("cached_groups", cachedGroups),
-           entry("group_ops", groupOps), entry("patches", patches),
-           entry("macs_before", macsBefore), entry("macs_after", macsAfter)}));
+  SmallVector<NamedAttribute> entries = {
+      entry("groups", groups),          entry("cached_groups", cachedGroups),
+      entry("group_ops", groupOps),     entry("patches", patches),
+      entry("macs_before", macsBefore), entry("macs_after", macsAfter)};
+  // Only where a group is tiled in columns too.
+  if (columns > 1)
+    entries.push_back(entry("column_patches", columns));
+  func->setAttr(SerenityDialect::kPatchesAttrName,
+                builder.getDictionaryAttr(entries));
 }
 
 /// The patch counts the pass tries.
 constexpr unsigned kPatchCounts[] = {2, 3, 4, 6, 8, 12, 16};
+/// The columns of patches tried in each band of groups that open the body
+/// (halos cached along columns: no more MACs than bands alone).
+constexpr unsigned kColumnCounts[] = {2, 4};
 /// The patch counts tried on groups around the peak (fewer: each is tiled
 /// in a copy), and how many groups the pass makes at most.
 constexpr unsigned kPeakPatchCounts[] = {2, 4, 8};
@@ -168,10 +174,13 @@ constexpr unsigned kPeakCuts = 2;
 constexpr unsigned kPeakWindow = 400;
 
 /// A group (`count` ops from `start` in groupableOps order) in `patches`
-/// patches, and what it gives; `patches` 0: the function as it is.
+/// bands of `columns` patches each, and what it gives; `patches` 0: the
+/// function as it is.
 struct Candidate {
   unsigned start = 0, count = 0, patches = 0;
   bool cacheHalos = false;
+  unsigned columns = 1;
+  Grid grid() const { return {patches, columns}; }
   uint64_t arenaBytes = 0, macs = 0;
   /// Where the memory model's live bytes peak in the tiled copy: the
   /// location of the op there (that of the op it was banded from).
@@ -188,7 +197,7 @@ LogicalResult applyCandidate(ArrayRef<Operation *> ops,
       end < ops.size() ? ops[end] : ops.back()->getBlock()->getTerminator();
   Operation *before = candidate.start > 0 ? ops[candidate.start - 1] : nullptr;
   if (failed(PatchBuilder(ops.slice(candidate.start, candidate.count),
-                          candidate.patches, candidate.cacheHalos)
+                          candidate.grid(), candidate.cacheHalos)
                  .run()))
     return failure();
   if (tiled)
@@ -333,14 +342,14 @@ void TileSpatialPass::runOnOperation() {
   OpFacts facts;
   // Halos recomputed within `budget` MACs where `halos` allows, otherwise
   // cached where it allows; none: neither fits.
-  auto chooseHalos = [&](ArrayRef<Operation *> group, unsigned p,
+  auto chooseHalos = [&](ArrayRef<Operation *> group, Grid grid,
                          uint64_t macsBefore,
                          double budget) -> std::optional<bool> {
     for (bool cache : {false, true}) {
       if (halos == (cache ? HaloMode::Recompute : HaloMode::Cache))
         continue;
       auto [tiled, whole] =
-          PatchBuilder(group, p, cache, &facts).countGroupMacs();
+          PatchBuilder(group, grid, cache, &facts).countGroupMacs();
       if (macsBefore + tiled - whole <= budget)
         return cache;
     }
@@ -351,12 +360,25 @@ void TileSpatialPass::runOnOperation() {
     unsigned count = groupOps ? groupOps.getValue() : prefix;
     ArrayRef<Operation *> group = ArrayRef(ops).take_front(count);
     uint64_t macsBefore = countMacs(func);
-    bool cache = chooseHalos(group, patches, macsBefore,
+    Grid grid{patches, std::max(1u, columnPatches.getValue())};
+    bool cache = chooseHalos(group, grid, macsBefore,
                              macsBefore * (1.0 + maxExtraMacs / 100.0))
                      .value_or(halos == HaloMode::Cache);
-    if (failed(PatchBuilder(group, patches, cache).run()))
+    PatchBuilder builder(group, grid, cache);
+    // Bands alone take exits of fewer rows than patches (some patches
+    // assemble none of them).
+    if (grid.cols > 1 && !builder.fitsGrid()) {
+      func.emitError() << llvm::formatv(
+          "serenity-tile-spatial: {0}x{1} patches do not fit the first {2} "
+          "ops: a value leaving them has fewer rows or columns, or an op "
+          "cannot be computed on a tile of some of its columns",
+          grid.rows, grid.cols, count);
       return signalPassFailure();
-    recordPatches(func, 1, cache, count, patches, macsBefore, countMacs(func));
+    }
+    if (failed(builder.run()))
+      return signalPassFailure();
+    recordPatches(func, 1, cache, count, patches, grid.cols, macsBefore,
+                  countMacs(func));
     return;
   }
 
@@ -388,11 +410,18 @@ void TileSpatialPass::runOnOperation() {
         original->arenaBytes, original->macs);
   double budget = original->macs * (1.0 + maxExtraMacs / 100.0);
   Candidate current = *original;
-  unsigned groups = 0, cachedGroups = 0, totalOps = 0, mostPatches = 0;
+  unsigned groups = 0, cachedGroups = 0, totalOps = 0, mostPatches = 0,
+           mostColumns = 1;
   // The given patch count, or `defaults`.
   auto patchCounts = [&](ArrayRef<unsigned> defaults) {
     return patches ? SmallVector<unsigned>{patches.getValue()}
                    : SmallVector<unsigned>(defaults);
+  };
+  // The columns of patches a band tried besides 1, or the given count.
+  auto columnCounts = [&] {
+    return columnPatches ? SmallVector<unsigned>{columnPatches.getValue()}
+                         : SmallVector<unsigned>(std::begin(kColumnCounts),
+                                                 std::end(kColumnCounts));
   };
 
   // Greedy: each round tiles the group that lowers the arena most, until
@@ -419,9 +448,10 @@ void TileSpatialPass::runOnOperation() {
     auto fits = [&](unsigned start, unsigned count,
                     unsigned p) -> std::optional<bool> {
       ArrayRef<Operation *> group = ArrayRef(ops).slice(start, count);
-      if (PatchBuilder(group, p, false, &facts).fewestExitRows() < p)
+      if (!PatchBuilder(group, Grid{p}, false, &facts).fitsGrid())
         return std::nullopt;
-      std::optional<bool> cache = chooseHalos(group, p, current.macs, budget);
+      std::optional<bool> cache =
+          chooseHalos(group, Grid{p}, current.macs, budget);
       if (!cache && round == 0)
         ++firstRoundOverBudget;
       return cache;
@@ -451,9 +481,19 @@ void TileSpatialPass::runOnOperation() {
       ends.push_back(prefix);
       if (groupOps)
         ends.assign({groupOps.getValue()});
-      auto banded = [&](unsigned end, unsigned count) {
-        return PatchBuilder(ArrayRef(ops).take_front(end), count, false, &facts)
-                   .fewestExitRows() >= count;
+      auto banded = [&](unsigned end, unsigned count, unsigned columns = 1) {
+        return PatchBuilder(ArrayRef(ops).take_front(end), Grid{count, columns},
+                            false, &facts)
+            .fitsGrid();
+      };
+      // The group also in `columns` columns of patches a band, halos
+      // cached along columns (the MACs of the bands alone).
+      auto addColumns = [&](unsigned end, unsigned count) {
+        if (halos != HaloMode::Auto)
+          return;
+        for (unsigned columns : columnCounts())
+          if (columns > 1 && banded(end, count, columns))
+            candidates.push_back({0, end, count, true, columns});
       };
       for (unsigned count : patchCounts(kPatchCounts)) {
         auto deepest = ends.begin();
@@ -461,16 +501,18 @@ void TileSpatialPass::runOnOperation() {
           deepest =
               std::partition_point(ends.begin(), ends.end(), [&](unsigned end) {
                 auto [tiled, whole] =
-                    PatchBuilder(ArrayRef(ops).take_front(end), count, false,
-                                 &facts)
+                    PatchBuilder(ArrayRef(ops).take_front(end), Grid{count},
+                                 false, &facts)
                         .countGroupMacs();
                 return current.macs + tiled - whole <= budget;
               });
           if (deepest == ends.begin())
             ++firstRoundOverBudget; // even the shallowest group
           else if (banded(*std::prev(deepest), count) &&
-                   holdsPeak(0, *std::prev(deepest)))
+                   holdsPeak(0, *std::prev(deepest))) {
             candidates.push_back({0, *std::prev(deepest), count});
+            addColumns(*std::prev(deepest), count);
+          }
           // And the group within the budget that leaves the fewest bytes
           // across its end (the deepest of those): the values that leave a
           // group are assembled whole beside every patch, so a shallower
@@ -482,8 +524,10 @@ void TileSpatialPass::runOnOperation() {
                 (quietest == ends.end() || across[*end] <= across[*quietest]))
               quietest = end;
           if (quietest != ends.end() && std::next(quietest) != deepest &&
-              banded(*quietest, count))
+              banded(*quietest, count)) {
             candidates.push_back({0, *quietest, count});
+            addColumns(*quietest, count);
+          }
         }
         if (halos == HaloMode::Recompute ||
             (!patches && !llvm::is_contained(kPeakPatchCounts, count)))
@@ -496,8 +540,8 @@ void TileSpatialPass::runOnOperation() {
           --cachedEnd;
         if (cachedEnd != ends.begin() && cachedEnd > deepest &&
             holdsPeak(0, *std::prev(cachedEnd)) &&
-            chooseHalos(ArrayRef(ops).take_front(*std::prev(cachedEnd)), count,
-                        current.macs, budget) == true)
+            chooseHalos(ArrayRef(ops).take_front(*std::prev(cachedEnd)),
+                        Grid{count}, current.macs, budget) == true)
           candidates.push_back({0, *std::prev(cachedEnd), count, true});
       }
     }
@@ -535,6 +579,23 @@ void TileSpatialPass::runOnOperation() {
       };
       SmallVector<unsigned> starts = fewestBytes(before),
                             ends = fewestBytes(after);
+      // And the nearest ends that hold no more than every cut between them
+      // and the peak (the next block's or stage's ends): the fewest bytes
+      // may lie far off, at the classifier, while the peak recurs in the
+      // next blocks, which a group must hold too (MobileNetV2's 28x28
+      // blocks).
+      unsigned nearEnds = 0;
+      for (unsigned cut : after) {
+        if (nearEnds == kPeakCuts || cut - peak > kPeakWindow)
+          break;
+        if (llvm::any_of(after, [&](unsigned other) {
+              return other < cut && across[other] < across[cut];
+            }))
+          continue;
+        ++nearEnds;
+        if (!llvm::is_contained(ends, cut))
+          ends.push_back(cut);
+      }
       for (unsigned start : starts)
         for (unsigned end : ends)
           for (unsigned count : patchCounts(kPeakPatchCounts))
@@ -554,9 +615,12 @@ void TileSpatialPass::runOnOperation() {
       if (reportCandidates) {
         std::string what = llvm::formatv(
             "serenity-tile-spatial: candidate {0} ops from {1} in {2} "
-            "patches, halos {3}",
+            "patches{4}, halos {3}",
             candidate.count, candidate.start, candidate.patches,
-            candidate.cacheHalos ? "cached" : "recomputed");
+            candidate.cacheHalos ? "cached" : "recomputed",
+            candidate.columns > 1
+                ? llvm::formatv(" of {0} columns", candidate.columns).str()
+                : std::string());
         if (succeeded(measured))
           emitRemark(func.getLoc())
               << what
@@ -590,6 +654,7 @@ void TileSpatialPass::runOnOperation() {
     cachedGroups += best->cacheHalos;
     totalOps += best->count;
     mostPatches = std::max(mostPatches, best->patches);
+    mostColumns = std::max(mostColumns, best->columns);
   }
   if (groups == 0) {
     // Why: nothing to try, nothing that tiles, the best within the budget
@@ -649,18 +714,22 @@ void TileSpatialPass::runOnOperation() {
     }
     warnIfNotModeled(func, "as tiled", current.arenaBytes, *tiledBound);
   }
-  recordPatches(func, groups, cachedGroups, totalOps, mostPatches,
+  recordPatches(func, groups, cachedGroups, totalOps, mostPatches, mostColumns,
                 original->macs, current.macs);
   emitRemark(func.getLoc()) << llvm::formatv(
-      "serenity-tile-spatial: {0} ops in {1} group(s), at most {2} patches: "
-      "arena {3} -> {4} bytes (modeled), MACs {5} -> {6} (+{7:F1}%){8}",
+      "serenity-tile-spatial: {0} ops in {1} group(s), at most {2} "
+      "patches{9}: arena {3} -> {4} bytes (modeled), MACs {5} -> {6} "
+      "(+{7:F1}%){8}",
       totalOps, groups, mostPatches, original->arenaBytes, current.arenaBytes,
       original->macs, current.macs,
       original->macs
           ? 100.0 * (double(current.macs) - original->macs) / original->macs
           : 0.0,
       cachedGroups ? llvm::formatv(", halos cached in {0}", cachedGroups).str()
-                   : std::string());
+                   : std::string(),
+      mostColumns > 1
+          ? llvm::formatv(", each band in up to {0} columns", mostColumns).str()
+          : std::string());
 }
 
 } // namespace

@@ -42,7 +42,7 @@
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(
 // TILE-NEXT: serenity-fuse-requantize{tile-window-ops=false},
-// TILE-NEXT: serenity-tile-spatial{alignment=32 fuse-requantize=true group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false verify-arena=false},
+// TILE-NEXT: serenity-tile-spatial{alignment=32 column-patches=0 fuse-requantize=true group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false verify-arena=false},
 // TILE-NEXT: serenity-fuse-requantize{tile-window-ops=true}
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(

@@ -40,16 +40,24 @@
 // convolution reads its input in place) to 1120.
 // AWARE: remark: serenity-tile-spatial: 8 ops in 1 group(s), at most 2 patches: arena 1504 -> 1120 bytes (modeled), MACs 18432 -> 20736 (+12.5%)
 // By default (halos=auto), halos are cached where recomputing them costs
-// more than the budget; here the 2 patches with halos recomputed are lower
-// than 8 of one output row with halos cached (1248 bytes), and within it.
-// AUTO: remark: serenity-tile-spatial: 8 ops in 1 group(s), at most 2 patches: arena 1504 -> 1120 bytes (modeled), MACs 18432 -> 20736 (+12.5%)
+// more than the budget, and each band of a group that opens the body is
+// also tried in 2 and 4 tiles of columns, the halos along columns cached
+// (the MACs of the bands alone). Here the 2 bands in 4 tiles of 2 columns
+// are the lowest (1024 bytes): lower than the 2 bands alone (1120), than 2
+// tiles of 4 columns (1408: each tile's cached columns are copies of 2 of
+// its 4-6 columns) and than 8 bands of one output row with halos cached
+// (1248). test/Transforms/tile-spatial-grid.mlir shows the tiles.
+// AUTO: remark: serenity-tile-spatial: 8 ops in 1 group(s), at most 2 patches, each band in up to 4 columns: arena 1504 -> 1024 bytes (modeled), MACs 18432 -> 20736 (+12.5%), halos cached in 1
 // report-candidates=1 lists what the pass measured (benchmarks/
 // patches_pareto.py plots it): the function as it is, the whole chain in 2
-// patches with halos recomputed (the one kept), and in 8 with halos cached.
+// patches with halos recomputed, in 2 and 4 columns of patches a band (the
+// one kept), and in 8 with halos cached.
 // CANDIDATES: remark: serenity-tile-spatial: as it is: arena 1504 bytes (modeled), MACs 18432
 // CANDIDATES: remark: serenity-tile-spatial: candidate 8 ops from 0 in 2 patches, halos recomputed: arena 1120 bytes (modeled), MACs 20736
+// CANDIDATES: remark: serenity-tile-spatial: candidate 8 ops from 0 in 2 patches of 2 columns, halos cached: arena 1408 bytes (modeled), MACs 20736
+// CANDIDATES: remark: serenity-tile-spatial: candidate 8 ops from 0 in 2 patches of 4 columns, halos cached: arena 1024 bytes (modeled), MACs 20736
 // CANDIDATES: remark: serenity-tile-spatial: candidate 8 ops from 0 in 8 patches, halos cached: arena 1248 bytes (modeled), MACs 18432
-// CANDIDATES: remark: serenity-tile-spatial: 8 ops in 1 group(s), at most 2 patches: arena 1504 -> 1120 bytes
+// CANDIDATES: remark: serenity-tile-spatial: 8 ops in 1 group(s), at most 2 patches, each band in up to 4 columns: arena 1504 -> 1024 bytes
 //
 // With halos cached, patch 0 is computed as above, but the first
 // convolution's padded input keeps its last 2 rows (5-6 of the padded
@@ -112,7 +120,8 @@ func.func @chain(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
 // CHECK-COUNT-1: tensor.insert_slice %{{.*}}[0, 4, 0, 0] [1, 4, 8, 4]
 // CHECK-NEXT: return
 // AWARE: remark: serenity-tile-spatial: 14 ops in 1 group(s), at most 2 patches: arena 3072 -> 1680 bytes (modeled), MACs 12544 -> 14848 (+18.4%)
-// AUTO: remark: serenity-tile-spatial: 14 ops in 1 group(s), at most 2 patches: arena 3072 -> 1680 bytes (modeled), MACs 12544 -> 14848 (+18.4%)
+// By default, the 2 bands in 4 tiles of 2 columns each, as in @chain.
+// AUTO: remark: serenity-tile-spatial: 14 ops in 1 group(s), at most 2 patches, each band in up to 4 columns: arena 3072 -> 1216 bytes (modeled), MACs 12544 -> 14848 (+18.4%), halos cached in 1
 func.func @branch(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
   %w = "tosa.const"() {values = dense<0.125> : tensor<4x3x3x4xf32>} : () -> tensor<4x3x3x4xf32>
   %w1 = "tosa.const"() {values = dense<0.25> : tensor<4x1x1x4xf32>} : () -> tensor<4x1x1x4xf32>
@@ -162,9 +171,11 @@ func.func @stem(%arg0: tensor<1x9x9x3xf32>) -> tensor<1x4x4x4xf32> {
 // largest border strip (1x3x10x16, 1920 bytes) next to the first's output
 // (4096); bufferized, neither convolution copies its input whole. With
 // halos recomputed, the pass tiles both convolutions in 2 patches (+12.5%
-// MACs); with halos cached, in 8 patches of one row, for no extra MACs.
+// MACs). By default, those 2 bands in 4 tiles of 2 columns each are lower
+// (3168 bytes) than 8 bands of one row with halos cached (4032, for no
+// extra MACs).
 // AWARE: remark: serenity-tile-spatial: 10 ops in 1 group(s), at most 2 patches: arena 6016 -> 4480 bytes (modeled), MACs 73728 -> 82944 (+12.5%)
-// AUTO: remark: serenity-tile-spatial: 10 ops in 1 group(s), at most 8 patches: arena 6016 -> 4032 bytes (modeled), MACs 73728 -> 73728 (+0.0%), halos cached in 1
+// AUTO: remark: serenity-tile-spatial: 10 ops in 1 group(s), at most 2 patches, each band in up to 4 columns: arena 6016 -> 3168 bytes (modeled), MACs 73728 -> 82944 (+12.5%), halos cached in 1
 // CHECK-LABEL: func.func @middle(
 func.func @middle(%arg0: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
   %w1 = "tosa.const"() {values = dense<0.125> : tensor<16x3x3x4xf32>} : () -> tensor<16x3x3x4xf32>

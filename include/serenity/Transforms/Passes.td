@@ -163,7 +163,8 @@ def SerenityRewrite : Pass<"serenity-rewrite", "::mlir::func::FuncOp"> {
 
 def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> {
   let summary = "Compute the first ops of a function patch by patch (bands "
-                "of rows), so that their large maps never exist whole";
+                "of rows, or tiles of rows and columns), so that their large "
+                "maps never exist whole";
   let description = [{
     Patch-based inference (MCUNetV2, StreamNet) on Linalg on tensors, after
     TOSA to Linalg and before bufferization. A group of consecutive ops that
@@ -178,7 +179,12 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     cached: a patch copies the rows the next one reads into a buffer of
     their own, and the next one computes only the rows no patch computed
     before (no extra MACs). `halos=auto` (the default) recomputes where the
-    MAC budget allows and caches otherwise. The values that
+    MAC budget allows and caches otherwise. A band can also be cut into
+    `column-patches` tiles of columns, run left to right (where every op of
+    the group reads columns as it reads rows, through dimension 2): the
+    halos along columns are then cached, those along rows recomputed
+    (StreamNet's split), so the tiles cost the MACs of the bands alone and
+    hold a share of their columns. The values that
     leave the group are assembled whole, each patch writing its share of
     their rows (computed in place where it can). Each patch has static
     shapes, so bufferization and the arena planner see plain buffers: a
@@ -187,8 +193,8 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     Memory-aware (the default), the pass makes up to 3 groups in greedy
     rounds: groups that open the body (ending where the fewest bytes live
     on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches
-    and the one with the fewest bytes across its end, and one cut deeper
-    with halos cached)
+    and the one with the fewest bytes across its end, each also in 2 and 4
+    columns of patches a band, and one cut deeper with halos cached)
     and groups around the op where the arena peaks (2, 4 or 8 patches).
     Each candidate is tiled in a copy of the function, and its arena is
     the peak of the `bufferized` memory model in program order, which is
@@ -204,11 +210,15 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     The pass reports its choice in a remark (the ops, groups and patches,
     the modeled arena before and after, the MACs) and in a
     `serenity.patches` dictionary on the function (`groups`,
-    `cached_groups`, `group_ops`, `patches`, `macs_before`, `macs_after`).
+    `cached_groups`, `group_ops`, `patches`, `macs_before`, `macs_after`,
+    and `column_patches` where a group is tiled in columns).
   }];
   let options = [
     Option<"patches", "patches", "unsigned", "0",
            "Bands of rows (0: choose among 2, 3, 4, 6 and 8)">,
+    Option<"columnPatches", "column-patches", "unsigned", "0",
+           "Tiles of columns a band is cut into, halos cached along columns "
+           "(0: choose among 1, 2 and 4; memory-aware=0: 1)">,
     Option<"groupOps", "group-ops", "unsigned", "0",
            "Ops of the group, counted from the top of the body, constants "
            "aside (0: choose)">,
