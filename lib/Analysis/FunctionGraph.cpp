@@ -228,7 +228,7 @@ static bool isDestinationOf(Operation *op, Value value) {
 
 /// The ops that write `insert`'s source, in order, when one-shot
 /// bufferization writes them in place into `insert`'s destination X: they
-/// are destination-passing ops whose chain of inits starts at an
+/// are destination-passing ops or tile loops whose chain of inits starts at an
 /// extract_slice of X at the same place, no other op reads a value of the
 /// chain but the source (whose readers then read that part of X), and no op
 /// other than that extract_slice and `insert` reads X. Empty when the
@@ -257,11 +257,18 @@ getSliceWritersInPlace(tensor::InsertSliceOp insert) {
       std::reverse(writers.begin(), writers.end());
       return writers;
     }
+    // A destination-passing op, or a tile loop
+    // (--serenity-fuse-requantize's), writing its one result into its init.
+    if (producer->getNumResults() != 1)
+      return {};
     auto dps = dyn_cast<DestinationStyleOpInterface>(producer);
-    if (!dps || producer->getNumResults() != 1 || dps.getNumDpsInits() != 1)
+    if (dps && dps.getNumDpsInits() != 1)
+      return {};
+    Value init = getTiedDestination(producer->getResult(0));
+    if (!init)
       return {};
     writers.push_back(producer);
-    value = dps.getDpsInitOperand(0)->get();
+    value = init;
   }
   return {};
 }
@@ -457,7 +464,7 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
           lookup(cast<tosa::DepthwiseConv2DOp>(inPlaceDepthwise).getInput()));
     } else if (writesInPlace.contains(op)) {
       storage = StorageKind::SliceInPlace;
-      storageOperands.push_back(lookup(dps.getTiedOpOperand(result)->get()));
+      storageOperands.push_back(lookup(getTiedDestination(result)));
     } else if (Value init = getTiedDestination(result)) {
       // A placeholder or a glued op's buffer: bufferization allocates it
       // right before this op, for this op alone.

@@ -36,8 +36,9 @@ std::vector<PatchPlan> serenity::planBands(llvm::ArrayRef<BandOp> ops,
       // A band of every column (a pool's window, a map read whole) is the
       // same in every tile of a band of patches: computed again (the rows
       // are recomputed anyway), not held across them as a copy.
-      bool cacheable = cacheHalos && !(alongCols && bandAlong.lo == 0 &&
-                                       bandAlong.hi == op.cols);
+      bool cacheable =
+          cacheHalos && op.cacheable &&
+          !(alongCols && bandAlong.lo == 0 && bandAlong.hi == op.cols);
       if (cacheable && !last.empty() && across(last) == across(entry.band) &&
           lastAlong.lo <= bandAlong.lo && lastAlong.hi > bandAlong.lo) {
         along(entry.band).hi = std::max(bandAlong.hi, lastAlong.hi);

@@ -45,6 +45,7 @@ PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, Grid grid,
     bandOp.cols = colsOf(result);
     bandOp.macs = this->facts.macs(op);
     bandOp.exit = llvm::is_contained(exits, result);
+    bandOp.cacheable = !isa<tensor::PadOp>(op);
     const std::optional<RowAccess> &access = this->facts.access(op);
     for (OpOperand &operand : op->getOpOperands()) {
       auto producer = indexOf.find(operand.get().getDefiningOp());

@@ -54,7 +54,9 @@ std::string serenity::getTileSpatialPipelineText(double maxExtraMacs,
       "alignment={2} fuse-requantize={4}}{5})",
       maxExtraMacs, stringifyEnum(halos), alignment,
       fuseRequantize ? "serenity-fuse-requantize{tile-window-ops=0}," : "",
-      fuseRequantize, fuseRequantize ? ",serenity-fuse-requantize" : "");
+      fuseRequantize,
+      fuseRequantize ? ",serenity-fuse-requantize{write-parts-in-place=1}"
+                     : "");
 }
 
 std::string

@@ -33,6 +33,7 @@
 #include "llvm/Support/Debug.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <limits>
 #include <thread>
 
 #define DEBUG_TYPE "serenity-tile-spatial"
@@ -167,7 +168,7 @@ constexpr unsigned kColumnCounts[] = {2, 4};
 /// The patch counts tried on groups around the peak (fewer: each is tiled
 /// in a copy), and how many groups the pass makes at most.
 constexpr unsigned kPeakPatchCounts[] = {2, 4, 8};
-constexpr unsigned kMaxGroups = 3;
+constexpr unsigned kMaxGroups = 6;
 /// Groups around the peak start and end at one of the kPeakCuts cuts with
 /// the fewest bytes across within kPeakWindow ops of it.
 constexpr unsigned kPeakCuts = 2;
@@ -252,7 +253,8 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
       failed(applyCandidate(groupableOps(copy.getBody().front()), candidate)))
     return failure();
   candidate.macs = countMacs(copy);
-  if (fuseRequantize && failed(fuseRequantization(copy)))
+  if (fuseRequantize && failed(fuseRequantization(copy, /*tileWindowOps=*/true,
+                                                  /*writePartsInPlace=*/true)))
     return failure();
   FailureOr<FunctionGraph> graph = FunctionGraph::build(copy);
   if (failed(graph))
@@ -269,7 +271,8 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
 FailureOr<uint64_t> TileSpatialPass::measureBound(func::FuncOp func) {
   auto [scratch, copy] = copyIntoScratch(func);
   SilenceThisThread silence(func.getContext());
-  if (fuseRequantize && failed(fuseRequantization(copy)))
+  if (fuseRequantize && failed(fuseRequantization(copy, /*tileWindowOps=*/true,
+                                                  /*writePartsInPlace=*/true)))
     return failure();
   // A scratch copy, measured and dropped: the upstream passes' output is
   // not verified.
@@ -579,16 +582,20 @@ void TileSpatialPass::runOnOperation() {
       };
       SmallVector<unsigned> starts = fewestBytes(before),
                             ends = fewestBytes(after);
-      // And the nearest ends that hold no more than every cut between them
-      // and the peak (the next block's or stage's ends): the fewest bytes
-      // may lie far off, at the classifier, while the peak recurs in the
-      // next blocks, which a group must hold too (MobileNetV2's 28x28
-      // blocks).
+      // And the nearest ends that hold no more than the starts and than
+      // every cut between them and the peak (the ends of the next blocks
+      // or stages): the fewest bytes may lie far off, at the classifier,
+      // while the peak recurs in the next blocks, which a group must hold
+      // too (MobileNetV2's 28x28 blocks).
+      uint64_t startBytes = std::numeric_limits<uint64_t>::max();
+      for (unsigned start : starts)
+        startBytes = std::min(startBytes, across[start]);
       unsigned nearEnds = 0;
       for (unsigned cut : after) {
         if (nearEnds == kPeakCuts || cut - peak > kPeakWindow)
           break;
-        if (llvm::any_of(after, [&](unsigned other) {
+        if (across[cut] > startBytes ||
+            llvm::any_of(after, [&](unsigned other) {
               return other < cut && across[other] < across[cut];
             }))
           continue;
@@ -636,7 +643,11 @@ void TileSpatialPass::runOnOperation() {
         firstRoundLowest = *measured;
       if (failed(measured) || measured->macs > budget)
         continue;
-      if (!best || measured->arenaBytes < best->arenaBytes)
+      // The lowest arena; among equals (a peak the group leaves outside
+      // bounds them all), the fewest MACs, which leaves the later rounds
+      // the most budget.
+      if (!best || std::make_pair(measured->arenaBytes, measured->macs) <
+                       std::make_pair(best->arenaBytes, best->macs))
         best = *measured;
     }
     if (round == 0) {

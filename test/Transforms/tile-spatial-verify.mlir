@@ -3,12 +3,12 @@
 // The model rounds every buffer to 16 bytes (docs/memory-model.md); a
 // larger `alignment` makes the bound differ, which shows what the pass does
 // when the model is wrong.
-// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=64 column-patches=1}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=KEPT --implicit-check-not=warning:
-// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=4096 column-patches=1}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=RESTORED --implicit-check-not=warning: --implicit-check-not=remark:
-// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=4096 column-patches=1}))" 2>/dev/null | FileCheck %s --check-prefix=IR
+// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=64 halos=recompute}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=KEPT --implicit-check-not=warning:
+// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=4096 halos=recompute}))" --mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefix=RESTORED --implicit-check-not=warning: --implicit-check-not=remark:
+// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{verify-arena=1 alignment=4096 halos=recompute}))" 2>/dev/null | FileCheck %s --check-prefix=IR
 
-// The two-convolution chain of tile-spatial.mlir, in bands of rows alone
-// (column-patches=1), as tile-spatial.mlir's AWARE run: 2 patches,
+// The two-convolution chain of tile-spatial.mlir, in bands of rows with
+// halos recomputed, as tile-spatial.mlir's AWARE run: 2 patches,
 // modeled at 1120 bytes, the function as it is at 1504 (each convolution
 // reads its input in place, with one padded border strip at a time). With
 // the buffers rounded up to 64 bytes, the bounds are 1152 and 1536: the

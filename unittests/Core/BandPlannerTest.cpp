@@ -164,4 +164,23 @@ TEST(BandPlanner, TwoDimensionalTilesCacheColumnHalos) {
             std::make_pair(uint64_t(2400), uint64_t(1920)));
 }
 
+// An op whose halos may not be cached (a pad) computes its whole band in
+// every patch, from its reader's needs; the op it reads keeps its cached
+// halo.
+TEST(BandPlanner, UncacheableOpsComputeTheirWholeBand) {
+  std::vector<BandOp> ops = chainOfThree();
+  ops[1].cacheable = false;
+  std::vector<PatchPlan> plans = planBands(ops, Grid{2, 1}, true);
+  ASSERT_EQ(plans.size(), 2u);
+  EXPECT_TRUE(plans[1][1].cached.empty());
+  EXPECT_EQ(plans[1][1].computed.rows, (RowRange{3, 8}));
+  // Op 0 caches rows 2-5 of the rows 2-8 that op 1's band reads.
+  EXPECT_EQ(plans[1][0].band.rows, (RowRange{2, 8}));
+  EXPECT_EQ(plans[1][0].cached.rows, (RowRange{2, 6}));
+  EXPECT_EQ(plans[1][0].computed.rows, (RowRange{6, 8}));
+  // Op 1 computes 5 + 5 rows: 100 MACs for 80.
+  EXPECT_EQ(countBandMacs(ops, plans),
+            std::make_pair(uint64_t(80 + 100 + 80), uint64_t(240)));
+}
+
 } // namespace

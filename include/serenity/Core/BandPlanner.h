@@ -77,6 +77,10 @@ struct BandOp {
   /// Whether its result leaves the group (then the patches assemble it
   /// whole, each an even share of its rows and columns).
   bool exit = false;
+  /// Whether its halos may be cached. A pad's are not: it costs no MACs
+  /// made again from its source's band (whose halo is cached), and read by
+  /// its window op alone it is no copy once bufferized (pad-free windows).
+  bool cacheable = true;
   /// An operand that an earlier op of the group makes.
   struct Input {
     /// The index of that op in the group.

@@ -45,10 +45,13 @@ void populatePadFreeWindowsPatterns(mlir::RewritePatternSet &patterns);
 
 /// --serenity-fuse-requantize on `function`'s body (its ops at the top; the
 /// tile loops it made before are left as they are); the element-wise fusion
-/// alone unless `tileWindowOps`. Emits an error at the op it cannot tile and
-/// fails.
+/// alone unless `tileWindowOps`; with `writePartsInPlace`, a tile loop
+/// whose result goes into a part of another tensor writes it there
+/// (--serenity-tile-spatial's patches). Emits an error at the op it cannot
+/// tile and fails.
 llvm::LogicalResult fuseRequantization(mlir::func::FuncOp function,
-                                       bool tileWindowOps = true);
+                                       bool tileWindowOps = true,
+                                       bool writePartsInPlace = false);
 
 /// Why `alignment` cannot align an arena, or none (it must be a power of
 /// two). Shared by --serenity-plan-memory and --serenity-pipeline.

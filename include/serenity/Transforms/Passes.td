@@ -190,7 +190,7 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     shapes, so bufferization and the arena planner see plain buffers: a
     patch's buffers are free again when the next one starts.
 
-    Memory-aware (the default), the pass makes up to 3 groups in greedy
+    Memory-aware (the default), the pass makes up to 6 groups in greedy
     rounds: groups that open the body (ending where the fewest bytes live
     on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches
     and the one with the fewest bytes across its end, each also in 2 and 4
@@ -202,7 +202,8 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     (docs/memory-model.md; `verify-arena` checks it). A round keeps the
     lowest within `max-extra-macs` (percent of the function's MACs,
     serenity's `countMacs`, for all groups together) if it is below the
-    arena so far. Otherwise the IR is left as it was. `group-ops` and
+    arena so far, among equals the one of fewest MACs. Otherwise the IR is
+    left as it was. `group-ops` and
     `patches` restrict the choice to the first N ops or N patches;
     `memory-aware=0` applies them as they are (`group-ops=0`: every op at
     the top that can be).
@@ -406,7 +407,11 @@ def SerenityFuseRequantize
       (rescale, rescale, add, rescale, clamp) becomes one i8 -> i8 op, a
       rescale and its clamp one i32 -> i8 op, and a float32 requantization
       (cast to f32, multiply, cast to i32, rescale: PyTorch's arithmetic)
-      one i32 -> i8 op, since it fuses from its integer end up.
+      one i32 -> i8 op, since it fuses from its integer end up. A
+      transpose of such an op's result (an NCHW input's rescale to int8,
+      then to NHWC) becomes a generic op first, so the rescale fuses into
+      it: one op reads the input where it lies and writes NHWC rows, which
+      patches can band.
     - An integer depthwise convolution of channel multiplier 1, which
       TOSA-to-Linalg writes into a 5-D accumulator behind a collapse_shape,
       becomes the 4-D depthwise convolution; one over a single input
@@ -435,6 +440,12 @@ def SerenityFuseRequantize
       channel it read was. One-shot bufferization writes that loop into
       the input's buffer; a stride-2 result is its corner (a strided
       view), which keeps the whole buffer until it dies.
+    - With `write-parts-in-place` (after --serenity-tile-spatial, as
+      --serenity-pipeline runs it), a tile loop whose result goes into a
+      part of another tensor (an `insert_slice`: a patch's band or an
+      assembled value) writes that part in place, as the op it tiled did
+      before the element-wise fusion made its destination a new
+      `tensor.empty`.
 
     Floating-point chains that end in floats are left alone. After one-shot
     bufferization,
@@ -448,6 +459,9 @@ def SerenityFuseRequantize
     Option<"tileWindowOps", "tile-window-ops", "bool", "true",
            "Tile convolutions and average pools with their requantization "
            "(otherwise only the element-wise fusions)">,
+    Option<"writePartsInPlace", "write-parts-in-place", "bool", "false",
+           "A tile loop whose result goes into a part of another tensor "
+           "writes that part in place (after --serenity-tile-spatial)">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::linalg::LinalgDialect",
