@@ -57,15 +57,20 @@ def count_mismatches(tmp_path, text, x, expected):
 def run_function(tmp_path, text, inputs, pipeline=False):
     """Runs the one public function of `text` on `inputs` (numpy arrays of
     its argument types) with mlir-runner: bufferized as upstream does, or
-    through --serenity-pipeline. Returns its results (integers; f32 as their
-    bits) and the heap peak in bytes."""
+    through --serenity-pipeline (`pipeline` True, or its options as a
+    string). Returns its results (integers; f32 as their bits) and the heap
+    peak in bytes."""
     sources = os.path.join(SOURCE, "test", "Execution", "Inputs")
     sys.path.insert(0, sources)
     import compare_runs  # noqa: E402
     model = tmp_path / "model.mlir"
     model.write_text(text)
     opt = os.path.join(BUILD, "bin", "serenity-opt")
-    flags = ["--serenity-pipeline"] if pipeline else ["--pass-pipeline=" + lowering.BUFFERIZE_UPSTREAM]
+    if isinstance(pipeline, str):
+        flags = ["--serenity-pipeline=" + pipeline]
+    else:
+        flags = (["--serenity-pipeline"] if pipeline
+                 else ["--pass-pipeline=" + lowering.BUFFERIZE_UPSTREAM])
     bufferized = subprocess.run([opt, str(model)] + flags, check=True, stdout=subprocess.PIPE,
                                 text=True).stdout
     (tmp_path / "bufferized.mlir").write_text(bufferized)

@@ -81,6 +81,32 @@ def test_examples_run_as_stock_tflm(tmp_path, name):
     assert list(np.asarray(result).ravel()) == list(expected)
 
 
+def test_person_detect_in_patches_fits_20_kib(tmp_path):
+    """Issue 30's target: person_detect's activations in at most 20 KiB
+    within 10% extra MACs (stock TFLM plans 55,296 bytes; 58,368 here without
+    patches), in patches of rows and columns, with stock TFLM's output on
+    the input ../shared/tflite ships, bit for bit, and 0 heap bytes."""
+    path = shared_model("person_detect")
+    text = import_tflite(open(path, "rb").read(), "model")
+    model = tmp_path / "pd.mlir"
+    model.write_text(text)
+    options = "tile-spatial=1 max-extra-macs=10"
+    remarks = subprocess.run([os.path.join(BUILD, "bin", "serenity-opt"), str(model),
+                              "--serenity-pipeline=" + options, "-o", os.devnull],
+                             check=True, stderr=subprocess.PIPE, text=True).stderr
+    tiled = re.search(r"serenity-tile-spatial: .*arena 58368 -> (\d+) bytes \(modeled\), "
+                      r"MACs (\d+) -> (\d+)", remarks)
+    assert tiled, remarks
+    assert int(tiled.group(1)) == 19200
+    assert int(tiled.group(3)) <= 1.10 * int(tiled.group(2))
+    assert "arena of 19200 bytes" in remarks
+    x = np.fromfile(os.path.join(MODELS, "person_detect.in.bin"), np.int8)
+    expected = np.fromfile(os.path.join(MODELS, "person_detect.out.bin"), np.int8)
+    (result,), heap = run_function(tmp_path, text, [x], pipeline=options)
+    assert heap == 0
+    assert list(np.asarray(result).ravel()) == list(expected)
+
+
 def test_person_detect_on_random_inputs_as_tflm_run(tmp_path):
     """Where stock TFLM is built (../shared/tflm/tflm_run), person_detect on
     three random inputs gives TFLM's outputs."""
