@@ -45,7 +45,9 @@ PatchBuilder::PatchBuilder(ArrayRef<Operation *> group, Grid grid,
     bandOp.cols = colsOf(result);
     bandOp.macs = this->facts.macs(op);
     bandOp.exit = llvm::is_contained(exits, result);
-    bandOp.cacheable = !isa<tensor::PadOp>(op);
+    // Made again at no cost (computeInto may also turn an empty band into
+    // a slice of another: none of it is kept across patches).
+    bandOp.cacheable = !isa<tensor::PadOp, tensor::EmptyOp>(op);
     const std::optional<RowAccess> &access = this->facts.access(op);
     for (OpOperand &operand : op->getOpOperands()) {
       auto producer = indexOf.find(operand.get().getDefiningOp());

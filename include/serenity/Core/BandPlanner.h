@@ -79,7 +79,8 @@ struct BandOp {
   bool exit = false;
   /// Whether its halos may be cached. A pad's are not: it costs no MACs
   /// made again from its source's band (whose halo is cached), and read by
-  /// its window op alone it is no copy once bufferized (pad-free windows).
+  /// its window op alone it is no copy once bufferized (pad-free windows);
+  /// nor an empty tensor's.
   bool cacheable = true;
   /// An operand that an earlier op of the group makes.
   struct Input {
