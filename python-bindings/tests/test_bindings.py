@@ -316,8 +316,10 @@ def test_report_gives_the_arena_that_runs(tmp_path):
     sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "zoo"))
     import generate  # after serenity: its `serenity.tosa` is the build's
     # Placed optimally (an exact placement stopped by its time limit
-    # would depend on the machine's load).
-    cell = generate.generate("nasnet_cell", size=16, channels=8, splat_weights=True)[0]
+    # would depend on the machine's load): at 8x8, also with patches (at
+    # 16x16 the tiles of rows and columns make more buffers than the
+    # placement proves in its time).
+    cell = generate.generate("nasnet_cell", size=8, channels=8, splat_weights=True)[0]
     path = tmp_path / "cell.mlir"
     path.write_text(cell)
     written = serenity.plan(cell, options="algorithm=program placement=tflm-greedy").arena_bytes
@@ -333,9 +335,9 @@ def test_report_gives_the_arena_that_runs(tmp_path):
                                                      written / patched)) in run
     assert "--ram 40960: the arena fits, %d bytes to spare" % (40960 - patched) in run
     tight = subprocess.run([os.path.join(BUILD, "bin", "serenity-report"), str(path), "-o",
-                            str(tmp_path / "plot"), "--ram", "16K"], check=True,
+                            str(tmp_path / "plot"), "--ram", "8K"], check=True,
                            stdout=subprocess.PIPE, text=True).stdout
-    assert "--ram 16384: the arena is %d bytes over even with patches" % (patched - 16384) in tight
+    assert "--ram 8192: the arena is %d bytes over even with patches" % (patched - 8192) in tight
 
 
 def test_report_json_and_arena_map_are_the_plan(tmp_path):
