@@ -89,6 +89,10 @@ def add_driver_arguments(parser, repetitions):
                         help="skip the rewrite + schedule column")
     parser.add_argument("--no-patches", action="store_true",
                         help="skip the arenas with --serenity-tile-spatial")
+
+
+def add_jobs_argument(parser):
+    """--jobs, for the scripts that run their drivers through run_jobs."""
     parser.add_argument("--jobs", type=int, default=1,
                         help="drivers run at once, one model each (1 for the committed "
                              "runs: their times are measured alone)")
@@ -632,6 +636,7 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("extra", nargs="*", help="more .mlir files to measure")
     add_driver_arguments(parser, repetitions=5)
+    add_jobs_argument(parser)
     parser.add_argument("--no-plots", action="store_true")
     parser.add_argument("--no-linalg", action="store_true",
                         help="skip the models lowered to Linalg on tensors")

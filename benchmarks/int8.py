@@ -75,6 +75,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     harness.add_driver_arguments(parser, repetitions=1)
+    harness.add_jobs_argument(parser)
     parser.add_argument("--f32", default=os.path.join(HERE, "results", "latest-arena.csv"),
                         help="the f32 arena rows to compare with (harness.py's)")
     args = parser.parse_args()
