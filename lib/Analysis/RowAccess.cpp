@@ -18,8 +18,7 @@ int64_t serenity::colsOf(Value value) {
   return type.getRank() > kColDim ? type.getDimSize(kColDim) : 1;
 }
 
-/// Whether `value` is a statically shaped tensor with columns.
-static bool hasCols(Value value) {
+bool serenity::hasCols(Value value) {
   return hasRows(value) &&
          cast<RankedTensorType>(value.getType()).getRank() > kColDim;
 }

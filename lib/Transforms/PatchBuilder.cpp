@@ -73,10 +73,7 @@ bool PatchBuilder::fitsGrid() {
   // An op without columns (a pool's window) is computed whole.
   return !tilesCols() || llvm::all_of(ops, [&](Operation *op) {
     const std::optional<RowAccess> &access = facts.access(op);
-    return access &&
-           (access->tilesColumns() ||
-            cast<RankedTensorType>(op->getResult(0).getType()).getRank() <=
-                kColDim);
+    return access && (access->tilesColumns() || !hasCols(op->getResult(0)));
   });
 }
 
@@ -122,22 +119,10 @@ Value PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
   return part;
 }
 
-/// Whether `inner` lies within `outer`.
-static bool contains(const Tile &outer, const Tile &inner) {
-  return inner.rows.lo >= outer.rows.lo && inner.rows.hi <= outer.rows.hi &&
-         inner.cols.lo >= outer.cols.lo && inner.cols.hi <= outer.cols.hi;
-}
-
-/// `inner`, counted from the corner of `outer`.
-static Tile relativeTo(const Tile &outer, const Tile &inner) {
-  return {{inner.rows.lo - outer.rows.lo, inner.rows.hi - outer.rows.lo},
-          {inner.cols.lo - outer.cols.lo, inner.cols.hi - outer.cols.lo}};
-}
-
 Value PatchBuilder::sliceOfBand(OpBuilder &builder, Location loc, Value value,
                                 Tile tile) {
   auto [band, bandTile] = bands.lookup(value);
-  if (!band || !contains(bandTile, tile))
+  if (!band || !bandTile.contains(tile))
     return nullptr;
   // Exactly the part this patch computed after the cached one: that part
   // itself, as the slice of the band would fold to (bufferized, the reader
@@ -146,7 +131,7 @@ Value PatchBuilder::sliceOfBand(OpBuilder &builder, Location loc, Value value,
   auto [part, partTile] = computedParts.lookup(value);
   if (part && partTile == tile)
     return part;
-  return sliceTile(builder, loc, band, relativeTo(bandTile, tile));
+  return sliceTile(builder, loc, band, bandTile.relative(tile));
 }
 
 /// The offsets, sizes and strides of tile `tile` of a tensor of `type`,
@@ -359,12 +344,12 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op, Tile tile) {
       return nullptr;
     wanted = {*rows, *cols};
     auto [band, bandTile] = bands.lookup(slice.getSource());
-    if (!band || !contains(bandTile, wanted))
+    if (!band || !bandTile.contains(wanted))
       return nullptr;
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPoint(slice);
     SmallVector<OpFoldResult> sliceOffsets = slice.getMixedOffsets();
-    Tile inBand = relativeTo(bandTile, wanted);
+    Tile inBand = bandTile.relative(wanted);
     sliceOffsets[kRowDim] = builder.getIndexAttr(inBand.rows.lo);
     if (slice.getSourceType().getRank() > kColDim)
       sliceOffsets[kColDim] = builder.getIndexAttr(inBand.cols.lo);
@@ -458,7 +443,7 @@ LogicalResult PatchBuilder::run() {
       } else {
         // The cached part first, then the new one computed in place.
         auto [halo, haloTile] = halos.lookup(result);
-        if (!halo || !contains(haloTile, entry.cached))
+        if (!halo || !haloTile.contains(entry.cached))
           return op->emitOpError("serenity-tile-spatial: no halo holds rows ")
                  << entry.cached.rows.lo << " to " << entry.cached.rows.hi
                  << ", columns " << entry.cached.cols.lo << " to "
@@ -470,11 +455,11 @@ LogicalResult PatchBuilder::run() {
             builder, loc, withTile(result.getType(), entry.band), ValueRange());
         bandOps.push_back(band.getDefiningOp());
         Value cached =
-            sliceTile(builder, loc, halo, relativeTo(haloTile, entry.cached));
+            sliceTile(builder, loc, halo, haloTile.relative(entry.cached));
         if (cached != halo)
           bandOps.push_back(cached.getDefiningOp());
         TileSlice cachedSlice(builder, cast<RankedTensorType>(band.getType()),
-                              relativeTo(entry.band, entry.cached));
+                              entry.band.relative(entry.cached));
         band = tensor::InsertSliceOp::create(
             builder, loc, cached, band, cachedSlice.offsets, cachedSlice.sizes,
             cachedSlice.strides);
@@ -483,7 +468,7 @@ LogicalResult PatchBuilder::run() {
           Value part = buildBand(builder, op, entry.computed);
           if (!part)
             return cannotCompute();
-          Tile computedInBand = relativeTo(entry.band, entry.computed);
+          Tile computedInBand = entry.band.relative(entry.computed);
           part = computeInto(builder, part, band, computedInBand, bandOps);
           TileSlice slice(builder, cast<RankedTensorType>(band.getType()),
                           computedInBand);

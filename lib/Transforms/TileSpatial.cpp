@@ -590,14 +590,15 @@ void TileSpatialPass::runOnOperation() {
       uint64_t startBytes = std::numeric_limits<uint64_t>::max();
       for (unsigned start : starts)
         startBytes = std::min(startBytes, across[start]);
+      // (`after` ascends: the fewest bytes so far is a running minimum.)
       unsigned nearEnds = 0;
+      uint64_t fewestSoFar = std::numeric_limits<uint64_t>::max();
       for (unsigned cut : after) {
         if (nearEnds == kPeakCuts || cut - peak > kPeakWindow)
           break;
-        if (across[cut] > startBytes ||
-            llvm::any_of(after, [&](unsigned other) {
-              return other < cut && across[other] < across[cut];
-            }))
+        bool fewest = across[cut] <= fewestSoFar;
+        fewestSoFar = std::min(fewestSoFar, across[cut]);
+        if (!fewest || across[cut] > startBytes)
           continue;
         ++nearEnds;
         if (!llvm::is_contained(ends, cut))

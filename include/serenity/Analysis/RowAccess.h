@@ -37,6 +37,8 @@ inline Tile wholeTile(mlir::Value value) {
 
 /// Whether `value` is a statically shaped tensor with rows.
 bool hasRows(mlir::Value value);
+/// Whether `value` is a statically shaped tensor with columns.
+bool hasCols(mlir::Value value);
 
 /// How a tileable op maps rows (and columns) of its result to those of its
 /// operands.

@@ -62,6 +62,16 @@ struct Tile {
     rows.unite(other.rows);
     cols.unite(other.cols);
   }
+  /// Whether `inner` lies within this tile.
+  bool contains(const Tile &inner) const {
+    return inner.rows.lo >= rows.lo && inner.rows.hi <= rows.hi &&
+           inner.cols.lo >= cols.lo && inner.cols.hi <= cols.hi;
+  }
+  /// `inner`, counted from this tile's corner.
+  Tile relative(const Tile &inner) const {
+    return {{inner.rows.lo - rows.lo, inner.rows.hi - rows.lo},
+            {inner.cols.lo - cols.lo, inner.cols.hi - cols.lo}};
+  }
   bool operator==(const Tile &other) const {
     return rows == other.rows && cols == other.cols;
   }
