@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -181,13 +182,33 @@ static bool isViewLikeOp(Operation *op) {
              op);
 }
 
+/// Whether `user` of a map only copies a part of it before `writer` runs:
+/// a slice read as an input of ops that write buffers of their own (a
+/// copy), all before `writer` in its block. A patch copies the halo rows of
+/// a band into its cache so before the band dies.
+static bool copiesPartBefore(Operation *user, Operation *writer) {
+  auto slice = dyn_cast<tensor::ExtractSliceOp>(user);
+  auto isBefore = [&](Operation *op) {
+    return op->getBlock() == writer->getBlock() && op->isBeforeInBlock(writer);
+  };
+  return slice && isBefore(slice) &&
+         llvm::all_of(slice->getUses(), [&](OpOperand &use) {
+           auto reader = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+           return reader && reader.isDpsInput(&use) && isBefore(reader);
+         });
+}
+
 bool serenity::mayWriteOverInput(
     Value input, Value result, function_ref<Operation *(Operation *)> getNode) {
   Operation *producer = input.getDefiningOp();
   Operation *writer = result.getDefiningOp();
   if (!producer || !writer || producer->getBlock() != writer->getBlock() ||
-      producer->hasTrait<OpTrait::ConstantLike>() || isViewLikeOp(producer) ||
-      !input.hasOneUse())
+      producer->hasTrait<OpTrait::ConstantLike>() || isViewLikeOp(producer))
+    return false;
+  // One reader besides the copies of parts taken before.
+  if (llvm::count_if(input.getUsers(), [&](Operation *user) {
+        return !copiesPartBefore(user, writer);
+      }) != 1)
     return false;
   if (llvm::any_of(result.getUsers(), [](Operation *user) {
         return user->hasTrait<OpTrait::IsTerminator>() || isViewLikeOp(user);

@@ -439,25 +439,63 @@ struct SimplifyTileLoopsPass
 /// its init, a tensor.empty the element-wise fusion made of the part (its
 /// RemoveOutsDependency), becomes the part again, so that no buffer of the
 /// part's size is allocated beside X (the memory model counts the loop so:
-/// FunctionGraph's slices written in place).
+/// FunctionGraph's slices written in place). Other readers of the result
+/// (the next patch's halo cache, the next op of the group) read that part
+/// of X instead, the insert moved up to the loop.
 void writeIntoInsertedPart(RewriterBase &rewriter, Operation *loop) {
   auto loopLike = dyn_cast<LoopLikeOpInterface>(loop);
-  if (!loopLike || loop->getNumResults() != 1 ||
-      !loop->getResult(0).hasOneUse())
+  if (!loopLike || loop->getNumResults() != 1)
     return;
-  auto insert =
-      dyn_cast<tensor::InsertSliceOp>(*loop->getResult(0).getUsers().begin());
-  OpOperand *init = loopLike.getTiedLoopInit(loop->getResult(0));
+  OpResult result = loop->getResult(0);
+  tensor::InsertSliceOp insert;
+  for (OpOperand &use : result.getUses()) {
+    auto user = dyn_cast<tensor::InsertSliceOp>(use.getOwner());
+    if (!user || use.getOperandNumber() != 0)
+      continue;
+    if (insert)
+      return;
+    insert = user;
+  }
+  OpOperand *init = loopLike.getTiedLoopInit(result);
   auto empty = init ? init->get().getDefiningOp<tensor::EmptyOp>() : nullptr;
-  if (!insert || insert.getSource() != loop->getResult(0) || !empty ||
-      !empty->hasOneUse() || empty.getType() != insert.getSourceType())
+  if (!insert || !empty || !empty->hasOneUse() ||
+      empty.getType() != insert.getSourceType() ||
+      insert->getBlock() != loop->getBlock())
     return;
   Value dest = insert.getDest();
   Operation *destProducer = dest.getDefiningOp();
   if (!destProducer || destProducer->getBlock() != loop->getBlock() ||
       !destProducer->isBeforeInBlock(loop) || !dest.hasOneUse())
     return;
+  // Other readers of the result read it where the loop wrote it, in X; the
+  // insert (a no-op then) goes after the last of them, before X is read, so
+  // that bufferization sees no read of the part after X's write.
+  Operation *lastReader = loop;
+  for (Operation *user : result.getUsers()) {
+    Operation *reader = loop->getBlock()->findAncestorOpInBlock(*user);
+    if (user != insert.getOperation() && reader &&
+        lastReader->isBeforeInBlock(reader))
+      lastReader = reader;
+  }
+  auto isBefore = [&](Operation *op, Operation *point) {
+    return op->getBlock() == point->getBlock() && op->isBeforeInBlock(point);
+  };
+  bool movable = llvm::all_of(insert->getOperands(),
+                              [&](Value operand) {
+                                Operation *producer = operand.getDefiningOp();
+                                return operand == result || !producer ||
+                                       producer == lastReader ||
+                                       isBefore(producer, lastReader);
+                              }) &&
+                 llvm::all_of(insert->getUsers(), [&](Operation *user) {
+                   Operation *bandReader =
+                       loop->getBlock()->findAncestorOpInBlock(*user);
+                   return bandReader && isBefore(lastReader, bandReader);
+                 });
+  if (!movable)
+    return;
   OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.moveOpAfter(insert, lastReader);
   rewriter.setInsertionPoint(loop);
   Value part = tensor::ExtractSliceOp::create(
       rewriter, insert.getLoc(), dest, insert.getMixedOffsets(),

@@ -164,11 +164,17 @@ void recordPatches(func::FuncOp func, unsigned groups, unsigned cachedGroups,
 constexpr unsigned kPatchCounts[] = {2, 3, 4, 6, 8, 12, 16};
 /// The columns of patches tried in each band of groups that open the body
 /// (halos cached along columns: no more MACs than bands alone).
-constexpr unsigned kColumnCounts[] = {2, 4};
+constexpr unsigned kColumnCounts[] = {2, 4, 8};
 /// The patch counts tried on groups around the peak (fewer: each is tiled
 /// in a copy), and how many groups the pass makes at most.
 constexpr unsigned kPeakPatchCounts[] = {2, 4, 8};
 constexpr unsigned kMaxGroups = 6;
+/// How many of the first round's trade-offs of arena against MACs the
+/// greedy goes on from.
+constexpr unsigned kFirstGroupChoices = 2;
+/// How many rounds the greedy makes at most: each tiles a group or tiles
+/// again the one that holds the peak.
+constexpr unsigned kMaxRounds = 10;
 /// Groups around the peak start and end at one of the kPeakCuts cuts with
 /// the fewest bytes across within kPeakWindow ops of it.
 constexpr unsigned kPeakCuts = 2;
@@ -183,9 +189,19 @@ struct Candidate {
   unsigned columns = 1;
   Grid grid() const { return {patches, columns}; }
   uint64_t arenaBytes = 0, macs = 0;
+  /// The most bytes live while the group's patches run: what the group
+  /// itself holds, where the arena peaks elsewhere.
+  uint64_t groupPeakBytes = 0;
   /// Where the memory model's live bytes peak in the tiled copy: the
   /// location of the op there (that of the op it was banded from).
   LocationAttr peakLoc;
+  /// The order the search prefers: the lowest arena; among equals (a peak
+  /// the group leaves outside bounds them all), the fewest MACs, which
+  /// leaves the later groups the most budget, then the least the group
+  /// holds itself, which a later group cannot lower.
+  auto rank() const {
+    return std::make_tuple(arenaBytes, macs, groupPeakBytes);
+  }
 };
 
 /// Tiles `candidate`'s group of `ops` (groupableOps of their body); adds
@@ -249,9 +265,15 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
   auto [scratch, copy] = copyIntoScratch(func);
   // Diagnostics of the copy are the estimate's business only.
   SilenceThisThread silence(func.getContext());
-  if (candidate.patches > 0 &&
-      failed(applyCandidate(groupableOps(copy.getBody().front()), candidate)))
-    return failure();
+  // The group's patches carry the locations of its ops.
+  llvm::DenseSet<Attribute> groupLocs;
+  if (candidate.patches > 0) {
+    SmallVector<Operation *> ops = groupableOps(copy.getBody().front());
+    for (Operation *op : ArrayRef(ops).slice(candidate.start, candidate.count))
+      groupLocs.insert(LocationAttr(op->getLoc()));
+    if (failed(applyCandidate(ops, candidate)))
+      return failure();
+  }
   candidate.macs = countMacs(copy);
   if (fuseRequantize && failed(fuseRequantization(copy, /*tileWindowOps=*/true,
                                                   /*writePartsInPlace=*/true)))
@@ -265,6 +287,19 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
   candidate.arenaBytes = trace.peak;
   if (trace.peakStep)
     candidate.peakLoc = graph->getOperation(order[*trace.peakStep])->getLoc();
+  // From the group's first step to its last (fused ops keep the location
+  // of the op they were fused into).
+  std::optional<size_t> first, last;
+  for (auto [step, node] : llvm::enumerate(order))
+    if (groupLocs.contains(LocationAttr(graph->getOperation(node)->getLoc()))) {
+      first = first.value_or(step);
+      last = step;
+    }
+  candidate.groupPeakBytes = 0;
+  if (first)
+    for (size_t step = *first; step <= *last; ++step)
+      candidate.groupPeakBytes =
+          std::max(candidate.groupPeakBytes, trace.steps[step].footprint);
   return candidate;
 }
 
@@ -412,9 +447,6 @@ void TileSpatialPass::runOnOperation() {
         "serenity-tile-spatial: as it is: arena {0} bytes (modeled), MACs {1}",
         original->arenaBytes, original->macs);
   double budget = original->macs * (1.0 + maxExtraMacs / 100.0);
-  Candidate current = *original;
-  unsigned groups = 0, cachedGroups = 0, totalOps = 0, mostPatches = 0,
-           mostColumns = 1;
   // The given patch count, or `defaults`.
   auto patchCounts = [&](ArrayRef<unsigned> defaults) {
     return patches ? SmallVector<unsigned>{patches.getValue()}
@@ -430,17 +462,36 @@ void TileSpatialPass::runOnOperation() {
   // Greedy: each round tiles the group that lowers the arena most, until
   // none does or the MAC budget is spent. The first round tries groups that
   // open the body (the stem); every round tries groups around the op that
-  // holds the modeled peak.
-  llvm::DenseSet<Operation *> tiledBefore;
-  // The function before the first group, should verify-arena find that
-  // the tiling does not bufferize below it.
-  OwningOpRef<func::FuncOp> untiled;
+  // holds the modeled peak. The first group decides most: the rounds after
+  // it go on from each of the first round's best trade-offs of arena
+  // against MACs (tilings of copies of the function), and the lowest
+  // arena at the end wins.
+  // A group as tiled: how many groupable ops the body had after it, and
+  // the locations of its ops (which its patches carry).
+  struct TiledGroup {
+    Candidate candidate;
+    size_t opsAfter = 0;
+    llvm::DenseSet<Attribute> locs;
+  };
+  struct Tiling {
+    OwningOpRef<func::FuncOp> func;
+    Candidate current;
+    unsigned groups = 0, cachedGroups = 0, totalOps = 0, mostPatches = 0,
+             mostColumns = 1;
+    llvm::DenseSet<Operation *> tiledBefore;
+    SmallVector<TiledGroup> tiled;
+  };
   // What the first round found, for a remark that says why nothing was
   // tiled: how many candidates, the lowest arena among those within the MAC
   // budget and among all.
   size_t firstRoundCandidates = 0, firstRoundOverBudget = 0;
   std::optional<Candidate> firstRoundBest, firstRoundLowest;
-  for (unsigned round = 0; round < kMaxGroups; ++round) {
+  // The candidates of a round of `tiling` within the MAC budget, measured.
+  auto measureRound = [&](Tiling &tiling,
+                          unsigned round) -> SmallVector<Candidate> {
+    Block &body = tiling.func->getBody().front();
+    const Candidate &current = tiling.current;
+    const llvm::DenseSet<Operation *> &tiledBefore = tiling.tiledBefore;
     ops = groupableOps(body);
     facts = OpFacts();
     SmallVector<uint64_t> across = bytesAcrossCuts(ops);
@@ -587,6 +638,23 @@ void TileSpatialPass::runOnOperation() {
       // or stages): the fewest bytes may lie far off, at the classifier,
       // while the peak recurs in the next blocks, which a group must hold
       // too (MobileNetV2's 28x28 blocks).
+      // And the nearest starts, each holding fewer bytes than every cut
+      // between it and the peak (the starts of the peak's block and of the
+      // one before): a group of the block alone can cost few MACs where
+      // one from the far quiet cut, through whole stages, costs many
+      // (MobileNetV2's 14x14x576 blocks).
+      unsigned nearStarts = 0;
+      uint64_t fewestBefore = std::numeric_limits<uint64_t>::max();
+      for (unsigned cut : llvm::reverse(before)) {
+        if (nearStarts == kPeakCuts || peak - cut > kPeakWindow)
+          break;
+        if (across[cut] >= fewestBefore)
+          continue;
+        fewestBefore = across[cut];
+        ++nearStarts;
+        if (!llvm::is_contained(starts, cut))
+          starts.push_back(cut);
+      }
       uint64_t startBytes = std::numeric_limits<uint64_t>::max();
       for (unsigned start : starts)
         startBytes = std::min(startBytes, across[start]);
@@ -616,9 +684,9 @@ void TileSpatialPass::runOnOperation() {
     // in parallel (the function itself is only read).
     SmallVector<FailureOr<Candidate>> results(candidates.size(), failure());
     parallelFor(func.getContext(), 0, candidates.size(), [&](size_t index) {
-      results[index] = estimate(func, candidates[index]);
+      results[index] = estimate(*tiling.func, candidates[index]);
     });
-    std::optional<Candidate> best;
+    SmallVector<Candidate> measuredCandidates;
     for (auto [candidate, measured] : llvm::zip(candidates, results)) {
       if (reportCandidates) {
         std::string what = llvm::formatv(
@@ -642,33 +710,174 @@ void TileSpatialPass::runOnOperation() {
           (!firstRoundLowest ||
            measured->arenaBytes < firstRoundLowest->arenaBytes))
         firstRoundLowest = *measured;
-      if (failed(measured) || measured->macs > budget)
-        continue;
-      // The lowest arena; among equals (a peak the group leaves outside
-      // bounds them all), the fewest MACs, which leaves the later rounds
-      // the most budget.
-      if (!best || std::make_pair(measured->arenaBytes, measured->macs) <
-                       std::make_pair(best->arenaBytes, best->macs))
-        best = *measured;
+      if (succeeded(measured) && measured->macs <= budget)
+        measuredCandidates.push_back(*measured);
     }
-    if (round == 0) {
+    if (round == 0)
       firstRoundCandidates = candidates.size();
-      firstRoundBest = best;
+    return measuredCandidates;
+  };
+  auto best = [](ArrayRef<Candidate> candidates) -> std::optional<Candidate> {
+    auto lowest = llvm::min_element(candidates,
+                                    [](const Candidate &a, const Candidate &b) {
+                                      return a.rank() < b.rank();
+                                    });
+    if (lowest == candidates.end())
+      return std::nullopt;
+    return *lowest;
+  };
+  // Tiles `group` in `tiling`.
+  auto tileGroup = [&](Tiling &tiling, const Candidate &group) {
+    Block &body = tiling.func->getBody().front();
+    SmallVector<Operation *> ops = groupableOps(body);
+    TiledGroup tiled{group};
+    for (Operation *op : ArrayRef(ops).slice(group.start, group.count))
+      tiled.locs.insert(LocationAttr(op->getLoc()));
+    if (failed(applyCandidate(ops, group, &tiling.tiledBefore)))
+      return failure();
+    tiled.opsAfter = groupableOps(body).size();
+    tiling.tiled.push_back(std::move(tiled));
+    tiling.current = group;
+    ++tiling.groups;
+    tiling.cachedGroups += group.cacheHalos;
+    tiling.totalOps += group.count;
+    tiling.mostPatches = std::max(tiling.mostPatches, group.patches);
+    tiling.mostColumns = std::max(tiling.mostColumns, group.columns);
+    return success();
+  };
+  // `tiling`'s groups tiled again in a copy of the function, the one at
+  // `index` as `replacement` (its ops, in another grid or halo mode), and
+  // measured; the groups after it and behind it in the body shift by the
+  // difference in ops.
+  auto retile = [&](const Tiling &tiling, size_t index,
+                    const Candidate &replacement) -> FailureOr<Tiling> {
+    SilenceThisThread silence(func.getContext());
+    Tiling again{func.clone(), *original};
+    const Candidate &replaced = tiling.tiled[index].candidate;
+    int64_t shift = 0;
+    for (auto [position, group] : llvm::enumerate(tiling.tiled)) {
+      Candidate candidate = group.candidate;
+      if (position == index) {
+        candidate = replacement;
+        SmallVector<Operation *> ops =
+            groupableOps(again.func->getBody().front());
+        if (!PatchBuilder(ArrayRef(ops).slice(candidate.start, candidate.count),
+                          candidate.grid(), candidate.cacheHalos)
+                 .fitsGrid())
+          return failure();
+      } else if (position > index && candidate.start > replaced.start) {
+        candidate.start += shift;
+      }
+      if (failed(tileGroup(again, candidate)))
+        return failure();
+      if (position == index)
+        shift = int64_t(again.tiled.back().opsAfter) - int64_t(group.opsAfter);
     }
-    if (!best || best->arenaBytes >= current.arenaBytes)
-      break;
-    if (verifyArena && !untiled)
-      untiled = func.clone();
-    if (failed(applyCandidate(ops, *best, &tiledBefore)))
+    FailureOr<Candidate> measured = estimate(*again.func, Candidate());
+    if (failed(measured))
+      return failure();
+    again.current = *measured;
+    return again;
+  };
+  // The tiled group that holds `tiling`'s peak in finer grids (more
+  // patches or columns) or the other halo mode, the lowest within the
+  // budget if it is lower: a group chosen when a peak elsewhere bounded
+  // the arena may hold the peak now.
+  auto refinePeakGroup = [&](const Tiling &tiling) -> std::optional<Tiling> {
+    if (!tiling.current.peakLoc)
+      return std::nullopt;
+    const TiledGroup *peakGroup =
+        llvm::find_if(tiling.tiled, [&](const TiledGroup &group) {
+          return group.locs.contains(tiling.current.peakLoc);
+        });
+    if (peakGroup == tiling.tiled.end())
+      return std::nullopt;
+    const Candidate &group = peakGroup->candidate;
+    // Its grid, or the next finer ones: up to two more patch counts, one
+    // more column count (columns cache their halos along them).
+    auto finer = [](ArrayRef<unsigned> counts, unsigned count, unsigned steps) {
+      SmallVector<unsigned> finer = {count};
+      for (unsigned next : counts)
+        if (next > count && finer.size() <= steps)
+          finer.push_back(next);
+      return finer;
+    };
+    SmallVector<unsigned> rowCounts = finer(patchCounts(kPatchCounts),
+                                            group.patches, 2),
+                          colCounts = {group.columns};
+    if (halos == HaloMode::Auto)
+      colCounts = finer(columnCounts(), group.columns, 1);
+    SmallVector<Candidate> replacements;
+    for (unsigned rows : rowCounts)
+      for (unsigned cols : colCounts)
+        for (bool cache : {false, true}) {
+          Candidate replacement = group;
+          replacement.patches = rows;
+          replacement.columns = cols;
+          replacement.cacheHalos = cache;
+          if ((cols > 1 && !cache) ||
+              halos == (cache ? HaloMode::Recompute : HaloMode::Cache) ||
+              (rows == group.patches && cols == group.columns &&
+               cache == group.cacheHalos))
+            continue;
+          replacements.push_back(replacement);
+        }
+    SmallVector<std::optional<Tiling>> results(replacements.size());
+    size_t index = peakGroup - tiling.tiled.begin();
+    parallelFor(func.getContext(), 0, replacements.size(), [&](size_t i) {
+      FailureOr<Tiling> again = retile(tiling, index, replacements[i]);
+      if (succeeded(again) && again->current.macs <= budget)
+        results[i] = std::move(*again);
+    });
+    std::optional<Tiling> lowest;
+    for (std::optional<Tiling> &result : results)
+      if (result && (!lowest || std::make_pair(result->current.arenaBytes,
+                                               result->current.macs) <
+                                    std::make_pair(lowest->current.arenaBytes,
+                                                   lowest->current.macs)))
+        lowest = std::move(result);
+    if (!lowest || lowest->current.arenaBytes >= tiling.current.arenaBytes)
+      return std::nullopt;
+    return lowest;
+  };
+  // The first round, then the greedy from each of its trade-offs.
+  Tiling asItIs{func.clone(), *original};
+  SmallVector<Candidate> firstGroups = measureRound(asItIs, 0);
+  firstRoundBest = best(firstGroups);
+  SmallVector<Candidate> firstChoices;
+  llvm::sort(firstGroups, [](const Candidate &a, const Candidate &b) {
+    return a.rank() < b.rank();
+  });
+  for (const Candidate &group : firstGroups)
+    if (group.arenaBytes < original->arenaBytes &&
+        firstChoices.size() < kFirstGroupChoices &&
+        (firstChoices.empty() || group.macs < firstChoices.back().macs))
+      firstChoices.push_back(group);
+  std::optional<Tiling> chosen;
+  for (const Candidate &first : firstChoices) {
+    Tiling tiling{func.clone(), *original};
+    if (failed(tileGroup(tiling, first)))
       return signalPassFailure();
-    current = *best;
-    ++groups;
-    cachedGroups += best->cacheHalos;
-    totalOps += best->count;
-    mostPatches = std::max(mostPatches, best->patches);
-    mostColumns = std::max(mostColumns, best->columns);
+    for (unsigned round = 1; round < kMaxRounds; ++round) {
+      std::optional<Candidate> next;
+      if (tiling.groups < kMaxGroups)
+        next = best(measureRound(tiling, round));
+      if (next && next->arenaBytes < tiling.current.arenaBytes) {
+        if (failed(tileGroup(tiling, *next)))
+          return signalPassFailure();
+        continue;
+      }
+      std::optional<Tiling> refined = refinePeakGroup(tiling);
+      if (!refined)
+        break;
+      tiling = std::move(*refined);
+    }
+    if (!chosen ||
+        std::make_pair(tiling.current.arenaBytes, tiling.current.macs) <
+            std::make_pair(chosen->current.arenaBytes, chosen->current.macs))
+      chosen = std::move(tiling);
   }
-  if (groups == 0) {
+  if (!chosen) {
     // Why: nothing to try, nothing that tiles, the best within the budget
     // no lower, or the lower ones over the budget.
     auto describe = [&](const Candidate &candidate) {
@@ -708,6 +917,13 @@ void TileSpatialPass::runOnOperation() {
         original->arenaBytes, maxExtraMacs.getValue(), why);
     return;
   }
+  // The function before the tiling, should verify-arena find that the
+  // tiling does not bufferize below it.
+  OwningOpRef<func::FuncOp> untiled;
+  if (verifyArena)
+    untiled = func.clone();
+  func.getBody().takeBody(chosen->func->getBody());
+  const Candidate &current = chosen->current;
   if (verifyArena) {
     FailureOr<uint64_t> tiledBound = measureBound(func);
     if (failed(tiledBound) || *tiledBound >= *originalBound) {
@@ -726,21 +942,25 @@ void TileSpatialPass::runOnOperation() {
     }
     warnIfNotModeled(func, "as tiled", current.arenaBytes, *tiledBound);
   }
-  recordPatches(func, groups, cachedGroups, totalOps, mostPatches, mostColumns,
-                original->macs, current.macs);
+  recordPatches(func, chosen->groups, chosen->cachedGroups, chosen->totalOps,
+                chosen->mostPatches, chosen->mostColumns, original->macs,
+                current.macs);
   emitRemark(func.getLoc()) << llvm::formatv(
       "serenity-tile-spatial: {0} ops in {1} group(s), at most {2} "
       "patches{9}: arena {3} -> {4} bytes (modeled), MACs {5} -> {6} "
       "(+{7:F1}%){8}",
-      totalOps, groups, mostPatches, original->arenaBytes, current.arenaBytes,
-      original->macs, current.macs,
+      chosen->totalOps, chosen->groups, chosen->mostPatches,
+      original->arenaBytes, current.arenaBytes, original->macs, current.macs,
       original->macs
           ? 100.0 * (double(current.macs) - original->macs) / original->macs
           : 0.0,
-      cachedGroups ? llvm::formatv(", halos cached in {0}", cachedGroups).str()
-                   : std::string(),
-      mostColumns > 1
-          ? llvm::formatv(", each band in up to {0} columns", mostColumns).str()
+      chosen->cachedGroups
+          ? llvm::formatv(", halos cached in {0}", chosen->cachedGroups).str()
+          : std::string(),
+      chosen->mostColumns > 1
+          ? llvm::formatv(", each band in up to {0} columns",
+                          chosen->mostColumns)
+                .str()
           : std::string());
 }
 

@@ -97,9 +97,9 @@ def test_person_detect_in_patches_fits_20_kib(tmp_path):
     tiled = re.search(r"serenity-tile-spatial: .*arena 58368 -> (\d+) bytes \(modeled\), "
                       r"MACs (\d+) -> (\d+)", remarks)
     assert tiled, remarks
-    assert int(tiled.group(1)) == 19200
+    assert int(tiled.group(1)) == 13120
     assert int(tiled.group(3)) <= 1.10 * int(tiled.group(2))
-    assert "arena of 19200 bytes" in remarks
+    assert "arena of 13120 bytes" in remarks
     x = np.fromfile(os.path.join(MODELS, "person_detect.in.bin"), np.int8)
     expected = np.fromfile(os.path.join(MODELS, "person_detect.out.bin"), np.int8)
     (result,), heap = run_function(tmp_path, text, [x], pipeline=options)

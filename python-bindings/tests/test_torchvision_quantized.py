@@ -72,3 +72,32 @@ def test_quantized_torchvision_model_runs_bit_exact(name, fx, tmp_path, request)
                                                                   logits.size))
     assert mismatches == 0
     assert heap == 0
+
+
+def test_mobilenet_v2_in_patches_runs_bit_exact(tmp_path, request):
+    """MobileNetV2 through --serenity-pipeline with patches within 10% extra
+    MACs (the issue's budget): halo caches copied before a band is written
+    over in place, parts of bands written where they go while the next op
+    reads them. PyTorch's logits bit for bit, no heap, and the arena that
+    runs is the one the pass modeled."""
+    full = request.config.getoption("--full")
+    size = input_size("mobilenet_v2") if full else 64
+    path = tmp_path / "mobilenet_v2.onnx"
+    x, expected, _, _ = export_quantized("mobilenet_v2", size, str(path), False)
+    text = import_model(onnx.load(str(path)), "mobilenet_v2")
+    options = "tile-spatial=1 max-extra-macs=10"
+    remarks = subprocess.run([os.path.join(BUILD, "bin", "serenity-opt"), "-",
+                              "--serenity-pipeline=" + options, "-o", os.devnull], input=text,
+                             check=True, stderr=subprocess.PIPE, text=True).stderr
+    tiled = re.search(r"serenity-tile-spatial: .* group\(s\).*-> (\d+) bytes \(modeled\), "
+                      r"MACs (\d+) -> (\d+) .*halos cached in [1-9]", remarks)
+    assert tiled, remarks
+    modeled, macs_before, macs_after = (int(v) for v in tiled.groups())
+    assert macs_after <= 1.1 * macs_before
+    bound = re.search(r"serenity-plan-memory: arena of \d+ bytes for \d+ buffers, "
+                      r"live-bytes bound (\d+)", remarks)
+    assert bound and int(bound.group(1)) == modeled, remarks
+
+    (logits,), heap = run_function(tmp_path, text, [x], pipeline=options)
+    assert int(np.count_nonzero(logits != expected.reshape(-1))) == 0
+    assert heap == 0

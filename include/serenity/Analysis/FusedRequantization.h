@@ -56,7 +56,8 @@ FusedRequantization findFusedRequantization(mlir::Block &body);
 /// - one member is an integer depthwise convolution of channel multiplier 1,
 ///   the other ops element-wise, reading the chain and constants only;
 /// - the input is the result of an op of the body that allocates it (no
-///   argument, view, slice or pad), read by the convolution alone and not
+///   argument, view, slice or pad), read by the convolution alone (and by
+///   copies of parts of it before it: a patch's halo cache) and not
 ///   returned;
 /// - `root`'s result is not returned, has the input's element type, batch
 ///   and channels, and no more rows or columns;

@@ -193,17 +193,24 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     Memory-aware (the default), the pass makes up to 6 groups in greedy
     rounds: groups that open the body (ending where the fewest bytes live
     on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches
-    and the one with the fewest bytes across its end, each also in 2 and 4
-    columns of patches a band, and one cut deeper with halos cached)
-    and groups around the op where the arena peaks (2, 4 or 8 patches).
+    and the one with the fewest bytes across its end, each also in 2, 4
+    and 8 columns of patches a band, and one cut deeper with halos cached)
+    and groups around the op where the arena peaks (from the quiet cuts
+    with the fewest bytes and the nearest ones, in 2, 4 or 8 patches).
     Each candidate is tiled in a copy of the function, and its arena is
     the peak of the `bufferized` memory model in program order, which is
     the live-bytes bound of the buffers bufferization makes of it
     (docs/memory-model.md; `verify-arena` checks it). A round keeps the
     lowest within `max-extra-macs` (percent of the function's MACs,
     serenity's `countMacs`, for all groups together) if it is below the
-    arena so far, among equals the one of fewest MACs. Otherwise the IR is
-    left as it was. `group-ops` and
+    arena so far; among equals the one of fewest MACs, then the one whose
+    own patches hold the fewest bytes. The rounds go on from each of the
+    first round's two best trade-offs of arena against MACs, and the
+    lowest arena at the end wins. When no new group lowers the arena and
+    the peak lies in a group tiled before (chosen when a peak elsewhere
+    bounded the arena), that group is tiled again in a finer grid or the
+    other halo mode, the others as they were, if that is lower. Otherwise
+    the IR is left as it was. `group-ops` and
     `patches` restrict the choice to the first N ops or N patches;
     `memory-aware=0` applies them as they are (`group-ops=0`: every op at
     the top that can be).
