@@ -462,10 +462,10 @@ void TileSpatialPass::runOnOperation() {
   // Greedy: each round tiles the group that lowers the arena most, until
   // none does or the MAC budget is spent. The first round tries groups that
   // open the body (the stem); every round tries groups around the op that
-  // holds the modeled peak. The first group decides most: the rounds after
-  // it go on from each of the first round's best trade-offs of arena
-  // against MACs (tilings of copies of the function), and the lowest
-  // arena at the end wins.
+  // holds the modeled peak. The first group decides most: while the one
+  // tried holds the peak at the end, the rounds go on from the first
+  // round's next best trade-off of arena against MACs (tilings of copies
+  // of the function), and the lowest arena at the end wins.
   // A group as tiled: how many groupable ops the body had after it, and
   // the locations of its ops (which its patches carry).
   struct TiledGroup {
@@ -546,7 +546,11 @@ void TileSpatialPass::runOnOperation() {
         if (halos != HaloMode::Auto)
           return;
         for (unsigned columns : columnCounts())
-          if (columns > 1 && banded(end, count, columns))
+          // The most columns only in bands of 2, 4 or 8 patches: they double
+          // the columns' cached halos, and seldom win in others.
+          if (columns > 1 && banded(end, count, columns) &&
+              (columnPatches || patches || columns < kColumnCounts[2] ||
+               llvm::is_contained(kPeakPatchCounts, count)))
             candidates.push_back({0, end, count, true, columns});
       };
       for (unsigned count : patchCounts(kPatchCounts)) {
@@ -876,6 +880,10 @@ void TileSpatialPass::runOnOperation() {
         std::make_pair(tiling.current.arenaBytes, tiling.current.macs) <
             std::make_pair(chosen->current.arenaBytes, chosen->current.macs))
       chosen = std::move(tiling);
+    // The next first group only where this one holds the peak at the end.
+    if (!chosen->current.peakLoc ||
+        !chosen->tiled.front().locs.contains(chosen->current.peakLoc))
+      break;
   }
   if (!chosen) {
     // Why: nothing to try, nothing that tiles, the best within the budget

@@ -193,8 +193,9 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     Memory-aware (the default), the pass makes up to 6 groups in greedy
     rounds: groups that open the body (ending where the fewest bytes live
     on, the deepest within the budget for 2, 3, 4, 6, 8, 12 or 16 patches
-    and the one with the fewest bytes across its end, each also in 2, 4
-    and 8 columns of patches a band, and one cut deeper with halos cached)
+    and the one with the fewest bytes across its end, each also in 2 and 4
+    columns of patches a band (and 8 in bands of 2, 4 or 8 patches), and
+    one cut deeper with halos cached)
     and groups around the op where the arena peaks (from the quiet cuts
     with the fewest bytes and the nearest ones, in 2, 4 or 8 patches).
     Each candidate is tiled in a copy of the function, and its arena is
@@ -204,9 +205,10 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     lowest within `max-extra-macs` (percent of the function's MACs,
     serenity's `countMacs`, for all groups together) if it is below the
     arena so far; among equals the one of fewest MACs, then the one whose
-    own patches hold the fewest bytes. The rounds go on from each of the
-    first round's two best trade-offs of arena against MACs, and the
-    lowest arena at the end wins. When no new group lowers the arena and
+    own patches hold the fewest bytes. Where the first group holds the
+    peak at the end, the rounds go on again from the first round's next
+    best trade-off of arena against MACs (two at most), and the lowest
+    arena at the end wins. When no new group lowers the arena and
     the peak lies in a group tiled before (chosen when a peak elsewhere
     bounded the arena), that group is tiled again in a finer grid or the
     other halo mode, the others as they were, if that is lower. Otherwise
