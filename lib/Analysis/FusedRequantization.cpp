@@ -96,12 +96,14 @@ SmallVector<Operation *, 2> getFusingConsumers(Operation *op) {
   return consumers;
 }
 
-/// Bytes of one output row (getRowTiledDims) of `shape` in `elementType`,
-/// as the arena holds it.
+/// Bytes of one iteration's part of an output row (getRowTiledDims,
+/// getTileColumns) of `shape` in `elementType`, as the arena holds it.
 uint64_t getRowTileBytes(ArrayRef<int64_t> shape, Type elementType) {
   SmallVector<int64_t> tile(shape);
   for (unsigned i = 0, e = getRowTiledDims(tile.size()); i < e; ++i)
     tile[i] = 1;
+  if (tile.size() == 4)
+    tile[2] = getTileColumns(shape, elementType);
   return getTemporaryBytes(RankedTensorType::get(tile, elementType));
 }
 
@@ -244,6 +246,22 @@ bool serenity::mayWriteOverInput(
 
 unsigned serenity::getRowTiledDims(unsigned rank) {
   return rank >= 4 ? rank - 2 : rank - 1;
+}
+
+int64_t serenity::getTileColumns(ArrayRef<int64_t> shape,
+                                 Type accumulatorType) {
+  if (shape.size() != 4 || ShapedType::isDynamicShape(shape) ||
+      !accumulatorType.isIntOrFloat())
+    return shape.size() == 4 ? shape[2] : 0;
+  int64_t columns = shape[2];
+  uint64_t columnBytes =
+      uint64_t(shape[3]) *
+      llvm::divideCeil(accumulatorType.getIntOrFloatBitWidth(), 8);
+  for (int64_t parts = 1; parts <= columns; ++parts)
+    if (columns % parts == 0 &&
+        uint64_t(columns / parts) * columnBytes <= kMaxRowTileBytes)
+      return columns / parts;
+  return 1;
 }
 
 FusedRequantization serenity::findFusedRequantization(Block &body) {

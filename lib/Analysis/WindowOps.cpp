@@ -2,6 +2,7 @@
 
 #include "serenity/Analysis/WindowOps.h"
 #include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Analysis/FusedRequantization.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -196,14 +197,23 @@ uint64_t serenity::getTosaPaddedRowTileBytes(Operation *op, bool oneChannel) {
   if (!window)
     return 0;
   RankedTensorType input = window->input;
+  // The columns of one iteration's part of an output row
+  // (getTileColumns), in the accumulator's type.
+  auto result = cast<RankedTensorType>(op->getResult(0).getType());
+  SmallVector<int64_t> resultShape(result.getShape());
+  Type accumulator = result.getElementType();
+  if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op))
+    accumulator = pool.getAccType();
   if (oneChannel) {
     SmallVector<int64_t> shape(input.getShape());
     shape.back() = 1;
     input = input.clone(shape);
+    resultShape.back() = 1;
   }
-  return getTileBytes(input, TileExtent{window->rows.readExtent(1),
-                                        window->columns.readExtent(
-                                            window->columns.outputSize)});
+  return getTileBytes(
+      input, TileExtent{window->rows.readExtent(1),
+                        window->columns.readExtent(
+                            getTileColumns(resultShape, accumulator))});
 }
 
 std::optional<PaddedWindow> serenity::getPaddedWindow(Operation *op) {

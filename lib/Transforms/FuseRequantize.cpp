@@ -263,15 +263,25 @@ bool readsConstantsOnly(Operation *op) {
          });
 }
 
-/// One output row per iteration (getRowTiledDims: the model counts that
-/// tile).
+/// One output row per iteration (getRowTiledDims), or an equal part of its
+/// columns where the window op's accumulator row is large (getTileColumns):
+/// the model counts that tile.
 SmallVector<OpFoldResult> getRowTileSizes(OpBuilder &builder,
-                                          linalg::GenericOp consumer) {
+                                          linalg::GenericOp consumer,
+                                          ArrayRef<Operation *> windowOps) {
   unsigned rank = consumer.getNumLoops();
   unsigned tiled = getRowTiledDims(rank);
   SmallVector<OpFoldResult> sizes;
   for (unsigned i = 0; i < rank; ++i)
     sizes.push_back(builder.getIndexAttr(i < tiled ? 1 : 0));
+  SmallVector<int64_t> ranges = consumer.getStaticLoopRanges();
+  if (rank == 4 && !windowOps.empty()) {
+    Type accumulator =
+        getElementTypeOrSelf(windowOps.front()->getResult(0).getType());
+    int64_t columns = getTileColumns(ranges, accumulator);
+    if (columns != ranges[2])
+      sizes[2] = builder.getIndexAttr(columns);
+  }
   return sizes;
 }
 
@@ -588,8 +598,9 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
                                   "an in-place depthwise convolution is not "
                                   "its requantization");
     }
-    Operation *loop = tileWithWindowOps(rewriter, consumer, windowOps,
-                                        getRowTileSizes(rewriter, consumer));
+    Operation *loop =
+        tileWithWindowOps(rewriter, consumer, windowOps,
+                          getRowTileSizes(rewriter, consumer, windowOps));
     if (!loop)
       return failure();
     if (channelLoop)

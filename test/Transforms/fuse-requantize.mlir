@@ -53,6 +53,38 @@ func.func @conv(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x6xi8> {
 
 // -----
 
+// A row too wide for one iteration: the 1x1x16x320 i32 row of this
+// convolution would be 20,480 bytes, more than kMaxRowTileBytes (16 KiB), so
+// each iteration computes half of it (getTileColumns: 8 columns, 10,240
+// bytes), from a padded tile of the 10 input columns those read (1x3x10x8).
+// The model counts the same: arena = the padded tile (240) + the i32 tile
+// (10,240); the output is the caller's.
+// CHECK-LABEL: func.func @conv_wide_row
+// CHECK-NOT: tensor<1x1x16x320xi32>
+// CHECK: tensor.empty() : tensor<1x3x10x8xi8>
+// CHECK: linalg.conv_2d_nhwc_fhwc_q {{.*}} -> tensor<1x1x8x320xi32>
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x1x8x320xi8>)
+// CHECK-NOT: tensor<1x1x16x320xi32>
+// CHECK: return
+// ARENA-LABEL: func.func @conv_wide_row
+// ARENA-SAME: serenity.arena<bytes = 10480, live_bound = 10480,
+// ARENA-SAME: serenity.schedule<peak = 10480,
+func.func @conv_wide_row(%x: tensor<1x4x16x8xi8>) -> tensor<1x4x16x320xi8> {
+  %w = "tosa.const"() <{values = dense<3> : tensor<320x3x3x8xi8>}> : () -> tensor<320x3x3x8xi8>
+  %b = "tosa.const"() <{values = dense<7> : tensor<320xi32>}> : () -> tensor<320xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %c = tosa.conv2d %x, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x16x8xi8>, tensor<320x3x3x8xi8>, tensor<320xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x16x320xi32>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<38> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %rizp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<5> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %r = tosa.rescale %c, %m, %s, %rizp, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x4x16x320xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x16x320xi8>
+  return %r : tensor<1x4x16x320xi8>
+}
+
+// -----
+
 // An int8 add: both operands rescaled to i32, added, rescaled back and
 // clamped: one i8, i8 -> i8 op, no i32 tensor left and no loop.
 // CHECK-LABEL: func.func @add

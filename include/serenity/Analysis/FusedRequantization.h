@@ -35,6 +35,17 @@ namespace serenity {
 /// matmul's). The pass tiles so and the model counts so.
 unsigned getRowTiledDims(unsigned rank);
 
+/// The most bytes of accumulator one iteration of such a loop holds, where
+/// an NHWC row holds more (a 14x576 row of i32 is 32,256 bytes).
+constexpr uint64_t kMaxRowTileBytes = 16 * 1024;
+
+/// The columns of an NHWC map of `shape` one iteration computes: the whole
+/// row, or the widest equal part of it whose `accumulatorType` elements take
+/// at most kMaxRowTileBytes (one column if none does). All of them for a
+/// map of another rank. The pass tiles so and the model counts so.
+int64_t getTileColumns(llvm::ArrayRef<int64_t> shape,
+                       mlir::Type accumulatorType);
+
 /// The ops of `body` that run inside a later op (the root of their group):
 /// each fused op maps to its root, and each root to its fused ops in program
 /// order.
