@@ -96,14 +96,16 @@ SmallVector<Operation *, 2> getFusingConsumers(Operation *op) {
   return consumers;
 }
 
-/// Bytes of one iteration's part of an output row (getRowTiledDims,
-/// getTileColumns) of `shape` in `elementType`, as the arena holds it.
-uint64_t getRowTileBytes(ArrayRef<int64_t> shape, Type elementType) {
+/// Bytes of one iteration's part of an output row (getRowTiledDims) of
+/// `shape` in `elementType`, `columns` of it (getFusedTileColumns) for an
+/// NHWC map, as the arena holds it.
+uint64_t getRowTileBytes(ArrayRef<int64_t> shape, Type elementType,
+                         int64_t columns) {
   SmallVector<int64_t> tile(shape);
   for (unsigned i = 0, e = getRowTiledDims(tile.size()); i < e; ++i)
     tile[i] = 1;
   if (tile.size() == 4)
-    tile[2] = getTileColumns(shape, elementType);
+    tile[2] = std::min(tile[2], columns);
   return getTemporaryBytes(RankedTensorType::get(tile, elementType));
 }
 
@@ -118,16 +120,25 @@ Value getWindowInput(Operation *op) {
   return cast<tosa::AvgPool2dOp>(op).getInput();
 }
 
-/// Bytes a tiled window op holds in every iteration: its result's row (in
-/// the accumulator type) and a pool's window.
-uint64_t getTileBytes(Operation *op) {
-  auto pool = dyn_cast<tosa::AvgPool2dOp>(op);
-  if (!pool) {
-    auto type = cast<RankedTensorType>(op->getResult(0).getType());
-    return getRowTileBytes(type.getShape(), type.getElementType());
-  }
-  return getRowTileBytes(pool.getType().getShape(), pool.getAccType()) +
-         getWindowBytes(pool.getKernel(), pool.getAccType());
+/// The accumulator a tiled window op makes: its result, in a pool's
+/// accumulator type.
+RankedTensorType getAccumulatorType(Operation *op) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op))
+    return type.clone(pool.getAccType());
+  return type;
+}
+
+/// Bytes a tiled window op holds in every iteration of a loop that
+/// computes `columns` of a row: its accumulator's part of the row and a
+/// pool's window.
+uint64_t getTileBytes(Operation *op, int64_t columns) {
+  RankedTensorType accumulator = getAccumulatorType(op);
+  uint64_t bytes = getRowTileBytes(accumulator.getShape(),
+                                   accumulator.getElementType(), columns);
+  if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op))
+    bytes += getWindowBytes(pool.getKernel(), pool.getAccType());
+  return bytes;
 }
 
 } // namespace
@@ -264,6 +275,26 @@ int64_t serenity::getTileColumns(ArrayRef<int64_t> shape,
   return 1;
 }
 
+int64_t serenity::getFusedTileColumns(ArrayRef<int64_t> shape,
+                                      ArrayRef<RankedTensorType> windowResults,
+                                      ArrayRef<Type> inputs) {
+  if (shape.size() != 4)
+    return 0;
+  for (Type input : inputs) {
+    auto map = dyn_cast<RankedTensorType>(input);
+    if (map && map.getRank() == 4 && map.getDimSize(2) != shape[2])
+      return shape[2];
+  }
+  int64_t columns = shape[2];
+  for (RankedTensorType result : windowResults) {
+    if (result.getRank() != 4 || result.getDimSize(2) != shape[2])
+      return shape[2];
+    columns = std::min(
+        columns, getTileColumns(result.getShape(), result.getElementType()));
+  }
+  return columns;
+}
+
 FusedRequantization serenity::findFusedRequantization(Block &body) {
   FusedRequantization fused;
   fused.enabled = true;
@@ -320,10 +351,15 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
     channel.back() = 1;
     auto accumulator =
         cast<RankedTensorType>(depthwise->getResult(0).getType());
+    SmallVector<int64_t> accumulatorChannel(accumulator.getShape());
+    accumulatorChannel.back() = 1;
+    int64_t columns =
+        getFusedTileColumns(channel, {accumulator.clone(accumulatorChannel)},
+                            /*inputs=*/{});
     return {LoweringStep{
         getTemporaryBytes(resultType.clone(channel)) +
-            getRowTileBytes(channel, accumulator.getElementType()) +
-            getTosaPaddedRowTileBytes(depthwise, /*oneChannel=*/true),
+            getRowTileBytes(channel, accumulator.getElementType(), columns) +
+            getTosaPaddedRowTileBytes(depthwise, columns, /*oneChannel=*/true),
         true, true}};
   }
   SmallVector<Operation *, 5> ops(members);
@@ -339,8 +375,34 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
     steps.push_back(LoweringStep{temporaries, /*operandsLive=*/true,
                                  /*resultsLive=*/false});
   };
+  auto isTiled = [&](Operation *op) {
+    return isTiledWindowOp(op) && (op != root || isAlwaysTiled(op));
+  };
+  // The columns each iteration computes (getFusedTileColumns), from the
+  // accumulators and the maps the node reads from outside (on Linalg, the
+  // fusion also fuses a broadcast map's element-wise producers, and their
+  // window ops, into the loop).
+  SmallVector<RankedTensorType> accumulators;
+  SmallVector<Type> inputs;
+  llvm::SmallPtrSet<Operation *, 8> inNode(ops.begin(), ops.end());
   for (Operation *op : ops) {
-    bool tiled = isTiledWindowOp(op) && (op != root || isAlwaysTiled(op));
+    if (isTiled(op))
+      accumulators.push_back(getAccumulatorType(op));
+    // (A window op reads its input through its window.)
+    if (isTiledWindowOp(op) || isa<tosa::DepthwiseConv2DOp>(op))
+      continue;
+    for (Value operand : op->getOperands()) {
+      Operation *producer = operand.getDefiningOp();
+      if (!inNode.contains(producer) &&
+          !(producer && producer->hasTrait<OpTrait::ConstantLike>()))
+        inputs.push_back(operand.getType());
+    }
+  }
+  int64_t columns = getFusedTileColumns(
+      cast<RankedTensorType>(root->getResult(0).getType()).getShape(),
+      accumulators, inputs);
+  for (Operation *op : ops) {
+    bool tiled = isTiled(op);
     bool depthwise = !tiled && isa<tosa::DepthwiseConv2DOp>(op) && op != root;
     if (!tiled && !depthwise) {
       for (Value operand : op->getOperands())
@@ -351,7 +413,8 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
     if (tiled) {
       // A padded op reads a padded tile of its own in each iteration.
       readInLoop.insert(input);
-      tiles += getTileBytes(op) + getTosaPaddedRowTileBytes(op);
+      tiles +=
+          getTileBytes(op, columns) + getTosaPaddedRowTileBytes(op, columns);
       continue;
     }
     // The depthwise convolution into its accumulator, which the fused op

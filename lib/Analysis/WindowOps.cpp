@@ -192,28 +192,21 @@ PaddingBytes serenity::getTosaPaddingBytes(Operation *op) {
   return PaddingBytes{getTileBytes(window->input, tile), 0};
 }
 
-uint64_t serenity::getTosaPaddedRowTileBytes(Operation *op, bool oneChannel) {
+uint64_t serenity::getTosaPaddedRowTileBytes(Operation *op, int64_t columns,
+                                             bool oneChannel) {
   std::optional<TosaPaddedWindow> window = getTosaPaddedWindow(op);
   if (!window)
     return 0;
   RankedTensorType input = window->input;
-  // The columns of one iteration's part of an output row
-  // (getTileColumns), in the accumulator's type.
-  auto result = cast<RankedTensorType>(op->getResult(0).getType());
-  SmallVector<int64_t> resultShape(result.getShape());
-  Type accumulator = result.getElementType();
-  if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op))
-    accumulator = pool.getAccType();
   if (oneChannel) {
     SmallVector<int64_t> shape(input.getShape());
     shape.back() = 1;
     input = input.clone(shape);
-    resultShape.back() = 1;
   }
   return getTileBytes(
       input, TileExtent{window->rows.readExtent(1),
                         window->columns.readExtent(
-                            getTileColumns(resultShape, accumulator))});
+                            std::min(columns, window->columns.outputSize))});
 }
 
 std::optional<PaddedWindow> serenity::getPaddedWindow(Operation *op) {

@@ -275,10 +275,19 @@ SmallVector<OpFoldResult> getRowTileSizes(OpBuilder &builder,
   for (unsigned i = 0; i < rank; ++i)
     sizes.push_back(builder.getIndexAttr(i < tiled ? 1 : 0));
   SmallVector<int64_t> ranges = consumer.getStaticLoopRanges();
-  if (rank == 4 && !windowOps.empty()) {
-    Type accumulator =
-        getElementTypeOrSelf(windowOps.front()->getResult(0).getType());
-    int64_t columns = getTileColumns(ranges, accumulator);
+  if (rank == 4) {
+    SmallVector<RankedTensorType> accumulators;
+    for (Operation *op : windowOps)
+      if (auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType()))
+        accumulators.push_back(type);
+    SmallVector<Type> inputs;
+    for (Value input : consumer.getDpsInputs()) {
+      Operation *producer = input.getDefiningOp();
+      if (!llvm::is_contained(windowOps, producer) &&
+          !(producer && producer->hasTrait<OpTrait::ConstantLike>()))
+        inputs.push_back(input.getType());
+    }
+    int64_t columns = getFusedTileColumns(ranges, accumulators, inputs);
     if (columns != ranges[2])
       sizes[2] = builder.getIndexAttr(columns);
   }

@@ -85,6 +85,45 @@ func.func @conv_wide_row(%x: tensor<1x4x16x8xi8>) -> tensor<1x4x16x320xi8> {
 
 // -----
 
+// The same row, but added to a map read through a broadcast (a
+// squeeze-and-excitation's scale, here from a 1x1x1x320 convolution that
+// the element-wise fusion brings into the loop): each iteration computes
+// the whole row (getFusedTileColumns), so that the broadcast convolution
+// runs once per row, not once per part of a row. The model counts the
+// whole row too: 20,480 (its i32 row) + 1,280 (the broadcast one).
+// CHECK-LABEL: func.func @conv_wide_row_broadcast
+// CHECK-NOT: tensor<1x1x8x320xi32>
+// CHECK: linalg.conv_2d_nhwc_fhwc_q {{.*}} -> tensor<1x1x16x320xi32>
+// CHECK-NOT: tensor<1x1x8x320xi32>
+// CHECK: return
+// ARENA-LABEL: func.func @conv_wide_row_broadcast
+// ARENA-SAME: serenity.arena<bytes = 21760, live_bound = 21760,
+// ARENA-SAME: serenity.schedule<peak = 21760,
+func.func @conv_wide_row_broadcast(%x: tensor<1x4x16x8xi8>, %v: tensor<1x1x1x8xi8>) -> tensor<1x4x16x320xi8> {
+  %w = "tosa.const"() <{values = dense<3> : tensor<320x1x1x8xi8>}> : () -> tensor<320x1x1x8xi8>
+  %w2 = "tosa.const"() <{values = dense<-2> : tensor<320x1x1x8xi8>}> : () -> tensor<320x1x1x8xi8>
+  %b = "tosa.const"() <{values = dense<7> : tensor<320xi32>}> : () -> tensor<320xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<38> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %s30 = "tosa.const"() <{values = dense<30> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %zp8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %ozp = "tosa.const"() <{values = dense<5> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %c = tosa.conv2d %x, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x16x8xi8>, tensor<320x1x1x8xi8>, tensor<320xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x16x320xi32>
+  %a = tosa.rescale %c, %m, %s, %zp32, %zp8 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x4x16x320xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x16x320xi8>
+  %sc = tosa.conv2d %v, %w2, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x8xi8>, tensor<320x1x1x8xi8>, tensor<320xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x320xi32>
+  %sq = tosa.rescale %sc, %m, %s, %zp32, %zp8 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x1x1x320xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x1x1x320xi8>
+  %a32 = tosa.rescale %a, %m, %s30, %zp8, %zp32 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x4x16x320xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x4x16x320xi32>
+  %s32 = tosa.rescale %sq, %m, %s30, %zp8, %zp32 {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x1x1x320xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x1x1x320xi32>
+  %sum = tosa.add %a32, %s32 : (tensor<1x4x16x320xi32>, tensor<1x1x1x320xi32>) -> tensor<1x4x16x320xi32>
+  %y = tosa.rescale %sum, %m, %s, %zp32, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x4x16x320xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x16x320xi8>
+  return %y : tensor<1x4x16x320xi8>
+}
+
+// -----
+
 // An int8 add: both operands rescaled to i32, added, rescaled back and
 // clamped: one i8, i8 -> i8 op, no i32 tensor left and no loop.
 // CHECK-LABEL: func.func @add

@@ -22,6 +22,7 @@
 #include "serenity/Core/DataflowGraph.h"
 
 #include "mlir/IR/Block.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
@@ -42,9 +43,22 @@ constexpr uint64_t kMaxRowTileBytes = 16 * 1024;
 /// The columns of an NHWC map of `shape` one iteration computes: the whole
 /// row, or the widest equal part of it whose `accumulatorType` elements take
 /// at most kMaxRowTileBytes (one column if none does). All of them for a
-/// map of another rank. The pass tiles so and the model counts so.
+/// map of another rank.
 int64_t getTileColumns(llvm::ArrayRef<int64_t> shape,
                        mlir::Type accumulatorType);
+
+/// The columns one iteration of a fused op's tile loop computes, the fused
+/// op's result of `shape`, its tiled window ops' results (accumulators)
+/// `windowResults` and the other maps it reads `inputs`: the fewest
+/// getTileColumns among the accumulators, when every accumulator and NHWC
+/// input has the result's columns; whole rows otherwise (what is read
+/// through a broadcast, such as a squeeze-and-excitation's scale, would be
+/// computed again for every part of a row). The pass tiles so and the model
+/// counts so.
+int64_t
+getFusedTileColumns(llvm::ArrayRef<int64_t> shape,
+                    llvm::ArrayRef<mlir::RankedTensorType> windowResults,
+                    llvm::ArrayRef<mlir::Type> inputs);
 
 /// The ops of `body` that run inside a later op (the root of their group):
 /// each fused op maps to its root, and each root to its fused ops in program

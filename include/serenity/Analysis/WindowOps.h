@@ -59,11 +59,12 @@ uint64_t getBorderBytes(const PaddedWindow &window);
 /// other op, or an unpadded one.
 PaddingBytes getTosaPaddingBytes(mlir::Operation *op);
 
-/// Bytes of the padded input tile a TOSA window op reads for one row of its
-/// output when --serenity-fuse-requantize tiles it by rows (0 when it is
-/// not padded: it reads rows of its input in place); of one channel of it
-/// when `oneChannel` (an in-place depthwise convolution's).
-uint64_t getTosaPaddedRowTileBytes(mlir::Operation *op,
+/// Bytes of the padded input tile a TOSA window op reads for `columns` of
+/// one row of its output when --serenity-fuse-requantize tiles it by rows
+/// (getFusedTileColumns; 0 when it is not padded: it reads rows of its
+/// input in place); of one channel of it when `oneChannel` (an in-place
+/// depthwise convolution's).
+uint64_t getTosaPaddedRowTileBytes(mlir::Operation *op, int64_t columns,
                                    bool oneChannel = false);
 
 } // namespace serenity
