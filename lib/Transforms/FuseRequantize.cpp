@@ -264,8 +264,8 @@ bool readsConstantsOnly(Operation *op) {
 }
 
 /// One output row per iteration (getRowTiledDims), or an equal part of its
-/// columns where the window op's accumulator row is large (getTileColumns):
-/// the model counts that tile.
+/// columns where a window op's accumulator row is large
+/// (getFusedTileColumns): the model counts that tile.
 SmallVector<OpFoldResult> getRowTileSizes(OpBuilder &builder,
                                           linalg::GenericOp consumer,
                                           ArrayRef<Operation *> windowOps) {
@@ -459,8 +459,8 @@ struct SimplifyTileLoopsPass
 /// RemoveOutsDependency), becomes the part again, so that no buffer of the
 /// part's size is allocated beside X (the memory model counts the loop so:
 /// FunctionGraph's slices written in place). Other readers of the result
-/// (the next patch's halo cache, the next op of the group) read that part
-/// of X instead, the insert moved up to the loop.
+/// (the next patch's halo cache, the next op of the group) read it there,
+/// before the insert, which moves after the last of them.
 void writeIntoInsertedPart(RewriterBase &rewriter, Operation *loop) {
   auto loopLike = dyn_cast<LoopLikeOpInterface>(loop);
   if (!loopLike || loop->getNumResults() != 1)
