@@ -4,7 +4,7 @@
 Each zoo model is lowered to Linalg, scheduled (`bufferized`), and given to
 `--serenity-tile-spatial{report-candidates=1}` with a wider MAC budget than the
 default, so that the trade-off shows. The pass reports every candidate it
-estimated (a group, a patch count, halos recomputed or cached) as the whole
+measured (a group, a patch count, halos recomputed or cached) as the whole
 function's modeled arena (the `bufferized` memory model's peak, which is the
 live-bytes bound of its bufferized buffers; docs/memory-model.md) and MACs.
 Writes
@@ -82,6 +82,14 @@ def pareto_front(points):
     return front
 
 
+def measured_points(arena, macs, candidates, kept):
+    """(MACs, arena) of the function as it is, of every candidate measured and
+    of the kept tiling (a later round's candidate that lands on it again is
+    skipped as no lower, so it may not be among the candidates)."""
+    return ([(macs, arena)] + [(c["macs"], c["arena"]) for c in candidates]
+            + ([(kept[1], kept[0])] if kept else []))
+
+
 def best_within(points, macs, percent):
     """The (MACs, arena) of least arena among `points` whose MACs are at most
     `percent` over `macs` (fewer MACs first among equal arenas)."""
@@ -136,12 +144,15 @@ def main():
              "- command: `/usr/bin/python3 benchmarks/patches_pareto.py --max-extra-macs %g`"
              % args.max_extra_macs,
              "- whole run: %.0f s\n" % elapsed,
-             "Every candidate `--serenity-tile-spatial` estimated on each zoo model (order:"
+             "Every candidate `--serenity-tile-spatial` measured on each zoo model (it skips"
+             " those that a measured one beats on both, by the bytes live outside the group"
+             " and the MACs counted before tiling; order:"
              " optimal under `bufferized`; budget +%g%% MACs, twice the default so that the"
              " trade-off shows), as the whole function's modeled arena (the `bufferized`"
              " model, the live-bytes bound of the bufferized buffers, KiB) and its MACs over"
              " the model's. *front*: the"
-             " candidates no other beats on both (extra MACs: arena), *r* halos recomputed,"
+             " candidates and the kept tiling that no other beats on both (extra MACs:"
+             " arena), *r* halos recomputed,"
              " *c* cached, *g* tiles of rows and columns (column halos cached); *kept*: the pass's choice at this budget; *at 0%%* and"
              " *within 10%%*: the least arena with no extra MACs and with at most 10%% more."
              " patches-pareto.png"
@@ -156,7 +167,7 @@ def main():
                 continue
             key = (c["macs"], c["arena"])
             halos[key] = halos.get(key, "") or ("g" if c["columns"] > 1 else c["halos"][0])
-        points = [(macs, arena)] + [(c["macs"], c["arena"]) for c in candidates]
+        points = measured_points(arena, macs, candidates, kept)
         front = pareto_front(points)
         at_zero, within = (best_within(points, macs, p) for p in MARKED_PERCENTS)
         lines.append("| %s | %s | %d | %s | %s | %s | %s |" % (
@@ -190,14 +201,14 @@ def main():
             axis.scatter([100.0 * (c["macs"] - macs) / macs for c in chosen],
                          [c["arena"] / 1024.0 for c in chosen], marker=marker, s=14,
                          color=color, alpha=0.6, label=label)
-        front = pareto_front([(macs, arena)] + [(c["macs"], c["arena"]) for c in candidates])
+        points = measured_points(arena, macs, candidates, kept)
+        front = pareto_front(points)
         axis.step([100.0 * (m - macs) / macs for m, _ in front], [a / 1024.0 for _, a in front],
                   where="post", color="black", linewidth=1, label="front")
         axis.scatter([0], [arena / 1024.0], marker="x", color="red", label="as it is")
         if kept:
             axis.scatter([100.0 * (kept[1] - macs) / macs], [kept[0] / 1024.0], marker="*",
                          s=80, color="orange", label="kept")
-        points = [(macs, arena)] + [(c["macs"], c["arena"]) for c in candidates]
         for percent, color in zip(MARKED_PERCENTS, ("purple", "magenta")):
             best = best_within(points, macs, percent)
             axis.scatter([100.0 * (best[0] - macs) / macs], [best[1] / 1024.0], marker="D",

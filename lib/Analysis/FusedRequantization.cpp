@@ -2,6 +2,7 @@
 
 #include "serenity/Analysis/FusedRequantization.h"
 #include "serenity/Analysis/FunctionGraph.h"
+#include "serenity/Analysis/OpOrder.h"
 #include "serenity/Analysis/WindowOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -201,9 +202,7 @@ static bool isViewLikeOp(Operation *op) {
 /// a band into its cache so before the band dies.
 static bool copiesPartBefore(Operation *user, Operation *writer) {
   auto slice = dyn_cast<tensor::ExtractSliceOp>(user);
-  auto isBefore = [&](Operation *op) {
-    return op->getBlock() == writer->getBlock() && op->isBeforeInBlock(writer);
-  };
+  auto isBefore = [&](Operation *op) { return isBeforeNearby(op, writer); };
   return slice && isBefore(slice) &&
          llvm::all_of(slice->getUses(), [&](OpOperand &use) {
            auto reader = dyn_cast<DestinationStyleOpInterface>(use.getOwner());

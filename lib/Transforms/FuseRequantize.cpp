@@ -11,6 +11,7 @@
 
 #include "InPlaceDepthwise.h"
 #include "serenity/Analysis/FusedRequantization.h"
+#include "serenity/Analysis/OpOrder.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -484,7 +485,7 @@ void writeIntoInsertedPart(RewriterBase &rewriter, Operation *loop) {
   Value dest = insert.getDest();
   Operation *destProducer = dest.getDefiningOp();
   if (!destProducer || destProducer->getBlock() != loop->getBlock() ||
-      !destProducer->isBeforeInBlock(loop) || !dest.hasOneUse())
+      !isBeforeNearby(destProducer, loop) || !dest.hasOneUse())
     return;
   // Other readers of the result read it where the loop wrote it, in X; the
   // insert (a no-op then) goes after the last of them, before X is read, so
@@ -493,23 +494,20 @@ void writeIntoInsertedPart(RewriterBase &rewriter, Operation *loop) {
   for (Operation *user : result.getUsers()) {
     Operation *reader = loop->getBlock()->findAncestorOpInBlock(*user);
     if (user != insert.getOperation() && reader &&
-        lastReader->isBeforeInBlock(reader))
+        isBeforeNearby(lastReader, reader))
       lastReader = reader;
   }
-  auto isBefore = [&](Operation *op, Operation *point) {
-    return op->getBlock() == point->getBlock() && op->isBeforeInBlock(point);
-  };
   bool movable = llvm::all_of(insert->getOperands(),
                               [&](Value operand) {
                                 Operation *producer = operand.getDefiningOp();
                                 return operand == result || !producer ||
                                        producer == lastReader ||
-                                       isBefore(producer, lastReader);
+                                       isBeforeNearby(producer, lastReader);
                               }) &&
                  llvm::all_of(insert->getUsers(), [&](Operation *user) {
                    Operation *bandReader =
                        loop->getBlock()->findAncestorOpInBlock(*user);
-                   return bandReader && isBefore(lastReader, bandReader);
+                   return bandReader && isBeforeNearby(lastReader, bandReader);
                  });
   if (!movable)
     return;

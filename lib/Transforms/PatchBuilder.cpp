@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PatchBuilder.h"
+#include "serenity/Analysis/OpOrder.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -102,7 +103,7 @@ Value PatchBuilder::computeInto(OpBuilder &builder, Value part, Value whole,
       if (empty.getType() != part.getType())
         return part;
       for (Operation *op : wholeOps)
-        if (empty->isBeforeInBlock(op))
+        if (isBeforeNearby(empty, op))
           op->moveBefore(empty);
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPoint(empty);
@@ -513,7 +514,7 @@ LogicalResult PatchBuilder::run() {
   for (Value empty : emptyAssembled) {
     Operation *first = nullptr;
     for (Operation *user : empty.getUsers())
-      if (!first || user->isBeforeInBlock(first))
+      if (!first || isBeforeNearby(user, first))
         first = user;
     if (first)
       empty.getDefiningOp()->moveBefore(first);

@@ -34,6 +34,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <limits>
+#include <memory>
 #include <thread>
 
 #define DEBUG_TYPE "serenity-tile-spatial"
@@ -180,6 +181,33 @@ constexpr unsigned kMaxRounds = 10;
 constexpr unsigned kPeakCuts = 2;
 constexpr unsigned kPeakWindow = 400;
 
+/// The steps of a modeled program order: the location of each step's op
+/// and the live bytes there.
+using Trace = SmallVector<std::pair<Attribute, uint64_t>>;
+
+/// The most bytes `trace` holds away from the ops at `locs`: outside the
+/// run of steps from the first of them to the last, and the step on either
+/// side (a fused op there may hold an op of the run). Tiling those ops
+/// leaves the bytes live outside as they are (the values that cross the
+/// run keep their sizes), so the arena of any tiling of them is at least
+/// this. 0 where no step has one of `locs`.
+uint64_t getPeakOutside(const Trace &trace,
+                        const llvm::DenseSet<Attribute> &locs) {
+  std::optional<size_t> first, last;
+  for (auto [step, entry] : llvm::enumerate(trace))
+    if (locs.contains(entry.first)) {
+      first = first.value_or(step);
+      last = step;
+    }
+  if (!first)
+    return 0;
+  uint64_t peak = 0;
+  for (auto [step, entry] : llvm::enumerate(trace))
+    if (step + 1 < *first || step > *last + 1)
+      peak = std::max(peak, entry.second);
+  return peak;
+}
+
 /// A group (`count` ops from `start` in groupableOps order) in `patches`
 /// bands of `columns` patches each, and what it gives; `patches` 0: the
 /// function as it is.
@@ -195,6 +223,8 @@ struct Candidate {
   /// Where the memory model's live bytes peak in the tiled copy: the
   /// location of the op there (that of the op it was banded from).
   LocationAttr peakLoc;
+  /// The modeled steps of the tiled copy (getPeakOutside).
+  std::shared_ptr<const Trace> trace;
   /// The order the search prefers: the lowest arena; among equals (a peak
   /// the group leaves outside bounds them all), the fewest MACs, which
   /// leaves the later groups the most budget, then the least the group
@@ -285,6 +315,11 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
   std::vector<NodeId> order = graph->getGraph().getProgramOrder();
   LivenessTrace trace = model.simulate(order);
   candidate.arenaBytes = trace.peak;
+  auto steps = std::make_shared<Trace>();
+  for (auto [step, node] : llvm::enumerate(order))
+    steps->emplace_back(graph->getOperation(node)->getLoc(),
+                        trace.steps[step].footprint);
+  candidate.trace = std::move(steps);
   if (trace.peakStep)
     candidate.peakLoc = graph->getOperation(order[*trace.peakStep])->getLoc();
   // From the group's first step to its last (fused ops keep the location
@@ -684,14 +719,69 @@ void TileSpatialPass::runOnOperation() {
                 candidates.push_back({start, end - start, count, *cache});
     }
 
-    // Each candidate is tiled in a copy of its own, so they are estimated
-    // in parallel (the function itself is only read).
-    SmallVector<FailureOr<Candidate>> results(candidates.size(), failure());
-    parallelFor(func.getContext(), 0, candidates.size(), [&](size_t index) {
-      results[index] = estimate(*tiling.func, candidates[index]);
+    // What no tiling of a candidate's group changes bounds its arena from
+    // below (getPeakOutside), and its MACs are counted before it is tiled:
+    // a candidate that a measured one beats on both (one of them strictly)
+    // is neither chosen nor on the trade-off front, and is not measured.
+    // The most promising are measured first.
+    SmallVector<uint64_t> lowestArena(candidates.size(), 0),
+        expectedMacs(candidates.size(), 0);
+    for (auto [index, candidate] : llvm::enumerate(candidates)) {
+      ArrayRef<Operation *> group =
+          ArrayRef(ops).slice(candidate.start, candidate.count);
+      llvm::DenseSet<Attribute> locs;
+      for (Operation *op : group)
+        locs.insert(op->getLoc());
+      if (current.trace)
+        lowestArena[index] = getPeakOutside(*current.trace, locs);
+      auto [tiled, whole] =
+          PatchBuilder(group, candidate.grid(), candidate.cacheHalos, &facts)
+              .countGroupMacs();
+      expectedMacs[index] = current.macs + tiled - whole;
+    }
+    SmallVector<size_t> byPromise =
+        llvm::to_vector(llvm::seq<size_t>(0, candidates.size()));
+    llvm::stable_sort(byPromise, [&](size_t a, size_t b) {
+      return std::make_pair(lowestArena[a], expectedMacs[a]) <
+             std::make_pair(lowestArena[b], expectedMacs[b]);
     });
+    // Each candidate is tiled in a copy of its own, so those of a batch are
+    // estimated in parallel (the function itself is only read).
+    SmallVector<FailureOr<Candidate>> results(candidates.size(), failure());
+    // Why a candidate is not measured; empty: it is.
+    SmallVector<StringRef> skipped(candidates.size());
+    size_t batchSize = std::max(1u, func.getContext()->getNumThreads());
+    SmallVector<std::pair<uint64_t, uint64_t>> measuredPoints;
+    for (size_t next = 0; next < byPromise.size();) {
+      SmallVector<size_t> batch;
+      for (; next < byPromise.size() && batch.size() < batchSize; ++next) {
+        size_t index = byPromise[next];
+        // After the first round (whose candidates also say why nothing
+        // was tiled), one that cannot lower the arena is of no use either.
+        if (round > 0 && lowestArena[index] >= current.arenaBytes)
+          skipped[index] = "the arena is that already";
+        else if (llvm::any_of(measuredPoints, [&](auto point) {
+                   auto [arena, macs] = point;
+                   return arena <= lowestArena[index] &&
+                          macs <= expectedMacs[index] &&
+                          (arena < lowestArena[index] ||
+                           macs < expectedMacs[index]);
+                 }))
+          skipped[index] = "a measured one does as well";
+        else
+          batch.push_back(index);
+      }
+      parallelFor(func.getContext(), 0, batch.size(), [&](size_t i) {
+        results[batch[i]] = estimate(*tiling.func, candidates[batch[i]]);
+      });
+      for (size_t index : batch)
+        if (succeeded(results[index]) && results[index]->macs <= budget)
+          measuredPoints.emplace_back(results[index]->arenaBytes,
+                                      results[index]->macs);
+    }
     SmallVector<Candidate> measuredCandidates;
-    for (auto [candidate, measured] : llvm::zip(candidates, results)) {
+    for (auto [index, candidate, measured] :
+         llvm::enumerate(candidates, results)) {
       if (reportCandidates) {
         std::string what = llvm::formatv(
             "serenity-tile-spatial: candidate {0} ops from {1} in {2} "
@@ -701,7 +791,14 @@ void TileSpatialPass::runOnOperation() {
             candidate.columns > 1
                 ? llvm::formatv(" of {0} columns", candidate.columns).str()
                 : std::string());
-        if (succeeded(measured))
+        if (!skipped[index].empty())
+          emitRemark(func.getLoc())
+              << what
+              << llvm::formatv(": not measured: at least {0} bytes live "
+                               "outside the group, at {1} MACs; {2}",
+                               lowestArena[index], expectedMacs[index],
+                               skipped[index]);
+        else if (succeeded(measured))
           emitRemark(func.getLoc())
               << what
               << llvm::formatv(": arena {0} bytes (modeled), "
@@ -777,6 +874,9 @@ void TileSpatialPass::runOnOperation() {
       if (position == index)
         shift = int64_t(again.tiled.back().opsAfter) - int64_t(group.opsAfter);
     }
+    // (Over the budget, it is not measured.)
+    if (countMacs(*again.func) > budget)
+      return failure();
     FailureOr<Candidate> measured = estimate(*again.func, Candidate());
     if (failed(measured))
       return failure();
@@ -795,6 +895,11 @@ void TileSpatialPass::runOnOperation() {
           return group.locs.contains(tiling.current.peakLoc);
         });
     if (peakGroup == tiling.tiled.end())
+      return std::nullopt;
+    // Bytes as many away from its patches: no grid of them lowers the arena.
+    if (tiling.current.trace &&
+        getPeakOutside(*tiling.current.trace, peakGroup->locs) >=
+            tiling.current.arenaBytes)
       return std::nullopt;
     const Candidate &group = peakGroup->candidate;
     // Its grid, or the next finer ones: up to two more patch counts, one
