@@ -759,7 +759,7 @@ void TileSpatialPass::runOnOperation() {
         // After the first round (whose candidates also say why nothing
         // was tiled), one that cannot lower the arena is of no use either.
         if (round > 0 && lowestArena[index] >= current.arenaBytes)
-          skipped[index] = "the arena is that already";
+          skipped[index] = "the arena so far is no higher";
         else if (llvm::any_of(measuredPoints, [&](auto point) {
                    auto [arena, macs] = point;
                    return arena <= lowestArena[index] &&
