@@ -484,8 +484,7 @@ void writeIntoInsertedPart(RewriterBase &rewriter, Operation *loop) {
     return;
   Value dest = insert.getDest();
   Operation *destProducer = dest.getDefiningOp();
-  if (!destProducer || destProducer->getBlock() != loop->getBlock() ||
-      !isBeforeNearby(destProducer, loop) || !dest.hasOneUse())
+  if (!destProducer || !isBeforeNearby(destProducer, loop) || !dest.hasOneUse())
     return;
   // Other readers of the result read it where the loop wrote it, in X; the
   // insert (a no-op then) goes after the last of them, before X is read, so

@@ -185,25 +185,32 @@ constexpr unsigned kPeakWindow = 400;
 /// and the live bytes there.
 using Trace = SmallVector<std::pair<Attribute, uint64_t>>;
 
-/// The most bytes `trace` holds away from the ops at `locs`: outside the
-/// run of steps from the first of them to the last, and the step on either
-/// side (a fused op there may hold an op of the run). Tiling those ops
-/// leaves the bytes live outside as they are (the values that cross the
-/// run keep their sizes), so the arena of any tiling of them is at least
-/// this. 0 where no step has one of `locs`.
+/// The steps of `trace` from the first at one of `locs` to the last (a
+/// group's, whose patches carry the locations of its ops, and fused ops
+/// that of the op they were fused into), if any is.
+std::optional<std::pair<size_t, size_t>>
+findStepsAt(const Trace &trace, const llvm::DenseSet<Attribute> &locs) {
+  std::optional<std::pair<size_t, size_t>> run;
+  for (auto [step, entry] : llvm::enumerate(trace))
+    if (locs.contains(entry.first))
+      run = {run ? run->first : step, step};
+  return run;
+}
+
+/// The most bytes `trace` holds away from the ops at `locs`: outside their
+/// run of steps (findStepsAt) and the step on either side (a fused op there
+/// may hold an op of the run). Tiling those ops leaves the bytes live
+/// outside as they are (the values that cross the run keep their sizes),
+/// so the arena of any tiling of them is at least this. 0 where no step has
+/// one of `locs`.
 uint64_t getPeakOutside(const Trace &trace,
                         const llvm::DenseSet<Attribute> &locs) {
-  std::optional<size_t> first, last;
-  for (auto [step, entry] : llvm::enumerate(trace))
-    if (locs.contains(entry.first)) {
-      first = first.value_or(step);
-      last = step;
-    }
-  if (!first)
+  std::optional<std::pair<size_t, size_t>> run = findStepsAt(trace, locs);
+  if (!run)
     return 0;
   uint64_t peak = 0;
   for (auto [step, entry] : llvm::enumerate(trace))
-    if (step + 1 < *first || step > *last + 1)
+    if (step + 1 < run->first || step > run->second + 1)
       peak = std::max(peak, entry.second);
   return peak;
 }
@@ -319,22 +326,15 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
   for (auto [step, node] : llvm::enumerate(order))
     steps->emplace_back(graph->getOperation(node)->getLoc(),
                         trace.steps[step].footprint);
-  candidate.trace = std::move(steps);
   if (trace.peakStep)
     candidate.peakLoc = graph->getOperation(order[*trace.peakStep])->getLoc();
-  // From the group's first step to its last (fused ops keep the location
-  // of the op they were fused into).
-  std::optional<size_t> first, last;
-  for (auto [step, node] : llvm::enumerate(order))
-    if (groupLocs.contains(LocationAttr(graph->getOperation(node)->getLoc()))) {
-      first = first.value_or(step);
-      last = step;
-    }
   candidate.groupPeakBytes = 0;
-  if (first)
-    for (size_t step = *first; step <= *last; ++step)
+  if (std::optional<std::pair<size_t, size_t>> run =
+          findStepsAt(*steps, groupLocs))
+    for (size_t step = run->first; step <= run->second; ++step)
       candidate.groupPeakBytes =
-          std::max(candidate.groupPeakBytes, trace.steps[step].footprint);
+          std::max(candidate.groupPeakBytes, (*steps)[step].second);
+  candidate.trace = std::move(steps);
   return candidate;
 }
 
@@ -848,8 +848,8 @@ void TileSpatialPass::runOnOperation() {
   };
   // `tiling`'s groups tiled again in a copy of the function, the one at
   // `index` as `replacement` (its ops, in another grid or halo mode), and
-  // measured; the groups after it and behind it in the body shift by the
-  // difference in ops.
+  // measured if within the MAC budget; the groups after it and behind it in
+  // the body shift by the difference in ops.
   auto retile = [&](const Tiling &tiling, size_t index,
                     const Candidate &replacement) -> FailureOr<Tiling> {
     SilenceThisThread silence(func.getContext());
@@ -874,7 +874,7 @@ void TileSpatialPass::runOnOperation() {
       if (position == index)
         shift = int64_t(again.tiled.back().opsAfter) - int64_t(group.opsAfter);
     }
-    // (Over the budget, it is not measured.)
+    // (Over the budget, it is of no use and not measured.)
     if (countMacs(*again.func) > budget)
       return failure();
     FailureOr<Candidate> measured = estimate(*again.func, Candidate());
@@ -935,7 +935,7 @@ void TileSpatialPass::runOnOperation() {
     size_t index = peakGroup - tiling.tiled.begin();
     parallelFor(func.getContext(), 0, replacements.size(), [&](size_t i) {
       FailureOr<Tiling> again = retile(tiling, index, replacements[i]);
-      if (succeeded(again) && again->current.macs <= budget)
+      if (succeeded(again))
         results[i] = std::move(*again);
     });
     std::optional<Tiling> lowest;
