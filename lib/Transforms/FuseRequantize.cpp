@@ -10,6 +10,7 @@
 #include "serenity/Transforms/Passes.h"
 
 #include "InPlaceDepthwise.h"
+#include "TiledLoopCache.h"
 #include "serenity/Analysis/FusedRequantization.h"
 #include "serenity/Analysis/OpOrder.h"
 
@@ -305,23 +306,29 @@ SmallVector<OpFoldResult> getChannelTileSizes(OpBuilder &builder,
   return sizes;
 }
 
+/// Whether the tiling of a consumer with `windowOps` fuses `producer`: a
+/// window op, or an op that initializes their results from constants (a
+/// zero fill, a bias broadcast); never another activation's producer. A pad
+/// is neither: its slices become padded tiles (makePaddedTile).
+bool fusesIntoTile(ArrayRef<Operation *> windowOps, Operation *producer) {
+  return llvm::is_contained(windowOps, producer) ||
+         readsConstantsOnly(producer);
+}
+
 /// Tiles `consumer` with `windowOps` by `tileSizes`; the loop nest's
-/// outermost loop, or null after an error at `consumer`.
+/// outermost loop, or null after an error at `consumer`. The values that
+/// replaced `consumer`'s results go to `replacements`.
 Operation *tileWithWindowOps(RewriterBase &rewriter, linalg::GenericOp consumer,
                              ArrayRef<Operation *> windowOps,
-                             ArrayRef<OpFoldResult> tileSizes) {
+                             ArrayRef<OpFoldResult> tileSizes,
+                             SmallVectorImpl<Value> *replacements = nullptr) {
   scf::SCFTileAndFuseOptions options;
   rewriter.setInsertionPoint(consumer);
   options.tilingOptions.setTileSizes(tileSizes);
-  // Fuse the window ops and the ops that initialize their results from
-  // constants (a zero fill, a bias broadcast); never another activation's
-  // producer. A pad is neither: its slices become padded tiles
-  // (makePaddedTile).
   options.setFusionControlFn(
       [windowOps](tensor::ExtractSliceOp, OpResult producer, bool)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        Operation *op = producer.getOwner();
-        if (llvm::is_contained(windowOps, op) || readsConstantsOnly(op))
+        if (fusesIntoTile(windowOps, producer.getOwner()))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
       });
@@ -333,9 +340,68 @@ Operation *tileWithWindowOps(RewriterBase &rewriter, linalg::GenericOp consumer,
                        "requantization with its producer");
     return nullptr;
   }
-  for (OpResult result : consumer->getResults())
-    rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
+  for (OpResult result : consumer->getResults()) {
+    Value replacement = tiled->replacements.lookup(result);
+    rewriter.replaceAllUsesWith(result, replacement);
+    if (replacements)
+      replacements->push_back(replacement);
+  }
   return tiled->loops.front();
+}
+
+/// Tiles `consumer` with `windowOps` by output rows (getRowTileSizes), or,
+/// writing over the `inPlaceInput` of a depthwise convolution
+/// (getInPlaceDepthwiseInput), by channels and each channel by rows; the
+/// outermost loop, or null after an error. The values that replaced
+/// `consumer`'s results go to `replacements`.
+Operation *tileWithRequantization(RewriterBase &rewriter,
+                                  linalg::GenericOp consumer,
+                                  ArrayRef<Operation *> windowOps,
+                                  Value inPlaceInput,
+                                  SmallVectorImpl<Value> &replacements) {
+  if (!inPlaceInput)
+    return tileWithWindowOps(rewriter, consumer, windowOps,
+                             getRowTileSizes(rewriter, consumer, windowOps),
+                             &replacements);
+  // One channel at a time over the input (InPlaceDepthwise.h), each
+  // channel tiled by rows as above.
+  SmallVector<Value> channelReplacements;
+  Operation *tiled = tileWithWindowOps(rewriter, consumer, windowOps,
+                                       getChannelTileSizes(rewriter, consumer),
+                                       &channelReplacements);
+  if (!tiled)
+    return nullptr;
+  // What replaces the channel loop replaces the consumer.
+  SmallVector<OpOperand *> uses;
+  for (Value replacement : channelReplacements)
+    uses.push_back(replacement.use_empty() ? nullptr
+                                           : &*replacement.getUses().begin());
+  FailureOr<scf::ForOp> inPlace =
+      writeChannelsInPlace(rewriter, cast<scf::ForOp>(tiled), inPlaceInput);
+  if (failed(inPlace)) {
+    consumer.emitError("serenity-fuse-requantize: cannot write this "
+                       "depthwise convolution in place");
+    return nullptr;
+  }
+  for (OpOperand *use : uses)
+    replacements.push_back(use ? use->get() : Value());
+  auto yield = cast<scf::YieldOp>(inPlace->getBody()->getTerminator());
+  auto channel = yield.getOperand(0)
+                     .getDefiningOp<tensor::InsertSliceOp>()
+                     .getSource()
+                     .getDefiningOp<linalg::GenericOp>();
+  SmallVector<Operation *> channelWindowOps =
+      channel ? getFusedWindowOps(channel) : SmallVector<Operation *>();
+  if (channelWindowOps.empty()) {
+    inPlace->emitError("serenity-fuse-requantize: the channel of an "
+                       "in-place depthwise convolution is not its "
+                       "requantization");
+    return nullptr;
+  }
+  if (!tileWithWindowOps(rewriter, channel, channelWindowOps,
+                         getRowTileSizes(rewriter, channel, channelWindowOps)))
+    return nullptr;
+  return *inPlace;
 }
 
 /// Whether makePaddedTile can make the tile `slice` reads: a unit-stride,
@@ -412,8 +478,12 @@ struct FuseRequantizePass
   using Base::Base;
 
   void runOnOperation() final {
+    std::optional<TiledLoopCache> cache;
+    if (reuseTileLoops)
+      cache.emplace(&getContext());
     if (failed(fuseRequantization(getOperation(), tileWindowOps,
-                                  writePartsInPlace)))
+                                  writePartsInPlace,
+                                  cache ? &*cache : nullptr)))
       signalPassFailure();
   }
 };
@@ -524,7 +594,8 @@ void writeIntoInsertedPart(RewriterBase &rewriter, Operation *loop) {
 
 LogicalResult serenity::fuseRequantization(func::FuncOp function,
                                            bool tileWindowOps,
-                                           bool writePartsInPlace) {
+                                           bool writePartsInPlace,
+                                           TiledLoopCache *cache) {
   if (function.isExternal())
     return success();
   MLIRContext *context = function.getContext();
@@ -576,41 +647,36 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
   IRRewriter rewriter(context);
   SmallVector<Operation *> loops, tileOps;
   for (auto &[consumer, windowOps] : consumers) {
-    // An in-place depthwise convolution runs one channel at a time over its
-    // input (InPlaceDepthwise.h), each channel tiled by rows as below.
-    Operation *channelLoop = nullptr;
-    if (Value input =
-            getInPlaceDepthwiseInput(consumer, windowOps, getTiledNode)) {
-      Operation *tiled =
-          tileWithWindowOps(rewriter, consumer, windowOps,
-                            getChannelTileSizes(rewriter, consumer));
-      if (!tiled)
-        return failure();
-      FailureOr<scf::ForOp> inPlace =
-          writeChannelsInPlace(rewriter, cast<scf::ForOp>(tiled), input);
-      if (failed(inPlace))
-        return consumer.emitError("serenity-fuse-requantize: cannot write "
-                                  "this depthwise convolution in place");
-      channelLoop = *inPlace;
-      auto yield = cast<scf::YieldOp>(inPlace->getBody()->getTerminator());
-      consumer = yield.getOperand(0)
-                     .getDefiningOp<tensor::InsertSliceOp>()
-                     .getSource()
-                     .getDefiningOp<linalg::GenericOp>();
-      windowOps =
-          consumer ? getFusedWindowOps(consumer) : SmallVector<Operation *>();
-      if (windowOps.empty())
-        return inPlace->emitError("serenity-fuse-requantize: the channel of "
-                                  "an in-place depthwise convolution is not "
-                                  "its requantization");
-    }
+    Value input = getInPlaceDepthwiseInput(consumer, windowOps, getTiledNode);
+    // Patches repeat ops on the same shapes: what the tiling made of equal
+    // ops (with the pad of an in-place convolution's input, which its loop
+    // reads) is cloned.
+    SmallVector<Operation *> cluster =
+        collectTiledCluster(consumer, [&](Operation *producer) {
+          auto pad = dyn_cast<tensor::PadOp>(producer);
+          return fusesIntoTile(windowOps, producer) ||
+                 (input && pad && pad.getSource() == input);
+        });
+    unsigned variant = input ? 1 : 0;
     Operation *loop =
-        tileWithWindowOps(rewriter, consumer, windowOps,
-                          getRowTileSizes(rewriter, consumer, windowOps));
-    if (!loop)
-      return failure();
-    if (channelLoop)
-      loop = channelLoop;
+        cache ? cache->reuse(rewriter, cluster, variant) : nullptr;
+    if (!loop) {
+      // The tiling makes its ops next to the consumer.
+      Operation *before = consumer->getPrevNode();
+      Operation *after = consumer->getNextNode();
+      SmallVector<Value> replacements;
+      loop = tileWithRequantization(rewriter, consumer, windowOps, input,
+                                    replacements);
+      if (!loop)
+        return failure();
+      SmallVector<Operation *> made;
+      for (Operation *op = before ? before->getNextNode() : &body.front();
+           op != after; op = op->getNextNode())
+        if (op != consumer.getOperation())
+          made.push_back(op);
+      if (cache)
+        cache->record(cluster, variant, made, loop, replacements);
+    }
     loops.push_back(loop);
     loop->walk([&](Operation *op) { tileOps.push_back(op); });
   }

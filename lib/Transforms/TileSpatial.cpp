@@ -15,6 +15,7 @@
 #include "serenity/Transforms/Passes.h"
 
 #include "PatchBuilder.h"
+#include "TiledLoopCache.h"
 #include "serenity/Analysis/ArenaBuffers.h"
 #include "serenity/Analysis/ComputeCost.h"
 #include "serenity/Analysis/FunctionGraph.h"
@@ -30,6 +31,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -283,6 +285,11 @@ struct TileSpatialPass
   FailureOr<Candidate> estimate(func::FuncOp func, Candidate candidate);
   /// The live-bytes bound of the buffers of a bufferized copy of `func`.
   FailureOr<uint64_t> measureBound(func::FuncOp func);
+
+  /// The tile loops the fusion of the copies made, for the next copies
+  /// (most of their ops are the same), while one function runs (set in
+  /// runOnOperation: a copy of the pass makes its own).
+  std::shared_ptr<TiledLoopCache> tileLoops;
 };
 
 /// A public copy of `func` in a module of its own, to tile or bufferize
@@ -312,8 +319,9 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
       return failure();
   }
   candidate.macs = countMacs(copy);
-  if (fuseRequantize && failed(fuseRequantization(copy, /*tileWindowOps=*/true,
-                                                  /*writePartsInPlace=*/true)))
+  if (fuseRequantize &&
+      failed(fuseRequantization(copy, /*tileWindowOps=*/true,
+                                /*writePartsInPlace=*/true, tileLoops.get())))
     return failure();
   FailureOr<FunctionGraph> graph = FunctionGraph::build(copy);
   if (failed(graph))
@@ -341,8 +349,9 @@ FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
 FailureOr<uint64_t> TileSpatialPass::measureBound(func::FuncOp func) {
   auto [scratch, copy] = copyIntoScratch(func);
   SilenceThisThread silence(func.getContext());
-  if (fuseRequantize && failed(fuseRequantization(copy, /*tileWindowOps=*/true,
-                                                  /*writePartsInPlace=*/true)))
+  if (fuseRequantize &&
+      failed(fuseRequantization(copy, /*tileWindowOps=*/true,
+                                /*writePartsInPlace=*/true, tileLoops.get())))
     return failure();
   // A scratch copy, measured and dropped: the upstream passes' output is
   // not verified.
@@ -373,6 +382,8 @@ void TileSpatialPass::runOnOperation() {
   func::FuncOp func = getOperation();
   if (func.isExternal())
     return;
+  tileLoops = std::make_shared<TiledLoopCache>(&getContext());
+  llvm::scope_exit dropTileLoops([&] { tileLoops.reset(); });
   if (maxExtraMacs < 0) {
     func.emitError() << llvm::formatv("serenity-tile-spatial: max-extra-macs "
                                       "must not be negative, got {0}",

@@ -14,12 +14,12 @@
 // limit unless one is given.
 // RUN: serenity-opt %s --serenity-pipeline="algorithm=program time-limit-ms=5 max-states=7 placement-time-limit-ms=9 rewrite=1" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPTIONS
 // OPTIONS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=5}
-// OPTIONS-NEXT: serenity-fuse-requantize{tile-window-ops=true write-parts-in-place=false},
+// OPTIONS-NEXT: serenity-fuse-requantize{reuse-tile-loops=true tile-window-ops=true write-parts-in-place=false},
 // OPTIONS-NEXT: serenity-schedule{algorithm=program {{.*}}max-states=7 memory-model=bufferized time-limit-ms=5}
 // OPTIONS: serenity-plan-memory{algorithm=exact alignment=16 arena=global io-in-arena=false time-limit-ms=9}
 // RUN: serenity-opt %s --serenity-pipeline="rewrite=1" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULTS
 // DEFAULTS: serenity-rewrite{memory-model=bufferized mode=memory-aware {{.*}}time-limit-ms=10000}
-// DEFAULTS-NEXT: serenity-fuse-requantize{tile-window-ops=true write-parts-in-place=false},
+// DEFAULTS-NEXT: serenity-fuse-requantize{reuse-tile-loops=true tile-window-ops=true write-parts-in-place=false},
 // DEFAULTS-NEXT: serenity-schedule{algorithm=optimal {{.*}}max-states=2000000 memory-model=bufferized time-limit-ms=60000}
 // DEFAULTS: serenity-plan-memory{algorithm=exact alignment=16 arena=global io-in-arena=false time-limit-ms=1000}
 // fuse-requantize=0 lowers int8 as upstream does and schedules for it.
@@ -41,9 +41,9 @@
 // TILE-NEXT: tosa-to-tensor
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(
-// TILE-NEXT: serenity-fuse-requantize{tile-window-ops=false write-parts-in-place=false},
+// TILE-NEXT: serenity-fuse-requantize{reuse-tile-loops=true tile-window-ops=false write-parts-in-place=false},
 // TILE-NEXT: serenity-tile-spatial{alignment=32 column-patches=0 fuse-requantize=true group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false verify-arena=false},
-// TILE-NEXT: serenity-fuse-requantize{tile-window-ops=true write-parts-in-place=true}
+// TILE-NEXT: serenity-fuse-requantize{reuse-tile-loops=true tile-window-ops=true write-parts-in-place=true}
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(
 // TILE-NEXT: serenity-pad-free-windows

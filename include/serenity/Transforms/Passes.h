@@ -22,6 +22,8 @@
 
 namespace serenity {
 
+class TiledLoopCache;
+
 #define GEN_PASS_DECL
 #include "serenity/Transforms/Passes.h.inc"
 
@@ -47,11 +49,13 @@ void populatePadFreeWindowsPatterns(mlir::RewritePatternSet &patterns);
 /// tile loops it made before are left as they are); the element-wise fusion
 /// alone unless `tileWindowOps`; with `writePartsInPlace`, a tile loop
 /// whose result goes into a part of another tensor writes it there
-/// (--serenity-tile-spatial's patches). Emits an error at the op it cannot
-/// tile and fails.
+/// (--serenity-tile-spatial's patches). With a `cache`, what the tiling made
+/// of equal ops before comes from it, and what it makes goes into it.
+/// Emits an error at the op it cannot tile and fails.
 llvm::LogicalResult fuseRequantization(mlir::func::FuncOp function,
                                        bool tileWindowOps = true,
-                                       bool writePartsInPlace = false);
+                                       bool writePartsInPlace = false,
+                                       TiledLoopCache *cache = nullptr);
 
 /// Why `alignment` cannot align an arena, or none (it must be a power of
 /// two). Shared by --serenity-plan-memory and --serenity-pipeline.

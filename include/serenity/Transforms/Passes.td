@@ -455,6 +455,13 @@ def SerenityFuseRequantize
       assembled value) writes that part in place, as the op it tiled did
       before the element-wise fusion made its destination a new
       `tensor.empty`.
+    - Patches repeat the same ops on the same shapes. What the tiling made
+      of ops equal to ones tiled before (the same ops, attributes, types,
+      locations and constants, reading values from outside in the same
+      pattern) is cloned with those values instead of tiled again:
+      upstream's tiling composes and folds affine maps for every slice,
+      most of the time of fusing a function of patches.
+      `reuse-tile-loops=0` tiles each (the same IR).
 
     Floating-point chains that end in floats are left alone. After one-shot
     bufferization,
@@ -471,6 +478,9 @@ def SerenityFuseRequantize
     Option<"writePartsInPlace", "write-parts-in-place", "bool", "false",
            "A tile loop whose result goes into a part of another tensor "
            "writes that part in place (after --serenity-tile-spatial)">,
+    Option<"reuseTileLoops", "reuse-tile-loops", "bool", "true",
+           "Clone what the tiling made of equal ops before instead of "
+           "tiling them again">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::linalg::LinalgDialect",
