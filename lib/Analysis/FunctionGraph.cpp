@@ -159,7 +159,7 @@ static SmallVector<LoweringStep, 3> describeLowering(Operation *op) {
 
 /// Ops that read or write memory keep their relative order; pure tensor ops
 /// and allocations may move freely.
-static bool hasOrderedEffects(Operation *op) {
+static bool readsOrWritesMemory(Operation *op) {
   if (isMemoryEffectFree(op))
     return false;
   auto effectInterface = dyn_cast<MemoryEffectOpInterface>(op);
@@ -190,6 +190,13 @@ static Operation *getSingleConsumer(Block *body, Operation *op) {
   if (!consumer || consumer->hasTrait<OpTrait::IsTerminator>())
     return nullptr;
   return consumer;
+}
+
+bool FunctionGraph::hasOrderedEffects(Operation *op) {
+  auto [it, inserted] = orderedEffects.try_emplace(op);
+  if (inserted)
+    it->second = readsOrWritesMemory(op);
+  return it->second;
 }
 
 ArrayRef<Value> FunctionGraph::getReadValues(Operation *op) {
@@ -445,7 +452,6 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
   if (inPlaceDepthwise &&
       !isNodeValue(cast<tosa::DepthwiseConv2DOp>(inPlaceDepthwise).getInput()))
     inPlaceDepthwise = nullptr;
-  auto dps = dyn_cast<DestinationStyleOpInterface>(op);
   for (OpResult result : op->getResults()) {
     std::optional<uint64_t> bytes = getActivationBytes(result.getType());
     if (!bytes)

@@ -133,6 +133,10 @@ private:
   llvm::DenseSet<mlir::Operation *> heldEmpties;
   llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Value, 4>>
       readValues;
+  /// hasOrderedEffects of the body's ops, asked for more than once (of a
+  /// tile loop, a walk of its ops).
+  llvm::DenseMap<mlir::Operation *, bool> orderedEffects;
+  bool hasOrderedEffects(mlir::Operation *op);
   FusedRequantization fused;
   /// The last node with read or write effects, to keep their order.
   std::optional<NodeId> lastEffectfulNode;
