@@ -44,8 +44,8 @@ public:
   explicit TiledLoopCache(mlir::MLIRContext *context);
 
   /// Records what the tiling of `cluster` (of kind `variant`: the same
-  /// ops may be tiled in more than one way) made, the ops `made` right
-  /// before its root, among them `loop`, whose values `replacements`
+  /// ops may be tiled in more than one way) made, the ops `made` next to
+  /// its root, in block order, among them `loop`, whose values `replacements`
   /// replaced the root's results; nothing when they read a value from
   /// outside that the cluster neither reads nor makes.
   void record(llvm::ArrayRef<mlir::Operation *> cluster, unsigned variant,
