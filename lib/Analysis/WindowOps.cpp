@@ -3,6 +3,7 @@
 #include "serenity/Analysis/WindowOps.h"
 #include "serenity/Analysis/FunctionGraph.h"
 #include "serenity/Analysis/FusedRequantization.h"
+#include "serenity/Dialect/Serenity/SerenityDialect.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -81,6 +82,18 @@ uint64_t getTileBytes(RankedTensorType input, TileExtent tile) {
   shape[2] = tile.columns;
   return getTemporaryBytes(
       RankedTensorType::get(shape, input.getElementType()));
+}
+
+/// Bytes of one channel of `input`'s `tile`.
+uint64_t getChannelTileBytes(RankedTensorType input, TileExtent tile) {
+  SmallVector<int64_t> shape(input.getShape());
+  shape.back() = 1;
+  return getTileBytes(input.clone(shape), tile);
+}
+
+/// The padded input of all rows and columns.
+TileExtent getPaddedExtent(const WindowAxis &rows, const WindowAxis &columns) {
+  return TileExtent{rows.paddedSize(), columns.paddedSize()};
 }
 
 /// A TOSA window op's input, padding and window.
@@ -168,15 +181,31 @@ static std::optional<PaddedWindow> matchPaddedWindow(Operation *op) {
   int64_t pads[4] = {low[1], high[1], low[2], high[2]};
   auto [rows, columns] = getAxes(source, pads, result, *window);
   SmallVector<WindowPart, 5> parts = splitPaddedWindow(rows, columns);
-  if (parts.empty())
+  // No window inside: channel by channel, where channels are independent,
+  // for a pad of a whole map (a padded channel is what each iteration reads
+  // already; a pad of a slice is a border strip already; a patch's tile pad
+  // is tile-sized already).
+  if (parts.empty() &&
+      (source.getDimSize(3) == 1 ||
+       pad.getSource().getDefiningOp<tensor::ExtractSliceOp>() ||
+       pad->hasAttr(SerenityDialect::kTilePadAttrName) ||
+       !isa<linalg::DepthwiseConv2DNhwcHwcmOp,
+            linalg::DepthwiseConv2DNhwcHwcmQOp,
+            linalg::DepthwiseConv2DNhwcHwcOp, linalg::DepthwiseConv2DNhwcHwcQOp,
+            linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp,
+            linalg::PoolingNhwcMinOp, linalg::PoolingNhwcMaxUnsignedOp,
+            linalg::PoolingNhwcMinUnsignedOp>(op)))
     return std::nullopt;
   return PaddedWindow{pad, rows, columns, std::move(parts)};
 }
 
 uint64_t serenity::getBorderBytes(const PaddedWindow &window) {
   tensor::PadOp pad = window.pad;
-  return getTileBytes(cast<RankedTensorType>(pad.getSource().getType()),
-                      getLargestBorderTile(window.rows, window.columns));
+  auto input = cast<RankedTensorType>(pad.getSource().getType());
+  if (window.parts.empty())
+    return getChannelTileBytes(input,
+                               getPaddedExtent(window.rows, window.columns));
+  return getTileBytes(input, getLargestBorderTile(window.rows, window.columns));
 }
 
 PaddingBytes serenity::getTosaPaddingBytes(Operation *op) {
@@ -184,12 +213,15 @@ PaddingBytes serenity::getTosaPaddingBytes(Operation *op) {
   if (!window)
     return {};
   TileExtent tile = getLargestBorderTile(window->rows, window->columns);
-  if (tile.area() == 0)
-    return PaddingBytes{
-        0,
-        getTileBytes(window->input, TileExtent{window->rows.paddedSize(),
-                                               window->columns.paddedSize()})};
-  return PaddingBytes{getTileBytes(window->input, tile), 0};
+  if (tile.area() > 0)
+    return PaddingBytes{getTileBytes(window->input, tile), 0};
+  TileExtent padded = getPaddedExtent(window->rows, window->columns);
+  // No window inside: channel by channel, where channels are independent.
+  if (isa<tosa::DepthwiseConv2DOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp>(op) &&
+      window->input.getDimSize(3) > 1 &&
+      !getTosaWindow(op)->input.getDefiningOp<tosa::SliceOp>())
+    return PaddingBytes{getChannelTileBytes(window->input, padded), 0};
+  return PaddingBytes{0, getTileBytes(window->input, padded)};
 }
 
 uint64_t serenity::getTosaPaddedRowTileBytes(Operation *op, int64_t columns,

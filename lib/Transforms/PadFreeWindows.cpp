@@ -13,8 +13,10 @@
 // op's TilingInterface, and each slice of the pad becomes a pad of a slice
 // (tensor::bubbleUpPadSlice), so any NHWC convolution, depthwise convolution
 // or pool whose output rows and columns are loops 1 and 2 is handled alike.
-// Which ops, and their parts, come from WindowOps.h, as the memory model
-// counts them.
+// An op with no window inside its input (a 5x5 window over a 3x3 map) has
+// no interior: a depthwise convolution or pool then runs one channel at a
+// time, each iteration padding its own input channel. Which ops, and their
+// parts, come from WindowOps.h, as the memory model counts them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +25,7 @@
 #include "serenity/Analysis/WindowOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/IR/TensorTilingInterfaceImpl.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -38,6 +41,42 @@ using namespace serenity;
 
 namespace {
 
+/// The tiled ops read slices of the padded copy: pads of slices instead.
+LogicalResult padSlices(RewriterBase &rewriter, ArrayRef<Operation *> tiledOps,
+                        tensor::PadOp pad) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  for (Operation *tiled : tiledOps) {
+    auto slice = dyn_cast_or_null<tensor::ExtractSliceOp>(
+        tiled->getOperand(0).getDefiningOp());
+    if (!slice || slice.getSource() != pad.getResult())
+      continue;
+    rewriter.setInsertionPoint(slice);
+    FailureOr<TilingResult> swapped = tensor::bubbleUpPadSlice(
+        rewriter, pad, slice.getMixedOffsets(), slice.getMixedSizes(),
+        /*generateZeroSliceGuard=*/false);
+    if (failed(swapped))
+      return failure();
+    rewriter.replaceOp(slice, swapped->tiledValues[0]);
+  }
+  return success();
+}
+
+/// `op` (no window inside its input: WindowOps.h) as a loop over its
+/// channels, each padding its own input channel.
+LogicalResult runByChannel(RewriterBase &rewriter, linalg::LinalgOp op,
+                           tensor::PadOp pad) {
+  SmallVector<OpFoldResult> sizes(op.getNumLoops(), rewriter.getIndexAttr(0));
+  sizes[kChannelLoop] = rewriter.getIndexAttr(1);
+  scf::SCFTilingOptions options;
+  options.setTileSizes(sizes);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled) || failed(padSlices(rewriter, tiled->tiledOps, pad)))
+    return rewriter.notifyMatchFailure(op, "cannot run it channel by channel");
+  rewriter.replaceOp(op, tiled->replacements);
+  return success();
+}
+
 struct PadFreeWindow : public OpInterfaceRewritePattern<linalg::LinalgOp> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
@@ -50,6 +89,8 @@ struct PadFreeWindow : public OpInterfaceRewritePattern<linalg::LinalgOp> {
     tensor::PadOp pad = window->pad;
     auto tiling = cast<TilingInterface>(op.getOperation());
     rewriter.setInsertionPoint(op);
+    if (window->parts.empty())
+      return runByChannel(rewriter, op, pad);
     SmallVector<Range> domain = tiling.getIterationDomain(rewriter);
     Value running = op.getDpsInits()[0];
     for (const WindowPart &part : window->parts) {
@@ -72,21 +113,9 @@ struct PadFreeWindow : public OpInterfaceRewritePattern<linalg::LinalgOp> {
           failed(tiling.getResultTilePosition(rewriter, 0, offsets, sizes,
                                               resultOffsets, resultSizes)))
         return rewriter.notifyMatchFailure(op, "cannot compute a part");
-      // The part reads a slice of the padded copy: a pad of a slice instead.
-      for (Operation *tiled : tiledPart->tiledOps) {
-        auto slice = dyn_cast_or_null<tensor::ExtractSliceOp>(
-            tiled->getOperand(0).getDefiningOp());
-        if (!slice || slice.getSource() != pad.getResult())
-          continue;
-        rewriter.setInsertionPoint(slice);
-        FailureOr<TilingResult> swapped = tensor::bubbleUpPadSlice(
-            rewriter, pad, slice.getMixedOffsets(), slice.getMixedSizes(),
-            /*generateZeroSliceGuard=*/false);
-        if (failed(swapped))
-          return rewriter.notifyMatchFailure(op, "cannot slice the pad");
-        rewriter.replaceOp(slice, swapped->tiledValues[0]);
-        rewriter.setInsertionPoint(op);
-      }
+      if (failed(padSlices(rewriter, tiledPart->tiledOps, pad)))
+        return rewriter.notifyMatchFailure(op, "cannot slice the pad");
+      rewriter.setInsertionPoint(op);
       SmallVector<OpFoldResult> unitStrides(resultOffsets.size(),
                                             rewriter.getIndexAttr(1));
       running = tensor::InsertSliceOp::create(

@@ -10,6 +10,7 @@
 
 #include "PatchBuilder.h"
 #include "serenity/Analysis/OpOrder.h"
+#include "serenity/Dialect/Serenity/SerenityDialect.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -239,6 +240,7 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op, Tile tile) {
     auto band = tensor::PadOp::create(
         builder, loc, withTile(result.getType(), tile), source, low, high,
         ValueRange(), ValueRange(), pad.getNofold());
+    band->setAttr(SerenityDialect::kTilePadAttrName, builder.getUnitAttr());
     IRMapping mapping;
     pad.getRegion().cloneInto(&band.getRegion(), mapping);
     return band;

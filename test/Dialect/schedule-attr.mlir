@@ -64,3 +64,25 @@ func.func @not_a_report() attributes {serenity.schedule = 42 : i64} {
 // expected-error @+1 {{'serenity.schedule' belongs on a function}}
 module attributes {serenity.schedule = #serenity.schedule<peak = 1, input_peak = 1, lower_bound = 1, algorithm = program, produced_by = program, model = strict, status = heuristic, states = 0>} {
 }
+
+// -----
+
+// serenity.tile_pad marks a tensor.pad of a patch's tile, and only that.
+// CHECK-LABEL: func.func @tile_pad
+// CHECK: tensor.pad
+// CHECK: } {serenity.tile_pad}
+func.func @tile_pad(%x: tensor<1x2x2x1xf32>) -> tensor<1x4x4x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %padded = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } {serenity.tile_pad} : tensor<1x2x2x1xf32> to tensor<1x4x4x1xf32>
+  return %padded : tensor<1x4x4x1xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'serenity.tile_pad' is a unit attribute of a tensor.pad}}
+func.func @tile_pad_on_function() attributes {serenity.tile_pad} {
+  return
+}

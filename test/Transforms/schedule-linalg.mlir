@@ -124,18 +124,26 @@ func.func @sliced(%x: tensor<1x4x4x16xf32>) -> tensor<1x4x4x8xf32> {
   return %sum : tensor<1x4x4x8xf32>
 }
 
-// A tensor.pad whose copy only a depthwise convolution reads (its results
-// no larger than the pad's input or the copy) is glued to it: one node that
-// pads, then convolves (docs/memory-model.md). Here no 3x3 window lies inside
-// the 2x2 map, so the copy is made (--serenity-pad-free-windows leaves the
-// op as it is). Strict: the argument (128 bytes) and the copy (1x4x4x8, 512)
-// while padding; the copy and the returned result (128) while convolving,
-// the argument freed. Bufferized: the copy alone (the argument and the
-// result are the caller's).
+// A tensor.pad whose copy only a convolution reads (its results no larger
+// than the pad's input or the copy) is glued to it: one node that pads,
+// then convolves (docs/memory-model.md). Here no 3x3 window lies inside the
+// 2x2 map and a convolution reads every channel, so the copy is made
+// (--serenity-pad-free-windows leaves the op as it is). Strict: the
+// argument (128 bytes) and the copy (1x4x4x8, 512) while padding; the copy
+// and the returned result (128) while convolving, the argument freed.
+// Bufferized: the copy alone (the argument and the result are the
+// caller's).
 // RUN: serenity-opt %s --serenity-liveness=memory-model=strict 2>&1 | FileCheck %s --check-prefix=PADS
-// PADS-LABEL: @padded_depthwise (model strict, 1 ops
+// PADS-LABEL: @padded_conv (model strict, 1 ops
 // PADS-NOT: tensor.pad
-// PADS: linalg.depthwise_conv_2d_nhwc_hwc
+// PADS: linalg.conv_2d_nhwc_fhwc
+// PADS: peak: 640 bytes
+// A depthwise convolution there runs one channel at a time, padding that
+// channel alone: its pad is a view of its input, a node of its own, and
+// the op holds one padded channel (1x4x4x1, 64 bytes) under `bufferized`.
+// Strict counts the copy, as a runtime that pads does.
+// PADS-LABEL: @padded_depthwise (model strict, 2 ops
+// PADS: tensor.pad
 // PADS: peak: 640 bytes
 // A convolution that makes more bytes than the pad's input keeps its pad a
 // node of its own.
@@ -150,13 +158,28 @@ func.func @sliced(%x: tensor<1x4x4x16xf32>) -> tensor<1x4x4x8xf32> {
 // PADS-LABEL: @padded_depthwise_split (model strict, 2 ops
 // PADS: tensor.pad
 // PADS: peak: 1664 bytes
-// CHECK-LABEL: func.func @padded_depthwise
+// CHECK-LABEL: func.func @padded_conv
 // CHECK-SAME: peak = 512
 // CHECK: tensor.pad
 // CHECK: } : tensor<1x2x2x8xf32> to tensor<1x4x4x8xf32>
-// CHECK-NEXT: linalg.depthwise_conv_2d_nhwc_hwc
+// CHECK-NEXT: linalg.conv_2d_nhwc_fhwc
+// CHECK-LABEL: func.func @padded_depthwise
+// CHECK-SAME: peak = 64
 // CHECK-LABEL: func.func @padded_depthwise_split
 // CHECK-SAME: peak = 576
+func.func @padded_conv(%x: tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<8x3x3x8xf32>
+  %e = tensor.empty() : tensor<1x2x2x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32>
+  %padded = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x2x2x8xf32> to tensor<1x4x4x8xf32>
+  %y = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : tensor<1x4x4x8xf32>, tensor<8x3x3x8xf32>) outs(%init : tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32>
+  return %y : tensor<1x2x2x8xf32>
+}
+
 func.func @padded_depthwise(%x: tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32> {
   %zero = arith.constant 0.0 : f32
   %w = arith.constant dense<0.5> : tensor<3x3x8xf32>

@@ -24,14 +24,21 @@ namespace serenity {
 /// columns.
 constexpr unsigned kRowLoop = 1, kColumnLoop = 2;
 
+/// The loop of a Linalg NHWC depthwise convolution or pool that runs over
+/// its channels (each output channel reads its input channel alone).
+constexpr unsigned kChannelLoop = 3;
+
 /// A Linalg window op whose input is a `tensor.pad` that
 /// --serenity-pad-free-windows removes: a constant pad of rows and columns
-/// only, of static sizes, with some window inside the input, which only such
-/// ops read (so that the pad goes, and no reader holds a whole copy).
+/// only, of static sizes, which only such ops read (so that the pad goes,
+/// and no reader holds a whole copy). With some window inside the input,
+/// the op is split into its parts; with none (a 5x5 window over a 3x3 map),
+/// a depthwise convolution or pool runs one channel at a time, padding that
+/// channel alone; any other op keeps its padded copy and is not one.
 struct PaddedWindow {
   mlir::tensor::PadOp pad;
   WindowAxis rows, columns;
-  /// Never empty.
+  /// Empty: one channel at a time.
   llvm::SmallVector<WindowPart, 5> parts;
 };
 
@@ -44,15 +51,16 @@ std::optional<PaddedWindow> getPaddedWindow(mlir::Operation *op);
 
 /// What the lowering of a padded TOSA window op holds for the padding,
 /// besides its input and result: a border strip at a time when the pass
-/// splits it (the input read in place), otherwise a padded copy of the
-/// whole input. Both 0 without padding.
+/// splits it, or one padded channel when it runs one channel at a time
+/// (the input read in place), otherwise a padded copy of the whole input.
+/// Both 0 without padding.
 struct PaddingBytes {
   uint64_t border = 0;
   uint64_t copy = 0;
 };
 
-/// Bytes of the largest border strip of a Linalg op the pass splits: all it
-/// holds for the padding.
+/// Bytes of the largest border strip of a Linalg op the pass splits, or of
+/// one padded channel of its input: all it holds for the padding.
 uint64_t getBorderBytes(const PaddedWindow &window);
 
 /// For a TOSA convolution, depthwise convolution or pool; all zeros for any

@@ -370,8 +370,13 @@ def SerenityPadFreeWindows
     rows or columns its windows read. Every part writes its region of the
     op's destination in place (`tensor.insert_slice`); the results are those
     of the op, element for element. An op whose every window reaches the
-    padding (a map smaller than its window), or whose pad something else
-    reads too, is left as it is.
+    padding (a map smaller than its window: MobileNetV3-Large's 5x5
+    depthwise convolutions over 3x3 maps at 96x96) has no interior: a
+    depthwise convolution or pool then runs one channel at a time (an
+    `scf.for`), each iteration padding its own input channel; a
+    convolution, which reads every channel, is left as it is, as is an op
+    whose pad something else reads too or pads a patch's tile
+    (`serenity.tile_pad`: tile-sized already).
 
     `--serenity-pipeline` runs it right before bufferization (after
     `--serenity-fuse-requantize`, whose row loops pad their own rows, and
@@ -379,6 +384,7 @@ def SerenityPadFreeWindows
     counts one border strip at a time (docs/memory-model.md).
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 

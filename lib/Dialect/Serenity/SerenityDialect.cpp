@@ -51,6 +51,12 @@ SerenityDialect::verifyOperationAttribute(Operation *op,
                                  [](int64_t offset) { return offset < 0; }))
       return op->emitError() << "'" << kArenaIOAttrName
                              << "' must be an array<i64> of byte offsets";
+  } else if (name == kTilePadAttrName) {
+    if (!isa<UnitAttr>(attribute.getValue()) ||
+        op->getName().getStringRef() != "tensor.pad")
+      return op->emitError() << "'" << kTilePadAttrName
+                             << "' is a unit attribute of a tensor.pad";
+    return success();
   } else if (name == kPatchesAttrName) {
     auto patches = dyn_cast<DictionaryAttr>(attribute.getValue());
     if (!patches || !llvm::all_of(patches, [](NamedAttribute entry) {

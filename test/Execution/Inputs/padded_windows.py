@@ -9,7 +9,9 @@ Convolutions 3x3 stride 1 and 2 (PyTorch's top-left pads and TFLite's
 bottom-right SAME pads), 5x5 pad 2, 7x7 stride 2 pad 3 (ResNet's stem);
 depthwise 3x3 stride 1 and 2, dilated 3x3 (pad 2), 5x5 stride 2, with a
 channel multiplier of 2; average pools 3x3 stride 1 pad 1 and stride 2
-bottom-right pads; max pools 3x3 stride 2 top-left pads and stride 1 pad 1. In int8
+bottom-right pads; max pools 3x3 stride 2 top-left pads and stride 1 pad 1;
+and a depthwise convolution and pools of 13x13 windows over the 12x12 map
+(pad 6), no window of which lies inside it (run channel by channel). In int8
 the input has a zero point (-3), which a padded convolution pads with; each
 i32 result is returned as it is (no requantization: the accumulators
 themselves are compared).
@@ -35,9 +37,11 @@ CONVOLUTIONS = [("conv2d", 3, 1, [1, 1, 1, 1], 1), ("conv2d", 3, 2, [1, 0, 1, 0]
                 ("depthwise_conv2d", 3, 1, [1, 1, 1, 1], 1),
                 ("depthwise_conv2d", 3, 2, [1, 0, 1, 0], 1),
                 ("depthwise_conv2d", 3, 1, [2, 2, 2, 2], 2),
-                ("depthwise_conv2d", 5, 2, [2, 1, 2, 1], 1)]
+                ("depthwise_conv2d", 5, 2, [2, 1, 2, 1], 1),
+                ("depthwise_conv2d", 13, 1, [6, 6, 6, 6], 1)]
 POOLS = [("avg_pool2d", 3, 1, [1, 1, 1, 1]), ("avg_pool2d", 3, 2, [0, 1, 0, 1]),
-         ("max_pool2d", 3, 2, [1, 0, 1, 0]), ("max_pool2d", 3, 1, [1, 1, 1, 1])]
+         ("max_pool2d", 3, 2, [1, 0, 1, 0]), ("max_pool2d", 3, 1, [1, 1, 1, 1]),
+         ("avg_pool2d", 13, 1, [6, 6, 6, 6]), ("max_pool2d", 13, 1, [6, 6, 6, 6])]
 ZERO_POINT = -3
 
 

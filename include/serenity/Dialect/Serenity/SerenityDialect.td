@@ -60,6 +60,13 @@ def Serenity_Dialect : Dialect {
     /// keeps it.
     static constexpr ::llvm::StringLiteral kArenaIOAttrName =
         "serenity.arena_io";
+    /// A unit attribute on a `tensor.pad` that --serenity-tile-spatial made
+    /// for one tile of a patch: it pads a tile, not a whole map, so
+    /// --serenity-pad-free-windows (and the memory model) leave it whole
+    /// where no window lies inside it, instead of running its reader
+    /// channel by channel (docs/memory-model.md says why).
+    static constexpr ::llvm::StringLiteral kTilePadAttrName =
+        "serenity.tile_pad";
   }];
 }
 
