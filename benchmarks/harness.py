@@ -175,8 +175,18 @@ def serenity_arena(entries, memory_model):
                        entries[(memory_model, "serenity", "exact")])
 
 
+def check_pad_copies(arena):
+    """No padded copy of a whole map reaches an arena of Serenity's pipeline
+    (the rows count what --serenity-pad-free-windows kept)."""
+    return ["%s/%s/%s/%s: %s padded copies of whole maps kept" % (
+                model, memory_model, order, algorithm, row["whole_map_pad_copies"])
+            for model, entries in arena.items()
+            for (memory_model, order, algorithm), row in entries.items()
+            if row.get("whole_map_pad_copies") not in (None, "", "-", "0")]
+
+
 def check_arena_invariants(arena):
-    problems = []
+    problems = check_pad_copies(arena)
     for model, entries in arena.items():
         # Judged under the model of the arena, a kept rewrite lowers the bound.
         # (Only between proven orders: a search stopped at a time limit

@@ -166,7 +166,7 @@ def main():
         out.append("With patches in both types (f32 from latest-arena.csv): int8 / f32"
                    " %.3f geomean, %.3f at least, %.3f at most over %d models.\n"
                    % (harness.geomean(shares), min(shares), max(shares), len(shares)))
-    problems += harness.check_patch_invariants(int8)
+    problems += harness.check_patch_invariants(int8) + harness.check_pad_copies(int8)
     with open(os.path.join(args.out, "int8.md"), "w") as f:
         f.write("\n".join(out) + "\n")
     for problem in problems:

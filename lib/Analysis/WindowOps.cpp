@@ -161,6 +161,12 @@ bool serenity::isRowAndColumnPad(tensor::PadOp pad) {
          !low[0] && !high[0] && !low[3] && !high[3];
 }
 
+bool serenity::isWholeMapPad(tensor::PadOp pad) {
+  return !pad.getSource().getDefiningOp<tensor::ExtractSliceOp>() &&
+         !pad->hasAttr(SerenityDialect::kTilePadAttrName) &&
+         !pad->getParentOfType<LoopLikeOpInterface>();
+}
+
 /// `op`'s padded input as the pass splits it, whoever else reads the pad.
 static std::optional<PaddedWindow> matchPaddedWindow(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
@@ -186,9 +192,7 @@ static std::optional<PaddedWindow> matchPaddedWindow(Operation *op) {
   // already; a pad of a slice is a border strip already; a patch's tile pad
   // is tile-sized already).
   if (parts.empty() &&
-      (source.getDimSize(3) == 1 ||
-       pad.getSource().getDefiningOp<tensor::ExtractSliceOp>() ||
-       pad->hasAttr(SerenityDialect::kTilePadAttrName) ||
+      (source.getDimSize(3) == 1 || !isWholeMapPad(pad) ||
        !isa<linalg::DepthwiseConv2DNhwcHwcmOp,
             linalg::DepthwiseConv2DNhwcHwcmQOp,
             linalg::DepthwiseConv2DNhwcHwcOp, linalg::DepthwiseConv2DNhwcHwcQOp,

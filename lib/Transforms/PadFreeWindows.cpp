@@ -22,6 +22,7 @@
 
 #include "serenity/Transforms/Passes.h"
 
+#include "serenity/Analysis/FunctionGraph.h"
 #include "serenity/Analysis/WindowOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -140,6 +141,29 @@ struct PadFreeWindowsPass
                                                         &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
+    // What still copies a whole map, named (docs/memory-model.md: a
+    // convolution with no window inside its map, or a pad something other
+    // than window ops reads).
+    getOperation()->walk([](tensor::PadOp pad) {
+      if (!isWholeMapPad(pad))
+        return;
+      Operation *reader = nullptr;
+      for (Operation *user : pad->getUsers())
+        if (!getPaddedWindow(user)) {
+          reader = user;
+          break;
+        }
+      InFlightDiagnostic remark =
+          emitRemark(pad.getLoc())
+          << "serenity-pad-free-windows: keeps a padded "
+             "copy of a whole map, "
+          << pad.getSourceType() << " to " << pad.getResultType();
+      if (std::optional<uint64_t> bytes =
+              getActivationBytes(pad.getResultType()))
+        remark << " (" << *bytes << " bytes)";
+      if (reader)
+        remark << ", for '" << reader->getName() << "'";
+    });
   }
 };
 

@@ -1,4 +1,11 @@
 // RUN: serenity-opt %s --serenity-pad-free-windows | FileCheck %s
+// RUN: serenity-opt %s --serenity-pad-free-windows -o /dev/null 2>&1 | FileCheck %s --check-prefix=KEPT
+
+// The pass names each padded copy of a whole map it keeps: here only the
+// convolution's (@all_border_conv); a tile's pad is not a whole map.
+// KEPT-NOT: remark
+// KEPT: remark: serenity-pad-free-windows: keeps a padded copy of a whole map, 'tensor<1x3x3x4xf32>' to 'tensor<1x7x7x4xf32>' (784 bytes), for 'linalg.conv_2d_nhwc_fhwc'
+// KEPT-NOT: remark
 
 // A 3x3 convolution padded by one on every side, on an 8x8 map: a top and a
 // bottom strip of one output row each pad 3x10 slices of two input rows,

@@ -49,6 +49,11 @@ bool isRowAndColumnPad(mlir::tensor::PadOp pad);
 /// `op`'s padded input as the pass splits it, if it is one.
 std::optional<PaddedWindow> getPaddedWindow(mlir::Operation *op);
 
+/// Whether `pad` pads a whole map: not a slice (a border strip's or a
+/// band's) nor a patch's tile (`serenity.tile_pad`), and not inside a loop
+/// (a tile loop pads its own rows).
+bool isWholeMapPad(mlir::tensor::PadOp pad);
+
 /// What the lowering of a padded TOSA window op holds for the padding,
 /// besides its input and result: a border strip at a time when the pass
 /// splits it, or one padded channel when it runs one channel at a time
