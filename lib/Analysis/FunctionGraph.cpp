@@ -295,9 +295,13 @@ void FunctionGraph::findSliceWritesInPlace() {
 }
 
 void FunctionGraph::findPadsReadInPlace() {
-  for (auto pad : body->getOps<tensor::PadOp>())
-    if (!pad->use_empty() && getPaddedWindow(*pad->user_begin()))
-      padsReadInPlace.insert(pad);
+  for (Operation &op : *body)
+    if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+      if (!pad->use_empty() && getPaddedWindow(*pad->user_begin()))
+        padsReadInPlace.insert(pad);
+    } else if (isTosaPadReadInPlace(&op)) {
+      padsReadInPlace.insert(&op);
+    }
 }
 
 void FunctionGraph::findGluedOps() {

@@ -1,6 +1,7 @@
 //===- RowAccess.cpp - How an op reads rows and columns ------------------===//
 
 #include "serenity/Analysis/RowAccess.h"
+#include "serenity/Analysis/WindowOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -210,8 +211,11 @@ std::optional<Tile> RowAccess::operandTile(unsigned index, Tile tile) const {
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
     if (index != 0)
       return std::nullopt;
+    std::optional<PadAmounts> amounts = getPadAmounts(pad);
+    if (!amounts)
+      return std::nullopt;
     auto unpadded = [&](RowRange range, unsigned dim, int64_t extent) {
-      int64_t low = pad.getStaticLow()[dim];
+      int64_t low = amounts->low[dim];
       return RowRange{std::clamp<int64_t>(range.lo - low, 0, extent),
                       std::clamp<int64_t>(range.hi - low, 0, extent)};
     };

@@ -6,6 +6,7 @@
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace serenity;
@@ -96,10 +97,10 @@ TileExtent getPaddedExtent(const WindowAxis &rows, const WindowAxis &columns) {
   return TileExtent{rows.paddedSize(), columns.paddedSize()};
 }
 
-/// A TOSA window op's input, padding and window.
+/// A TOSA window op's input, padding (top, bottom, left, right) and window.
 struct TosaWindow {
   Value input;
-  ArrayRef<int64_t> pad;
+  SmallVector<int64_t, 4> pad;
   Window window;
 };
 
@@ -109,7 +110,8 @@ struct TosaPaddedWindow {
   WindowAxis rows, columns;
 };
 
-std::optional<TosaWindow> getTosaWindow(Operation *op) {
+/// `op`'s own input, padding and window, if it is a TOSA window op.
+std::optional<TosaWindow> getOwnTosaWindow(Operation *op) {
   auto fromConv = [](auto conv, int64_t first) {
     auto weight = cast<RankedTensorType>(conv.getWeight().getType());
     Window window;
@@ -118,7 +120,8 @@ std::optional<TosaWindow> getTosaWindow(Operation *op) {
       window.stride[axis] = conv.getStride()[axis];
       window.dilation[axis] = conv.getDilation()[axis];
     }
-    return TosaWindow{conv.getInput(), conv.getPad(), window};
+    return TosaWindow{conv.getInput(), SmallVector<int64_t, 4>(conv.getPad()),
+                      window};
   };
   auto fromPool = [](auto pool) {
     Window window;
@@ -127,7 +130,8 @@ std::optional<TosaWindow> getTosaWindow(Operation *op) {
       window.stride[axis] = pool.getStride()[axis];
       window.dilation[axis] = 1;
     }
-    return TosaWindow{pool.getInput(), pool.getPad(), window};
+    return TosaWindow{pool.getInput(), SmallVector<int64_t, 4>(pool.getPad()),
+                      window};
   };
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
     return fromConv(conv, 1); // OHWI
@@ -139,6 +143,85 @@ std::optional<TosaWindow> getTosaWindow(Operation *op) {
     return fromPool(pool);
   return std::nullopt;
 }
+
+/// The rows and columns (top, bottom, left, right) an explicit `tosa.pad`
+/// pads an NHWC map by, when it pads nothing else, by a constant, by known
+/// amounts (an ONNX Pad before an average pool).
+std::optional<SmallVector<int64_t, 4>> getTosaRowAndColumnPad(tosa::PadOp pad) {
+  auto shape = pad.getPadding().getDefiningOp<tosa::ConstShapeOp>();
+  Operation *value = pad.getPadConst().getDefiningOp();
+  auto input = dyn_cast<RankedTensorType>(pad.getInput1().getType());
+  if (!shape || !value || !value->hasTrait<OpTrait::ConstantLike>() || !input ||
+      input.getRank() != 4 || !input.hasStaticShape())
+    return std::nullopt;
+  SmallVector<int64_t> amounts;
+  for (const APInt &amount : shape.getValues().getValues<APInt>())
+    amounts.push_back(amount.getSExtValue());
+  if (amounts.size() != 8 || amounts[0] || amounts[1] || amounts[6] ||
+      amounts[7])
+    return std::nullopt;
+  return SmallVector<int64_t, 4>{amounts[2], amounts[3], amounts[4],
+                                 amounts[5]};
+}
+
+/// Whether TOSA window op `op`, with no window inside its input, runs
+/// channel by channel once lowered (as --serenity-pad-free-windows runs a
+/// depthwise convolution or pool of a whole map of several channels).
+bool runsByChannel(Operation *op, const TosaWindow &window) {
+  return isa<tosa::DepthwiseConv2DOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp>(
+             op) &&
+         cast<RankedTensorType>(window.input.getType()).getDimSize(3) > 1 &&
+         !window.input.getDefiningOp<tosa::SliceOp>();
+}
+
+/// Whether the lowering reads `window`'s input in place: split into parts
+/// or, with no window inside, channel by channel.
+bool isReadInPlace(Operation *op, const TosaWindow &window) {
+  auto input = cast<RankedTensorType>(window.input.getType());
+  auto output = cast<RankedTensorType>(op->getResult(0).getType());
+  auto [rows, columns] = getAxes(input, window.pad, output, window.window);
+  return getLargestBorderTile(rows, columns).area() > 0 ||
+         runsByChannel(op, window);
+}
+
+/// `op`'s input, padding and window, if it is a TOSA window op; an explicit
+/// `tosa.pad` that it reads with no padding of its own counts as its
+/// padding when the lowering reads the pad's input in place
+/// (isTosaPadReadInPlace).
+std::optional<TosaWindow> getTosaWindow(Operation *op) {
+  std::optional<TosaWindow> window = getOwnTosaWindow(op);
+  if (!window)
+    return std::nullopt;
+  auto pad = window->input.getDefiningOp<tosa::PadOp>();
+  if (pad && isTosaPadReadInPlace(pad))
+    return TosaWindow{pad.getInput1(), *getTosaRowAndColumnPad(pad),
+                      window->window};
+  return window;
+}
+
+} // namespace
+
+bool serenity::isTosaPadReadInPlace(Operation *op) {
+  auto pad = dyn_cast<tosa::PadOp>(op);
+  if (!pad)
+    return false;
+  std::optional<SmallVector<int64_t, 4>> amounts = getTosaRowAndColumnPad(pad);
+  if (!amounts || pad->use_empty())
+    return false;
+  // Every reader a window op of no padding of its own, reading it as its
+  // input, whose lowering reads the pad's input in place (otherwise the
+  // pass splits none of them: getPaddedWindow).
+  return llvm::all_of(pad->getUses(), [&](OpOperand &use) {
+    std::optional<TosaWindow> own = getOwnTosaWindow(use.getOwner());
+    if (!own || use.getOperandNumber() != 0 ||
+        llvm::any_of(own->pad, [](int64_t amount) { return amount != 0; }))
+      return false;
+    TosaWindow padded{pad.getInput1(), *amounts, own->window};
+    return isReadInPlace(use.getOwner(), padded);
+  });
+}
+
+namespace {
 
 /// `op`'s padded input, if it is a TOSA window op with some padding.
 std::optional<TosaPaddedWindow> getTosaPaddedWindow(Operation *op) {
@@ -153,12 +236,26 @@ std::optional<TosaPaddedWindow> getTosaPaddedWindow(Operation *op) {
 
 } // namespace
 
+std::optional<PadAmounts> serenity::getPadAmounts(tensor::PadOp pad) {
+  PadAmounts amounts;
+  for (auto [mixed, known] :
+       {std::make_pair(pad.getMixedLowPad(), &amounts.low),
+        std::make_pair(pad.getMixedHighPad(), &amounts.high)})
+    for (OpFoldResult amount : mixed) {
+      std::optional<int64_t> value = getConstantIntValue(amount);
+      if (!value)
+        return std::nullopt;
+      known->push_back(*value);
+    }
+  return amounts;
+}
+
 bool serenity::isRowAndColumnPad(tensor::PadOp pad) {
-  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-  return pad.getConstantPaddingValue() && low.size() == 4 &&
-         !llvm::any_of(llvm::concat<const int64_t>(low, high),
-                       ShapedType::isDynamic) &&
-         !low[0] && !high[0] && !low[3] && !high[3];
+  std::optional<PadAmounts> amounts = getPadAmounts(pad);
+  if (!amounts || !pad.getConstantPaddingValue() || amounts->low.size() != 4)
+    return false;
+  ArrayRef<int64_t> low = amounts->low, high = amounts->high;
+  return !low[0] && !high[0] && !low[3] && !high[3];
 }
 
 bool serenity::isWholeMapPad(tensor::PadOp pad) {
@@ -178,7 +275,8 @@ static std::optional<PaddedWindow> matchPaddedWindow(Operation *op) {
   auto pad = linalgOp.getDpsInputs()[0].getDefiningOp<tensor::PadOp>();
   if (!pad || !isRowAndColumnPad(pad))
     return std::nullopt;
-  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+  PadAmounts amounts = *getPadAmounts(pad);
+  ArrayRef<int64_t> low = amounts.low, high = amounts.high;
   auto source = dyn_cast<RankedTensorType>(pad.getSourceType());
   auto result = dyn_cast<RankedTensorType>(op->getResult(0).getType());
   if (!source || !source.hasStaticShape() || source.getRank() != 4 || !result ||
@@ -221,9 +319,7 @@ PaddingBytes serenity::getTosaPaddingBytes(Operation *op) {
     return PaddingBytes{getTileBytes(window->input, tile), 0};
   TileExtent padded = getPaddedExtent(window->rows, window->columns);
   // No window inside: channel by channel, where channels are independent.
-  if (isa<tosa::DepthwiseConv2DOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp>(op) &&
-      window->input.getDimSize(3) > 1 &&
-      !getTosaWindow(op)->input.getDefiningOp<tosa::SliceOp>())
+  if (runsByChannel(op, *getTosaWindow(op)))
     return PaddingBytes{getChannelTileBytes(window->input, padded), 0};
   return PaddingBytes{0, getTileBytes(window->input, padded)};
 }
@@ -243,6 +339,10 @@ uint64_t serenity::getTosaPaddedRowTileBytes(Operation *op, int64_t columns,
       input, TileExtent{window->rows.readExtent(1),
                         window->columns.readExtent(
                             std::min(columns, window->columns.outputSize))});
+}
+
+bool serenity::isPaddedWindowOp(Operation *op) {
+  return matchPaddedWindow(op).has_value();
 }
 
 std::optional<PaddedWindow> serenity::getPaddedWindow(Operation *op) {

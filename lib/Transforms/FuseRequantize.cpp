@@ -13,6 +13,7 @@
 #include "TiledLoopCache.h"
 #include "serenity/Analysis/FusedRequantization.h"
 #include "serenity/Analysis/OpOrder.h"
+#include "serenity/Analysis/WindowOps.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -405,7 +406,7 @@ Operation *tileWithRequantization(RewriterBase &rewriter,
 }
 
 /// Whether makePaddedTile can make the tile `slice` reads: a unit-stride,
-/// static slice of a constant pad of static low amounts and source.
+/// static slice of a constant pad of known amounts and static source.
 bool isPaddedTileSlice(tensor::ExtractSliceOp slice) {
   auto pad = slice.getSource().getDefiningOp<tensor::PadOp>();
   RankedTensorType type = slice.getResultType();
@@ -413,8 +414,7 @@ bool isPaddedTileSlice(tensor::ExtractSliceOp slice) {
          type.getRank() == slice.getSourceType().getRank() &&
          llvm::all_of(slice.getStaticStrides(),
                       [](int64_t stride) { return stride == 1; }) &&
-         !llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) &&
-         pad.getSourceType().hasStaticShape();
+         getPadAmounts(pad) && pad.getSourceType().hasStaticShape();
 }
 
 /// The tile of a padded map that `slice` (isPaddedTileSlice) reads, made
@@ -441,9 +441,10 @@ Value makePaddedTile(RewriterBase &rewriter, tensor::ExtractSliceOp slice) {
   AffineExpr d0 = getAffineDimExpr(0, context),
              d1 = getAffineDimExpr(1, context);
   SmallVector<OpFoldResult> sourceOffsets, sizes, tileOffsets;
+  SmallVector<int64_t, 4> lowAmounts = getPadAmounts(pad)->low;
   for (auto [offset, size, low, sourceSize] :
-       llvm::zip_equal(slice.getMixedOffsets(), type.getShape(),
-                       pad.getStaticLow(), pad.getSourceType().getShape())) {
+       llvm::zip_equal(slice.getMixedOffsets(), type.getShape(), lowAmounts,
+                       pad.getSourceType().getShape())) {
     auto clamp = [&](AffineExpr position) {
       OpFoldResult below = affine::makeComposedFoldedAffineMin(
           rewriter, loc,
@@ -704,7 +705,8 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
     if (isOpTriviallyDead(&op))
       op.erase();
   // Then (the replaced ops gone) a tiled op that reads a padded map reads a
-  // padded tile of its own, when tile loops are all that read the map (so
+  // padded tile of its own, when tile loops are all that read the map, or
+  // the others are window ops that --serenity-pad-free-windows splits (so
   // that it goes; one that stays for another reader, such as a cached
   // halo, is read in place).
   llvm::MapVector<Operation *, SmallVector<tensor::ExtractSliceOp>> slicesOf;
@@ -718,13 +720,15 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
   for (auto &[pad, slices] : slicesOf) {
     if (!llvm::all_of(pad->getUsers(),
                       [&](Operation *user) {
-                        return llvm::is_contained(slices, user);
+                        return llvm::is_contained(slices, user) ||
+                               isPaddedWindowOp(user);
                       }) ||
         !llvm::all_of(slices, isPaddedTileSlice))
       continue;
     for (tensor::ExtractSliceOp slice : slices)
       rewriter.replaceOp(slice, makePaddedTile(rewriter, slice));
-    rewriter.eraseOp(pad);
+    if (pad->use_empty())
+      rewriter.eraseOp(pad);
   }
   if (writePartsInPlace)
     for (Operation *loop : loops)

@@ -10,6 +10,7 @@
 
 #include "PatchBuilder.h"
 #include "serenity/Analysis/OpOrder.h"
+#include "serenity/Analysis/WindowOps.h"
 #include "serenity/Dialect/Serenity/SerenityDialect.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -221,7 +222,10 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op, Tile tile) {
     Value source = operandBand(0);
     if (!source)
       return nullptr;
-    SmallVector<int64_t> low(pad.getStaticLow()), high(pad.getStaticHigh());
+    // (A band of a pad of unknown amounts: RowAccess tiles none.)
+    PadAmounts amounts = *getPadAmounts(pad);
+    SmallVector<int64_t> low(amounts.low.begin(), amounts.low.end()),
+        high(amounts.high.begin(), amounts.high.end());
     auto padAlong = [&](unsigned dim, RowRange range, int64_t extent) {
       int64_t padLow = low[dim];
       low[dim] = std::max<int64_t>(padLow - range.lo, 0);

@@ -42,12 +42,34 @@ struct PaddedWindow {
   llvm::SmallVector<WindowPart, 5> parts;
 };
 
+/// The amounts `pad` pads each dimension by, below and above, when all are
+/// known: attributes or constant index values (tosa-to-tensor pads by
+/// constants of an explicit `tosa.pad`, as ONNX's Pad before an average pool
+/// makes).
+struct PadAmounts {
+  llvm::SmallVector<int64_t, 4> low, high;
+};
+std::optional<PadAmounts> getPadAmounts(mlir::tensor::PadOp pad);
+
+/// Whether `op` is an explicit `tosa.pad` (an ONNX Pad before an average
+/// pool, say) whose readers, once lowered, read its input in place: each a
+/// TOSA window op of no padding of its own that reads it as its input, and
+/// that --serenity-pad-free-windows splits or runs channel by channel as if
+/// it were padded so (the memory model counts the pad as a view, and each
+/// reader's padding as its own).
+bool isTosaPadReadInPlace(mlir::Operation *op);
+
 /// Whether `pad` pads the rows and columns of an NHWC map only, by a
-/// constant, by static amounts (what a padded window op reads).
+/// constant, by known amounts (what a padded window op reads).
 bool isRowAndColumnPad(mlir::tensor::PadOp pad);
 
 /// `op`'s padded input as the pass splits it, if it is one.
 std::optional<PaddedWindow> getPaddedWindow(mlir::Operation *op);
+
+/// Whether `op` is a window op that the pass would split or run channel by
+/// channel once the other readers of its pad are gone (tile loops that
+/// make padded tiles of their own).
+bool isPaddedWindowOp(mlir::Operation *op);
 
 /// Whether `pad` pads a whole map: not a slice (a border strip's or a
 /// band's) nor a patch's tile (`serenity.tile_pad`), and not inside a loop

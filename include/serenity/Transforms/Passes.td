@@ -376,8 +376,10 @@ def SerenityPadFreeWindows
     `scf.for`), each iteration padding its own input channel; a
     convolution, which reads every channel, is left as it is, as is an op
     whose pad something else reads too or pads a patch's tile
-    (`serenity.tile_pad`: tile-sized already). A remark names each padded
-    copy of a whole map that remains (the benchmarks check that none does).
+    (`serenity.tile_pad`: tile-sized already). Pad amounts may be
+    attributes or constant index values (tosa-to-tensor lowers an explicit
+    `tosa.pad` so). A remark names each padded copy of a whole map that
+    remains (the benchmarks check that none does).
 
     `--serenity-pipeline` runs it right before bufferization (after
     `--serenity-fuse-requantize`, whose row loops pad their own rows, and

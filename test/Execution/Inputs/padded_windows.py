@@ -11,7 +11,11 @@ depthwise 3x3 stride 1 and 2, dilated 3x3 (pad 2), 5x5 stride 2, with a
 channel multiplier of 2; average pools 3x3 stride 1 pad 1 and stride 2
 bottom-right pads; max pools 3x3 stride 2 top-left pads and stride 1 pad 1;
 and a depthwise convolution and pools of 13x13 windows over the 12x12 map
-(pad 6), no window of which lies inside it (run channel by channel). In int8
+(pad 6), no window of which lies inside it (run channel by channel); and
+explicit tosa.pad ops (an ONNX Pad before an average pool, as torchvision's
+Inception-v3 exports) read by ops of no padding of their own: one pad by an
+average pool, a max pool and a 3x3 convolution, another by a stride-2
+depthwise convolution. In int8
 the input has a zero point (-3), which a padded convolution pads with; each
 i32 result is returned as it is (no requantization: the accumulators
 themselves are compared).
@@ -42,6 +46,10 @@ CONVOLUTIONS = [("conv2d", 3, 1, [1, 1, 1, 1], 1), ("conv2d", 3, 2, [1, 0, 1, 0]
 POOLS = [("avg_pool2d", 3, 1, [1, 1, 1, 1]), ("avg_pool2d", 3, 2, [0, 1, 0, 1]),
          ("max_pool2d", 3, 2, [1, 0, 1, 0]), ("max_pool2d", 3, 1, [1, 1, 1, 1]),
          ("avg_pool2d", 13, 1, [6, 6, 6, 6]), ("max_pool2d", 13, 1, [6, 6, 6, 6])]
+# Explicit pads [top, bottom, left, right] and their readers (kind, kernel,
+# stride), each of no padding of its own.
+EXPLICIT = [([1, 1, 1, 1], [("avg_pool2d", 3, 1), ("max_pool2d", 3, 1), ("conv2d", 3, 1)]),
+            ([1, 0, 1, 0], [("depthwise_conv2d", 3, 2)])]
 ZERO_POINT = -3
 
 
@@ -83,6 +91,43 @@ def build(dtype):
             name = emit.op(kind, [x, zp, zp], attrs, shape, "avg",
                            result_type=tosa.tensor_type(shape, element))
         results.append(tosa.Operand(name, tosa.tensor_type(shape, element)))
+    for pad, readers in EXPLICIT:
+        padded_shape = [1, SIZE + pad[0] + pad[1], SIZE + pad[2] + pad[3], CHANNELS]
+        value = (emit.int_zero_point(ZERO_POINT, "i8") if quantized else emit.zero_point())
+        padded = emit.op("pad", [x, emit.const_shape([0, 0] + pad + [0, 0]), value], "",
+                         padded_shape, "pad", result_type=tosa.tensor_type(padded_shape, element))
+        source = tosa.Operand(padded, tosa.tensor_type(padded_shape, element))
+        for kind, k, s in readers:
+            out = (padded_shape[1] - k) // s + 1
+            if kind in ("conv2d", "depthwise_conv2d"):
+                depthwise = kind == "depthwise_conv2d"
+                channels = CHANNELS if depthwise else 6
+                shape = [k, k, CHANNELS, 1] if depthwise else [channels, k, k, CHANNELS]
+                if quantized:
+                    weight = emit.const(rng.integers(-127, 128, shape), "i8", "w")
+                    bias = emit.const(rng.integers(-500, 500, [channels]), "i32", "b")
+                    zps = [emit.int_zero_point(ZERO_POINT, "i8"), emit.int_zero_point(0, "i8")]
+                else:
+                    weight = emit.const(rng.standard_normal(shape).astype(np.float32), "f32", "w")
+                    bias = emit.const(rng.standard_normal([channels]).astype(np.float32), "f32", "b")
+                    zps = [emit.zero_point()] * 2
+                result = tosa.tensor_type([1, out, out, channels], acc)
+                name = emit.op(kind, [source, weight, bias] + zps,
+                               tosa.window_attrs(s, [0, 0, 0, 0], 1, acc_type=acc),
+                               [1, out, out, channels], kind, result_type=result)
+                results.append(tosa.Operand(name, result))
+                continue
+            shape = [1, out, out, CHANNELS]
+            if kind == "max_pool2d":
+                attrs = tosa.window_attrs(s, [0, 0, 0, 0], kernel=(k, k), accumulate=False)
+                name = emit.op(kind, [source], attrs, shape, "max",
+                               result_type=tosa.tensor_type(shape, element))
+            else:
+                zp = (emit.int_zero_point(ZERO_POINT, "i8") if quantized else emit.zero_point())
+                attrs = tosa.window_attrs(s, [0, 0, 0, 0], kernel=(k, k), acc_type=acc)
+                name = emit.op(kind, [source, zp, zp], attrs, shape, "avg",
+                               result_type=tosa.tensor_type(shape, element))
+            results.append(tosa.Operand(name, tosa.tensor_type(shape, element)))
     return tosa.render_function("padded_windows", [x], results, emit.body())
 
 
