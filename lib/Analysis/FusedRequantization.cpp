@@ -67,6 +67,21 @@ bool isFusibleElementwiseOp(Operation *op) {
   return isElementwiseOp(op) || isa<tosa::MulOp>(op);
 }
 
+/// A convolution of a 1x1 window over several input channels, unpadded:
+/// one that an element-wise prologue runs in (findFusedRequantization;
+/// --serenity-fuse-requantize's isFusedPrologue says it on Linalg). Several
+/// input channels: a depthwise convolution over one is written as a plain
+/// convolution on Linalg (DepthwiseTo4D), and is not one.
+bool isPointwiseConvolution(Operation *op) {
+  auto conv = dyn_cast<tosa::Conv2DOp>(op);
+  if (!conv)
+    return false;
+  ArrayRef<int64_t> filter =
+      cast<RankedTensorType>(conv.getWeight().getType()).getShape(); // OHWI
+  return filter[1] == 1 && filter[2] == 1 && filter[3] > 1 &&
+         llvm::all_of(conv.getPad(), [](int64_t pad) { return pad == 0; });
+}
+
 /// The element-wise ops that may run `op` inside them, if any: the readers
 /// of `op`'s single result, element-wise, of the same shape (identity maps
 /// in their linalg.generic ops). A convolution has one reader (the pass
@@ -321,6 +336,46 @@ FusedRequantization serenity::findFusedRequantization(Block &body) {
         hasIntegerElements(root->getResult(0).getType()))
       consumerOf[&op] = consumers.front();
   }
+  // A prologue: an integer element-wise op (with the ops fused into it)
+  // whose result only a fused pointwise convolution reads, as its input,
+  // and that reads one map besides constants, which other ops read too,
+  // runs in the convolution's loop, a row tile at a time. Its whole result
+  // is never stored, and the map it reads stays live for the others anyway
+  // (a NAS cell's ReLU of a cell output that the next cell reads too).
+  for (Operation &op : body.without_terminator()) {
+    if (consumerOf.count(&op) || !isFusibleElementwiseOp(&op) ||
+        op.getNumResults() != 1 ||
+        !hasIntegerElements(op.getResult(0).getType()) ||
+        !op.getResult(0).hasOneUse())
+      continue;
+    OpOperand &use = *op.getResult(0).use_begin();
+    if (use.getOperandNumber() != 0 ||
+        !isPointwiseConvolution(use.getOwner()) ||
+        !consumerOf.count(use.getOwner()))
+      continue;
+    // The chain: `op` and the ops fused into it (before it in the block).
+    llvm::SmallPtrSet<Operation *, 4> chain = {&op};
+    for (Operation *earlier = op.getPrevNode(); earlier;
+         earlier = earlier->getPrevNode())
+      if (consumerOf.count(earlier) && rootOf(earlier) == &op)
+        chain.insert(earlier);
+    Value map;
+    bool oneMap = true;
+    for (Operation *member : chain)
+      for (Value operand : member->getOperands()) {
+        Operation *producer = operand.getDefiningOp();
+        if (chain.contains(producer) ||
+            (producer && producer->hasTrait<OpTrait::ConstantLike>()))
+          continue;
+        oneMap &= !map || map == operand;
+        map = operand;
+      }
+    if (!oneMap || !map || llvm::all_of(map.getUsers(), [&](Operation *user) {
+          return chain.contains(user);
+        }))
+      continue;
+    consumerOf[&op] = use.getOwner();
+  }
   for (Operation &op : body.without_terminator()) {
     auto it = consumerOf.find(&op);
     if (it == consumerOf.end())
@@ -384,11 +439,28 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
   SmallVector<RankedTensorType> accumulators;
   SmallVector<Type> inputs;
   llvm::SmallPtrSet<Operation *, 8> inNode(ops.begin(), ops.end());
+  // Prologues (findFusedRequantization): the element-wise members whose
+  // result a pointwise convolution of the node reads as its input, and the
+  // members fused into them; each iteration computes the tile of it that
+  // its convolution reads.
+  llvm::SmallPtrSet<Operation *, 4> prologue;
+  for (Operation *op : llvm::reverse(members))
+    if (isFusibleElementwiseOp(op) && op->getNumResults() == 1 &&
+        !op->getResult(0).use_empty() &&
+        llvm::all_of(op->getResult(0).getUses(), [&](OpOperand &use) {
+          Operation *user = use.getOwner();
+          return prologue.contains(user) ||
+                 (use.getOperandNumber() == 0 && inNode.contains(user) &&
+                  isPointwiseConvolution(user));
+        }))
+      prologue.insert(op);
   for (Operation *op : ops) {
     if (isTiled(op))
       accumulators.push_back(getAccumulatorType(op));
-    // (A window op reads its input through its window.)
-    if (isTiledWindowOp(op) || isa<tosa::DepthwiseConv2DOp>(op))
+    // (A window op reads its input through its window, and so through a
+    // prologue.)
+    if (isTiledWindowOp(op) || isa<tosa::DepthwiseConv2DOp>(op) ||
+        prologue.contains(op))
       continue;
     for (Value operand : op->getOperands()) {
       Operation *producer = operand.getDefiningOp();
@@ -406,6 +478,17 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
     if (!tiled && !depthwise) {
       for (Value operand : op->getOperands())
         readInLoop.insert(operand);
+      // A prologue's tile: the columns of one input row its convolution
+      // reads for the iteration's columns, every channel.
+      if (prologue.contains(op))
+        if (auto conv = dyn_cast<tosa::Conv2DOp>(*op->getUsers().begin())) {
+          auto tile = cast<RankedTensorType>(op->getResult(0).getType());
+          int64_t computed = std::min(columns, conv.getType().getDimSize(2));
+          tiles += getTemporaryBytes(RankedTensorType::get(
+              {1, 1, (computed - 1) * conv.getStride()[1] + 1,
+               tile.getDimSize(3)},
+              tile.getElementType()));
+        }
       continue;
     }
     Value input = getWindowInput(op);

@@ -307,29 +307,86 @@ SmallVector<OpFoldResult> getChannelTileSizes(OpBuilder &builder,
   return sizes;
 }
 
-/// Whether the tiling of a consumer with `windowOps` fuses `producer`: a
-/// window op, or an op that initializes their results from constants (a
-/// zero fill, a bias broadcast); never another activation's producer. A pad
-/// is neither: its slices become padded tiles (makePaddedTile).
-bool fusesIntoTile(ArrayRef<Operation *> windowOps, Operation *producer) {
-  return llvm::is_contained(windowOps, producer) ||
+/// A convolution of a 1x1 window over several input channels (a depthwise
+/// convolution over one, written as a plain one by DepthwiseTo4D, is not
+/// one): FusedRequantization's isPointwiseConvolution on Linalg.
+bool isPointwiseConvolution(Operation *op) {
+  if (!isa_and_nonnull<linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNhwcFhwcQOp>(op))
+    return false;
+  auto filter = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
+  return filter && filter.hasStaticShape() && filter.getDimSize(1) == 1 &&
+         filter.getDimSize(2) == 1 && filter.getDimSize(3) > 1;
+}
+
+/// An element-wise op that runs in the loop of the pointwise convolution of
+/// `windowOps` that alone reads its integer result, as its input: it reads
+/// one map besides constants, which other ops read too, so that its whole
+/// result would be a copy of that map's size (a NAS cell's ReLU of a cell
+/// output the next cell reads too). The loop computes the input tile the
+/// convolution reads; the model counts it so (FusedRequantization.h).
+bool isFusedPrologue(ArrayRef<Operation *> windowOps, Operation *producer) {
+  auto generic = dyn_cast<linalg::GenericOp>(producer);
+  if (!generic || !isElementwiseLoopNest(generic) ||
+      generic->getNumResults() != 1 ||
+      !hasIntegerElements(generic->getResult(0)) ||
+      !generic->getResult(0).hasOneUse())
+    return false;
+  OpOperand &use = *generic->getResult(0).use_begin();
+  if (use.getOperandNumber() != 0 ||
+      !llvm::is_contained(windowOps, use.getOwner()) ||
+      !isPointwiseConvolution(use.getOwner()))
+    return false;
+  Value map;
+  for (Value input : generic.getDpsInputs()) {
+    Operation *source = input.getDefiningOp();
+    if (source && source->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    if (map && map != input)
+      return false;
+    map = input;
+  }
+  return map && llvm::any_of(map.getUsers(),
+                             [&](Operation *user) { return user != producer; });
+}
+
+/// What a consumer's tile loop computes besides the consumer: its window
+/// ops and their prologues (isFusedPrologue), decided before the tiling
+/// adds readers.
+SmallVector<Operation *> getTiledProducers(ArrayRef<Operation *> windowOps) {
+  SmallVector<Operation *> producers(windowOps);
+  for (Operation *op : windowOps)
+    if (Operation *input = op->getOperand(0).getDefiningOp();
+        input && isFusedPrologue(windowOps, input))
+      producers.push_back(input);
+  return producers;
+}
+
+/// Whether the tiling of a consumer fuses `producer`: one of its
+/// `tiledProducers` (getTiledProducers), or an op that initializes their
+/// results from constants (a zero fill, a bias broadcast); never another
+/// activation's producer. A pad is neither: its slices become padded tiles
+/// (makePaddedTile).
+bool fusesIntoTile(ArrayRef<Operation *> tiledProducers, Operation *producer) {
+  return llvm::is_contained(tiledProducers, producer) ||
          readsConstantsOnly(producer);
 }
 
-/// Tiles `consumer` with `windowOps` by `tileSizes`; the loop nest's
-/// outermost loop, or null after an error at `consumer`. The values that
-/// replaced `consumer`'s results go to `replacements`.
+/// Tiles `consumer` with `tiledProducers` (getTiledProducers) by
+/// `tileSizes`; the loop nest's outermost loop, or null after an error at
+/// `consumer`. The values that replaced `consumer`'s results go to
+/// `replacements`.
 Operation *tileWithWindowOps(RewriterBase &rewriter, linalg::GenericOp consumer,
-                             ArrayRef<Operation *> windowOps,
+                             ArrayRef<Operation *> tiledProducers,
                              ArrayRef<OpFoldResult> tileSizes,
                              SmallVectorImpl<Value> *replacements = nullptr) {
   scf::SCFTileAndFuseOptions options;
   rewriter.setInsertionPoint(consumer);
   options.tilingOptions.setTileSizes(tileSizes);
   options.setFusionControlFn(
-      [windowOps](tensor::ExtractSliceOp, OpResult producer, bool)
-          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (fusesIntoTile(windowOps, producer.getOwner()))
+      [fused = SmallVector<Operation *>(tiledProducers)](
+          tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (fusesIntoTile(fused, producer.getOwner()))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
       });
@@ -350,18 +407,19 @@ Operation *tileWithWindowOps(RewriterBase &rewriter, linalg::GenericOp consumer,
   return tiled->loops.front();
 }
 
-/// Tiles `consumer` with `windowOps` by output rows (getRowTileSizes), or,
-/// writing over the `inPlaceInput` of a depthwise convolution
-/// (getInPlaceDepthwiseInput), by channels and each channel by rows; the
-/// outermost loop, or null after an error. The values that replaced
-/// `consumer`'s results go to `replacements`.
+/// Tiles `consumer` with `windowOps` (and their prologues: getTiledProducers)
+/// by output rows (getRowTileSizes), or, writing over the `inPlaceInput` of a
+/// depthwise convolution (getInPlaceDepthwiseInput), by channels and each
+/// channel by rows; the outermost loop, or null after an error. The values
+/// that replaced `consumer`'s results go to `replacements`.
 Operation *tileWithRequantization(RewriterBase &rewriter,
                                   linalg::GenericOp consumer,
                                   ArrayRef<Operation *> windowOps,
+                                  ArrayRef<Operation *> tiledProducers,
                                   Value inPlaceInput,
                                   SmallVectorImpl<Value> &replacements) {
   if (!inPlaceInput)
-    return tileWithWindowOps(rewriter, consumer, windowOps,
+    return tileWithWindowOps(rewriter, consumer, tiledProducers,
                              getRowTileSizes(rewriter, consumer, windowOps),
                              &replacements);
   // One channel at a time over the input (InPlaceDepthwise.h), each
@@ -649,13 +707,14 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
   SmallVector<Operation *> loops, tileOps;
   for (auto &[consumer, windowOps] : consumers) {
     Value input = getInPlaceDepthwiseInput(consumer, windowOps, getTiledNode);
+    SmallVector<Operation *> tiledProducers = getTiledProducers(windowOps);
     // Patches repeat ops on the same shapes: what the tiling made of equal
     // ops (with the pad of an in-place convolution's input, which its loop
     // reads) is cloned.
     SmallVector<Operation *> cluster =
         collectTiledCluster(consumer, [&](Operation *producer) {
           auto pad = dyn_cast<tensor::PadOp>(producer);
-          return fusesIntoTile(windowOps, producer) ||
+          return fusesIntoTile(tiledProducers, producer) ||
                  (input && pad && pad.getSource() == input);
         });
     unsigned variant = input ? 1 : 0;
@@ -666,8 +725,8 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
       Operation *before = consumer->getPrevNode();
       Operation *after = consumer->getNextNode();
       SmallVector<Value> replacements;
-      loop = tileWithRequantization(rewriter, consumer, windowOps, input,
-                                    replacements);
+      loop = tileWithRequantization(rewriter, consumer, windowOps,
+                                    tiledProducers, input, replacements);
       if (!loop)
         return failure();
       SmallVector<Operation *> made;

@@ -416,3 +416,75 @@ func.func @f32(%x: tensor<1x6x6x4xf32>) -> tensor<1x6x6x4xf32> {
   %z = tosa.clamp %y {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x6x6x4xf32>) -> tensor<1x6x6x4xf32>
   return %z : tensor<1x6x6x4xf32>
 }
+
+// -----
+
+// A NAS cell's ReLU of a map that other ops read too (two clamps of %x, as
+// the two cells after a cell read its output), each read only by a 1x1
+// convolution: a prologue, computed in the convolution's row loop on the
+// input row it reads (1x1x8x4), so that no 1x8x8x4 copy of %x is ever
+// stored. Arena: the clamp's tile (32 bytes) and the i32 tile (192), one
+// loop at a time; 448 with the whole clamped map instead (256 + 192).
+// CHECK-LABEL: func.func @prologue
+// CHECK-NOT: tensor<1x8x8x4xi8> {
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %arg0[%{{.*}}, %{{.*}}, 0, 0] [1, 1, 8, 4]
+// CHECK: %[[TILE:.*]] = tensor.empty() : tensor<1x1x8x4xi8>
+// CHECK: %[[CLAMPED:.*]] = linalg.generic {{.*}} ins(%[[ROW]] : tensor<1x1x8x4xi8>) outs(%[[TILE]] : tensor<1x1x8x4xi8>)
+// CHECK: arith.maxsi
+// CHECK: linalg.conv_2d_nhwc_fhwc_q {{.*}} ins(%[[CLAMPED]],
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[ROW2:.*]] = tensor.extract_slice %arg0[%{{.*}}, %{{.*}}, 0, 0] [1, 1, 8, 4]
+// CHECK: %[[CLAMPED2:.*]] = linalg.generic {{.*}} ins(%[[ROW2]] : tensor<1x1x8x4xi8>)
+// CHECK: arith.minsi
+// CHECK: linalg.conv_2d_nhwc_fhwc_q {{.*}} ins(%[[CLAMPED2]],
+// CHECK: return
+// ARENA-LABEL: func.func @prologue
+// ARENA-SAME: serenity.arena<bytes = 224, live_bound = 224,
+// ARENA-SAME: serenity.schedule<peak = 224,
+func.func @prologue(%x: tensor<1x8x8x4xi8>) -> (tensor<1x8x8x6xi8>, tensor<1x8x8x6xi8>) {
+  %w = "tosa.const"() <{values = dense<[[[[1, -2, 3, 4]]], [[[5, 6, -7, 8]]], [[[1, 2, 3, 4]]], [[[-1, 2, 3, 4]]], [[[5, 6, 7, 8]]], [[[1, 2, -3, 4]]]]> : tensor<6x1x1x4xi8>}> : () -> tensor<6x1x1x4xi8>
+  %b = "tosa.const"() <{values = dense<[10, -20, 30, 40, 50, 60]> : tensor<6xi32>}> : () -> tensor<6xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<38> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %rizp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<5> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %r1 = tosa.clamp %x {min_val = -3 : i8, max_val = 127 : i8} : (tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8>
+  %c1 = tosa.conv2d %r1, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xi8>, tensor<6x1x1x4xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x6xi32>
+  %q1 = tosa.rescale %c1, %m, %s, %rizp, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x8x8x6xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x6xi8>
+  %r2 = tosa.clamp %x {min_val = 0 : i8, max_val = 100 : i8} : (tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8>
+  %c2 = tosa.conv2d %r2, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xi8>, tensor<6x1x1x4xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x6xi32>
+  %q2 = tosa.rescale %c2, %m, %s, %rizp, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x8x8x6xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x6xi8>
+  return %q1, %q2 : tensor<1x8x8x6xi8>, tensor<1x8x8x6xi8>
+}
+
+// -----
+
+// A clamp of a map nothing else reads: not a prologue (in a network it
+// writes over the map, which dies at it), so the clamped map stays whole:
+// 256 bytes besides the i32 tile.
+// CHECK-LABEL: func.func @single_reader
+// CHECK: %[[CLAMPED:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<1x8x8x4xi8>)
+// CHECK: scf.for
+// CHECK: tensor.extract_slice %[[CLAMPED]]
+// ARENA-LABEL: func.func @single_reader
+// ARENA-SAME: serenity.arena<bytes = 448, live_bound = 448,
+// ARENA-SAME: serenity.schedule<peak = 448,
+func.func @single_reader(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x6xi8> {
+  %w = "tosa.const"() <{values = dense<[[[[1, -2, 3, 4]]], [[[5, 6, -7, 8]]], [[[1, 2, 3, 4]]], [[[-1, 2, 3, 4]]], [[[5, 6, 7, 8]]], [[[1, 2, -3, 4]]]]> : tensor<6x1x1x4xi8>}> : () -> tensor<6x1x1x4xi8>
+  %b = "tosa.const"() <{values = dense<[10, -20, 30, 40, 50, 60]> : tensor<6xi32>}> : () -> tensor<6xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<38> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %rizp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<5> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %r = tosa.clamp %x {min_val = 0 : i8, max_val = 100 : i8} : (tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8>
+  %c = tosa.conv2d %r, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xi8>, tensor<6x1x1x4xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x6xi32>
+  %q = tosa.rescale %c, %m, %s, %rizp, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x8x8x6xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x6xi8>
+  return %q : tensor<1x8x8x6xi8>
+}

@@ -13,6 +13,12 @@
 //   accumulator first. Pools stay nodes (their results are int8 maps).
 // - An int8 average pool and an int8 depthwise convolution of multiplier 1
 //   are always tiled with their own division or bias.
+// - An integer element-wise op (with the ops fused into it) whose result
+//   only such a fused convolution of a 1x1 window reads, as its input, and
+//   that reads one map besides constants, which other ops read too (a NAS
+//   cell's ReLU of a cell output), runs inside it too: each iteration
+//   computes the input row its convolution reads, and no clamped copy of
+//   the whole map is stored.
 //
 //===----------------------------------------------------------------------===//
 

@@ -445,6 +445,13 @@ def SerenityFuseRequantize
       i32 tile of one row. An average pool's sum is tiled with its division
       alone: pools make int8 maps, and fused into a consumer that reads
       other maps too they would hold their inputs at once with those.
+      An integer element-wise op whose result only a tiled 1x1
+      convolution (of several input channels, unpadded) reads, as its
+      input, and that reads one map besides constants that other ops read
+      too, runs in the loop as well: each iteration computes the input row
+      the convolution reads. A NAS cell's ReLU of a cell output that the
+      next cell reads too would otherwise store a clamped copy of that
+      whole output.
       A tiled op over a padded input reads no padded copy of all of it:
       each iteration fills the padded rows its output row reads with the
       padding value and copies in the input rows they cover (a tile of the
