@@ -483,6 +483,14 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
         storage = StorageKind::Destination;
         storageOperands.push_back(lookup(init));
       }
+    } else if (fused.slicedPrologues.contains(op)) {
+      // Computed on its slices in their convolutions' loops: never stored,
+      // the map it reads stays until they ran.
+      for (Value operand : op->getOperands())
+        if (isNodeValue(operand) && storageOperands.empty()) {
+          storage = StorageKind::View;
+          storageOperands.push_back(lookup(operand));
+        }
     } else if (isViewOp(op) && isNodeValue(op->getOperand(0)) &&
                getActivationBytes(op->getOperand(0).getType()) == bytes) {
       storage = StorageKind::View;
@@ -518,6 +526,7 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
   SmallVector<LoweringStep, 3> lowering =
       fused.enabled && hasFusedLowering(op, fusedOps)
           ? describeFusedLowering(op, fusedOps, inPlaceDepthwise,
+                                  fused.slicedPrologues,
                                   [&](Value value) -> std::optional<ValueId> {
                                     if (!isNodeValue(value))
                                       return std::nullopt;

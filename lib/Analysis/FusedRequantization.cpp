@@ -82,6 +82,34 @@ bool isPointwiseConvolution(Operation *op) {
          llvm::all_of(conv.getPad(), [](int64_t pad) { return pad == 0; });
 }
 
+/// The one map `op` reads besides constants, if it reads one (it may read
+/// it more than once).
+Value getSingleMapOperand(Operation *op) {
+  Value map;
+  for (Value operand : op->getOperands()) {
+    Operation *producer = operand.getDefiningOp();
+    if (producer && producer->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    if (map && map != operand)
+      return Value();
+    map = operand;
+  }
+  return map;
+}
+
+/// Bytes of the input tile that a prologue computes in each iteration of
+/// `conv`'s loop (1x1, unpadded): the columns of one input row the
+/// iteration's `columns` of output read, every channel, in the prologue's
+/// `element` type.
+uint64_t getPrologueTileBytes(tosa::Conv2DOp conv, Type element,
+                              int64_t columns) {
+  auto input = cast<RankedTensorType>(conv.getInput().getType());
+  int64_t computed = std::min(columns, conv.getType().getDimSize(2));
+  return getTemporaryBytes(RankedTensorType::get(
+      {1, 1, (computed - 1) * conv.getStride()[1] + 1, input.getDimSize(3)},
+      element));
+}
+
 /// The element-wise ops that may run `op` inside them, if any: the readers
 /// of `op`'s single result, element-wise, of the same shape (identity maps
 /// in their linalg.generic ops). A convolution has one reader (the pass
@@ -376,6 +404,28 @@ FusedRequantization serenity::findFusedRequantization(Block &body) {
       continue;
     consumerOf[&op] = use.getOwner();
   }
+  // Prologues of slices (FusedRequantization::slicedPrologues).
+  llvm::SmallPtrSet<Operation *, 16> fusedInto;
+  for (auto [producer, consumer] : consumerOf)
+    fusedInto.insert(consumer);
+  for (Operation &op : body.without_terminator()) {
+    if (consumerOf.count(&op) || fusedInto.contains(&op) ||
+        !isFusibleElementwiseOp(&op) || op.getNumResults() != 1 ||
+        !hasIntegerElements(op.getResult(0).getType()) ||
+        op.getResult(0).use_empty() || !getSingleMapOperand(&op))
+      continue;
+    if (llvm::all_of(op.getResult(0).getUses(), [&](OpOperand &use) {
+          auto slice = dyn_cast<tosa::SliceOp>(use.getOwner());
+          if (!slice || use.getOperandNumber() != 0 ||
+              !slice.getResult().hasOneUse())
+            return false;
+          OpOperand &read = *slice.getResult().use_begin();
+          return read.getOperandNumber() == 0 &&
+                 isPointwiseConvolution(read.getOwner()) &&
+                 consumerOf.count(read.getOwner());
+        }))
+      fused.slicedPrologues.insert(&op);
+  }
   for (Operation &op : body.without_terminator()) {
     auto it = consumerOf.find(&op);
     if (it == consumerOf.end())
@@ -396,6 +446,7 @@ bool serenity::hasFusedLowering(Operation *root,
 
 SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
     Operation *root, ArrayRef<Operation *> members, Operation *inPlaceDepthwise,
+    const llvm::DenseSet<Operation *> &slicedPrologues,
     function_ref<std::optional<ValueId>(Value)> lookup) {
   if (Operation *depthwise = inPlaceDepthwise) {
     // One channel at a time: its result (the temporary), and the tiles of
@@ -481,14 +532,9 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
       // A prologue's tile: the columns of one input row its convolution
       // reads for the iteration's columns, every channel.
       if (prologue.contains(op))
-        if (auto conv = dyn_cast<tosa::Conv2DOp>(*op->getUsers().begin())) {
-          auto tile = cast<RankedTensorType>(op->getResult(0).getType());
-          int64_t computed = std::min(columns, conv.getType().getDimSize(2));
-          tiles += getTemporaryBytes(RankedTensorType::get(
-              {1, 1, (computed - 1) * conv.getStride()[1] + 1,
-               tile.getDimSize(3)},
-              tile.getElementType()));
-        }
+        if (auto conv = dyn_cast<tosa::Conv2DOp>(*op->getUsers().begin()))
+          tiles += getPrologueTileBytes(
+              conv, getElementTypeOrSelf(op->getResult(0).getType()), columns);
       continue;
     }
     Value input = getWindowInput(op);
@@ -497,6 +543,13 @@ SmallVector<LoweringStep, 3> serenity::describeFusedLowering(
       readInLoop.insert(input);
       tiles +=
           getTileBytes(op, columns) + getTosaPaddedRowTileBytes(op, columns);
+      // A prologue of its slice, computed on it a tile at a time.
+      if (auto slice = input.getDefiningOp<tosa::SliceOp>())
+        if (Operation *sliced = slice.getInput1().getDefiningOp();
+            sliced && slicedPrologues.contains(sliced))
+          tiles += getPrologueTileBytes(
+              cast<tosa::Conv2DOp>(op),
+              getElementTypeOrSelf(sliced->getResult(0).getType()), columns);
       continue;
     }
     // The depthwise convolution into its accumulator, which the fused op

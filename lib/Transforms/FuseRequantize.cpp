@@ -350,15 +350,86 @@ bool isFusedPrologue(ArrayRef<Operation *> windowOps, Operation *producer) {
 }
 
 /// What a consumer's tile loop computes besides the consumer: its window
-/// ops and their prologues (isFusedPrologue), decided before the tiling
-/// adds readers.
-SmallVector<Operation *> getTiledProducers(ArrayRef<Operation *> windowOps) {
+/// ops and their prologues (isFusedPrologue, or made of a prologue of
+/// slices by sinkSlicedPrologues), decided before the tiling adds readers.
+SmallVector<Operation *>
+getTiledProducers(ArrayRef<Operation *> windowOps,
+                  const llvm::DenseSet<Operation *> &slicePrologues) {
   SmallVector<Operation *> producers(windowOps);
   for (Operation *op : windowOps)
     if (Operation *input = op->getOperand(0).getDefiningOp();
-        input && isFusedPrologue(windowOps, input))
+        input &&
+        (slicePrologues.contains(input) || isFusedPrologue(windowOps, input)))
       producers.push_back(input);
   return producers;
+}
+
+/// Whether `op` is a prologue of slices (FusedRequantization.h): an integer
+/// element-wise op of one input (a clamp) that no window op is fused into,
+/// every reader a slice that one pointwise convolution among
+/// `tiledConvolutions` alone reads, as its input.
+bool isSlicedPrologue(Operation *op,
+                      const llvm::DenseSet<Operation *> &tiledConvolutions) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  // (Not a consumer of window ops itself: those are tiled with them.)
+  if (!generic || !isElementwiseLoopNest(generic) ||
+      !getFusedWindowOps(generic).empty() ||
+      generic.getNumDpsInputs() != 1 || generic->getNumResults() != 1 ||
+      !hasIntegerElements(generic->getResult(0)) ||
+      generic->getResult(0).use_empty() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return false;
+  return llvm::all_of(generic->getResult(0).getUses(), [&](OpOperand &use) {
+    auto slice = dyn_cast<tensor::ExtractSliceOp>(use.getOwner());
+    if (!slice || use.getOperandNumber() != 0 || !slice->hasOneUse())
+      return false;
+    OpOperand &read = *slice->use_begin();
+    return read.getOperandNumber() == 0 &&
+           tiledConvolutions.contains(read.getOwner()) &&
+           isPointwiseConvolution(read.getOwner());
+  });
+}
+
+/// Each slice of a prologue of slices that a convolution of `windowOps` (in
+/// order; `tiledConvolutions` as a set) reads becomes the op on the same
+/// slice of its input (which the convolution's loop then computes a tile at
+/// a time); the op goes. Returns the ops made.
+llvm::DenseSet<Operation *>
+sinkSlicedPrologues(RewriterBase &rewriter, ArrayRef<Operation *> windowOps,
+                    const llvm::DenseSet<Operation *> &tiledConvolutions) {
+  llvm::SetVector<Operation *> prologues;
+  for (Operation *conv : windowOps)
+    if (auto slice =
+            conv->getOperand(0).getDefiningOp<tensor::ExtractSliceOp>())
+      if (Operation *source = slice.getSource().getDefiningOp();
+          source && isSlicedPrologue(source, tiledConvolutions))
+        prologues.insert(source);
+  llvm::DenseSet<Operation *> made;
+  for (Operation *op : prologues) {
+    auto generic = cast<linalg::GenericOp>(op);
+    Value input = generic.getDpsInputs()[0];
+    for (Operation *user : llvm::make_early_inc_range(generic->getUsers())) {
+      auto slice = cast<tensor::ExtractSliceOp>(user);
+      rewriter.setInsertionPoint(slice);
+      Location loc = slice.getLoc();
+      Value part = tensor::ExtractSliceOp::create(
+          rewriter, loc, input, slice.getMixedOffsets(), slice.getMixedSizes(),
+          slice.getMixedStrides());
+      RankedTensorType type = slice.getResultType();
+      Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                           type.getElementType());
+      auto onPart = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{type}, ValueRange{part}, ValueRange{init},
+          generic.getIndexingMapsArray(), generic.getIteratorTypesArray());
+      IRMapping mapping;
+      generic.getRegion().cloneInto(&onPart.getRegion(), mapping);
+      rewriter.replaceOp(slice, onPart->getResults());
+      made.insert(onPart);
+    }
+    rewriter.eraseOp(generic);
+  }
+  return made;
 }
 
 /// Whether the tiling of a consumer fuses `producer`: one of its
@@ -704,10 +775,18 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
       consumers.emplace_back(consumer, std::move(windowOps));
   }
   IRRewriter rewriter(context);
+  SmallVector<Operation *> allWindowOps;
+  for (auto &[consumer, windowOps] : consumers)
+    llvm::append_range(allWindowOps, windowOps);
+  llvm::DenseSet<Operation *> tiledConvolutions(allWindowOps.begin(),
+                                                allWindowOps.end());
+  llvm::DenseSet<Operation *> slicePrologues =
+      sinkSlicedPrologues(rewriter, allWindowOps, tiledConvolutions);
   SmallVector<Operation *> loops, tileOps;
   for (auto &[consumer, windowOps] : consumers) {
     Value input = getInPlaceDepthwiseInput(consumer, windowOps, getTiledNode);
-    SmallVector<Operation *> tiledProducers = getTiledProducers(windowOps);
+    SmallVector<Operation *> tiledProducers =
+        getTiledProducers(windowOps, slicePrologues);
     // Patches repeat ops on the same shapes: what the tiling made of equal
     // ops (with the pad of an in-place convolution's input, which its loop
     // reads) is cloned.

@@ -488,3 +488,50 @@ func.func @single_reader(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x6xi8> {
   %q = tosa.rescale %c, %m, %s, %rizp, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x8x8x6xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x6xi8>
   return %q : tensor<1x8x8x6xi8>
 }
+
+// -----
+
+// A prologue of slices: a factorized reduction's ReLU read by two offset
+// slices, each read by a stride-2 1x1 convolution alone. Each slice becomes
+// the clamp of the same slice of %x, computed in its convolution's loop on
+// the 7 columns of the one input row an output row reads (1x1x7x4, 28
+// bytes); no 1x8x8x4 clamped copy. Arena: that tile (32 aligned) and the i32
+// tile (1x1x4x6, 96); 352 with the whole clamped map (256 + 96).
+// CHECK-LABEL: func.func @sliced_prologue
+// CHECK-NOT: tensor<1x8x8x4xi8> {
+// CHECK: %[[PART:.*]] = tensor.extract_slice %arg0[0, 0, 0, 0] [1, 7, 7, 4] [1, 1, 1, 1]
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %[[PART]][%{{.*}}, %{{.*}}, 0, 0] [1, 1, 7, 4]
+// CHECK: %[[TILE:.*]] = tensor.empty() : tensor<1x1x7x4xi8>
+// CHECK: %[[CLAMPED:.*]] = linalg.generic {{.*}} ins(%[[ROW]] : tensor<1x1x7x4xi8>) outs(%[[TILE]] : tensor<1x1x7x4xi8>)
+// CHECK: linalg.conv_2d_nhwc_fhwc_q {{.*}} ins(%[[CLAMPED]],
+// CHECK: %[[PART2:.*]] = tensor.extract_slice %arg0[0, 1, 1, 0] [1, 7, 7, 4] [1, 1, 1, 1]
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: tensor.extract_slice %[[PART2]]
+// CHECK: return
+// ARENA-LABEL: func.func @sliced_prologue
+// ARENA-SAME: serenity.arena<bytes = 128, live_bound = 128,
+// ARENA-SAME: serenity.schedule<peak = 128,
+func.func @sliced_prologue(%x: tensor<1x8x8x4xi8>) -> (tensor<1x4x4x6xi8>, tensor<1x4x4x6xi8>) {
+  %w = "tosa.const"() <{values = dense<[[[[1, -2, 3, 4]]], [[[5, 6, -7, 8]]], [[[1, 2, 3, 4]]], [[[-1, 2, 3, 4]]], [[[5, 6, 7, 8]]], [[[1, 2, -3, 4]]]]> : tensor<6x1x1x4xi8>}> : () -> tensor<6x1x1x4xi8>
+  %b = "tosa.const"() <{values = dense<[10, -20, 30, 40, 50, 60]> : tensor<6xi32>}> : () -> tensor<6xi32>
+  %izp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<38> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %rizp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<5> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %start0 = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %start1 = tosa.const_shape {values = dense<[0, 1, 1, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 7, 7, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %r = tosa.clamp %x {min_val = 0 : i8, max_val = 100 : i8} : (tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8>
+  %s0 = tosa.slice %r, %start0, %size : (tensor<1x8x8x4xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x7x4xi8>
+  %c0 = tosa.conv2d %s0, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x7x7x4xi8>, tensor<6x1x1x4xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x6xi32>
+  %q0 = tosa.rescale %c0, %m, %s, %rizp, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x4x4x6xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x6xi8>
+  %s1 = tosa.slice %r, %start1, %size : (tensor<1x8x8x4xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x7x4xi8>
+  %c1 = tosa.conv2d %s1, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x7x7x4xi8>, tensor<6x1x1x4xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x6xi32>
+  %q1 = tosa.rescale %c1, %m, %s, %rizp, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x4x4x6xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x6xi8>
+  return %q0, %q1 : tensor<1x4x4x6xi8>, tensor<1x4x4x6xi8>
+}

@@ -18,7 +18,9 @@
 //   that reads one map besides constants, which other ops read too (a NAS
 //   cell's ReLU of a cell output), runs inside it too: each iteration
 //   computes the input row its convolution reads, and no clamped copy of
-//   the whole map is stored.
+//   the whole map is stored. So does one whose every reader is a slice that such a
+//   convolution alone reads (a factorized reduction's ReLU): computed on
+//   each slice in its convolution's loop, it is a view of the map it reads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +32,7 @@
 #include "mlir/IR/Block.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <optional>
@@ -75,6 +78,13 @@ struct FusedRequantization {
   llvm::DenseMap<mlir::Operation *, mlir::Operation *> rootOf;
   llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Operation *, 4>>
       members;
+  /// Prologues of slices: integer element-wise ops, none fused into them,
+  /// that read one map besides constants and whose every reader is a slice
+  /// that a fused 1x1 convolution alone reads, as its input (a factorized
+  /// reduction's ReLU, read by two offset slices). The pass computes the op
+  /// on each slice in that convolution's loop, one input row at a time: its
+  /// result is never stored, a view of the map it reads.
+  llvm::DenseSet<mlir::Operation *> slicedPrologues;
 };
 FusedRequantization findFusedRequantization(mlir::Block &body);
 
@@ -125,6 +135,7 @@ bool hasFusedLowering(mlir::Operation *root,
 llvm::SmallVector<LoweringStep, 3> describeFusedLowering(
     mlir::Operation *root, llvm::ArrayRef<mlir::Operation *> members,
     mlir::Operation *inPlaceDepthwise,
+    const llvm::DenseSet<mlir::Operation *> &slicedPrologues,
     llvm::function_ref<std::optional<ValueId>(mlir::Value)> lookup);
 
 } // namespace serenity

@@ -451,7 +451,10 @@ def SerenityFuseRequantize
       too, runs in the loop as well: each iteration computes the input row
       the convolution reads. A NAS cell's ReLU of a cell output that the
       next cell reads too would otherwise store a clamped copy of that
-      whole output.
+      whole output. An op whose every reader is a slice that such a
+      convolution alone reads (a factorized reduction's ReLU, read by two
+      offset slices) becomes the op on each slice of its input, computed
+      so in that convolution's loop.
       A tiled op over a padded input reads no padded copy of all of it:
       each iteration fills the padded rows its output row reads with the
       padding value and copies in the input rows they cover (a tile of the
