@@ -53,44 +53,60 @@ EXPLICIT = [([1, 1, 1, 1], [("avg_pool2d", 3, 1), ("max_pool2d", 3, 1), ("conv2d
 ZERO_POINT = -3
 
 
+def emit_convolution(emit, rng, kind, source, source_shape, k, s, pad, d, multiplier,
+                     quantized):
+    """A (depthwise) convolution of `source` (NHWC, of `source_shape`) with
+    random weights; its accumulator result."""
+    _, height, _, channels_in = source_shape
+    out = (height + pad[0] + pad[1] - (d * (k - 1) + 1)) // s + 1
+    depthwise = kind == "depthwise_conv2d"
+    channels = channels_in * multiplier if depthwise else 6
+    shape = [k, k, channels_in, multiplier] if depthwise else [channels, k, k, channels_in]
+    acc = "i32" if quantized else "f32"
+    if quantized:
+        weight = emit.const(rng.integers(-127, 128, shape), "i8", "w")
+        bias = emit.const(rng.integers(-500, 500, [channels]), "i32", "b")
+        zps = [emit.int_zero_point(ZERO_POINT, "i8"), emit.int_zero_point(0, "i8")]
+    else:
+        weight = emit.const(rng.standard_normal(shape).astype(np.float32), "f32", "w")
+        bias = emit.const(rng.standard_normal([channels]).astype(np.float32), "f32", "b")
+        zps = [emit.zero_point()] * 2
+    result = tosa.tensor_type([1, out, out, channels], acc)
+    name = emit.op(kind, [source, weight, bias] + zps, tosa.window_attrs(s, pad, d, acc_type=acc),
+                   [1, out, out, channels], kind, result_type=result)
+    return tosa.Operand(name, result)
+
+
+def emit_pool(emit, kind, source, source_shape, k, s, pad, quantized):
+    """A max or average pool of `source` (NHWC, of `source_shape`); its
+    result."""
+    _, height, _, channels = source_shape
+    out = (height + pad[0] + pad[1] - k) // s + 1
+    shape = [1, out, out, channels]
+    element = "i8" if quantized else "f32"
+    if kind == "max_pool2d":
+        attrs = tosa.window_attrs(s, pad, kernel=(k, k), accumulate=False)
+        name = emit.op(kind, [source], attrs, shape, "max",
+                       result_type=tosa.tensor_type(shape, element))
+    else:
+        zp = (emit.int_zero_point(ZERO_POINT, "i8") if quantized else emit.zero_point())
+        attrs = tosa.window_attrs(s, pad, kernel=(k, k), acc_type="i32" if quantized else "f32")
+        name = emit.op(kind, [source, zp, zp], attrs, shape, "avg",
+                       result_type=tosa.tensor_type(shape, element))
+    return tosa.Operand(name, tosa.tensor_type(shape, element))
+
+
 def build(dtype):
     rng = np.random.default_rng(0)
     emit = tosa.Emitter()
     quantized = dtype == "int8"
-    element, acc = ("i8", "i32") if quantized else ("f32", "f32")
-    x = tosa.Operand("%arg0", tosa.tensor_type([1, SIZE, SIZE, CHANNELS], element))
-    results = []
-    for kind, k, s, pad, d in CONVOLUTIONS:
-        span = d * (k - 1) + 1
-        out = (SIZE + pad[0] + pad[1] - span) // s + 1
-        depthwise = kind == "depthwise_conv2d"
-        channels = CHANNELS * 2 if depthwise else 6
-        shape = [k, k, CHANNELS, 2] if depthwise else [channels, k, k, CHANNELS]
-        if quantized:
-            weight = emit.const(rng.integers(-127, 128, shape), "i8", "w")
-            bias = emit.const(rng.integers(-500, 500, [channels]), "i32", "b")
-            zps = [emit.int_zero_point(ZERO_POINT, "i8"), emit.int_zero_point(0, "i8")]
-        else:
-            weight = emit.const(rng.standard_normal(shape).astype(np.float32), "f32", "w")
-            bias = emit.const(rng.standard_normal([channels]).astype(np.float32), "f32", "b")
-            zps = [emit.zero_point()] * 2
-        attrs = tosa.window_attrs(s, pad, d, acc_type=acc)
-        name = emit.op(kind, [x, weight, bias] + zps, attrs, [1, out, out, channels], kind,
-                       result_type=tosa.tensor_type([1, out, out, channels], acc))
-        results.append(tosa.Operand(name, tosa.tensor_type([1, out, out, channels], acc)))
-    for kind, k, s, pad in POOLS:
-        out = (SIZE + pad[0] + pad[1] - k) // s + 1
-        shape = [1, out, out, CHANNELS]
-        if kind == "max_pool2d":
-            attrs = tosa.window_attrs(s, pad, kernel=(k, k), accumulate=False)
-            name = emit.op(kind, [x], attrs, shape, "max",
-                           result_type=tosa.tensor_type(shape, element))
-        else:
-            zp = (emit.int_zero_point(ZERO_POINT, "i8") if quantized else emit.zero_point())
-            attrs = tosa.window_attrs(s, pad, kernel=(k, k), acc_type=acc)
-            name = emit.op(kind, [x, zp, zp], attrs, shape, "avg",
-                           result_type=tosa.tensor_type(shape, element))
-        results.append(tosa.Operand(name, tosa.tensor_type(shape, element)))
+    element = "i8" if quantized else "f32"
+    shape = [1, SIZE, SIZE, CHANNELS]
+    x = tosa.Operand("%arg0", tosa.tensor_type(shape, element))
+    results = [emit_convolution(emit, rng, kind, x, shape, k, s, pad, d, 2, quantized)
+               for kind, k, s, pad, d in CONVOLUTIONS]
+    results += [emit_pool(emit, kind, x, shape, k, s, pad, quantized)
+                for kind, k, s, pad in POOLS]
     for pad, readers in EXPLICIT:
         padded_shape = [1, SIZE + pad[0] + pad[1], SIZE + pad[2] + pad[3], CHANNELS]
         value = (emit.int_zero_point(ZERO_POINT, "i8") if quantized else emit.zero_point())
@@ -98,36 +114,12 @@ def build(dtype):
                          padded_shape, "pad", result_type=tosa.tensor_type(padded_shape, element))
         source = tosa.Operand(padded, tosa.tensor_type(padded_shape, element))
         for kind, k, s in readers:
-            out = (padded_shape[1] - k) // s + 1
             if kind in ("conv2d", "depthwise_conv2d"):
-                depthwise = kind == "depthwise_conv2d"
-                channels = CHANNELS if depthwise else 6
-                shape = [k, k, CHANNELS, 1] if depthwise else [channels, k, k, CHANNELS]
-                if quantized:
-                    weight = emit.const(rng.integers(-127, 128, shape), "i8", "w")
-                    bias = emit.const(rng.integers(-500, 500, [channels]), "i32", "b")
-                    zps = [emit.int_zero_point(ZERO_POINT, "i8"), emit.int_zero_point(0, "i8")]
-                else:
-                    weight = emit.const(rng.standard_normal(shape).astype(np.float32), "f32", "w")
-                    bias = emit.const(rng.standard_normal([channels]).astype(np.float32), "f32", "b")
-                    zps = [emit.zero_point()] * 2
-                result = tosa.tensor_type([1, out, out, channels], acc)
-                name = emit.op(kind, [source, weight, bias] + zps,
-                               tosa.window_attrs(s, [0, 0, 0, 0], 1, acc_type=acc),
-                               [1, out, out, channels], kind, result_type=result)
-                results.append(tosa.Operand(name, result))
-                continue
-            shape = [1, out, out, CHANNELS]
-            if kind == "max_pool2d":
-                attrs = tosa.window_attrs(s, [0, 0, 0, 0], kernel=(k, k), accumulate=False)
-                name = emit.op(kind, [source], attrs, shape, "max",
-                               result_type=tosa.tensor_type(shape, element))
+                results.append(emit_convolution(emit, rng, kind, source, padded_shape, k, s,
+                                                [0, 0, 0, 0], 1, 1, quantized))
             else:
-                zp = (emit.int_zero_point(ZERO_POINT, "i8") if quantized else emit.zero_point())
-                attrs = tosa.window_attrs(s, [0, 0, 0, 0], kernel=(k, k), acc_type=acc)
-                name = emit.op(kind, [source, zp, zp], attrs, shape, "avg",
-                               result_type=tosa.tensor_type(shape, element))
-            results.append(tosa.Operand(name, tosa.tensor_type(shape, element)))
+                results.append(emit_pool(emit, kind, source, padded_shape, k, s, [0, 0, 0, 0],
+                                         quantized))
     return tosa.render_function("padded_windows", [x], results, emit.body())
 
 
