@@ -483,14 +483,14 @@ LogicalResult FunctionGraph::addOperation(Operation *op) {
         storage = StorageKind::Destination;
         storageOperands.push_back(lookup(init));
       }
-    } else if (fused.slicedPrologues.contains(op)) {
+    } else if (Value map = fused.slicedPrologues.contains(op)
+                               ? getSingleMapOperand(op->getOperands())
+                               : Value();
+               map && isNodeValue(map)) {
       // Computed on its slices in their convolutions' loops: never stored,
       // the map it reads stays until they ran.
-      for (Value operand : op->getOperands())
-        if (isNodeValue(operand) && storageOperands.empty()) {
-          storage = StorageKind::View;
-          storageOperands.push_back(lookup(operand));
-        }
+      storage = StorageKind::View;
+      storageOperands.push_back(lookup(map));
     } else if (isViewOp(op) && isNodeValue(op->getOperand(0)) &&
                getActivationBytes(op->getOperand(0).getType()) == bytes) {
       storage = StorageKind::View;

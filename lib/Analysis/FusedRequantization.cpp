@@ -82,21 +82,6 @@ bool isPointwiseConvolution(Operation *op) {
          llvm::all_of(conv.getPad(), [](int64_t pad) { return pad == 0; });
 }
 
-/// The one map `op` reads besides constants, if it reads one (it may read
-/// it more than once).
-Value getSingleMapOperand(Operation *op) {
-  Value map;
-  for (Value operand : op->getOperands()) {
-    Operation *producer = operand.getDefiningOp();
-    if (producer && producer->hasTrait<OpTrait::ConstantLike>())
-      continue;
-    if (map && map != operand)
-      return Value();
-    map = operand;
-  }
-  return map;
-}
-
 /// Bytes of the input tile that a prologue computes in each iteration of
 /// `conv`'s loop (1x1, unpadded): the columns of one input row the
 /// iteration's `columns` of output read, every channel, in the prologue's
@@ -337,6 +322,19 @@ int64_t serenity::getFusedTileColumns(ArrayRef<int64_t> shape,
   return columns;
 }
 
+Value serenity::getSingleMapOperand(ValueRange operands) {
+  Value map;
+  for (Value operand : operands) {
+    Operation *producer = operand.getDefiningOp();
+    if (producer && producer->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    if (map && map != operand)
+      return Value();
+    map = operand;
+  }
+  return map;
+}
+
 FusedRequantization serenity::findFusedRequantization(Block &body) {
   FusedRequantization fused;
   fused.enabled = true;
@@ -387,18 +385,13 @@ FusedRequantization serenity::findFusedRequantization(Block &body) {
          earlier = earlier->getPrevNode())
       if (consumerOf.count(earlier) && rootOf(earlier) == &op)
         chain.insert(earlier);
-    Value map;
-    bool oneMap = true;
+    SmallVector<Value> outside;
     for (Operation *member : chain)
-      for (Value operand : member->getOperands()) {
-        Operation *producer = operand.getDefiningOp();
-        if (chain.contains(producer) ||
-            (producer && producer->hasTrait<OpTrait::ConstantLike>()))
-          continue;
-        oneMap &= !map || map == operand;
-        map = operand;
-      }
-    if (!oneMap || !map || llvm::all_of(map.getUsers(), [&](Operation *user) {
+      for (Value operand : member->getOperands())
+        if (!chain.contains(operand.getDefiningOp()))
+          outside.push_back(operand);
+    Value map = getSingleMapOperand(outside);
+    if (!map || llvm::all_of(map.getUsers(), [&](Operation *user) {
           return chain.contains(user);
         }))
       continue;
@@ -412,7 +405,7 @@ FusedRequantization serenity::findFusedRequantization(Block &body) {
     if (consumerOf.count(&op) || fusedInto.contains(&op) ||
         !isFusibleElementwiseOp(&op) || op.getNumResults() != 1 ||
         !hasIntegerElements(op.getResult(0).getType()) ||
-        op.getResult(0).use_empty() || !getSingleMapOperand(&op))
+        op.getResult(0).use_empty() || !getSingleMapOperand(op.getOperands()))
       continue;
     if (llvm::all_of(op.getResult(0).getUses(), [&](OpOperand &use) {
           auto slice = dyn_cast<tosa::SliceOp>(use.getOwner());

@@ -237,17 +237,13 @@ std::optional<TosaPaddedWindow> getTosaPaddedWindow(Operation *op) {
 } // namespace
 
 std::optional<PadAmounts> serenity::getPadAmounts(tensor::PadOp pad) {
-  PadAmounts amounts;
-  for (auto [mixed, known] :
-       {std::make_pair(pad.getMixedLowPad(), &amounts.low),
-        std::make_pair(pad.getMixedHighPad(), &amounts.high)})
-    for (OpFoldResult amount : mixed) {
-      std::optional<int64_t> value = getConstantIntValue(amount);
-      if (!value)
-        return std::nullopt;
-      known->push_back(*value);
-    }
-  return amounts;
+  std::optional<SmallVector<int64_t>> low =
+      getConstantIntValues(pad.getMixedLowPad());
+  std::optional<SmallVector<int64_t>> high =
+      getConstantIntValues(pad.getMixedHighPad());
+  if (!low || !high)
+    return std::nullopt;
+  return PadAmounts{std::move(*low), std::move(*high)};
 }
 
 bool serenity::isRowAndColumnPad(tensor::PadOp pad) {

@@ -336,15 +336,7 @@ bool isFusedPrologue(ArrayRef<Operation *> windowOps, Operation *producer) {
       !llvm::is_contained(windowOps, use.getOwner()) ||
       !isPointwiseConvolution(use.getOwner()))
     return false;
-  Value map;
-  for (Value input : generic.getDpsInputs()) {
-    Operation *source = input.getDefiningOp();
-    if (source && source->hasTrait<OpTrait::ConstantLike>())
-      continue;
-    if (map && map != input)
-      return false;
-    map = input;
-  }
+  Value map = getSingleMapOperand(generic.getDpsInputs());
   return map && llvm::any_of(map.getUsers(),
                              [&](Operation *user) { return user != producer; });
 }
@@ -373,8 +365,8 @@ bool isSlicedPrologue(Operation *op,
   auto generic = dyn_cast<linalg::GenericOp>(op);
   // (Not a consumer of window ops itself: those are tiled with them.)
   if (!generic || !isElementwiseLoopNest(generic) ||
-      !getFusedWindowOps(generic).empty() ||
-      generic.getNumDpsInputs() != 1 || generic->getNumResults() != 1 ||
+      !getFusedWindowOps(generic).empty() || generic.getNumDpsInputs() != 1 ||
+      generic->getNumResults() != 1 ||
       !hasIntegerElements(generic->getResult(0)) ||
       generic->getResult(0).use_empty() ||
       !llvm::all_of(generic.getIndexingMapsArray(),
@@ -391,13 +383,14 @@ bool isSlicedPrologue(Operation *op,
   });
 }
 
-/// Each slice of a prologue of slices that a convolution of `windowOps` (in
-/// order; `tiledConvolutions` as a set) reads becomes the op on the same
-/// slice of its input (which the convolution's loop then computes a tile at
-/// a time); the op goes. Returns the ops made.
+/// Each slice of a prologue of slices that one of the tiled `windowOps` (of
+/// every consumer, in order) reads becomes the op on the same slice of its
+/// input (which the convolution's loop then computes a tile at a time); the
+/// op goes. Returns the ops made.
 llvm::DenseSet<Operation *>
-sinkSlicedPrologues(RewriterBase &rewriter, ArrayRef<Operation *> windowOps,
-                    const llvm::DenseSet<Operation *> &tiledConvolutions) {
+sinkSlicedPrologues(RewriterBase &rewriter, ArrayRef<Operation *> windowOps) {
+  llvm::DenseSet<Operation *> tiledConvolutions(windowOps.begin(),
+                                                windowOps.end());
   llvm::SetVector<Operation *> prologues;
   for (Operation *conv : windowOps)
     if (auto slice =
@@ -570,7 +563,7 @@ Value makePaddedTile(RewriterBase &rewriter, tensor::ExtractSliceOp slice) {
   AffineExpr d0 = getAffineDimExpr(0, context),
              d1 = getAffineDimExpr(1, context);
   SmallVector<OpFoldResult> sourceOffsets, sizes, tileOffsets;
-  SmallVector<int64_t, 4> lowAmounts = getPadAmounts(pad)->low;
+  SmallVector<int64_t> lowAmounts = getPadAmounts(pad)->low;
   for (auto [offset, size, low, sourceSize] :
        llvm::zip_equal(slice.getMixedOffsets(), type.getShape(), lowAmounts,
                        pad.getSourceType().getShape())) {
@@ -778,10 +771,8 @@ LogicalResult serenity::fuseRequantization(func::FuncOp function,
   SmallVector<Operation *> allWindowOps;
   for (auto &[consumer, windowOps] : consumers)
     llvm::append_range(allWindowOps, windowOps);
-  llvm::DenseSet<Operation *> tiledConvolutions(allWindowOps.begin(),
-                                                allWindowOps.end());
   llvm::DenseSet<Operation *> slicePrologues =
-      sinkSlicedPrologues(rewriter, allWindowOps, tiledConvolutions);
+      sinkSlicedPrologues(rewriter, allWindowOps);
   SmallVector<Operation *> loops, tileOps;
   for (auto &[consumer, windowOps] : consumers) {
     Value input = getInPlaceDepthwiseInput(consumer, windowOps, getTiledNode);

@@ -223,9 +223,7 @@ Value PatchBuilder::buildBand(OpBuilder &builder, Operation *op, Tile tile) {
     if (!source)
       return nullptr;
     // (A band of a pad of unknown amounts: RowAccess tiles none.)
-    PadAmounts amounts = *getPadAmounts(pad);
-    SmallVector<int64_t> low(amounts.low.begin(), amounts.low.end()),
-        high(amounts.high.begin(), amounts.high.end());
+    auto [low, high] = *getPadAmounts(pad);
     auto padAlong = [&](unsigned dim, RowRange range, int64_t extent) {
       int64_t padLow = low[dim];
       low[dim] = std::max<int64_t>(padLow - range.lo, 0);

@@ -18,8 +18,8 @@
 //   that reads one map besides constants, which other ops read too (a NAS
 //   cell's ReLU of a cell output), runs inside it too: each iteration
 //   computes the input row its convolution reads, and no clamped copy of
-//   the whole map is stored. So does one whose every reader is a slice that such a
-//   convolution alone reads (a factorized reduction's ReLU): computed on
+//   the whole map is stored. So does one whose every reader is a slice that
+//   such a convolution alone reads (a factorized reduction's ReLU): computed on
 //   each slice in its convolution's loop, it is a view of the map it reads.
 //
 //===----------------------------------------------------------------------===//
@@ -31,6 +31,7 @@
 
 #include "mlir/IR/Block.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/ValueRange.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -87,6 +88,11 @@ struct FusedRequantization {
   llvm::DenseSet<mlir::Operation *> slicedPrologues;
 };
 FusedRequantization findFusedRequantization(mlir::Block &body);
+
+/// The one map among `operands` besides constants (it may be there more
+/// than once), if there is exactly one: what a prologue reads, on TOSA and
+/// on Linalg.
+mlir::Value getSingleMapOperand(mlir::ValueRange operands);
 
 /// The depthwise convolution that runs in place in `root`'s fused op, if
 /// any: the pass writes the fused op's int8 result channel by channel over

@@ -47,7 +47,7 @@ struct PaddedWindow {
 /// constants of an explicit `tosa.pad`, as ONNX's Pad before an average pool
 /// makes).
 struct PadAmounts {
-  llvm::SmallVector<int64_t, 4> low, high;
+  llvm::SmallVector<int64_t> low, high;
 };
 std::optional<PadAmounts> getPadAmounts(mlir::tensor::PadOp pad);
 
