@@ -21,9 +21,11 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/thread.h"
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <numeric>
 
 #define DEBUG_TYPE "serenity-plan-memory"
@@ -274,7 +276,21 @@ public:
     whole.endSection = initialTotal.size();
     whole.items.resize(items.size());
     std::iota(whole.items.begin(), whole.items.end(), 0);
-    Outcome outcome = search(whole, 0, 0, true);
+    // The search recurses once per item it places (and once more where it
+    // splits into parts), about a kilobyte a level: a patched network's
+    // thousands of buffers overflow a thread's default stack. Large groups
+    // are searched on a thread with a stack sized for them.
+    Outcome outcome = Outcome::Stopped;
+    if (items.size() <= kItemsOnCallersStack) {
+      outcome = search(whole, 0, 0, true);
+    } else {
+      llvm::thread searching(
+          std::optional<unsigned>(std::min<uint64_t>(
+              kStackBytesPerItem * items.size() + kStackBytesBase,
+              std::numeric_limits<unsigned>::max())),
+          [&] { outcome = search(whole, 0, 0, true); });
+      searching.join();
+    }
     if (outcome == Outcome::Fits) {
       solution = offset;
       solutionEnd = 0;
@@ -293,6 +309,10 @@ public:
 
 private:
   static constexpr uint64_t kUnplaced = ~uint64_t(0);
+  /// The search's stack: at most two frames of under 1 KiB per item.
+  static constexpr size_t kItemsOnCallersStack = 256;
+  static constexpr uint64_t kStackBytesPerItem = 4096,
+                            kStackBytesBase = 1 << 20;
 
   struct Item {
     uint64_t size = 0;
