@@ -45,18 +45,19 @@ std::string serenity::getBufferizationPipelineText() {
 std::string serenity::getTileSpatialPipelineText(double maxExtraMacs,
                                                  HaloMode halos,
                                                  uint64_t alignment,
-                                                 bool fuseRequantize) {
+                                                 bool fuseRequantize,
+                                                 uint64_t timeLimitMs) {
   // Patches of whole ops (an int8 add or a rescale and its clamp are one op
   // already), then convolutions tiled with their requantization in each
   // band; the pass estimates its candidates so fused.
   return llvm::formatv(
       "func.func({3}serenity-tile-spatial{{max-extra-macs={0} halos={1} "
-      "alignment={2} fuse-requantize={4}}{5})",
+      "alignment={2} fuse-requantize={4} time-limit-ms={6}}{5})",
       maxExtraMacs, stringifyEnum(halos), alignment,
       fuseRequantize ? "serenity-fuse-requantize{tile-window-ops=0}," : "",
       fuseRequantize,
-      fuseRequantize ? ",serenity-fuse-requantize{write-parts-in-place=1}"
-                     : "");
+      fuseRequantize ? ",serenity-fuse-requantize{write-parts-in-place=1}" : "",
+      timeLimitMs);
 }
 
 std::string
@@ -89,7 +90,8 @@ serenity::getSerenityPipelineText(const SerenityPipelineOptions &options) {
   std::string tile = options.tileSpatial
                          ? getTileSpatialPipelineText(
                                options.maxExtraMacs, options.halos.getValue(),
-                               options.alignment, options.fuseRequantize) +
+                               options.alignment, options.fuseRequantize,
+                               options.tileTimeLimitMs) +
                                ","
                          : std::string();
   std::string text = llvm::formatv(

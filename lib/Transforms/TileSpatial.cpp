@@ -178,6 +178,9 @@ constexpr unsigned kFirstGroupChoices = 2;
 /// How many rounds the greedy makes at most: each tiles a group or tiles
 /// again the one that holds the peak.
 constexpr unsigned kMaxRounds = 10;
+/// Why a candidate is not measured once time-limit-ms or max-estimates is
+/// reached.
+constexpr StringLiteral kBudgetSpent = "the search's limit is reached";
 /// Groups around the peak start and end at one of the kPeakCuts cuts with
 /// the fewest bytes across within kPeakWindow ops of it.
 constexpr unsigned kPeakCuts = 2;
@@ -216,6 +219,41 @@ uint64_t getPeakOutside(const Trace &trace,
       peak = std::max(peak, entry.second);
   return peak;
 }
+
+/// What the search may still spend (time-limit-ms, max-estimates): it
+/// starts no estimate once either is reached.
+class EstimateBudget {
+public:
+  EstimateBudget(uint64_t maxEstimates, uint64_t timeLimitMs)
+      : maxEstimates(maxEstimates), timeLimitMs(timeLimitMs) {
+    if (timeLimitMs)
+      deadline = std::chrono::steady_clock::now() +
+                 std::chrono::milliseconds(timeLimitMs);
+  }
+  /// How many of `wanted` estimates may start now; counts them.
+  size_t take(size_t wanted) {
+    size_t allowed = wanted;
+    if (deadline && std::chrono::steady_clock::now() >= *deadline) {
+      allowed = 0;
+      stoppedBy = llvm::formatv("time-limit-ms={0}", timeLimitMs);
+    } else if (maxEstimates && taken + wanted > maxEstimates) {
+      allowed = maxEstimates - taken;
+      stoppedBy = llvm::formatv("max-estimates={0}", maxEstimates);
+    }
+    taken += allowed;
+    return allowed;
+  }
+  /// Whether an estimate was not started for a limit.
+  bool isSpent() const { return !stoppedBy.empty(); }
+  /// The limit that stopped the search (empty: none did).
+  StringRef getStoppedBy() const { return stoppedBy; }
+  uint64_t getTaken() const { return taken; }
+
+private:
+  uint64_t maxEstimates, timeLimitMs, taken = 0;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::string stoppedBy;
+};
 
 /// A group (`count` ops from `start` in groupableOps order) in `patches`
 /// bands of `columns` patches each, and what it gives; `patches` 0: the
@@ -384,6 +422,8 @@ void TileSpatialPass::runOnOperation() {
     return;
   tileLoops = std::make_shared<TiledLoopCache>(&getContext());
   llvm::scope_exit dropTileLoops([&] { tileLoops.reset(); });
+  // (The function as it is is always estimated.)
+  EstimateBudget estimates(maxEstimates, timeLimitMs);
   if (maxExtraMacs < 0) {
     func.emitError() << llvm::formatv("serenity-tile-spatial: max-extra-macs "
                                       "must not be negative, got {0}",
@@ -769,7 +809,9 @@ void TileSpatialPass::runOnOperation() {
         size_t index = byPromise[next];
         // After the first round (whose candidates also say why nothing
         // was tiled), one that cannot lower the arena is of no use either.
-        if (round > 0 && lowestArena[index] >= current.arenaBytes)
+        if (estimates.isSpent())
+          skipped[index] = kBudgetSpent;
+        else if (round > 0 && lowestArena[index] >= current.arenaBytes)
           skipped[index] = "the arena so far is no higher";
         else if (llvm::any_of(measuredPoints, [&](auto point) {
                    auto [arena, macs] = point;
@@ -782,6 +824,10 @@ void TileSpatialPass::runOnOperation() {
         else
           batch.push_back(index);
       }
+      size_t allowed = estimates.take(batch.size());
+      for (size_t index : ArrayRef(batch).drop_front(allowed))
+        skipped[index] = kBudgetSpent;
+      batch.truncate(allowed);
       parallelFor(func.getContext(), 0, batch.size(), [&](size_t i) {
         results[batch[i]] = estimate(*tiling.func, candidates[batch[i]]);
       });
@@ -942,6 +988,7 @@ void TileSpatialPass::runOnOperation() {
             continue;
           replacements.push_back(replacement);
         }
+    replacements.truncate(estimates.take(replacements.size()));
     SmallVector<std::optional<Tiling>> results(replacements.size());
     size_t index = peakGroup - tiling.tiled.begin();
     parallelFor(func.getContext(), 0, replacements.size(), [&](size_t i) {
@@ -1001,6 +1048,14 @@ void TileSpatialPass::runOnOperation() {
         !chosen->tiled.front().locs.contains(chosen->current.peakLoc))
       break;
   }
+  // Where the search stopped early, and after how many estimates.
+  auto describeStop = [&] {
+    return llvm::formatv("; the search stopped at its limit ({0}, after {1} "
+                         "estimate{2})",
+                         estimates.getStoppedBy(), estimates.getTaken(),
+                         estimates.getTaken() == 1 ? "" : "s")
+        .str();
+  };
   if (!chosen) {
     // Why: nothing to try, nothing that tiles, the best within the budget
     // no lower, or the lower ones over the budget.
@@ -1037,8 +1092,9 @@ void TileSpatialPass::runOnOperation() {
           describe(firstRoundBest ? *firstRoundBest : *firstRoundLowest));
     emitRemark(func.getLoc()) << llvm::formatv(
         "serenity-tile-spatial: no tiling lowers the arena ({0} bytes, "
-        "modeled) within +{1}% MACs; left as it is: {2}",
-        original->arenaBytes, maxExtraMacs.getValue(), why);
+        "modeled) within +{1}% MACs; left as it is: {2}{3}",
+        original->arenaBytes, maxExtraMacs.getValue(), why,
+        estimates.isSpent() ? describeStop() : std::string());
     return;
   }
   // The function before the tiling, should verify-arena find that the
@@ -1072,7 +1128,7 @@ void TileSpatialPass::runOnOperation() {
   emitRemark(func.getLoc()) << llvm::formatv(
       "serenity-tile-spatial: {0} ops in {1} group(s), at most {2} "
       "patches{9}: arena {3} -> {4} bytes (modeled), MACs {5} -> {6} "
-      "(+{7:F1}%){8}",
+      "(+{7:F1}%){8}{10}",
       chosen->totalOps, chosen->groups, chosen->mostPatches,
       original->arenaBytes, current.arenaBytes, original->macs, current.macs,
       original->macs
@@ -1085,7 +1141,8 @@ void TileSpatialPass::runOnOperation() {
           ? llvm::formatv(", each band in up to {0} columns",
                           chosen->mostColumns)
                 .str()
-          : std::string());
+          : std::string(),
+      estimates.isSpent() ? describeStop() : std::string());
 }
 
 } // namespace

@@ -33,8 +33,9 @@
 // candidate with its convolutions tiled with their requantization, which
 // happens after it, in each band. Tile loops' buffers are hoisted out of
 // them; before bufferization, padded window ops are split so as to read
-// their inputs in place (--serenity-pad-free-windows).
-// RUN: serenity-opt %s --serenity-pipeline="tile-spatial=1 max-extra-macs=7.5 halos=cache alignment=32" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILE
+// their inputs in place (--serenity-pad-free-windows). tile-time-limit-ms
+// bounds the pass's search (its time-limit-ms).
+// RUN: serenity-opt %s --serenity-pipeline="tile-spatial=1 max-extra-macs=7.5 halos=cache alignment=32 tile-time-limit-ms=700" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILE
 // TILE: func.func(
 // TILE-NEXT: serenity-schedule
 // TILE: tosa-to-arith{include-apply-rescale=true use-32-bit=false},
@@ -42,7 +43,7 @@
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(
 // TILE-NEXT: serenity-fuse-requantize{reuse-tile-loops=true tile-window-ops=false write-parts-in-place=false},
-// TILE-NEXT: serenity-tile-spatial{alignment=32 column-patches=0 fuse-requantize=true group-ops=0 halos=cache max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false verify-arena=false},
+// TILE-NEXT: serenity-tile-spatial{alignment=32 column-patches=0 fuse-requantize=true group-ops=0 halos=cache max-estimates=0 max-extra-macs=7.500000e+00 memory-aware=true patches=0 report-candidates=false time-limit-ms=700 verify-arena=false},
 // TILE-NEXT: serenity-fuse-requantize{reuse-tile-loops=true tile-window-ops=true write-parts-in-place=true}
 // TILE-NEXT: ),
 // TILE-NEXT: func.func(

@@ -1,4 +1,5 @@
 // RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{report-candidates=1 halos=recompute max-extra-macs=10 patches=2}))" --mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s
+// RUN: serenity-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor,serenity-tile-spatial{report-candidates=1 halos=recompute max-extra-macs=10 patches=2 max-estimates=2}))" --mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMIT
 
 // The stem group search also measures, within the MAC budget, the group
 // that leaves the fewest bytes across its end, not only the deepest: the
@@ -13,6 +14,17 @@
 // CHECK: candidate 17 ops from 0 in 2 patches, halos recomputed: arena 116096 bytes
 // CHECK: candidate 8 ops from 0 in 2 patches, halos recomputed: arena 82304 bytes
 // CHECK: 8 ops in 1 group(s), at most 2 patches: arena 147840 -> 82304 bytes (modeled)
+// CHECK-NOT: stopped
+
+// max-estimates=2 measures the two most promising candidates (the lowest
+// bound on their arenas first), says why the others are not, and keeps the
+// lower of the two.
+// LIMIT: as it is: arena 147840 bytes (modeled)
+// LIMIT: candidate 17 ops from 0 in 2 patches, halos recomputed: arena 116096 bytes
+// LIMIT: candidate 8 ops from 0 in 2 patches, halos recomputed: not measured: {{.*}}; the search's limit is reached
+// LIMIT: candidate 4 ops from 4 in 2 patches, halos recomputed: not measured: {{.*}}; the search's limit is reached
+// LIMIT: candidate 19 ops from 4 in 2 patches, halos recomputed: arena 174848 bytes
+// LIMIT: 17 ops in 1 group(s), at most 2 patches: arena 147840 -> 116096 bytes (modeled), {{.*}}; the search stopped at its limit (max-estimates=2, after 2 estimates)
 func.func @quiet_end(%x: tensor<1x32x32x4xf32>) -> tensor<1x16x16x4xf32> {
   %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   %c0_w = "tosa.const"() <{values = dense<0.01> : tensor<32x3x3x4xf32>}> : () -> tensor<32x3x3x4xf32>

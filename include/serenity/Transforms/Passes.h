@@ -119,6 +119,12 @@ struct SerenityPipelineOptions
       llvm::cl::desc("With tile-spatial: most MACs the patches' halos may "
                      "add, in percent"),
       llvm::cl::init(20.0)};
+  Option<uint64_t> tileTimeLimitMs{
+      *this, "tile-time-limit-ms",
+      llvm::cl::desc("With tile-spatial: start no estimate of a tiling after "
+                     "this many milliseconds, keeping the lowest measured (0: "
+                     "no limit)"),
+      llvm::cl::init(0)};
   Option<HaloMode> halos{
       *this, "halos",
       llvm::cl::desc("With tile-spatial: what the patches do with the rows "
@@ -152,7 +158,8 @@ std::string getBufferizationPipelineText();
 /// before the patches, its tiling after them.
 std::string getTileSpatialPipelineText(double maxExtraMacs, HaloMode halos,
                                        uint64_t alignment,
-                                       bool fuseRequantize = true);
+                                       bool fuseRequantize = true,
+                                       uint64_t timeLimitMs = 0);
 
 /// The textual pass pipeline that --serenity-pipeline runs, for stock
 /// mlir-opt with the plugin or for custom pipelines.

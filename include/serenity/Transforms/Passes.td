@@ -217,6 +217,12 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
     `memory-aware=0` applies them as they are (`group-ops=0`: every op at
     the top that can be).
 
+    Every estimate tiles and fuses a copy of the whole function (an
+    ImageNet-size NAS network in 8 columns of patches is a copy of up to
+    300,000 ops): the search takes seconds on large networks.
+    `time-limit-ms` and `max-estimates` stop it early; the lowest tiling
+    measured by then is kept, and the remark says that the search stopped.
+
     The pass reports its choice in a remark (the ops, groups and patches,
     the modeled arena before and after, the MACs) and in a
     `serenity.patches` dictionary on the function (`groups`,
@@ -255,6 +261,13 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
            "Estimate (and verify) each candidate as "
            "--serenity-fuse-requantize, run after this pass, lowers it: "
            "int8 requantization tiled with its producer">,
+    Option<"timeLimitMs", "time-limit-ms", "uint64_t", "0",
+           "Memory-aware: start no estimate after this many milliseconds "
+           "(the lowest tiling measured by then is kept; 0: no limit)">,
+    Option<"maxEstimates", "max-estimates", "uint64_t", "0",
+           "Memory-aware: estimate at most this many tilings besides the "
+           "function as it is (as time-limit-ms, but reproducible; 0: no "
+           "limit)">,
   ];
   let dependentDialects = ["::mlir::tensor::TensorDialect",
                            "::mlir::linalg::LinalgDialect",
