@@ -221,27 +221,43 @@ uint64_t getPeakOutside(const Trace &trace,
 }
 
 /// What the search may still spend (time-limit-ms, max-estimates): it
-/// starts no estimate once either is reached.
+/// starts no estimate that max-estimates does not allow, or that would end
+/// after the time limit at the pace of the estimates before.
 class EstimateBudget {
 public:
+  using Clock = std::chrono::steady_clock;
+
   EstimateBudget(uint64_t maxEstimates, uint64_t timeLimitMs)
       : maxEstimates(maxEstimates), timeLimitMs(timeLimitMs) {
     if (timeLimitMs)
-      deadline = std::chrono::steady_clock::now() +
-                 std::chrono::milliseconds(timeLimitMs);
+      deadline = Clock::now() + std::chrono::milliseconds(timeLimitMs);
   }
-  /// How many of `wanted` estimates may start now; counts them.
-  size_t take(size_t wanted) {
+  /// How many of `wanted` estimates, run `parallel` at a time, may start
+  /// now; counts them.
+  size_t take(size_t wanted, size_t parallel) {
     size_t allowed = wanted;
-    if (deadline && std::chrono::steady_clock::now() >= *deadline) {
-      allowed = 0;
-      stoppedBy = llvm::formatv("time-limit-ms={0}", timeLimitMs);
-    } else if (maxEstimates && taken + wanted > maxEstimates) {
+    if (deadline && rounds) {
+      Clock::duration left = *deadline - Clock::now();
+      Clock::duration perRound = spentTime / rounds;
+      uint64_t fit =
+          left.count() <= 0 ? 0 : left / std::max(perRound, Clock::duration(1));
+      if (fit * parallel < wanted) {
+        allowed = fit * parallel;
+        stoppedBy = llvm::formatv("time-limit-ms={0}", timeLimitMs);
+      }
+    }
+    if (maxEstimates && taken + allowed > maxEstimates) {
       allowed = maxEstimates - taken;
       stoppedBy = llvm::formatv("max-estimates={0}", maxEstimates);
     }
     taken += allowed;
     return allowed;
+  }
+  /// Records that `count` estimates, run `parallel` at a time, took
+  /// `elapsed`.
+  void record(Clock::duration elapsed, size_t count, size_t parallel) {
+    rounds += (count + parallel - 1) / parallel;
+    spentTime += elapsed;
   }
   /// Whether an estimate was not started for a limit.
   bool isSpent() const { return !stoppedBy.empty(); }
@@ -250,8 +266,9 @@ public:
   uint64_t getTaken() const { return taken; }
 
 private:
-  uint64_t maxEstimates, timeLimitMs, taken = 0;
-  std::optional<std::chrono::steady_clock::time_point> deadline;
+  uint64_t maxEstimates, timeLimitMs, taken = 0, rounds = 0;
+  std::optional<Clock::time_point> deadline;
+  Clock::duration spentTime{0};
   std::string stoppedBy;
 };
 
@@ -510,7 +527,10 @@ void TileSpatialPass::runOnOperation() {
   // on what the pass makes (docs/memory-model.md): the live-bytes bound of
   // the buffers bufferization makes. verify-arena bufferizes the function
   // as it is and as tiled, to check that.
+  EstimateBudget::Clock::time_point originalStart =
+      EstimateBudget::Clock::now();
   FailureOr<Candidate> original = estimate(func, Candidate());
+  estimates.record(EstimateBudget::Clock::now() - originalStart, 1, 1);
   if (failed(original)) {
     emitRemark(func.getLoc())
         << "serenity-tile-spatial: the memory model cannot "
@@ -824,13 +844,18 @@ void TileSpatialPass::runOnOperation() {
         else
           batch.push_back(index);
       }
-      size_t allowed = estimates.take(batch.size());
+      size_t allowed = estimates.take(batch.size(), batchSize);
       for (size_t index : ArrayRef(batch).drop_front(allowed))
         skipped[index] = kBudgetSpent;
       batch.truncate(allowed);
+      EstimateBudget::Clock::time_point batchStart =
+          EstimateBudget::Clock::now();
       parallelFor(func.getContext(), 0, batch.size(), [&](size_t i) {
         results[batch[i]] = estimate(*tiling.func, candidates[batch[i]]);
       });
+      if (!batch.empty())
+        estimates.record(EstimateBudget::Clock::now() - batchStart,
+                         batch.size(), batchSize);
       for (size_t index : batch)
         if (succeeded(results[index]) && results[index]->macs <= budget)
           measuredPoints.emplace_back(results[index]->arenaBytes,
@@ -988,14 +1013,20 @@ void TileSpatialPass::runOnOperation() {
             continue;
           replacements.push_back(replacement);
         }
-    replacements.truncate(estimates.take(replacements.size()));
+    size_t parallel = std::max(1u, func.getContext()->getNumThreads());
+    replacements.truncate(estimates.take(replacements.size(), parallel));
     SmallVector<std::optional<Tiling>> results(replacements.size());
     size_t index = peakGroup - tiling.tiled.begin();
+    EstimateBudget::Clock::time_point retileStart =
+        EstimateBudget::Clock::now();
     parallelFor(func.getContext(), 0, replacements.size(), [&](size_t i) {
       FailureOr<Tiling> again = retile(tiling, index, replacements[i]);
       if (succeeded(again))
         results[i] = std::move(*again);
     });
+    if (!replacements.empty())
+      estimates.record(EstimateBudget::Clock::now() - retileStart,
+                       replacements.size(), parallel);
     std::optional<Tiling> lowest;
     for (std::optional<Tiling> &result : results)
       if (result && (!lowest || std::make_pair(result->current.arenaBytes,
