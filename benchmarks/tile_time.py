@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""How long --serenity-tile-spatial searches, and what a time limit costs.
+
+Each zoo model in int8 (splat weights, as int8.py) is scheduled and lowered as
+`--serenity-pipeline="tile-spatial=1"` does up to the pass (optimal order under
+`bufferized`, time limit 5 s; TOSA to Linalg; the element-wise fusions), once;
+then `--serenity-tile-spatial` runs on it without a limit and with each of
+`--limits` (its `time-limit-ms`, the pipeline's `tile-time-limit-ms`). Per run:
+the pass's own wall time (`--mlir-timing`, threads on), the arena it keeps (the
+`bufferized` model's peak, which is the live-bytes bound of the bufferized
+buffers; latest.md and int8.md give the placed arenas) and its extra MACs.
+Writes
+
+    benchmarks/results/tile-time.md    per model and limit
+    benchmarks/results/tile-time.csv   the same rows
+
+Usage (after scripts/setup.sh):
+
+    /usr/bin/python3 benchmarks/tile_time.py [--limits 1000,3000] [--models a,b]
+"""
+
+import argparse
+import csv
+import datetime
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import harness  # noqa: E402
+import generate  # noqa: E402  (harness put benchmarks/zoo on the path)
+
+# As --serenity-pipeline="tile-spatial=1" runs them before the pass.
+BEFORE_TILING = ("builtin.module(func.func(serenity-schedule{memory-model=bufferized "
+                 "time-limit-ms=5000 fuse-requantize=1}),func.func(tosa-to-linalg-named,"
+                 "tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor),"
+                 "func.func(serenity-fuse-requantize{tile-window-ops=0}))")
+KEPT_RE = re.compile(r"serenity-tile-spatial: \d+ ops in (\d+) group\(s\).*: arena (\d+) -> "
+                     r"(\d+) bytes \(modeled\), MACs (\d+) -> (\d+)")
+NONE_RE = re.compile(r"serenity-tile-spatial: no tiling lowers the arena \((\d+) bytes")
+STOPPED_RE = re.compile(r"the search stopped at its limit \([^,]*, after (\d+) estimates?\)")
+TIME_RE = re.compile(r"^\s*([0-9.]+) \([^)]*\)\s+SerenityTileSpatial\s*$", re.M)
+
+
+def tile(build, path, limit):
+    """The pass's wall time (ms), arena before and kept, extra MACs (percent),
+    groups, and the estimates after which the limit stopped it (or None)."""
+    result = subprocess.run(
+        [os.path.join(build, "bin", "serenity-opt"), path,
+         "--pass-pipeline=builtin.module(func.func(serenity-tile-spatial{time-limit-ms=%d}))"
+         % limit, "--mlir-timing", "-o", os.devnull, "--mlir-print-op-on-diagnostic=false"],
+        check=True, stderr=subprocess.PIPE, text=True)
+    seconds = TIME_RE.search(result.stderr)
+    if not seconds:
+        sys.exit("tile_time.py: no timing of serenity-tile-spatial on %s:\n%s"
+                 % (path, result.stderr))
+    kept, none = KEPT_RE.search(result.stderr), NONE_RE.search(result.stderr)
+    stopped = STOPPED_RE.search(result.stderr)
+    row = {"limit_ms": limit, "tile_ms": round(1000 * float(seconds.group(1))),
+           "stopped_after": int(stopped.group(1)) if stopped else ""}
+    if kept:
+        before, after = int(kept.group(4)), int(kept.group(5))
+        row.update(groups=int(kept.group(1)), arena_before=int(kept.group(2)),
+                   arena=int(kept.group(3)),
+                   extra_macs="%.1f" % (100.0 * (after - before) / before if before else 0.0))
+    elif none:
+        row.update(groups=0, arena_before=int(none.group(1)), arena=int(none.group(1)),
+                   extra_macs="0.0")
+    else:
+        sys.exit("tile_time.py: no report from serenity-tile-spatial on %s:\n%s"
+                 % (path, result.stderr))
+    return row
+
+
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", default=os.path.join(harness.ROOT, "build"))
+    parser.add_argument("--out", default=os.path.join(HERE, "results"))
+    parser.add_argument("--limits", default="1000,3000",
+                        help="time-limit-ms values to run besides none (0)")
+    parser.add_argument("--models", default=",".join(generate.MODELS))
+    args = parser.parse_args()
+    limits = [0] + [int(limit) for limit in args.limits.split(",") if limit]
+    models = args.models.split(",")
+
+    start = time.time()
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        for name in models:
+            text, _ = generate.generate(name, splat_weights=True, dtype="int8")
+            tosa = os.path.join(work, name + ".mlir")
+            linalg = os.path.join(work, name + ".linalg.mlir")
+            with open(tosa, "w") as f:
+                f.write(text)
+            subprocess.run([os.path.join(args.build, "bin", "serenity-opt"), tosa,
+                            "--pass-pipeline=" + BEFORE_TILING, "-o", linalg], check=True)
+            for limit in limits:
+                row = dict(model=name, **tile(args.build, linalg, limit))
+                rows.append(row)
+                print("%s, limit %d ms: %d ms, arena %d" % (name, limit, row["tile_ms"],
+                                                             row["arena"]), file=sys.stderr)
+    elapsed = time.time() - start
+
+    os.makedirs(args.out, exist_ok=True)
+    fields = ["model", "limit_ms", "tile_ms", "stopped_after", "groups", "arena_before",
+              "arena", "extra_macs"]
+    with open(os.path.join(args.out, "tile-time.csv"), "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+    by = {(r["model"], r["limit_ms"]): r for r in rows}
+
+    def limit_name(limit):
+        return "no limit" if limit == 0 else "%d ms" % limit
+
+    lines = ["# Spatial patches: search time and what a time limit costs\n",
+             "- date: %s UTC; commit %s" % (
+                 datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+                 harness.git_commit()),
+             "- machine: %s, %d cores" % (harness.cpu_name(), os.cpu_count() or 1),
+             "- command: `/usr/bin/python3 benchmarks/tile_time.py --limits %s`" % args.limits,
+             "- whole run: %.0f s\n" % elapsed,
+             "Each zoo model in int8, scheduled and lowered as `--serenity-pipeline="
+             "\"tile-spatial=1\"` does, then `--serenity-tile-spatial` (default budget, +20%"
+             " MACs) with no limit and with `time-limit-ms` (the pipeline's"
+             " `tile-time-limit-ms`). *ms*: the pass's wall time (`--mlir-timing`, threads"
+             " on); *arena*: the tiling it keeps, KiB under the `bufferized` memory model (the"
+             " live-bytes bound of its buffers), with its extra MACs; *stopped*: the limit"
+             " ended the search after that many estimates (each tiles, fuses and models a copy"
+             " of the whole function). The search starts no estimate that would end after the"
+             " limit at the pace of those before it; an estimate slower than those overruns"
+             " it.\n",
+             "| model | as it is | " + " | ".join(
+                 "%s: ms | arena" % limit_name(limit) for limit in limits) + " |",
+             "| --- | ---: | " + " | ".join("---: | ---" for _ in limits) + " |"]
+    for name in models:
+        cells = []
+        for limit in limits:
+            r = by[(name, limit)]
+            cells.append("%d%s | %s%s" % (
+                r["tile_ms"], " (stopped: %d)" % r["stopped_after"] if r["stopped_after"] != ""
+                else "", harness.kib(r["arena"]),
+                " (+%s%%)" % r["extra_macs"] if r["groups"] else " (none)"))
+        lines.append("| %s | %s | %s |" % (name, harness.kib(by[(name, 0)]["arena_before"]),
+                                           " | ".join(cells)))
+    lines.append("")
+    for limit in limits:
+        chosen = [by[(name, limit)] for name in models]
+        lines.append("- %s: %d of %d models under 1 s, slowest %d ms, total %.1f s; arena"
+                     " (geomean over the models) %.3f of the unlimited search's" % (
+                         limit_name(limit), sum(r["tile_ms"] < 1000 for r in chosen),
+                         len(chosen), max(r["tile_ms"] for r in chosen),
+                         sum(r["tile_ms"] for r in chosen) / 1000.0,
+                         geomean([r["arena"] / by[(r["model"], 0)]["arena"]
+                                  for r in chosen])))
+    with open(os.path.join(args.out, "tile-time.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
