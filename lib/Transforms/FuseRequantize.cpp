@@ -715,10 +715,10 @@ void writeIntoInsertedPart(RewriterBase &rewriter, Operation *loop) {
 
 } // namespace
 
-LogicalResult
-serenity::fuseRequantization(func::FuncOp function, bool tileWindowOps,
-                             bool writePartsInPlace, TiledLoopCache *cache,
-                             function_ref<bool(Operation *)> inScope) {
+LogicalResult serenity::fuseRequantization(func::FuncOp function,
+                                           bool tileWindowOps,
+                                           bool writePartsInPlace,
+                                           TiledLoopCache *cache) {
   if (function.isExternal())
     return success();
   MLIRContext *context = function.getContext();
@@ -763,8 +763,6 @@ serenity::fuseRequantization(func::FuncOp function, bool tileWindowOps,
 
   SmallVector<std::pair<linalg::GenericOp, SmallVector<Operation *>>> consumers;
   for (auto consumer : body.getOps<linalg::GenericOp>()) {
-    if (inScope && !inScope(consumer))
-      continue;
     SmallVector<Operation *> windowOps = getFusedWindowOps(consumer);
     if (!windowOps.empty())
       consumers.emplace_back(consumer, std::move(windowOps));

@@ -178,11 +178,6 @@ constexpr unsigned kFirstGroupChoices = 2;
 /// How many rounds the greedy makes at most: each tiles a group or tiles
 /// again the one that holds the peak.
 constexpr unsigned kMaxRounds = 10;
-/// A candidate is estimated with its group fused, and the ops on either side
-/// up to this many element-wise ops (the ops fusion tiles with their
-/// producers; TileSpatialPass::estimate): the fusion of an op depends on its
-/// neighbours alone.
-constexpr unsigned kNeighbourOps = 2;
 /// Why a candidate is not measured once time-limit-ms or max-estimates is
 /// reached.
 constexpr StringLiteral kBudgetSpent = "the search's limit is reached";
@@ -342,12 +337,7 @@ struct TileSpatialPass
   /// of the `bufferized` memory model in program order, which is the
   /// live-bytes bound of the buffers bufferization makes of it
   /// (docs/memory-model.md), and where it peaks. `patches` 0: as it is.
-  /// With the `trace` of `func` as it is, only the group and the ops next
-  /// to it are fused and modeled; the steps away from them are those of
-  /// `trace` (tiling the group leaves them as they are), and the candidate
-  /// has no trace of its own.
-  FailureOr<Candidate> estimate(func::FuncOp func, Candidate candidate,
-                                const Trace *trace = nullptr);
+  FailureOr<Candidate> estimate(func::FuncOp func, Candidate candidate);
   /// The live-bytes bound of the buffers of a bufferized copy of `func`.
   FailureOr<uint64_t> measureBound(func::FuncOp func);
 
@@ -370,99 +360,44 @@ copyIntoScratch(func::FuncOp func) {
 }
 
 FailureOr<Candidate> TileSpatialPass::estimate(func::FuncOp func,
-                                               Candidate candidate,
-                                               const Trace *trace) {
+                                               Candidate candidate) {
   auto [scratch, copy] = copyIntoScratch(func);
   // Diagnostics of the copy are the estimate's business only.
   SilenceThisThread silence(func.getContext());
   // The group's patches carry the locations of its ops.
   llvm::DenseSet<Attribute> groupLocs;
-  // The ops of the patches and kNeighbourOps on either side (partial).
-  llvm::DenseSet<Operation *> scope;
-  bool partial = trace && candidate.patches > 0;
   if (candidate.patches > 0) {
-    Block &body = copy.getBody().front();
-    SmallVector<Operation *> ops = groupableOps(body);
+    SmallVector<Operation *> ops = groupableOps(copy.getBody().front());
     for (Operation *op : ArrayRef(ops).slice(candidate.start, candidate.count))
       groupLocs.insert(LocationAttr(op->getLoc()));
-    if (failed(applyCandidate(ops, candidate, partial ? &scope : nullptr)))
+    if (failed(applyCandidate(ops, candidate)))
       return failure();
-    if (partial && !scope.empty()) {
-      // The ops of the patches are contiguous: the first and the last in
-      // block order bound them.
-      Operation *first = nullptr, *last = nullptr;
-      for (Operation &op : body)
-        if (scope.contains(&op)) {
-          first = first ? first : &op;
-          last = &op;
-        }
-      auto widen = [&](Operation *op, bool forward) {
-        for (unsigned added = 0; op && added < kNeighbourOps;) {
-          op = forward ? op->getNextNode() : op->getPrevNode();
-          if (op && !isConstantLike(op)) {
-            scope.insert(op);
-            added += isa<linalg::GenericOp>(op);
-          }
-        }
-      };
-      widen(first, false);
-      widen(last, true);
-    }
   }
   candidate.macs = countMacs(copy);
   if (fuseRequantize &&
-      failed(fuseRequantization(
-          copy, /*tileWindowOps=*/true,
-          /*writePartsInPlace=*/true, tileLoops.get(),
-          partial ? function_ref<bool(Operation *)>(
-                        [&](Operation *op) { return scope.contains(op); })
-                  : nullptr)))
+      failed(fuseRequantization(copy, /*tileWindowOps=*/true,
+                                /*writePartsInPlace=*/true, tileLoops.get())))
     return failure();
   FailureOr<FunctionGraph> graph = FunctionGraph::build(copy);
   if (failed(graph))
     return failure();
   LivenessModel model(graph->getGraph(), MemoryModel::Bufferized);
   std::vector<NodeId> order = graph->getGraph().getProgramOrder();
-  LivenessTrace modeled = model.simulate(order);
-  candidate.arenaBytes = modeled.peak;
+  LivenessTrace trace = model.simulate(order);
+  candidate.arenaBytes = trace.peak;
   auto steps = std::make_shared<Trace>();
   for (auto [step, node] : llvm::enumerate(order))
     steps->emplace_back(graph->getOperation(node)->getLoc(),
-                        modeled.steps[step].footprint);
-  if (modeled.peakStep)
-    candidate.peakLoc = graph->getOperation(order[*modeled.peakStep])->getLoc();
+                        trace.steps[step].footprint);
+  if (trace.peakStep)
+    candidate.peakLoc = graph->getOperation(order[*trace.peakStep])->getLoc();
   candidate.groupPeakBytes = 0;
-  std::optional<std::pair<size_t, size_t>> run = findStepsAt(*steps, groupLocs);
-  if (run)
+  if (std::optional<std::pair<size_t, size_t>> run =
+          findStepsAt(*steps, groupLocs))
     for (size_t step = run->first; step <= run->second; ++step)
       candidate.groupPeakBytes =
           std::max(candidate.groupPeakBytes, (*steps)[step].second);
-  if (!partial) {
-    candidate.trace = std::move(steps);
-    return candidate;
-  }
-  // Partial: the run and the step on either side from the copy, the rest
-  // from `trace`, in program order (the peak is the first of the most).
-  std::optional<std::pair<size_t, size_t>> before =
-      findStepsAt(*trace, groupLocs);
-  if (!run || !before)
-    return failure();
-  candidate.arenaBytes = 0;
-  candidate.peakLoc = nullptr;
-  auto visit = [&](const std::pair<Attribute, uint64_t> &step) {
-    if (!candidate.peakLoc || step.second > candidate.arenaBytes) {
-      candidate.arenaBytes = step.second;
-      candidate.peakLoc = cast<LocationAttr>(step.first);
-    }
-  };
-  for (size_t step = 0; step + 1 < before->first; ++step)
-    visit((*trace)[step]);
-  for (size_t step = run->first > 0 ? run->first - 1 : 0;
-       step < std::min(steps->size(), run->second + 2); ++step)
-    visit((*steps)[step]);
-  for (size_t step = before->second + 2; step < trace->size(); ++step)
-    visit((*trace)[step]);
-  candidate.trace = nullptr;
+  candidate.trace = std::move(steps);
   return candidate;
 }
 
@@ -651,9 +586,6 @@ void TileSpatialPass::runOnOperation() {
              mostColumns = 1;
     llvm::DenseSet<Operation *> tiledBefore;
     SmallVector<TiledGroup> tiled;
-    /// Whether tileGroup leaves the trace to the caller (retile estimates
-    /// the function once all groups are tiled).
-    bool deferTrace = false;
   };
   // What the first round found, for a remark that says why nothing was
   // tiled: how many candidates, the lowest arena among those within the MAC
@@ -885,10 +817,7 @@ void TileSpatialPass::runOnOperation() {
              std::make_pair(lowestArena[b], expectedMacs[b]);
     });
     // Each candidate is tiled in a copy of its own, so those of a batch are
-    // estimated in parallel (the function itself is only read). Each copy
-    // fuses and models the group alone (estimate).
-    // verify-arena: the whole copy's arena where it differs.
-    SmallVector<std::optional<uint64_t>> wholeDiffers(candidates.size());
+    // estimated in parallel (the function itself is only read).
     SmallVector<FailureOr<Candidate>> results(candidates.size(), failure());
     // Why a candidate is not measured; empty: it is.
     SmallVector<StringRef> skipped(candidates.size());
@@ -922,18 +851,7 @@ void TileSpatialPass::runOnOperation() {
       EstimateBudget::Clock::time_point batchStart =
           EstimateBudget::Clock::now();
       parallelFor(func.getContext(), 0, batch.size(), [&](size_t i) {
-        results[batch[i]] =
-            estimate(*tiling.func, candidates[batch[i]], current.trace.get());
-        // verify-arena: the group alone gives the whole function's estimate.
-        if (verifyArena && succeeded(results[batch[i]])) {
-          FailureOr<Candidate> whole =
-              estimate(*tiling.func, candidates[batch[i]]);
-          if (failed(whole) ||
-              whole->arenaBytes != results[batch[i]]->arenaBytes ||
-              whole->peakLoc != results[batch[i]]->peakLoc ||
-              whole->groupPeakBytes != results[batch[i]]->groupPeakBytes)
-            wholeDiffers[batch[i]] = succeeded(whole) ? whole->arenaBytes : 0;
-        }
+        results[batch[i]] = estimate(*tiling.func, candidates[batch[i]]);
       });
       if (!batch.empty())
         estimates.record(EstimateBudget::Clock::now() - batchStart,
@@ -946,13 +864,6 @@ void TileSpatialPass::runOnOperation() {
     SmallVector<Candidate> measuredCandidates;
     for (auto [index, candidate, measured] :
          llvm::enumerate(candidates, results)) {
-      if (wholeDiffers[index])
-        emitWarning(func.getLoc()) << llvm::formatv(
-            "serenity-tile-spatial: verify-arena: {0} ops from {1} in {2} "
-            "patches estimated alone give {3} bytes, but {4} estimated with "
-            "the whole function (or its peak elsewhere)",
-            candidate.count, candidate.start, candidate.patches,
-            measured->arenaBytes, *wholeDiffers[index]);
       if (reportCandidates) {
         std::string what = llvm::formatv(
             "serenity-tile-spatial: candidate {0} ops from {1} in {2} "
@@ -1010,15 +921,6 @@ void TileSpatialPass::runOnOperation() {
     tiled.opsAfter = groupableOps(body).size();
     tiling.tiled.push_back(std::move(tiled));
     tiling.current = group;
-    // A group estimated alone has no trace of its own: the next rounds
-    // need the whole function's.
-    if (!tiling.current.trace && !tiling.deferTrace) {
-      FailureOr<Candidate> whole = estimate(*tiling.func, Candidate());
-      if (failed(whole))
-        return failure();
-      tiling.current.trace = whole->trace;
-      tiling.current.peakLoc = whole->peakLoc;
-    }
     ++tiling.groups;
     tiling.cachedGroups += group.cacheHalos;
     tiling.totalOps += group.count;
@@ -1034,7 +936,6 @@ void TileSpatialPass::runOnOperation() {
                     const Candidate &replacement) -> FailureOr<Tiling> {
     SilenceThisThread silence(func.getContext());
     Tiling again{func.clone(), *original};
-    again.deferTrace = true;
     const Candidate &replaced = tiling.tiled[index].candidate;
     int64_t shift = 0;
     for (auto [position, group] : llvm::enumerate(tiling.tiled)) {
@@ -1114,7 +1015,7 @@ void TileSpatialPass::runOnOperation() {
         }
     size_t parallel = std::max(1u, func.getContext()->getNumThreads());
     replacements.truncate(estimates.take(replacements.size(), parallel));
-    std::vector<std::optional<Tiling>> results(replacements.size());
+    SmallVector<std::optional<Tiling>> results(replacements.size());
     size_t index = peakGroup - tiling.tiled.begin();
     EstimateBudget::Clock::time_point retileStart =
         EstimateBudget::Clock::now();

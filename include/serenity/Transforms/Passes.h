@@ -51,13 +51,11 @@ void populatePadFreeWindowsPatterns(mlir::RewritePatternSet &patterns);
 /// whose result goes into a part of another tensor writes it there
 /// (--serenity-tile-spatial's patches). With a `cache`, what the tiling made
 /// of equal ops before comes from it, and what it makes goes into it.
-/// With `inScope`, only the window ops of the consumers it holds are tiled
-/// (--serenity-tile-spatial estimates a group alone so).
 /// Emits an error at the op it cannot tile and fails.
-llvm::LogicalResult fuseRequantization(
-    mlir::func::FuncOp function, bool tileWindowOps = true,
-    bool writePartsInPlace = false, TiledLoopCache *cache = nullptr,
-    llvm::function_ref<bool(mlir::Operation *)> inScope = nullptr);
+llvm::LogicalResult fuseRequantization(mlir::func::FuncOp function,
+                                       bool tileWindowOps = true,
+                                       bool writePartsInPlace = false,
+                                       TiledLoopCache *cache = nullptr);
 
 /// Why `alignment` cannot align an arena, or none (it must be a power of
 /// two). Shared by --serenity-plan-memory and --serenity-pipeline.
