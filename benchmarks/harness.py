@@ -55,11 +55,31 @@ FULL_REPORT_RE = re.compile(r"#serenity\.schedule<peak = (\d+), input_peak = (\d
                             r"states = (\d+)>")
 LIVENESS_HEADER_RE = re.compile(r"\((?:model \w+, )?(\d+) ops")
 ARENA_REMARK_RE = re.compile(r"live-bytes bound (\d+), .*would peak at (\d+) bytes")
+# The remark of the tiling --serenity-tile-spatial keeps.
+TILE_KEPT_RE = re.compile(r"serenity-tile-spatial: (\d+) ops in (\d+) group\(s\), .*: arena (\d+) "
+                          r"-> (\d+) bytes \(modeled\), MACs (\d+) -> (\d+)")
 
 
 def geomean(values):
     values = list(values)
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def opt_remarks(build, path, *options):
+    """The diagnostics (remarks) of serenity-opt with `options` on `path`."""
+    return subprocess.run([os.path.join(build, "bin", "serenity-opt"), path, *options,
+                           "-o", os.devnull, "--mlir-print-op-on-diagnostic=false"],
+                          check=True, stderr=subprocess.PIPE, text=True).stderr
+
+
+def tile_spatial_kept(remarks):
+    """What --serenity-tile-spatial kept, from its remark: ops, groups, arena
+    before and after (modeled), MACs before and after; None if nothing."""
+    kept = TILE_KEPT_RE.search(remarks)
+    if not kept:
+        return None
+    return dict(zip(("ops", "groups", "arena_before", "arena", "macs_before", "macs_after"),
+                    (int(value) for value in kept.groups())))
 
 
 def kib(value):

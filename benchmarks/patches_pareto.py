@@ -27,7 +27,6 @@ import csv
 import datetime
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,9 +42,6 @@ AS_IT_IS_RE = re.compile(r"serenity-tile-spatial: as it is: arena (\d+) bytes "
 CANDIDATE_RE = re.compile(r"serenity-tile-spatial: candidate (\d+) ops from (\d+) in (\d+) "
                           r"patches(?: of (\d+) columns)?, halos (\w+): arena (\d+) bytes "
                           r"\(modeled\), MACs (\d+)")
-KEPT_RE = re.compile(r"serenity-tile-spatial: (\d+) ops in (\d+) group\(s\), at most (\d+) "
-                     r"patches(?:, each band in up to \d+ columns)?: arena \d+ -> (\d+) bytes "
-                     r".*MACs \d+ -> (\d+)")
 
 
 def measure(build, path, budget):
@@ -56,21 +52,18 @@ def measure(build, path, budget):
                 "tosa-to-tensor),func.func(serenity-schedule{memory-model=bufferized "
                 "time-limit-ms=5000}),func.func(serenity-tile-spatial{report-candidates=1 "
                 "max-extra-macs=%s}))" % budget)
-    result = subprocess.run([os.path.join(build, "bin", "serenity-opt"), path,
-                             "--pass-pipeline=" + pipeline, "-o", os.devnull,
-                             "--mlir-print-op-on-diagnostic=false"],
-                            check=True, stderr=subprocess.PIPE, text=True)
-    base = AS_IT_IS_RE.search(result.stderr)
+    remarks = harness.opt_remarks(build, path, "--pass-pipeline=" + pipeline)
+    base = AS_IT_IS_RE.search(remarks)
     if not base:
         sys.exit("patches_pareto.py: no report from serenity-tile-spatial on %s:\n%s"
-                 % (path, result.stderr))
+                 % (path, remarks))
     candidates = [{"ops": int(m.group(1)), "start": int(m.group(2)),
                    "patches": int(m.group(3)), "columns": int(m.group(4) or 1),
                    "halos": m.group(5), "arena": int(m.group(6)), "macs": int(m.group(7))}
-                  for m in CANDIDATE_RE.finditer(result.stderr)]
-    kept = KEPT_RE.search(result.stderr)
+                  for m in CANDIDATE_RE.finditer(remarks)]
+    kept = harness.tile_spatial_kept(remarks)
     return ((int(base.group(1)), int(base.group(2))), candidates,
-            (int(kept.group(4)), int(kept.group(5))) if kept else None)
+            (kept["arena"], kept["macs_after"]) if kept else None)
 
 
 def pareto_front(points):

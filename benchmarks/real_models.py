@@ -313,8 +313,6 @@ MCUNETV2_KIB = {"per-layer": 1372, "patch-based": 172}
 # The MAC budget of the issue's MobileNetV2 target ("arena <= 128 KiB within
 # 10% extra MACs"), measured besides the default 20%.
 TARGET_EXTRA_MACS = 10
-TILE_SPATIAL_RE = re.compile(r"serenity-tile-spatial: .*-> (\d+) bytes \(modeled\), "
-                             r"MACs (\d+) -> (\d+)")
 PLACED_RE = re.compile(r"serenity-plan-memory: arena of (\d+) bytes for (\d+) buffers, "
                        r"live-bytes bound (\d+), exact \((\S+)\)")
 
@@ -324,15 +322,14 @@ def pipeline_at_budget(build, path, extra_macs):
     the modeled arena, MACs before and after, the placed arena, its buffers,
     live-bytes bound and status, and the seconds the pipeline took."""
     start = time.perf_counter()
-    remarks = subprocess.run(
-        [os.path.join(build, "bin", "serenity-opt"), path,
-         "--serenity-pipeline=tile-spatial=1 max-extra-macs=%d" % extra_macs, "-o", os.devnull],
-        check=True, stderr=subprocess.PIPE, text=True).stderr
+    remarks = harness.opt_remarks(
+        build, path, "--serenity-pipeline=tile-spatial=1 max-extra-macs=%d" % extra_macs)
     seconds = time.perf_counter() - start
-    tiled, placed = TILE_SPATIAL_RE.search(remarks), PLACED_RE.search(remarks)
+    tiled, placed = harness.tile_spatial_kept(remarks), PLACED_RE.search(remarks)
     if not placed:
         raise RuntimeError("no placement remark:\n" + remarks)
-    modeled, before, after = (int(v) for v in tiled.groups()) if tiled else (None, None, None)
+    modeled, before, after = ((tiled["arena"], tiled["macs_before"], tiled["macs_after"])
+                              if tiled else (None, None, None))
     arena, buffers, bound, status = placed.groups()
     return {"modeled": modeled, "macs_before": before, "macs_after": after,
             "arena": int(arena), "buffers": int(buffers), "bound": int(bound),

@@ -27,7 +27,6 @@ Usage (after scripts/setup.sh):
 import argparse
 import csv
 import datetime
-import math
 import os
 import re
 import subprocess
@@ -46,8 +45,6 @@ BEFORE_TILING = ("builtin.module(func.func(serenity-schedule{memory-model=buffer
                  "time-limit-ms=5000 fuse-requantize=1}),func.func(tosa-to-linalg-named,"
                  "tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor),"
                  "func.func(serenity-fuse-requantize{tile-window-ops=0}))")
-KEPT_RE = re.compile(r"serenity-tile-spatial: \d+ ops in (\d+) group\(s\).*: arena (\d+) -> "
-                     r"(\d+) bytes \(modeled\), MACs (\d+) -> (\d+)")
 NONE_RE = re.compile(r"serenity-tile-spatial: no tiling lowers the arena \((\d+) bytes")
 STOPPED_RE = re.compile(r"the search stopped at its limit \([^,]*, after (\d+) estimates?\)")
 TIME_RE = re.compile(r"^\s*([0-9.]+) \([^)]*\)\s+SerenityTileSpatial\s*$", re.M)
@@ -61,31 +58,26 @@ MOBILENET_V2_EXTRA_MACS = 10
 def tile(build, path, limit, max_extra_macs=20):
     """The pass's wall time (ms), arena before and kept, extra MACs (percent),
     groups, and the estimates after which the limit stopped it (or None)."""
-    result = subprocess.run(
-        [os.path.join(build, "bin", "serenity-opt"), path,
-         "--pass-pipeline=builtin.module(func.func(serenity-tile-spatial{time-limit-ms=%d "
-         "max-extra-macs=%g}))" % (limit, max_extra_macs), "--mlir-timing", "-o", os.devnull,
-         "--mlir-print-op-on-diagnostic=false"],
-        check=True, stderr=subprocess.PIPE, text=True)
-    seconds = TIME_RE.search(result.stderr)
+    remarks = harness.opt_remarks(
+        build, path, "--pass-pipeline=builtin.module(func.func(serenity-tile-spatial{"
+        "time-limit-ms=%d max-extra-macs=%g}))" % (limit, max_extra_macs), "--mlir-timing")
+    seconds = TIME_RE.search(remarks)
     if not seconds:
-        sys.exit("tile_time.py: no timing of serenity-tile-spatial on %s:\n%s"
-                 % (path, result.stderr))
-    kept, none = KEPT_RE.search(result.stderr), NONE_RE.search(result.stderr)
-    stopped = STOPPED_RE.search(result.stderr)
+        sys.exit("tile_time.py: no timing of serenity-tile-spatial on %s:\n%s" % (path, remarks))
+    kept, none = harness.tile_spatial_kept(remarks), NONE_RE.search(remarks)
+    stopped = STOPPED_RE.search(remarks)
     row = {"limit_ms": limit, "tile_ms": round(1000 * float(seconds.group(1))),
            "stopped_after": int(stopped.group(1)) if stopped else ""}
     if kept:
-        before, after = int(kept.group(4)), int(kept.group(5))
-        row.update(groups=int(kept.group(1)), arena_before=int(kept.group(2)),
-                   arena=int(kept.group(3)),
+        before, after = kept["macs_before"], kept["macs_after"]
+        row.update(groups=kept["groups"], arena_before=kept["arena_before"], arena=kept["arena"],
                    extra_macs="%.1f" % (100.0 * (after - before) / before if before else 0.0))
     elif none:
         row.update(groups=0, arena_before=int(none.group(1)), arena=int(none.group(1)),
                    extra_macs="0.0")
     else:
         sys.exit("tile_time.py: no report from serenity-tile-spatial on %s:\n%s"
-                 % (path, result.stderr))
+                 % (path, remarks))
     return row
 
 
@@ -109,10 +101,6 @@ def import_mobilenet_v2(build, work):
     subprocess.run([os.path.join(build, "bin", "serenity-import-onnx"), onnx_path, "-o", path,
                     "--name", "mobilenet_v2"], check=True)
     return path
-
-
-def geomean(values):
-    return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
 def main():
@@ -209,7 +197,7 @@ def main():
                          limit_name(limit), sum(r["tile_ms"] < 1000 for r in chosen),
                          len(chosen), max(r["tile_ms"] for r in chosen),
                          sum(r["tile_ms"] for r in chosen) / 1000.0,
-                         geomean([r["arena"] / by[(r["model"], 0)]["arena"]
+                         harness.geomean([r["arena"] / by[(r["model"], 0)]["arena"]
                                   for r in chosen])))
     with open(os.path.join(args.out, "tile-time.md"), "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -222,19 +222,20 @@ uint64_t getPeakOutside(const Trace &trace,
 
 /// What the search may still spend (time-limit-ms, max-estimates): it
 /// starts no estimate that max-estimates does not allow, or that would end
-/// after the time limit at the pace of the estimates before.
+/// after the time limit at the pace of the estimates before. Estimates run
+/// `parallel` at a time.
 class EstimateBudget {
 public:
   using Clock = std::chrono::steady_clock;
 
-  EstimateBudget(uint64_t maxEstimates, uint64_t timeLimitMs)
-      : maxEstimates(maxEstimates), timeLimitMs(timeLimitMs) {
+  EstimateBudget(uint64_t maxEstimates, uint64_t timeLimitMs, size_t parallel)
+      : maxEstimates(maxEstimates), timeLimitMs(timeLimitMs),
+        parallel(parallel) {
     if (timeLimitMs)
       deadline = Clock::now() + std::chrono::milliseconds(timeLimitMs);
   }
-  /// How many of `wanted` estimates, run `parallel` at a time, may start
-  /// now; counts them.
-  size_t take(size_t wanted, size_t parallel) {
+  /// How many of `wanted` estimates may start now; counts them.
+  size_t take(size_t wanted) {
     size_t allowed = wanted;
     if (deadline && rounds) {
       Clock::duration left = *deadline - Clock::now();
@@ -253,20 +254,25 @@ public:
     taken += allowed;
     return allowed;
   }
-  /// Records that `count` estimates, run `parallel` at a time, took
-  /// `elapsed`.
-  void record(Clock::duration elapsed, size_t count, size_t parallel) {
-    rounds += (count + parallel - 1) / parallel;
-    spentTime += elapsed;
+  /// Runs `estimateAll`, which makes `count` estimates, and keeps its pace.
+  void timed(size_t count, function_ref<void()> estimateAll) {
+    Clock::time_point start = Clock::now();
+    estimateAll();
+    if (count) {
+      rounds += (count + parallel - 1) / parallel;
+      spentTime += Clock::now() - start;
+    }
   }
   /// Whether an estimate was not started for a limit.
   bool isSpent() const { return !stoppedBy.empty(); }
   /// The limit that stopped the search (empty: none did).
   StringRef getStoppedBy() const { return stoppedBy; }
   uint64_t getTaken() const { return taken; }
+  size_t getParallel() const { return parallel; }
 
 private:
   uint64_t maxEstimates, timeLimitMs, taken = 0, rounds = 0;
+  size_t parallel;
   std::optional<Clock::time_point> deadline;
   Clock::duration spentTime{0};
   std::string stoppedBy;
@@ -439,8 +445,10 @@ void TileSpatialPass::runOnOperation() {
     return;
   tileLoops = std::make_shared<TiledLoopCache>(&getContext());
   llvm::scope_exit dropTileLoops([&] { tileLoops.reset(); });
-  // (The function as it is is always estimated.)
-  EstimateBudget estimates(maxEstimates, timeLimitMs);
+  // The estimates of tilings may stop early; that of the function as it is
+  // does not.
+  EstimateBudget estimates(maxEstimates, timeLimitMs,
+                           std::max(1u, getContext().getNumThreads()));
   if (maxExtraMacs < 0) {
     func.emitError() << llvm::formatv("serenity-tile-spatial: max-extra-macs "
                                       "must not be negative, got {0}",
@@ -527,10 +535,8 @@ void TileSpatialPass::runOnOperation() {
   // on what the pass makes (docs/memory-model.md): the live-bytes bound of
   // the buffers bufferization makes. verify-arena bufferizes the function
   // as it is and as tiled, to check that.
-  EstimateBudget::Clock::time_point originalStart =
-      EstimateBudget::Clock::now();
-  FailureOr<Candidate> original = estimate(func, Candidate());
-  estimates.record(EstimateBudget::Clock::now() - originalStart, 1, 1);
+  FailureOr<Candidate> original = failure();
+  estimates.timed(1, [&] { original = estimate(func, Candidate()); });
   if (failed(original)) {
     emitRemark(func.getLoc())
         << "serenity-tile-spatial: the memory model cannot "
@@ -821,7 +827,7 @@ void TileSpatialPass::runOnOperation() {
     SmallVector<FailureOr<Candidate>> results(candidates.size(), failure());
     // Why a candidate is not measured; empty: it is.
     SmallVector<StringRef> skipped(candidates.size());
-    size_t batchSize = std::max(1u, func.getContext()->getNumThreads());
+    size_t batchSize = estimates.getParallel();
     SmallVector<std::pair<uint64_t, uint64_t>> measuredPoints;
     for (size_t next = 0; next < byPromise.size();) {
       SmallVector<size_t> batch;
@@ -844,18 +850,15 @@ void TileSpatialPass::runOnOperation() {
         else
           batch.push_back(index);
       }
-      size_t allowed = estimates.take(batch.size(), batchSize);
+      size_t allowed = estimates.take(batch.size());
       for (size_t index : ArrayRef(batch).drop_front(allowed))
         skipped[index] = kBudgetSpent;
       batch.truncate(allowed);
-      EstimateBudget::Clock::time_point batchStart =
-          EstimateBudget::Clock::now();
-      parallelFor(func.getContext(), 0, batch.size(), [&](size_t i) {
-        results[batch[i]] = estimate(*tiling.func, candidates[batch[i]]);
+      estimates.timed(batch.size(), [&] {
+        parallelFor(func.getContext(), 0, batch.size(), [&](size_t i) {
+          results[batch[i]] = estimate(*tiling.func, candidates[batch[i]]);
+        });
       });
-      if (!batch.empty())
-        estimates.record(EstimateBudget::Clock::now() - batchStart,
-                         batch.size(), batchSize);
       for (size_t index : batch)
         if (succeeded(results[index]) && results[index]->macs <= budget)
           measuredPoints.emplace_back(results[index]->arenaBytes,
@@ -1013,20 +1016,16 @@ void TileSpatialPass::runOnOperation() {
             continue;
           replacements.push_back(replacement);
         }
-    size_t parallel = std::max(1u, func.getContext()->getNumThreads());
-    replacements.truncate(estimates.take(replacements.size(), parallel));
+    replacements.truncate(estimates.take(replacements.size()));
     SmallVector<std::optional<Tiling>> results(replacements.size());
     size_t index = peakGroup - tiling.tiled.begin();
-    EstimateBudget::Clock::time_point retileStart =
-        EstimateBudget::Clock::now();
-    parallelFor(func.getContext(), 0, replacements.size(), [&](size_t i) {
-      FailureOr<Tiling> again = retile(tiling, index, replacements[i]);
-      if (succeeded(again))
-        results[i] = std::move(*again);
+    estimates.timed(replacements.size(), [&] {
+      parallelFor(func.getContext(), 0, replacements.size(), [&](size_t i) {
+        FailureOr<Tiling> again = retile(tiling, index, replacements[i]);
+        if (succeeded(again))
+          results[i] = std::move(*again);
+      });
     });
-    if (!replacements.empty())
-      estimates.record(EstimateBudget::Clock::now() - retileStart,
-                       replacements.size(), parallel);
     std::optional<Tiling> lowest;
     for (std::optional<Tiling> &result : results)
       if (result && (!lowest || std::make_pair(result->current.arenaBytes,

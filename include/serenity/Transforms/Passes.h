@@ -121,9 +121,9 @@ struct SerenityPipelineOptions
       llvm::cl::init(20.0)};
   Option<uint64_t> tileTimeLimitMs{
       *this, "tile-time-limit-ms",
-      llvm::cl::desc("With tile-spatial: start no estimate of a tiling after "
-                     "this many milliseconds, keeping the lowest measured (0: "
-                     "no limit)"),
+      llvm::cl::desc("With tile-spatial: the search's time-limit-ms (start no "
+                     "estimate that would end after it, keep the lowest "
+                     "tiling measured; 0: no limit)"),
       llvm::cl::init(0)};
   Option<HaloMode> halos{
       *this, "halos",

@@ -262,8 +262,9 @@ def SerenityTileSpatial : Pass<"serenity-tile-spatial", "::mlir::func::FuncOp"> 
            "--serenity-fuse-requantize, run after this pass, lowers it: "
            "int8 requantization tiled with its producer">,
     Option<"timeLimitMs", "time-limit-ms", "uint64_t", "0",
-           "Memory-aware: start no estimate after this many milliseconds "
-           "(the lowest tiling measured by then is kept; 0: no limit)">,
+           "Memory-aware: start no estimate that would end after this many "
+           "milliseconds at the pace of those before (the lowest tiling "
+           "measured by then is kept; 0: no limit)">,
     Option<"maxEstimates", "max-estimates", "uint64_t", "0",
            "Memory-aware: estimate at most this many tilings besides the "
            "function as it is (as time-limit-ms, but reproducible; 0: no "
